@@ -1,0 +1,2 @@
+// seqrate/experiments — public surface, filled as the experiments work lands.
+export {};

@@ -1,0 +1,2 @@
+// Filled by the decomp work; re-exported from src/linalg/index.ts.
+export {};

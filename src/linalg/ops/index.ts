@@ -1,0 +1,2 @@
+// Filled by the ops work; re-exported from src/linalg/index.ts.
+export {};

@@ -1,0 +1,79 @@
+/**
+ * Shape helpers: validation, sizes, strides and numpy-style broadcasting.
+ * Shapes are plain `readonly number[]`; a scalar has shape `[]`.
+ */
+import { ShapeError, ValueError } from './errors.js';
+
+export type Shape = readonly number[];
+
+/** Throws unless every dimension is a non-negative safe integer. */
+export function checkShape(op: string, shape: Shape): void {
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(op, `invalid dimension ${d}: dimensions must be non-negative integers`, [shape]);
+    }
+  }
+}
+
+/** Number of elements: product of the dimensions (1 for a scalar). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major (C order) strides in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * numpy broadcasting of two shapes: align trailing axes; each pair must be equal or contain a 1.
+ * Throws a ShapeError naming `op` and both shapes.
+ */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(op, `cannot broadcast axis ${i} (${da} vs ${db})`, [a, b]);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Strides of `shape` viewed as broadcast to `target` (0 on broadcast axes).
+ * `shape` must be broadcast-compatible with `target` (checked by the caller).
+ */
+export function broadcastStrides(shape: Shape, target: Shape): number[] {
+  const st = stridesOf(shape);
+  const out = new Array<number>(target.length).fill(0);
+  const off = target.length - shape.length;
+  for (let i = 0; i < shape.length; i++) out[off + i] = shape[i] === 1 ? 0 : st[i]!;
+  return out;
+}
+
+/** Normalises a possibly negative axis against `ndim`; throws a ValueError when out of range. */
+export function normAxis(op: string, axis: number, ndim: number): number {
+  const a = axis < 0 ? axis + ndim : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= ndim) {
+    throw new ValueError(op, `axis ${axis} is out of range for an array of ${ndim} dimensions`);
+  }
+  return a;
+}

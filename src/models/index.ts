@@ -1,0 +1,2 @@
+// seqrate/models — public surface, filled as the models work lands.
+export {};

@@ -1,0 +1,2 @@
+// seqrate/theory — public surface, filled as the theory work lands.
+export {};

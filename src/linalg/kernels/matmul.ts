@@ -1,0 +1,147 @@
+/**
+ * Matrix multiplication: `matmul` on tensors (2-D and batched, numpy semantics), the raw
+ * Float64Array `gemm`, and `matmulNaive` (the triple-loop oracle the tests compare against).
+ */
+import { ShapeError } from '../errors.js';
+import { broadcastShapes, checkShape, sizeOf, type Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/** Options of `matmul`: use the transpose of the last two axes of `a` / `b`. */
+export interface MatmulOptions {
+  readonly transA?: boolean;
+  readonly transB?: boolean;
+}
+
+/**
+ * Raw general matrix multiply on row-major Float64Arrays: `C (+)= op(A)·op(B)`, where
+ * `op(A)` is m×k (A stored k×m when `transA`), `op(B)` is k×n, C is m×n with row stride `ldc`.
+ * `accumulate` false overwrites C, true adds into it.
+ *
+ * ```ts
+ * gemm(false, false, 2, 2, 2, A, 0, 2, B, 0, 2, C, 0, 2, false); // C = A·B
+ * ```
+ */
+export function gemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: Float64Array, aOff: number, lda: number,
+  B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
+  gemmNaiveRaw(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+}
+
+/** Reference triple loop (i, j, p) with the same contract as `gemm`. */
+function gemmNaiveRaw(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: Float64Array, aOff: number, lda: number,
+  B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
+  const aRs = transA ? 1 : lda, aCs = transA ? lda : 1;
+  const bRs = transB ? 1 : ldb, bCs = transB ? ldb : 1;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[aOff + i * aRs + p * aCs]! * B[bOff + p * bRs + j * bCs]!;
+      const c = cOff + i * ldc + j;
+      C[c] = accumulate ? C[c]! + s : s;
+    }
+  }
+}
+
+type RawGemm = typeof gemm;
+
+/**
+ * Matrix product with numpy `matmul` semantics on tensors of rank ≥ 2: the last two axes are
+ * the matrices (transposed first when `transA`/`transB`), leading axes broadcast.
+ * Throws a ShapeError naming 'matmul' and both shapes on a mismatch. 1-D operands are rejected.
+ *
+ * ```ts
+ * matmul(x, w);                      // (B, T, n)·(n, m) → (B, T, m), one big gemm
+ * matmul(q, k, { transB: true });    // (B, T, d)·(B, T, d)ᵀ → (B, T, T)
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  return matmulWith(gemm, a, b, opts);
+}
+
+/** The oracle: same contract as `matmul`, computed with the plain triple loop. */
+export function matmulNaive(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  return matmulWith(gemmNaiveRaw, a, b, opts);
+}
+
+interface Plan {
+  readonly m: number; readonly n: number; readonly k: number;
+  readonly batch: number[]; readonly outShape: number[];
+}
+
+function plan(a: Shape, b: Shape, transA: boolean, transB: boolean): Plan {
+  checkShape('matmul', a);
+  checkShape('matmul', b);
+  if (a.length < 2 || b.length < 2) {
+    throw new ShapeError('matmul', 'operands must have at least 2 dimensions (reshape 1-D vectors first)', [a, b]);
+  }
+  const ar = a[a.length - 2]!, ac = a[a.length - 1]!;
+  const br = b[b.length - 2]!, bc = b[b.length - 1]!;
+  const m = transA ? ac : ar, ka = transA ? ar : ac;
+  const kb = transB ? bc : br, n = transB ? br : bc;
+  if (ka !== kb) {
+    const ta = transA ? 'ᵀ' : '', tb = transB ? 'ᵀ' : '';
+    throw new ShapeError('matmul', `inner dimensions differ: A${ta} has ${ka} columns, B${tb} has ${kb} rows`, [a, b]);
+  }
+  let batch: number[];
+  try {
+    batch = broadcastShapes('matmul', a.slice(0, -2), b.slice(0, -2));
+  } catch {
+    throw new ShapeError('matmul', 'batch dimensions do not broadcast', [a, b]);
+  }
+  return { m, n, k: ka, batch, outShape: [...batch, m, n] };
+}
+
+function matmulWith(g: RawGemm, a: Tensor, b: Tensor, opts: MatmulOptions): Tensor {
+  const transA = opts.transA === true, transB = opts.transB === true;
+  const { m, n, k, batch, outShape } = plan(a.shape, b.shape, transA, transB);
+  const out = new Float64Array(sizeOf(outShape));
+  if (out.length === 0 || k === 0) return { data: out, shape: outShape };
+  const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
+  const lda = a.shape[a.shape.length - 1]!, ldb = b.shape[b.shape.length - 1]!;
+  const aMat = a.shape[a.shape.length - 2]! * lda, bMat = b.shape[b.shape.length - 2]! * ldb;
+  const nb = sizeOf(batch);
+  // Fold: a batch of A matrices times one B (no transA) is one (nb·m)×k by k×n product.
+  if (!transA && sizeOf(bBatch) === 1 && sizeOf(aBatch) === nb) {
+    g(false, transB, nb * m, n, k, a.data, 0, lda, b.data, 0, ldb, out, 0, n, false);
+    return { data: out, shape: outShape };
+  }
+  const aIdx = batchOffsets(aBatch, batch, aMat);
+  const bIdx = batchOffsets(bBatch, batch, bMat);
+  for (let t = 0; t < nb; t++) {
+    g(transA, transB, m, n, k, a.data, aIdx[t]!, lda, b.data, bIdx[t]!, ldb, out, t * m * n, n, false);
+  }
+  return { data: out, shape: outShape };
+}
+
+/** Offset (in elements) of each broadcast batch entry's matrix inside an operand. */
+function batchOffsets(own: Shape, target: Shape, matSize: number): Int32Array | Float64Array {
+  const nb = sizeOf(target);
+  const offs = new Float64Array(nb);
+  const d = target.length, pad = d - own.length;
+  const strides = new Array<number>(d).fill(0);
+  let acc = matSize;
+  for (let i = own.length - 1; i >= 0; i--) {
+    strides[pad + i] = own[i] === 1 ? 0 : acc;
+    acc *= own[i]!;
+  }
+  const idx = new Array<number>(d).fill(0);
+  let off = 0;
+  for (let t = 0; t < nb; t++) {
+    offs[t] = off;
+    for (let ax = d - 1; ax >= 0; ax--) {
+      idx[ax]!++;
+      off += strides[ax]!;
+      if (idx[ax]! < target[ax]!) break;
+      off -= strides[ax]! * idx[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return offs;
+}

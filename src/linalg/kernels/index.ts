@@ -1,2 +1,8 @@
-// Filled by the kernels work; re-exported from src/linalg/index.ts.
-export {};
+/**
+ * Raw, non-differentiable kernels on contiguous float64 tensors. Import as
+ * `import * as K from '../kernels/index.js'`. The differentiable public ops live in `../ops`.
+ */
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './movement.js';
+export * from './matmul.js';

@@ -5,6 +5,7 @@
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, checkShape, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { gemmPacked } from './gemm-packed.js';
 
 /** Options of `matmul`: use the transpose of the last two axes of `a` / `b`. */
 export interface MatmulOptions {
@@ -27,7 +28,12 @@ export function gemm(
   B: Float64Array, bOff: number, ldb: number,
   C: Float64Array, cOff: number, ldc: number, accumulate: boolean,
 ): void {
-  gemmNaiveRaw(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + n);
+    return;
+  }
+  gemmPacked(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
 }
 
 /** Reference triple loop (i, j, p) with the same contract as `gemm`. */

@@ -1,2 +1,10 @@
-// Filled by the decomp work; re-exported from src/linalg/index.ts.
-export {};
+/**
+ * Decompositions (non-differentiable): Householder QR, symmetric eigendecomposition,
+ * preconditioned one-sided Jacobi SVD, least squares, LU solve, determinant, pseudo-inverse,
+ * norms and condition numbers. See each function's doc comment for algorithm and stability.
+ */
+export { qr, type QrOptions } from './qr.js';
+export { svd, svdvals, type SvdOptions, type SvdResult } from './svd.js';
+export { lstsq, pinv, type LstsqOptions, type LstsqResult, type PinvOptions } from './lstsq.js';
+export { solve, det, SingularMatrixError } from './lu.js';
+export type { FiniteOption } from './util.js';

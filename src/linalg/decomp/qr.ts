@@ -1,0 +1,40 @@
+/**
+ * Public Householder QR.
+ */
+import { ValueError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { applyQ, householderQR } from './householder.js';
+import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
+
+export interface QrOptions extends FiniteOption {
+  /** 'reduced' (default): Q m×k, R k×n with k = min(m, n); 'complete': Q m×m, R m×n. */
+  mode?: 'reduced' | 'complete';
+}
+
+/**
+ * QR factorisation A = Q·R by Householder reflections (LAPACK xGEQR2 + xORG2R, unblocked).
+ * Q has orthonormal columns, R is upper triangular (its diagonal may be negative, as in LAPACK
+ * and numpy). Backward stable: ‖A − QR‖ ≤ c·m·n·ε·‖A‖ and ‖I − QᵀQ‖ ≤ c·m·n·ε (Higham, ASNA
+ * Thm 19.4). Size-0 inputs follow numpy (e.g. 0×3 → Q 0×0, R 0×3).
+ *
+ * ```ts
+ * const { q, r } = qr(tensor([[1, 2], [3, 4], [5, 6]]));            // q 3×2, r 2×2
+ * const c = qr(tensor([[1, 2], [3, 4], [5, 6]]), { mode: 'complete' }); // q 3×3, r 3×2
+ * ```
+ */
+export function qr(a: Tensor, opts: QrOptions = {}): { q: Tensor; r: Tensor } {
+  const [m, n] = entry('qr', a, opts);
+  const mode = opts.mode ?? 'reduced';
+  if (mode !== 'reduced' && mode !== 'complete') throw new ValueError('qr', `mode must be 'reduced' or 'complete', got '${String(mode)}'`);
+  const k = Math.min(m, n);
+  const qcols = mode === 'complete' ? m : k;
+  const f = householderQR(toColMajor(a.data, m, n), m, n, false);
+  // R: the upper triangle of the first qcols rows.
+  const r = new Float64Array(qcols * n);
+  for (let i = 0; i < qcols; i++) for (let j = i; j < n; j++) r[i * n + j] = f.cm[j * m + i]!;
+  // Q = H_0···H_{k−1}·[I; 0]: reflectors applied to the identity columns.
+  const y = new Float64Array(k * qcols);
+  for (let j = 0; j < k; j++) y[j * k + j] = 1;
+  const q = applyQ(f, y, k, qcols, true);
+  return { q: fromColMajor(q, m, qcols), r: { data: r, shape: [qcols, n] } };
+}

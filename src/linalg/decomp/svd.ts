@@ -1,0 +1,105 @@
+/**
+ * Public SVD entry points: `svd` and `svdvals`.
+ */
+import type { Tensor } from '../tensor.js';
+import { tallSVD } from './svdcore.js';
+import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
+
+export interface SvdOptions extends FiniteOption {
+  /** Full (m×m, n×n) factors instead of the thin ones (default false: thin). */
+  full?: boolean;
+}
+
+export interface SvdResult {
+  /** Left singular vectors, m×k (thin, k = min(m, n)) or m×m (full). */
+  u: Tensor;
+  /** Singular values, descending, non-negative, length k. */
+  s: Tensor;
+  /** Right singular vectors transposed, k×n (thin) or n×n (full). */
+  vt: Tensor;
+}
+
+/**
+ * Singular value decomposition A = U·diag(s)·Vᵀ of a real m×n matrix.
+ *
+ * Algorithm: preconditioned one-sided Jacobi (Drmač–Veselić 2008) — exact power-of-two scaling,
+ * row sorting, Householder QR with column pivoting, then one-sided Jacobi with de Rijk pivoting on
+ * Rᵀ (see svdcore.ts); wide inputs are handled through Aᵀ. AᵀA is never formed.
+ * Why Jacobi: it is backward stable like Golub–Kahan, and in addition computes every singular
+ * value to high *relative* accuracy for graded matrices A = D₁·B·D₂ (B well conditioned, D
+ * diagonal with any spread), which bidiagonalisation-based methods do not guarantee.
+ * Stability: ‖A − UΣVᵀ‖ = O(max(m,n)·ε·‖A‖), ‖I − UᵀU‖, ‖I − VᵀV‖ = O(n·ε).
+ * Sign convention: the entry of largest magnitude of each column of U is positive (first one on
+ * ties); the matching row of Vᵀ carries the sign. Size-0 inputs give empty factors like numpy.
+ * Throws NonFiniteError on NaN/Inf (unless `checkFinite: false`), NonConvergenceError if Jacobi
+ * needs more than 40 sweeps (never observed), ShapeError unless `a` is 2-D.
+ *
+ * ```ts
+ * const { u, s, vt } = svd(tensor([[3, 0], [4, 5]]));   // s ≈ [6.708, 2.236]
+ * ```
+ */
+export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
+  const [m, n] = entry('svd', a, opts);
+  const full = opts.full === true;
+  const k = Math.min(m, n);
+  if (k === 0) {
+    return {
+      u: full ? eyeT(m) : { data: new Float64Array(0), shape: [m, 0] },
+      s: { data: new Float64Array(0), shape: [0] },
+      vt: full ? eyeT(n) : { data: new Float64Array(0), shape: [0, n] },
+    };
+  }
+  let u: Tensor, vt: Tensor, s: Float64Array;
+  if (m >= n) {
+    const r = tallSVD('svd', toColMajor(a.data, m, n), m, n, true, full);
+    s = r.s;
+    u = fromColMajor(r.u!, m, r.ucols);
+    vt = { data: r.v!, shape: [n, n] };
+  } else {
+    // Aᵀ (n×m, tall) has column-major data equal to A's row-major data.
+    const r = tallSVD('svd', a.data.slice(), n, m, true, full);
+    s = r.s;
+    u = fromColMajor(r.v!, m, m);
+    vt = { data: r.u!, shape: [r.ucols, n] };
+  }
+  fixSigns(u, vt, k);
+  return { u, s: { data: s, shape: [k] }, vt };
+}
+
+/**
+ * Singular values only, descending (numpy `svdvals` / `svd(a, compute_uv=False)`). Same algorithm
+ * as `svd` without accumulating rotations (about half the work) and with the same relative
+ * accuracy on graded matrices.
+ *
+ * ```ts
+ * svdvals(tensor([[3, 0], [4, 5]])).data;   // Float64Array [6.708…, 2.236…]
+ * ```
+ */
+export function svdvals(a: Tensor, opts: FiniteOption = {}): Tensor {
+  const [m, n] = entry('svdvals', a, opts);
+  const k = Math.min(m, n);
+  if (k === 0) return { data: new Float64Array(0), shape: [0] };
+  const r = m >= n
+    ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false)
+    : tallSVD('svdvals', a.data.slice(), n, m, false, false);
+  return { data: r.s, shape: [k] };
+}
+
+function eyeT(n: number): Tensor {
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) d[i * n + i] = 1;
+  return { data: d, shape: [n, n] };
+}
+
+/** Applies the sign convention to row-major u (m×c) and vt (r×n): u's largest entry positive. */
+function fixSigns(u: Tensor, vt: Tensor, k: number): void {
+  const [m, c] = [u.shape[0]!, u.shape[1]!];
+  const n = vt.shape[1]!;
+  for (let j = 0; j < c; j++) {
+    let bi = 0, bv = -1;
+    for (let i = 0; i < m; i++) { const x = Math.abs(u.data[i * c + j]!); if (x > bv) { bv = x; bi = i; } }
+    if (u.data[bi * c + j]! >= 0) continue;
+    for (let i = 0; i < m; i++) u.data[i * c + j] = -u.data[i * c + j]!;
+    if (j < k) for (let i = 0; i < n; i++) vt.data[j * n + i] = -vt.data[j * n + i]!;
+  }
+}

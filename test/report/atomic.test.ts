@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OutputExistsError, stageOutput } from '../../src/report/atomic.js';
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'seqrate-atomic-'));
+
+describe('atomic output folders', () => {
+  it('writes into a hidden temp folder and renames it into place', () => {
+    const d = fresh();
+    const out = stageOutput(join(d, 'rep'), { force: false });
+    out.write('sub/a.txt', 'hello');
+    expect(existsSync(join(d, 'rep'))).toBe(false);
+    out.commit();
+    expect(readFileSync(join(d, 'rep', 'sub', 'a.txt'), 'utf8')).toBe('hello');
+    expect(readdirSync(d)).toEqual(['rep']);
+  });
+  it('refuses an existing folder without force, replaces it with force', () => {
+    const d = fresh();
+    mkdirSync(join(d, 'rep'));
+    writeFileSync(join(d, 'rep', 'old.txt'), 'old');
+    expect(() => stageOutput(join(d, 'rep'), { force: false })).toThrow(OutputExistsError);
+    const out = stageOutput(join(d, 'rep'), { force: true });
+    out.write('new.txt', 'new');
+    expect(readFileSync(join(d, 'rep', 'old.txt'), 'utf8')).toBe('old');
+    out.commit();
+    expect(readdirSync(join(d, 'rep'))).toEqual(['new.txt']);
+    expect(readdirSync(d)).toEqual(['rep']);
+  });
+  it('abort leaves the existing target untouched and removes the temp folder', () => {
+    const d = fresh();
+    mkdirSync(join(d, 'rep'));
+    writeFileSync(join(d, 'rep', 'old.txt'), 'old');
+    const out = stageOutput(join(d, 'rep'), { force: true });
+    out.write('new.txt', 'new');
+    out.abort();
+    out.abort();
+    expect(readdirSync(d)).toEqual(['rep']);
+    expect(readdirSync(join(d, 'rep'))).toEqual(['old.txt']);
+    expect(() => out.commit()).toThrow(/commit after commit\/abort/);
+  });
+});

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Matrix } from 'ml-matrix';
+import { gemm, matmul, matmulNaive } from '../../src/linalg/kernels/matmul.js';
+import { KC, MC, MR, NC, NR } from '../../src/linalg/kernels/gemm-packed.js';
+import { ShapeError } from '../../src/linalg/errors.js';
+import { tensor, type Tensor } from '../../src/linalg/tensor.js';
+import { bget, broadcastPairArb, refBroadcast, seeded, size, unravel } from '../helpers/gradcheck-cases.js';
+
+/**
+ * Independent oracle: every output element from its definition, with numpy broadcasting of the
+ * batch axes done by index arithmetic (shares no code with matmul's planner).
+ */
+function oracle(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const ra = a.shape.length, rb = b.shape.length;
+  const m = transA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+  const k = transA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  const n = transB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  const batch = refBroadcast(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const shape = [...batch, m, n];
+  const out = new Float64Array(size(shape));
+  for (let f = 0; f < out.length; f++) {
+    const idx = unravel(f, shape);
+    const bi = idx.slice(0, -2), i = idx[idx.length - 2]!, j = idx[idx.length - 1]!;
+    let s = 0;
+    for (let p = 0; p < k; p++) {
+      s += bget(a, [...bi, ...(transA ? [p, i] : [i, p])]) * bget(b, [...bi, ...(transB ? [j, p] : [p, j])]);
+    }
+    out[f] = s;
+  }
+  return { data: out, shape };
+}
+
+/** Shapes of the operands for op(A) m×k and op(B) k×n with given batch shapes. */
+function operandShapes(ba: number[], bb: number[], m: number, n: number, k: number, tA: boolean, tB: boolean): [number[], number[]] {
+  return [[...ba, ...(tA ? [k, m] : [m, k])], [...bb, ...(tB ? [n, k] : [k, n])]];
+}
+
+const tol = { rtol: 1e-12, atol: 1e-12 };
+
+describe('matmul vs the oracles', () => {
+  it('random batched shapes with broadcasting, all four transposes, dims 0..13', () => {
+    fc.assert(fc.property(
+      broadcastPairArb(2, 0, 3), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 13 }), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 1e6 }),
+      ([ba, bb], m, n, k, tA, tB, seed) => {
+        const [sa, sb] = operandShapes(ba, bb, m, n, k, tA, tB);
+        const a = seeded(sa, seed), b = seeded(sb, seed + 7);
+        const want = oracle(a, b, tA, tB);
+        const got = matmul(a, b, { transA: tA, transB: tB });
+        expect(got.shape).toEqual(want.shape);
+        expect(got).toBeAllclose(want, tol);
+        expect(matmulNaive(a, b, { transA: tA, transB: tB })).toBeAllclose(want, tol);
+      }), { numRuns: 150 });
+  });
+
+  it('every edge-tile remainder: m, n, k = 1..13 in all transposes', () => {
+    for (let m = 1; m <= 13; m++) {
+      for (let n = 1; n <= 13; n++) {
+        const k = ((m * 7 + n * 3) % 13) + 1;
+        const tA = (m + n) % 2 === 0, tB = (m * n) % 3 === 0;
+        const [sa, sb] = operandShapes([], [], m, n, k, tA, tB);
+        const a = seeded(sa, m * 100 + n), b = seeded(sb, m * 100 + n + 1);
+        expect(matmul(a, b, { transA: tA, transB: tB })).toBeAllclose(matmulNaive(a, b, { transA: tA, transB: tB }), tol);
+      }
+    }
+  });
+
+  it('sizes straddling the block sizes MC, KC, NC and the micro-tile', () => {
+    const cases: [number, number, number][] = [
+      [MC - 1, 5, 7], [MC, 6, 3], [MC + 1, 5, 2], [2 * MC + MR - 1, 3, 2],
+      [4, 5, KC - 1], [5, 4, KC], [3, 9, KC + 1], [2, 3, 2 * KC + 5],
+      [2, NC - 1, 3], [3, NC, 2], [2, NC + NR + 1, 3],
+      [MC + 2, NR * 3 + 1, KC + 3],
+    ];
+    let seed = 1;
+    for (const [m, n, k] of cases) {
+      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const [sa, sb] = operandShapes([], [], m, n, k, tA, tB);
+        const a = seeded(sa, seed++), b = seeded(sb, seed++);
+        const got = matmul(a, b, { transA: tA, transB: tB });
+        // k > KC sums in a different order than the naive loop: allow a k-scaled rounding bound.
+        expect(got).toBeAllclose(matmulNaive(a, b, { transA: tA, transB: tB }), { rtol: 1e-12, atol: 1e-14 * k });
+      }
+    }
+  });
+
+  it('a batch of matrices times one matrix (folded into one gemm) matches per-batch products', () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 2 }),
+      fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }),
+      fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 1e6 }),
+      (ba, m, n, k, tB, bHasUnitBatch, seed) => {
+        const [sa, sb] = operandShapes(ba, bHasUnitBatch ? [1] : [], m, n, k, false, tB);
+        const a = seeded(sa, seed), b = seeded(sb, seed + 1);
+        expect(matmul(a, b, { transB: tB })).toBeAllclose(oracle(a, b, false, tB), tol);
+      }), { numRuns: 80 });
+  });
+
+  it('matches ml-matrix on a few random cases', () => {
+    for (const [m, n, k, seed] of [[17, 23, 29, 1], [64, 3, 100, 2], [5, 130, 7, 3]] as const) {
+      const a = seeded([m, k], seed), b = seeded([k, n], seed + 10);
+      const ml = new Matrix(m, k).mmul(new Matrix(k, n)); // shape check of ml-matrix itself
+      expect([ml.rows, ml.columns]).toEqual([m, n]);
+      const ref = new Matrix(toRows(a)).mmul(new Matrix(toRows(b)));
+      expect(matmul(a, b)).toBeAllclose({ data: Float64Array.from(ref.to1DArray()), shape: [m, n] }, { rtol: 1e-11, atol: 1e-12 });
+    }
+  });
+
+  it('known small product and transposes', () => {
+    const a = tensor([[1, 2, 3], [4, 5, 6]]), b = tensor([[7, 8], [9, 10], [11, 12]]);
+    expect(matmul(a, b).data).toEqual(Float64Array.from([58, 64, 139, 154]));
+    expect(matmul(b, a, { transA: true, transB: true }).data).toEqual(Float64Array.from([58, 139, 64, 154]));
+    expect(matmul(a, a, { transB: true }).data).toEqual(Float64Array.from([14, 32, 32, 77]));
+    expect(matmul(tensor([[3]]), tensor([[-2]])).data).toEqual(Float64Array.from([-6]));
+  });
+
+  it('NaN and Inf propagate like IEEE arithmetic (no silent dropping)', () => {
+    const a = tensor([[1, NaN], [2, 3]]), b = tensor([[1, 0], [0, 1]]);
+    const c = matmul(a, b);
+    expect(Number.isNaN(c.data[0])).toBe(true);
+    expect(Number.isNaN(c.data[1])).toBe(true);
+    expect(Array.from(c.data.slice(2))).toEqual([2, 3]);
+    const d = matmul(tensor([[Infinity, 1]]), tensor([[0], [1]]));
+    expect(Number.isNaN(d.data[0])).toBe(true); // Inf·0 = NaN, as numpy
+  });
+});
+
+describe('matmul shapes and errors', () => {
+  it('size-0 dimensions give empty or zero results like numpy', () => {
+    expect(matmul(seeded([0, 3], 1), seeded([3, 4], 2)).shape).toEqual([0, 4]);
+    const z = matmul(seeded([2, 0], 1), seeded([0, 3], 2));
+    expect(z.shape).toEqual([2, 3]);
+    expect(Array.from(z.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(matmul(seeded([0, 2, 3], 1), seeded([3, 4], 2)).shape).toEqual([0, 2, 4]);
+    expect(matmul(seeded([2, 1, 2, 3], 1), seeded([0, 3, 4], 2)).shape).toEqual([2, 0, 2, 4]);
+  });
+
+  it('mismatched inner dimensions throw a ShapeError naming matmul and both shapes', () => {
+    const call = (): Tensor => matmul(seeded([2, 3], 1), seeded([4, 5], 2));
+    expect(call).toThrow(ShapeError);
+    expect(call).toThrow(/matmul.*\(2, 3\).*\(4, 5\)/);
+    expect(() => matmul(seeded([3, 2], 1), seeded([4, 5], 2), { transA: true })).toThrow(/matmul.*\(3, 2\) and \(4, 5\)/);
+  });
+
+  it('non-broadcastable batch dims and 1-D operands throw ShapeErrors naming both shapes', () => {
+    expect(() => matmul(seeded([2, 3, 4], 1), seeded([3, 4, 5], 2))).toThrow(/matmul.*\(2, 3, 4\) and \(3, 4, 5\)/);
+    expect(() => matmul(seeded([3], 1), seeded([3, 2], 2))).toThrow(ShapeError);
+    expect(() => matmul(seeded([3], 1), seeded([3, 2], 2))).toThrow(/matmul.*\(3,\) and \(3, 2\)/);
+  });
+
+  it('broadcasts batch shapes to the numpy result shape', () => {
+    fc.assert(fc.property(broadcastPairArb(3, 0, 3), ([ba, bb]) => {
+      const [sa, sb] = operandShapes(ba, bb, 2, 3, 4, false, false);
+      expect(matmul(seeded(sa, 1), seeded(sb, 2)).shape).toEqual([...refBroadcast(ba, bb), 2, 3]);
+    }), { numRuns: 60 });
+  });
+});
+
+describe('gemm raw kernel', () => {
+  it('strided submatrices with offsets, accumulate mode, and untouched surroundings', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 0, max: 11 }),
+      fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 1e6 }),
+      (m, n, k, tA, tB, acc, pad, seed) => {
+        const ar = tA ? k : m, ac = tA ? m : k, br = tB ? n : k, bc = tB ? k : n;
+        const lda = ac + pad, ldb = bc + pad, ldc = n + pad;
+        const A = seeded([ar * lda + 3], seed).data, B = seeded([br * ldb + 2], seed + 1).data;
+        const C0 = seeded([m * ldc + 5], seed + 2).data;
+        const C = C0.slice();
+        gemm(tA, tB, m, n, k, A, 3, lda, B, 2, ldb, C, 5, ldc, acc);
+        for (let q = 0; q < C.length; q++) {
+          const r = Math.floor((q - 5) / ldc), c = (q - 5) % ldc;
+          if (q < 5 || c >= n || r >= m) { expect(C[q]).toBe(C0[q]); continue; }
+          let s = 0;
+          for (let p = 0; p < k; p++) {
+            s += A[3 + (tA ? p * lda + r : r * lda + p)]! * B[2 + (tB ? c * ldb + p : p * ldb + c)]!;
+          }
+          const want = acc ? C0[q]! + s : s;
+          expect(Math.abs(C[q]! - want)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
+        }
+      }), { numRuns: 150 });
+  });
+
+  it('k = 0 zeroes C (overwrite) or leaves it unchanged (accumulate)', () => {
+    const C = Float64Array.from([1, 2, 3, 4]);
+    gemm(false, false, 2, 2, 0, new Float64Array(0), 0, 0, new Float64Array(0), 0, 2, C, 0, 2, true);
+    expect(Array.from(C)).toEqual([1, 2, 3, 4]);
+    gemm(false, false, 2, 2, 0, new Float64Array(0), 0, 0, new Float64Array(0), 0, 2, C, 0, 2, false);
+    expect(Array.from(C)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('accumulate across k-blocks (k > KC) adds to C exactly once', () => {
+    const m = 7, n = 6, k = KC + 9;
+    const A = seeded([m * k], 3).data, B = seeded([k * n], 4).data;
+    const C = new Float64Array(m * n).fill(1);
+    gemm(false, false, m, n, k, A, 0, k, B, 0, n, C, 0, n, true);
+    const ref = matmulNaive({ data: A, shape: [m, k] }, { data: B, shape: [k, n] });
+    expect({ data: C.map((v) => v - 1), shape: [m, n] }).toBeAllclose(ref, { rtol: 1e-11, atol: 1e-12 });
+  });
+});
+
+function toRows(t: Tensor): number[][] {
+  const [r, c] = [t.shape[0]!, t.shape[1]!];
+  return Array.from({ length: r }, (_, i) => Array.from(t.data.subarray(i * c, (i + 1) * c)));
+}

@@ -1,0 +1,68 @@
+/**
+ * The model contract of seqrate (see docs/API.md, "src/models"): a model is a config plus a flat
+ * record of named parameter tensors, and a `forward` that is pure in its parameters so it can be
+ * differentiated with `valueAndGrad(p => loss(model.forward(x, p)))(model.params)`.
+ *
+ * Building blocks (`Linear`, `MLP`, `Attention`, …) read their tensors from a shared record under
+ * a name prefix (`apply(x, params, 'ffn_in.')`), so a composite model's record is the union of
+ * its blocks' records with prefixed names — no nested objects, no copies per forward.
+ */
+import { ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
+import type { Params } from './optim/params.js';
+
+export type { Params };
+
+/** What `train`, `saveParams` and `loadParams` need from a model. */
+export interface Model<C extends object = object> {
+  /** Model family, e.g. `'Transformer'`; saved with the weights and checked on load. */
+  readonly kind: string;
+  /** The hyper-parameters the model was built with (JSON-serialisable). */
+  readonly config: C;
+  /** Current parameters; reassigned (never mutated) by training and `loadParams`. */
+  params: Params;
+  /** Model output for a batch; pure in `params` (default: `this.params`). */
+  forward(x: Tensor, params?: Params): Tensor;
+}
+
+/**
+ * Throws a ValueError naming `op` when `config` has a key outside `known`, so a misspelt option
+ * (`ffnWidht`) is an error instead of a silently ignored default.
+ */
+export function checkConfigKeys(op: string, config: object, known: readonly string[]): void {
+  const ok = new Set(known);
+  for (const k of Object.keys(config)) {
+    if (!ok.has(k)) throw new ValueError(op, `unknown config key '${k}' (known keys: ${known.join(', ')})`);
+  }
+}
+
+/** Throws a ValueError unless `v` is a positive integer (or non-negative when `allowZero`). */
+export function checkInt(op: string, name: string, v: unknown, allowZero = false): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < (allowZero ? 0 : 1)) {
+    throw new ValueError(op, `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** The tensor `params[name]`, or a ValueError naming the model and the missing parameter. */
+export function param(op: string, params: Params, name: string): Tensor {
+  const t = params[name];
+  if (!t) throw new ValueError(op, `missing parameter '${name}'`);
+  return t;
+}
+
+/**
+ * Checks that `x` has `ndim` dimensions and the given sizes where `dims[i]` is a number
+ * (`undefined` = any), e.g. `checkInput('Transformer.forward', x, [undefined, undefined, 1], 'x (B, τ, d)')`.
+ * Also rejects NaN/Inf inputs with a NonFiniteError-style ShapeError-free message.
+ */
+export function checkInput(op: string, x: Tensor, dims: readonly (number | undefined)[], legend: string): void {
+  const ok = x.shape.length === dims.length && dims.every((d, i) => d === undefined || x.shape[i] === d);
+  if (!ok) {
+    throw new ShapeError(op, `expected input ${legend} with ${dims.map((d) => d ?? '*').join(' × ')}, got ${fmtShape(x.shape)}`, [x.shape]);
+  }
+  const d = x.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v - v !== 0) throw new ValueError(op, `input contains a non-finite value ${v} at flat index ${i}`);
+  }
+}

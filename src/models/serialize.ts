@@ -1,0 +1,94 @@
+/**
+ * Saving and loading weights as JSON: `{ format, version, kind, config, params }` where each
+ * parameter is `{ shape, dtype: 'float64', encoding: 'base64-f64le', data }` — the exact IEEE-754
+ * bytes, little-endian, so a round trip is bit-identical (including -0, subnormals and NaN payloads).
+ */
+import { ShapeError, ValueError, fmtShape, sizeOf, type Tensor } from '../linalg/index.js';
+import type { Model, Params } from './module.js';
+
+/** Schema version of the saved JSON; bumped on any incompatible change. */
+export const PARAMS_SCHEMA_VERSION = 1;
+const FORMAT = 'seqrate-params';
+
+/** One saved tensor. */
+export interface SavedTensor { shape: number[]; dtype: 'float64'; encoding: 'base64-f64le'; data: string }
+
+/** The JSON object written by `saveParams`. */
+export interface SavedParams {
+  format: typeof FORMAT;
+  version: number;
+  kind: string;
+  config: Record<string, unknown>;
+  params: Record<string, SavedTensor>;
+}
+
+function encode(t: Tensor): SavedTensor {
+  const bytes = new Uint8Array(t.data.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < t.data.length; i++) view.setFloat64(8 * i, t.data[i]!, true);
+  return { shape: [...t.shape], dtype: 'float64', encoding: 'base64-f64le', data: Buffer.from(bytes).toString('base64') };
+}
+
+function decode(name: string, s: SavedTensor): Tensor {
+  if (s.dtype !== 'float64' || s.encoding !== 'base64-f64le' || !Array.isArray(s.shape) || typeof s.data !== 'string') {
+    throw new ValueError('loadParams', `parameter '${name}' is not a {shape, dtype: 'float64', encoding: 'base64-f64le', data} record`);
+  }
+  const bytes = Buffer.from(s.data, 'base64');
+  const n = sizeOf(s.shape);
+  if (bytes.length !== 8 * n) throw new ShapeError('loadParams', `parameter '${name}' holds ${bytes.length / 8} values but its shape ${fmtShape(s.shape)} needs ${n}`, [s.shape]);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = view.getFloat64(8 * i, true);
+  return { data, shape: [...s.shape] };
+}
+
+/** Config entries that survive JSON (functions and undefined are dropped). */
+function jsonConfig(config: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+}
+
+/**
+ * Serialises a model's config and parameters to a JSON-ready object (use `JSON.stringify`).
+ *
+ * ```ts
+ * const json = JSON.stringify(saveParams(model));
+ * loadParams(otherModelWithSameConfig, JSON.parse(json)); // bit-identical params
+ * ```
+ */
+export function saveParams(model: Model): SavedParams {
+  const params: Record<string, SavedTensor> = {};
+  for (const name of Object.keys(model.params).sort()) params[name] = encode(model.params[name]!);
+  return { format: FORMAT, version: PARAMS_SCHEMA_VERSION, kind: model.kind, config: jsonConfig(model.config), params };
+}
+
+/**
+ * Loads saved weights into `model` (assigns `model.params`; returns the model). Checks, with a
+ * clear error for each: format and schema version, model kind, config (unknown keys and differing
+ * values), parameter names (missing / extra) and shapes.
+ */
+export function loadParams<M extends Model>(model: M, json: unknown): M {
+  const s = json as Partial<SavedParams>;
+  if (typeof s !== 'object' || s === null || s.format !== FORMAT) throw new ValueError('loadParams', `not a ${FORMAT} object`);
+  if (s.version !== PARAMS_SCHEMA_VERSION) throw new ValueError('loadParams', `schema version ${String(s.version)} is not supported (expected ${PARAMS_SCHEMA_VERSION})`);
+  if (s.kind !== model.kind) throw new ValueError('loadParams', `saved weights are for a ${String(s.kind)}, not a ${model.kind}`);
+  const own = jsonConfig(model.config);
+  for (const [k, v] of Object.entries(s.config ?? {})) {
+    if (!(k in own)) throw new ValueError('loadParams', `unknown config key '${k}' in saved weights (the ${model.kind} has: ${Object.keys(own).join(', ')})`);
+    if (JSON.stringify(v) !== JSON.stringify(own[k])) throw new ValueError('loadParams', `config '${k}' is ${JSON.stringify(v)} in the saved weights but ${JSON.stringify(own[k])} in the model`);
+  }
+  const saved = s.params ?? {};
+  const out: Params = {};
+  for (const name of Object.keys(model.params)) {
+    const rec = saved[name];
+    if (!rec) throw new ValueError('loadParams', `saved weights lack parameter '${name}'`);
+    const t = decode(name, rec);
+    const want = model.params[name]!.shape;
+    if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
+      throw new ShapeError('loadParams', `parameter '${name}' has shape ${fmtShape(t.shape)} in the saved weights but ${fmtShape(want)} in the model`, [t.shape, want]);
+    }
+    out[name] = t;
+  }
+  for (const name of Object.keys(saved)) if (!(name in model.params)) throw new ValueError('loadParams', `saved weights have an unknown parameter '${name}'`);
+  model.params = out;
+  return model;
+}

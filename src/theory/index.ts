@@ -1,2 +1,30 @@
-// seqrate/theory — public surface, filled as the theory work lands.
-export {};
+/**
+ * seqrate/theory — the mathematics of Jiang & Li (NeurIPS 2024) as pure functions: targets, POD
+ * spectra, complexity measures, rate bounds (printed and proof variants), power-law fits and
+ * temporal alterations. Imports only src/linalg. See docs/THEORY.md and ../shared/PAPER.md.
+ */
+export {
+  couplingTarget, linearMemoryTarget, randomKernelTarget, sineBasis, sinusoidalEncoding,
+  type Target, type TokenFn, type CouplingBasis, type CouplingSpec, type CouplingTarget,
+  type LinearMemoryTarget, type LinearMemoryOptions,
+} from './targets.js';
+export {
+  powerLawSpectrum, exponentialSpectrum, kernelSpectrum, logitSpectrum, quadrature,
+  type ModelSpectrumOptions, type Domain, type KernelSpectrumOptions, type KernelSpectrum,
+  type LogitSpectrumOptions, type LogitSpectrum,
+} from './spectra.js';
+export {
+  c0, c1, c2, tailEnergy, powerLawTailEnergy, supNorm, lipschitzEstimate, measures,
+  type C0Input, type CffInput, type SampleOptions, type MeasuresOptions, type Measures,
+} from './measures.js';
+export {
+  transformerBound, bestMh, decayRate, rnnComplexity, rnnBound,
+  type TransformerBoundOptions, type TransformerBoundTerms, type BestMh, type RnnComplexityOptions,
+  type RnnComplexity, type RnnBound,
+} from './bounds.js';
+export { fitPowerLaw, fitExponential, type FitOptions, type FitResult } from './fit.js';
+export {
+  permuteTime, swapEnds, cyclicShift, mixTime, randomFilter, mixedMemory, mixedCRnnBound, isCausal,
+  type TimeAlteration, type Permutation, type MixBoundary, type MixedMemory, type CausalityOptions,
+  type CausalityReport,
+} from './alterations.js';

@@ -1,0 +1,276 @@
+/**
+ * Complexity measures of a Transformer target (PAPER.md §3; Jiang & Li 2024, Sec. 4):
+ * `C_1^(α) = sup_k σ_k k^α`, the tail `Σ_{k>m} σ_k²`, `C_0`, `C_2^(β)(H, k)`, and the helpers
+ * `lipschitzEstimate`, `supNorm` that estimate the constants of `C_0` from callables.
+ */
+import { NonFiniteError, ValueError } from '../linalg/errors.js';
+import { createRng } from '../linalg/random.js';
+import type { CouplingTarget } from './targets.js';
+import type { Domain } from './spectra.js';
+import { checkAlpha, checkInt, checkPositive, checkSpectrum } from './util.js';
+
+/**
+ * `C_1^(α) = sup_k σ_k k^α`, `k = 1, 2, …` (PAPER.md §3). Needs `α > 1/2` (ValueError otherwise):
+ * only then does `C_1` bound the tail, `Σ_{k>m} σ_k² ≤ C_1² m^(1−2α)/(2α−1)`. Linear in σ;
+ * equals 1 on `σ_k = k^−α`.
+ */
+export function c1(spectrum: ArrayLike<number>, alpha: number): number {
+  checkAlpha('c1', alpha);
+  const s = checkSpectrum('c1', spectrum);
+  let best = 0;
+  for (let k = 1; k <= s.length; k++) best = Math.max(best, s[k - 1]! * Math.pow(k, alpha));
+  return best;
+}
+
+/**
+ * `Σ_{i>k} σ_i²` (i 1-based): the squared L² error of the best rank-k truncation of the coupling
+ * (Eckart–Young; PAPER.md §1). Summed smallest-first for accuracy. `k ≥ 0`.
+ */
+export function tailEnergy(spectrum: ArrayLike<number>, k: number): number {
+  const s = checkSpectrum('tailEnergy', spectrum);
+  checkInt('tailEnergy', 'k', k, 0);
+  let t = 0;
+  for (let i = s.length - 1; i >= k; i--) t += s[i]! * s[i]!;
+  return t;
+}
+
+/**
+ * `Σ_{i>k} i^(−2α)` for the untruncated power law `σ_i = i^−α` (α > 1/2): the Hurwitz zeta
+ * `ζ(2α, k+1)`, by a direct sum of the first 32 terms and Euler–Maclaurin for the rest
+ * (relative error below 1e-13). Use it for what `powerLawSpectrum(α, Infinity)` truncates.
+ */
+export function powerLawTailEnergy(alpha: number, k: number): number {
+  checkAlpha('powerLawTailEnergy', alpha);
+  checkInt('powerLawTailEnergy', 'k', k, 0);
+  const s = 2 * alpha;
+  const M = k + 1 + 32; // sum i = k+1 .. M−1 directly, the rest by Euler–Maclaurin at M
+  let direct = 0;
+  for (let i = M - 1; i >= k + 1; i--) direct += Math.pow(i, -s);
+  // Σ_{i≥M} i^−s = M^(1−s)/(s−1) + M^−s/2 + Σ_j B_2j/(2j)! · s(s+1)…(s+2j−2) M^(−s−2j+1)
+  const B = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66];
+  let em = Math.pow(M, 1 - s) / (s - 1) + Math.pow(M, -s) / 2;
+  let rising = s, fact = 2;
+  for (let j = 1; j <= B.length; j++) {
+    em += (B[j - 1]! / fact) * rising * Math.pow(M, -s - 2 * j + 1);
+    rising *= (s + 2 * j - 1) * (s + 2 * j);
+    fact *= (2 * j + 1) * (2 * j + 2);
+  }
+  return direct + em;
+}
+
+/** Inputs of {@link c0}. */
+export interface C0Input {
+  /** `K_F`: Lipschitz constant of the readout F. */
+  lipschitzF: number;
+  /** `‖f‖_∞` over the token domain. */
+  supF: number;
+  /** `sup_i (‖φ_i‖_∞ + ‖ψ_i‖_∞)`. */
+  supBases: number;
+}
+
+/**
+ * `C_0 = max{ K_F ‖f‖_∞ sup_i(‖φ_i‖_∞ + ‖ψ_i‖_∞), 1 }` (PAPER.md §3). **[ours]** the paper prints
+ * `inf{·, 1}`, which would make the bound's prefactor at most 1 whatever the target; we read it
+ * as `max`, the form a Lipschitz argument produces.
+ */
+export function c0(input: C0Input): number {
+  checkPositive('c0', 'lipschitzF', input.lipschitzF, true);
+  checkPositive('c0', 'supF', input.supF, true);
+  checkPositive('c0', 'supBases', input.supBases, true);
+  return Math.max(input.lipschitzF * input.supF * input.supBases, 1);
+}
+
+/** `C_FF` constants supplied by the caller: numbers, or per-index functions for the bases. */
+export interface CffInput {
+  F: number;
+  f: number;
+  /** `C_FF(φ_i)`, i = 1.. (array indexed from 0, or a function of the 1-based i). */
+  phi: ArrayLike<number> | ((i: number) => number);
+  psi: ArrayLike<number> | ((i: number) => number);
+}
+
+function cffAt(op: string, c: ArrayLike<number> | ((i: number) => number), i: number, what: string): number {
+  const v = typeof c === 'function' ? c(i) : c[i - 1];
+  if (v === undefined) throw new ValueError(op, `C_FF(${what}_${i}) is needed but only ${(c as ArrayLike<number>).length} values were supplied`);
+  if (!Number.isFinite(v) || v < 0) throw new NonFiniteError(op, `C_FF(${what}_${i})`, i - 1, v);
+  return v;
+}
+
+/**
+ * `C_2^(β)(H, k) = C_FF(F) + C_FF(f) + Σ_{i≤k} (C_FF(φ_i) + C_FF(ψ_i))` (PAPER.md §3). The
+ * `C_FF` values are plug-ins supplied by the caller **[ours]** (the paper leaves them abstract).
+ */
+export function c2(input: { cFF: CffInput; k: number }): number {
+  const op = 'c2';
+  checkInt(op, 'k', input.k, 0);
+  checkPositive(op, 'C_FF(F)', input.cFF.F, true);
+  checkPositive(op, 'C_FF(f)', input.cFF.f, true);
+  let s = input.cFF.F + input.cFF.f;
+  for (let i = 1; i <= input.k; i++) s += cffAt(op, input.cFF.phi, i, 'phi') + cffAt(op, input.cFF.psi, i, 'psi');
+  return s;
+}
+
+/** Options of the sampling helpers. */
+export interface SampleOptions {
+  /** Token dimension (default: from the domain, else 1). */
+  d?: number;
+  /** Grid points per axis (d ≤ 2; default 2001 for d = 1, 101 for d = 2) or Monte-Carlo points (d > 2; default 20000). */
+  points?: number;
+  /** Seed of the Monte-Carlo points (default 0). */
+  seed?: number;
+}
+
+function sampleSet(op: string, domain: Domain, opts: SampleOptions): { pts: Float64Array; d: number; n: number; lo: number[]; hi: number[] } {
+  const d = opts.d ?? (Array.isArray(domain) ? 1 : (domain as { lo: readonly number[] }).lo.length);
+  checkInt(op, 'd', d);
+  const lo = Array.isArray(domain) ? new Array<number>(d).fill(domain[0]) : [...(domain as { lo: readonly number[] }).lo];
+  const hi = Array.isArray(domain) ? new Array<number>(d).fill(domain[1]) : [...(domain as { hi: readonly number[] }).hi];
+  for (let i = 0; i < d; i++) if (!(hi[i]! > lo[i]!)) throw new ValueError(op, `domain axis ${i} must satisfy lo < hi, got [${lo[i]}, ${hi[i]}]`);
+  if (d <= 2) {
+    const side = opts.points ?? (d === 1 ? 2001 : 101);
+    checkInt(op, 'points', side, 2);
+    // a closed tensor grid, end points included: axis j takes lo_j + (hi_j − lo_j)·i/(side − 1)
+    const n = Math.pow(side, d);
+    const pts = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const idx = d === 2 ? [Math.floor(i / side), i % side] : [i];
+      for (let j = 0; j < d; j++) pts[i * d + j] = lo[j]! + ((hi[j]! - lo[j]!) * idx[j]!) / (side - 1);
+    }
+    return { pts, d, n, lo, hi };
+  }
+  const n = opts.points ?? 20000;
+  const rng = createRng(opts.seed ?? 0);
+  const pts = new Float64Array(n * d);
+  for (let i = 0; i < n * d; i++) pts[i] = lo[i % d]! + (hi[i % d]! - lo[i % d]!) * rng.uniform();
+  return { pts, d, n, lo, hi };
+}
+
+function evalNorm(op: string, fn: (u: Float64Array) => number | ArrayLike<number>, u: Float64Array): number {
+  const v = fn(u);
+  let s: number;
+  if (typeof v === 'number') s = Math.abs(v);
+  else { s = 0; for (let i = 0; i < v.length; i++) s = Math.hypot(s, v[i]!); }
+  if (!Number.isFinite(s)) throw new NonFiniteError(op, 'fn(u)', 0, s);
+  return s;
+}
+
+/**
+ * `‖g‖_∞` estimated as the max of `|g|` (Euclidean norm for vector values) over a closed tensor
+ * grid (d ≤ 2) or seeded Monte-Carlo points (d > 2). A lower bound of the true sup norm, exact
+ * when the maximiser is a grid point.
+ */
+export function supNorm(fn: (u: Float64Array) => number | ArrayLike<number>, domain: Domain = [0, 1], opts: SampleOptions = {}): number {
+  const { pts, d, n } = sampleSet('supNorm', domain, opts);
+  let best = 0;
+  for (let i = 0; i < n; i++) best = Math.max(best, evalNorm('supNorm', fn, pts.subarray(i * d, (i + 1) * d)));
+  return best;
+}
+
+/**
+ * Lipschitz constant estimated as the max of `‖g(a) − g(b)‖ / ‖a − b‖` over neighbouring grid
+ * points along every axis (d ≤ 2) or over seeded random pairs at distance ≤ 1% of the box
+ * (d > 2). A lower bound of the true constant, tight for C¹ functions as the grid refines.
+ */
+export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<number>, domain: Domain = [0, 1], opts: SampleOptions = {}): number {
+  const op = 'lipschitzEstimate';
+  const { pts, d, n, lo, hi } = sampleSet(op, domain, opts);
+  const vec = (u: Float64Array): Float64Array => { const v = fn(u); return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v); };
+  const diff = (a: Float64Array, b: Float64Array): number => {
+    const fa = vec(a), fb = vec(b);
+    let num = 0, den = 0;
+    for (let i = 0; i < fa.length; i++) num = Math.hypot(num, fa[i]! - (fb[i] ?? 0));
+    for (let i = 0; i < d; i++) den = Math.hypot(den, a[i]! - b[i]!);
+    if (!Number.isFinite(num)) throw new NonFiniteError(op, 'fn(u)', 0, num);
+    return den > 0 ? num / den : 0;
+  };
+  let best = 0;
+  if (d <= 2) {
+    // neighbours along each axis of the closed grid (row-major: axis 1 has stride 1, axis 0 stride side)
+    const side = Math.round(Math.pow(n, 1 / d));
+    for (let i = 0; i < n; i++) {
+      const a = pts.subarray(i * d, (i + 1) * d);
+      if (d === 1 || i % side + 1 < side) { if (i + 1 < n) best = Math.max(best, diff(a, pts.subarray((i + 1) * d, (i + 2) * d))); }
+      if (d === 2 && i + side < n) best = Math.max(best, diff(a, pts.subarray((i + side) * d, (i + side + 1) * d)));
+    }
+    return best;
+  }
+  const rng = createRng((opts.seed ?? 0) + 1);
+  const b = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const a = pts.subarray(i * d, (i + 1) * d);
+    for (let j = 0; j < d; j++) b[j] = Math.min(hi[j]!, Math.max(lo[j]!, a[j]! + 0.01 * (hi[j]! - lo[j]!) * (2 * rng.uniform() - 1)));
+    best = Math.max(best, diff(a, b));
+  }
+  return best;
+}
+
+/** Options of {@link measures}. */
+export interface MeasuresOptions {
+  /** Spectral decay exponent of `C_1^(α)` (> 1/2). */
+  alpha: number;
+  /** FFN rate exponent β of `C_FF^(β)` (> 0). */
+  beta: number;
+  /** `C_FF` plug-ins. Default **[ours]**, only for the sine basis with identity f, F:
+   * `C_FF(√2 sin(2kπu)) = 2√2 π k` (its Barron constant ∫|ω||ĝ(ω)|dω) and `C_FF(id) = 1`. */
+  cFF?: CffInput;
+  /** Sampling of the sup norms / Lipschitz constants for custom maps (see {@link SampleOptions}). */
+  sample?: SampleOptions;
+}
+
+/** All measures of a coupling target, the input of {@link transformerBound}. */
+export interface Measures {
+  spectrum: Float64Array;
+  alpha: number;
+  beta: number;
+  c0: number;
+  c1: number;
+  /** `C_2^(β)(H, k)` as a function of k. */
+  c2: (k: number) => number;
+  /** `Σ_{i>k} σ_i²` as a function of k. */
+  tail: (k: number) => number;
+  /** The constants `C_0` was built from. */
+  parts: { lipschitzF: number; supF: number; supBases: number };
+}
+
+/**
+ * Computes `C_0`, `C_1^(α)`, `C_2^(β)(H, ·)` and the tail for a target built by
+ * {@link couplingTarget}. The spectrum is the target's (its bases are assumed orthonormal, so it
+ * is the POD). The sup norms and `K_F` are exact for the sine basis with identity maps on [0,1]
+ * (`‖φ_k‖_∞ + ‖ψ_k‖_∞ = 2√2`, `‖f‖_∞ = 1`, `K_F = 1`) and sampled on `[0,1]^d` otherwise
+ * (`K_F` on `[−‖f‖_∞, ‖f‖_∞]^{n'}`). With a position encoding, the sup norms are taken over the
+ * raw token box `[0,1]^d` **[ours]**, not the encoded range.
+ */
+export function measures(target: CouplingTarget, opts: MeasuresOptions): Measures {
+  const op = 'measures';
+  checkAlpha(op, opts.alpha);
+  checkPositive(op, 'beta', opts.beta);
+  if (target.kind !== 'coupling') throw new ValueError(op, `measures needs a target built by couplingTarget, got kind '${String((target as { kind: unknown }).kind)}'`);
+  const spectrum = target.spectrum, r = spectrum.length, d = target.d;
+  const exact = target.basisName === 'sine' && target.identityMaps;
+  let supBases: number, supF: number, lipF: number;
+  if (exact) { supBases = 2 * Math.SQRT2; supF = 1; lipF = 1; }
+  else {
+    const box: Domain = { lo: new Array<number>(d).fill(0), hi: new Array<number>(d).fill(1) };
+    const so = opts.sample ?? {};
+    supBases = 0;
+    for (let k = 0; k < r; k++) supBases = Math.max(supBases, supNorm(target.basis.phi[k]!, box, so) + supNorm(target.basis.psi[k]!, box, so));
+    supF = supNorm(target.f, box, so);
+    const nOut = target.f(new Float64Array(d).fill(0.5)).length;
+    lipF = lipschitzEstimate(target.F, { lo: new Array<number>(nOut).fill(-supF), hi: new Array<number>(nOut).fill(Math.max(supF, 1e-12)) }, so);
+  }
+  let cFF = opts.cFF;
+  if (cFF === undefined) {
+    if (!exact) throw new ValueError(op, 'cFF (the C_FF plug-ins) is required unless the target uses the sine basis with identity f and F');
+    const sine = (i: number): number => 2 * Math.SQRT2 * Math.PI * i;
+    cFF = { F: 1, f: 1, phi: sine, psi: sine };
+  }
+  const cf = cFF;
+  return {
+    spectrum, alpha: opts.alpha, beta: opts.beta,
+    c0: c0({ lipschitzF: lipF, supF, supBases }),
+    c1: c1(spectrum, opts.alpha),
+    c2: (k: number) => c2({ cFF: cf, k }),
+    tail: (k: number) => tailEnergy(spectrum, k),
+    parts: { lipschitzF: lipF, supF, supBases },
+  };
+}

@@ -124,33 +124,61 @@ function clampBound(v: number, d: number): number {
 }
 
 /**
+ * Normalised bounds of `slice(x, starts, ends)` on an array of `shape`: the first index `lo` and
+ * the extent `shape` of the result on every axis (Python clamping, negative counts from the end).
+ */
+export function sliceBounds(shape: Shape, starts: readonly number[], ends: readonly number[]): { lo: number[]; shape: number[] } {
+  const n = shape.length;
+  if (starts.length > n || ends.length > n) throw new ShapeError('slice', `${Math.max(starts.length, ends.length)} bounds for a ${n}-D array`, [shape]);
+  const lo = shape.map((d, i) => (i < starts.length ? clampBound(starts[i]!, d) : 0));
+  return { lo, shape: shape.map((d, i) => Math.max(0, (i < ends.length ? clampBound(ends[i]!, d) : d) - lo[i]!)) };
+}
+
+/** Copies the box `[lo, lo + box)` between a big array (`shape`) and a contiguous small one. */
+function copyBox(big: Float64Array, shape: Shape, lo: readonly number[], box: readonly number[], small: Float64Array, toSmall: boolean): void {
+  const n = shape.length, size = sizeOf(box);
+  if (size === 0) return;
+  if (n === 0) { if (toSmall) small[0] = big[0]!; else big[0] = small[0]!; return; }
+  const st = stridesOf(shape);
+  let off = 0;
+  for (let i = 0; i < n; i++) off += lo[i]! * st[i]!;
+  const m = box[n - 1]!;
+  const idx = new Array<number>(n).fill(0);
+  for (let io = 0; io < size; io += m) {
+    if (toSmall) small.set(big.subarray(off, off + m), io);
+    else big.set(small.subarray(io, io + m), off);
+    for (let ax = n - 2; ax >= 0; ax--) {
+      off += st[ax]!;
+      if (++idx[ax]! < box[ax]!) break;
+      idx[ax] = 0;
+      off -= st[ax]! * box[ax]!;
+    }
+  }
+}
+
+/**
  * `x[starts[0]:ends[0], starts[1]:ends[1], …]` (ends exclusive, negative bounds count from the end,
  * out-of-range bounds clamp like Python). Axes beyond the given lists are kept whole.
  */
 export function slice(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
-  const n = x.shape.length;
-  if (starts.length > n || ends.length > n) throw new ShapeError('slice', `${Math.max(starts.length, ends.length)} bounds for a ${n}-D array`, [x.shape]);
-  const lo = x.shape.map((d, i) => (i < starts.length ? clampBound(starts[i]!, d) : 0));
-  const shape = x.shape.map((d, i) => Math.max(0, (i < ends.length ? clampBound(ends[i]!, d) : d) - lo[i]!));
-  const size = sizeOf(shape);
-  const o = new Float64Array(size);
-  if (size === 0) return { data: o, shape };
-  if (n === 0) { o[0] = x.data[0]!; return { data: o, shape }; }
-  const st = stridesOf(x.shape);
-  let off = 0;
-  for (let i = 0; i < n; i++) off += lo[i]! * st[i]!;
-  const m = shape[n - 1]!;
-  const idx = new Array<number>(n).fill(0);
-  for (let io = 0; io < size; io += m) {
-    o.set(x.data.subarray(off, off + m), io);
-    for (let ax = n - 2; ax >= 0; ax--) {
-      off += st[ax]!;
-      if (++idx[ax]! < shape[ax]!) break;
-      idx[ax] = 0;
-      off -= st[ax]! * shape[ax]!;
-    }
-  }
+  const { lo, shape } = sliceBounds(x.shape, starts, ends);
+  const o = new Float64Array(sizeOf(shape));
+  copyBox(x.data, x.shape, lo, shape, o, true);
   return { data: o, shape };
+}
+
+/**
+ * Adjoint of `slice`: a zero tensor of `shape` with `values` written at the box starting at the
+ * (already normalised, non-negative) corner `lo`.
+ */
+export function unslice(shape: Shape, lo: readonly number[], values: Tensor): Tensor {
+  checkShape('unslice', shape);
+  if (values.shape.length !== shape.length || values.shape.some((d, i) => lo[i]! + d > shape[i]!)) {
+    throw new ShapeError('unslice', `values do not fit at [${lo.join(', ')}]`, [shape, values.shape]);
+  }
+  const o = new Float64Array(sizeOf(shape));
+  copyBox(o, shape, lo, values.shape, values.data, false);
+  return { data: o, shape: [...shape] };
 }
 
 /** Joins tensors along an existing `axis`; all other dimensions must agree (ShapeError lists them). */

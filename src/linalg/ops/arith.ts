@@ -1,0 +1,103 @@
+/**
+ * Differentiable arithmetic: primitives `add`, `mul`, `neg`, `reciprocal`, `maximum`, `where`
+ * (forward and VJP side by side) and the composites `sub`, `div`, `square`.
+ *
+ * Broadcasting rule for every binary VJP: if `z = f(a, b)` broadcasts `a` from shape `sa` to the
+ * output shape, each element of `a` feeds every output along the broadcast axes, so
+ * `∂L/∂a = sumToShape(∂L/∂z ⊙ ∂f/∂a, sa)` (one reduction, no copy when shapes already agree).
+ */
+import { applyPrimitive } from '../autodiff/tape.js';
+import { definePrimitive } from '../autodiff/primitive.js';
+import * as K from '../kernels/index.js';
+import type { Tensor } from '../tensor.js';
+
+/** A number becomes an (untracked) scalar tensor. */
+export function toT(x: Tensor | number): Tensor {
+  return typeof x === 'number' ? { data: Float64Array.of(x), shape: [] } : x;
+}
+
+// z = a + b  ⇒  ā = Σ_bcast z̄,  b̄ = Σ_bcast z̄.
+export const addP = definePrimitive<'add', null>({
+  name: 'add',
+  forward: ([a, b]) => K.add(a!, b!),
+  vjp: (g, [a, b], _o, _at, needs) => [needs[0] ? K.sumToShape(g, a!.shape) : null, needs[1] ? K.sumToShape(g, b!.shape) : null],
+});
+
+// z = a ⊙ b  ⇒  ā = Σ_bcast z̄ ⊙ b,  b̄ = Σ_bcast z̄ ⊙ a.
+export const mulP = definePrimitive<'mul', null>({
+  name: 'mul',
+  forward: ([a, b]) => K.mul(a!, b!),
+  vjp: (g, [a, b], _o, _at, needs) => [
+    needs[0] ? K.sumToShape(K.mul(g, b!), a!.shape) : null,
+    needs[1] ? K.sumToShape(K.mul(g, a!), b!.shape) : null,
+  ],
+});
+
+// z = −x  ⇒  x̄ = −z̄.
+export const negP = definePrimitive<'neg', null>({
+  name: 'neg',
+  forward: ([x]) => K.neg(x!),
+  vjp: (g) => [K.neg(g)],
+});
+
+// z = 1/x  ⇒  dz/dx = −1/x² = −z²  ⇒  x̄ = −z̄ z².
+export const reciprocalP = definePrimitive<'reciprocal', null>({
+  name: 'reciprocal',
+  forward: ([x]) => K.reciprocal(x!),
+  vjp: (g, _in, z) => {
+    const o = new Float64Array(g.data.length), gd = g.data, zd = z.data;
+    for (let i = 0; i < o.length; i++) { const v = zd[i]!; o[i] = -gd[i]! * v * v; }
+    return [{ data: o, shape: z.shape }];
+  },
+});
+
+// z = max(a, b): ∂z/∂a = 1 where a > b, 0 where a < b, and ½ on ties (the average of the two
+// one-sided derivatives, so that max(x, x) has derivative 1 split evenly); b̄ symmetric.
+export const maximumP = definePrimitive<'maximum', null>({
+  name: 'maximum',
+  forward: ([a, b]) => K.maximum(a!, b!),
+  vjp: (g, [a, b], _o, _at, needs) => {
+    const wa = K.binary('maximum', a!, b!, (x, y) => (x > y ? 1 : x < y ? 0 : 0.5));
+    return [
+      needs[0] ? K.sumToShape(K.mul(g, wa), a!.shape) : null,
+      needs[1] ? K.sumToShape(K.mul(g, K.sub(1, wa)), b!.shape) : null,
+    ];
+  },
+});
+
+// z = cond ? a : b (cond is a constant attribute)  ⇒  ā = Σ_bcast [cond] z̄,  b̄ = Σ_bcast [¬cond] z̄.
+export const whereP = definePrimitive<'where', { cond: Tensor }>({
+  name: 'where',
+  forward: ([a, b], { cond }) => K.where(cond, a!, b!),
+  vjp: (g, [a, b], _o, { cond }, needs) => [
+    needs[0] ? K.sumToShape(K.where(cond, g, 0), a!.shape) : null,
+    needs[1] ? K.sumToShape(K.where(cond, 0, g), b!.shape) : null,
+  ],
+});
+
+/** `a + b` with numpy broadcasting (differentiable). */
+export function add(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(addP, [toT(a), toT(b)], null); }
+/** `a ⊙ b` elementwise with broadcasting (differentiable). */
+export function mul(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(mulP, [toT(a), toT(b)], null); }
+/** `−x` (differentiable). */
+export function neg(x: Tensor): Tensor { return applyPrimitive(negP, [x], null); }
+/** `1/x` (differentiable). */
+export function reciprocal(x: Tensor): Tensor { return applyPrimitive(reciprocalP, [x], null); }
+/** Elementwise maximum with broadcasting; ties split the gradient evenly (differentiable). */
+export function maximum(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(maximumP, [toT(a), toT(b)], null); }
+/**
+ * `cond ? a : b` elementwise with broadcasting; `cond` (nonzero = true) is not differentiated.
+ * Example: a safe log, `where(gt0, log(where(gt0, x, 1)), 0)`.
+ */
+export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
+  return applyPrimitive(whereP, [toT(a), toT(b)], { cond });
+}
+
+/** `a − b` = `a + (−b)` (composite). */
+export function sub(a: Tensor | number, b: Tensor | number): Tensor {
+  return typeof b === 'number' ? add(a, -b) : add(a, neg(b));
+}
+/** `a / b` = `a · (1/b)` (composite). */
+export function div(a: Tensor | number, b: Tensor | number): Tensor {
+  return typeof b === 'number' ? mul(a, 1 / b) : mul(a, reciprocal(b));
+}

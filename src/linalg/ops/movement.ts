@@ -1,0 +1,110 @@
+/**
+ * Differentiable movement ops: primitives `reshape`, `transpose`, `broadcastTo`, `slice`,
+ * `concat`, `gather`, and the composite `stack`. Each VJP is the adjoint linear map.
+ */
+import { applyPrimitive } from '../autodiff/tape.js';
+import { definePrimitive } from '../autodiff/primitive.js';
+import * as K from '../kernels/index.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { normAxis, shapesEqual, type Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+// Reshape is a relabelling of the same elements: x̄ = reshape(z̄, shape(x)). Shares buffers.
+export const reshapeP = definePrimitive<'reshape', { shape: Shape }>({
+  name: 'reshape',
+  forward: ([x], { shape }) => K.reshape(x!, shape),
+  vjp: (g, [x]) => [K.reshape(g, x!.shape)],
+});
+
+// z = permute(x, p), z[i] = x[i∘p⁻¹]  ⇒  x̄ = permute(z̄, p⁻¹).
+export const transposeP = definePrimitive<'transpose', { perm: number[] }>({
+  name: 'transpose',
+  forward: ([x], { perm }) => K.transpose(x!, perm),
+  vjp: (g, _in, _z, { perm }) => {
+    const inv = new Array<number>(perm.length);
+    perm.forEach((a, i) => { inv[a] = i; });
+    return [K.transpose(g, inv)];
+  },
+});
+
+// Broadcast copies each element along the new/stretched axes; its adjoint sums them back.
+export const broadcastToP = definePrimitive<'broadcastTo', { shape: Shape }>({
+  name: 'broadcastTo',
+  forward: ([x], { shape }) => K.broadcastTo(x!, shape),
+  vjp: (g, [x]) => [K.sumToShape(g, x!.shape)],
+});
+
+// Slice selects a box; its adjoint writes z̄ into that box of a zero array.
+export const sliceP = definePrimitive<'slice', { lo: number[]; box: number[] }>({
+  name: 'slice',
+  forward: ([x], { lo, box }) => K.slice(x!, lo, lo.map((l, i) => l + box[i]!)),
+  vjp: (g, [x], _z, { lo }) => [K.unslice(x!.shape, lo, g)],
+});
+
+// Concat stacks blocks along `axis`; the adjoint cuts z̄ back into the same blocks.
+export const concatP = definePrimitive<'concat', { axis: number }>({
+  name: 'concat',
+  forward: (xs, { axis }) => K.concat(xs, axis),
+  vjp: (g, xs, _z, { axis }, needs) => {
+    let off = 0;
+    return xs.map((x, i) => {
+      const lo = off;
+      off += x.shape[axis]!;
+      if (!needs[i]) return null;
+      const starts = x.shape.map((_, a) => (a === axis ? lo : 0));
+      const ends = x.shape.map((d, a) => (a === axis ? lo + d : d));
+      return K.slice(g, starts, ends);
+    });
+  },
+});
+
+// z = take(x, idx, axis)  ⇒  x̄ = scatterAdd of z̄ at idx (repeated indices accumulate).
+export const gatherP = definePrimitive<'gather', { indices: Int32Array | readonly number[]; axis: number }>({
+  name: 'gather',
+  forward: ([x], { indices, axis }) => K.gather(x!, indices, axis),
+  vjp: (g, [x], _z, { indices, axis }) => [K.scatterAdd(x!.shape, indices, axis, g)],
+});
+
+/** Same elements, new shape (one −1 inferred); O(1), shares the buffer (differentiable). */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(x.shape, shape)) return x;
+  return applyPrimitive(reshapeP, [x], { shape: K.reshape(x, shape).shape });
+}
+
+/** Permutes axes (default reverses them); `perm[i]` is the input axis of output axis i (differentiable). */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  return applyPrimitive(transposeP, [x], { perm: K.normPerm('transpose', perm, x.shape.length) });
+}
+
+/** numpy broadcast to `shape`, materialised (differentiable; the VJP sums back). */
+export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  return applyPrimitive(broadcastToP, [x], { shape: [...shape] });
+}
+
+/** `x[starts:ends]` per axis (ends exclusive, negative from the end, clamped) (differentiable). */
+export function slice(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
+  const { lo, shape } = K.sliceBounds(x.shape, starts, ends);
+  return applyPrimitive(sliceP, [x], { lo, box: shape });
+}
+
+/** Joins tensors along an existing axis (differentiable). */
+export function concat(xs: readonly Tensor[], axis: number): Tensor {
+  if (xs.length === 0) throw new ValueError('concat', 'needs at least one tensor');
+  if (xs[0]!.shape.length === 0) throw new ShapeError('concat', 'cannot concatenate scalars (use stack)', xs.map((x) => x.shape));
+  return applyPrimitive(concatP, xs, { axis: normAxis('concat', axis, xs[0]!.shape.length) });
+}
+
+/** Takes slices `indices` along `axis` (numpy `take`; embedding lookup) (differentiable). */
+export function gather(x: Tensor, indices: Int32Array | readonly number[], axis: number): Tensor {
+  return applyPrimitive(gatherP, [x], { indices, axis: normAxis('gather', axis, x.shape.length) });
+}
+
+/** Joins same-shape tensors along a new axis: reshape each, then concat (composite). */
+export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  if (xs.length === 0) throw new ValueError('stack', 'needs at least one tensor');
+  const s = xs[0]!.shape;
+  for (const x of xs) if (!shapesEqual(x.shape, s)) throw new ShapeError('stack', 'all tensors must have the same shape', xs.map((t) => t.shape));
+  const ax = normAxis('stack', axis, s.length + 1);
+  const ns = [...s.slice(0, ax), 1, ...s.slice(ax)];
+  return concat(xs.map((x) => reshape(x, ns)), ax);
+}

@@ -1,0 +1,48 @@
+/**
+ * Losses and normalisation, composed from primitives (no gradient code): `mse`, `crossEntropy`,
+ * `layerNorm`.
+ */
+import { ShapeError, ValueError } from '../errors.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, mul, neg, sub } from './arith.js';
+import { gather, reshape } from './movement.js';
+import { logSoftmax, mean } from './reduce.js';
+import { pow, square } from './unary.js';
+
+/**
+ * Mean squared error `mean((pred − target)²)` over all elements, a scalar (composite).
+ * The shapes must agree exactly (no silent broadcasting of a mis-shaped target).
+ */
+export function mse(pred: Tensor, target: Tensor): Tensor {
+  if (!shapesEqual(pred.shape, target.shape)) throw new ShapeError('mse', 'prediction and target shapes differ', [pred.shape, target.shape]);
+  return mean(square(sub(pred, target)));
+}
+
+/**
+ * Mean cross-entropy of `logits` (B, C) against integer `labels` (length B, values in [0, C)):
+ * `−mean_b logSoftmax(logits)[b, labels[b]]`, stable (composite).
+ */
+export function crossEntropy(logits: Tensor, labels: Int32Array | readonly number[]): Tensor {
+  if (logits.shape.length !== 2) throw new ShapeError('crossEntropy', 'logits must be (batch, classes)', [logits.shape]);
+  const [B, C] = logits.shape as [number, number];
+  if (labels.length !== B) throw new ShapeError('crossEntropy', `${labels.length} labels for a batch of ${B}`, [logits.shape, [labels.length]]);
+  const flat = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    const l = labels[b]!;
+    if (!Number.isInteger(l) || l < 0 || l >= C) throw new ValueError('crossEntropy', `label ${l} at position ${b} is outside [0, ${C})`);
+    flat[b] = b * C + l;
+  }
+  return neg(mean(gather(reshape(logSoftmax(logits, -1), [B * C]), flat, 0)));
+}
+
+/**
+ * Layer normalisation over the last axis (Ba, Kiros & Hinton 2016):
+ * `(x − μ) / √(σ² + eps) · gamma + beta` with the biased variance σ² (composite).
+ * `gamma`, `beta` broadcast against `x` (normally shape `[n]`).
+ */
+export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
+  const xc = sub(x, mean(x, -1, true));
+  const inv = pow(add(mean(square(xc), -1, true), eps), -0.5);
+  return add(mul(mul(xc, inv), gamma), beta);
+}

@@ -1,0 +1,85 @@
+/**
+ * Differentiable reductions: primitives `sum` and `max` along axes, and the composites `mean`,
+ * `logSumExp`, `softmax`, `logSoftmax` (no gradient code of their own).
+ */
+import { applyPrimitive } from '../autodiff/tape.js';
+import { definePrimitive } from '../autodiff/primitive.js';
+import * as K from '../kernels/index.js';
+import { ValueError } from '../errors.js';
+import { normAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, mul, sub } from './arith.js';
+import { exp, log } from './unary.js';
+import { reshape } from './movement.js';
+
+interface AxesAttrs { axes: number[]; keepdims: boolean }
+
+/** Shape of the reduction output with the reduced axes kept as 1. */
+function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+// z = Σ_axes x  ⇒  every x feeds its z once: x̄ = broadcast of z̄ (with kept axes) to x's shape.
+export const sumP = definePrimitive<'sum', AxesAttrs>({
+  name: 'sum',
+  forward: ([x], { axes, keepdims }) => K.sum(x!, axes, keepdims),
+  vjp: (g, [x], _z, { axes }) => [K.broadcastTo({ data: g.data, shape: keptShape(x!.shape, axes) }, x!.shape)],
+});
+
+// z = max_axes x: ∂z/∂x_i = 1/c on the c entries equal to the maximum, 0 elsewhere (the average of
+// the subgradients on ties; with distinct entries it is the one-hot of the argmax).
+export const maxP = definePrimitive<'max', AxesAttrs>({
+  name: 'max',
+  forward: ([x], { axes, keepdims }) => K.max(x!, axes, keepdims),
+  vjp: (g, [x], z, { axes }) => {
+    const ks = keptShape(x!.shape, axes);
+    const mask = K.binary('max', x!, { data: z.data, shape: ks }, (a, m) => (a === m ? 1 : 0));
+    const count = K.sum(mask, axes, true);
+    return [K.mul(mask, K.div({ data: g.data, shape: ks }, count))];
+  },
+});
+
+/**
+ * Sum over `axis` (a number, a list, or every axis when omitted), pairwise-accurate
+ * (differentiable). Example: `sum(x, -1, true)`.
+ */
+export function sum(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  return applyPrimitive(sumP, [x], { axes: K.normAxes('sum', axis, x.shape.length), keepdims });
+}
+
+/** Maximum over `axis` (every axis when omitted); ties share the gradient (differentiable). */
+export function max(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  return applyPrimitive(maxP, [x], { axes: K.normAxes('max', axis, x.shape.length), keepdims });
+}
+
+/** Mean over `axis` (every axis when omitted): `sum · (1/count)` (composite). */
+export function mean(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  const axes = K.normAxes('mean', axis, x.shape.length);
+  const count = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  if (count === 0) throw new ValueError('mean', `mean over an empty axis set of shape (${x.shape.join(', ')})`);
+  return mul(sum(x, axes, keepdims), 1 / count);
+}
+
+/**
+ * `log Σ exp(x)` along `axis`, stable (composite): `m + log Σ exp(x − m)` with `m` the maximum
+ * taken as a constant (the result is mathematically independent of `m`, so no gradient flows
+ * through it; non-finite maxima are replaced by 0 like scipy's `logsumexp`).
+ * Gradient: `∂/∂x = softmax(x)`.
+ */
+export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
+  const ax = normAxis('logSumExp', axis, x.shape.length);
+  const m = K.max(x, ax, true);
+  for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
+  const r = add(log(sum(exp(sub(x, m)), ax, true)), m);
+  return keepdims ? r : reshape(r, x.shape.filter((_, i) => i !== ax));
+}
+
+/** Softmax along `axis` (default last): `exp(x − logSumExp(x))`, stable (composite). */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  return exp(logSoftmax(x, axis));
+}
+
+/** `x − logSumExp(x)` along `axis` (default last), stable (composite). */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  return sub(x, logSumExp(x, axis, true));
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { grad, gradcheck, noGrad, valueAndGrad, isRecording } from '../../../src/linalg/autodiff/index.js';
+import {
+  add, concat, exp, log, matmul, mean, mse, mul, reshape, slice, square, sub, sum, tanh,
+} from '../../../src/linalg/ops/index.js';
+import { NonFiniteError, ShapeError, ValueError } from '../../../src/linalg/errors.js';
+import { tensor, type Tensor } from '../../../src/linalg/tensor.js';
+import { seeded } from '../../helpers/gradcheck-cases.js';
+
+describe('grad / valueAndGrad', () => {
+  it('d/dx Σx² = 2x, and the value is returned', () => {
+    const x = tensor([1, -2, 3]);
+    const { value, grads } = valueAndGrad((t: Tensor) => sum(square(t)))(x);
+    expect(value.data[0]).toBe(14);
+    expect(grads[0]).toBeAllclose(tensor([2, -4, 6]));
+  });
+
+  it('several positional arguments, and the same tensor passed twice gets separate gradients', () => {
+    const a = tensor([[1, 2], [3, 4]]), b = tensor([[0.5, -1], [2, 1]]);
+    const [ga, gb] = grad((p: Tensor, q: Tensor) => sum(mul(p, q)))(a, b);
+    expect(ga).toBeAllclose(b);
+    expect(gb).toBeAllclose(a);
+    const [g1, g2] = grad((p: Tensor, q: Tensor) => sum(mul(p, mul(q, q))))(a, a);
+    expect(g1).toBeAllclose(mul(a, a));
+    expect(g2).toBeAllclose(mul(mul(a, a), 2));
+  });
+
+  it('a parameter record gives a record of gradients with the same keys', () => {
+    const params = { w: seeded([3, 2], 1), b: seeded([2], 2) };
+    const x = seeded([5, 3], 3), y = seeded([5, 2], 4);
+    const g = grad((p: Record<string, Tensor>) => mse(add(matmul(x, p.w!), p.b!), y))(params);
+    expect(Object.keys(g).sort()).toEqual(['b', 'w']);
+    expect(g.w!.shape).toEqual([3, 2]);
+    // closed form: dL/dW = 2/N · xᵀ(xW + b − y)
+    const r = sub(add(matmul(x, params.w), params.b), y);
+    expect(g.w).toBeAllclose(mul(matmul(x, r, { transA: true }), 2 / 10), { rtol: 1e-12 });
+    expect(g.b).toBeAllclose(mul(sum(r, 0), 2 / 10), { rtol: 1e-12 });
+  });
+
+  it('gradients of unused inputs are zeros of the right shape; a constant function gives zeros', () => {
+    const [ga, gb] = grad((p: Tensor, _q: Tensor) => sum(exp(p)))(seeded([2], 1), seeded([3, 4], 2));
+    expect(ga!.shape).toEqual([2]);
+    expect(gb).toEqual({ data: new Float64Array(12), shape: [3, 4] });
+    const [gc] = grad((_p: Tensor) => tensor([5], []))(seeded([2, 2], 3));
+    expect(gc!.data).toEqual(new Float64Array(4));
+  });
+
+  it('calling grad twice gives identical answers and leaves the inputs untouched', () => {
+    const x = seeded([4, 3], 5), w = seeded([3, 3], 6);
+    const before = x.data.slice();
+    const f = grad((a: Tensor, b: Tensor) => sum(tanh(matmul(add(a, a), b))));
+    const r1 = f(x, w), r2 = f(x, w);
+    expect(r1[0]!.data).toEqual(r2[0]!.data);
+    expect(r1[1]!.data).toEqual(r2[1]!.data);
+    expect(x.data).toEqual(before);
+    expect(isRecording()).toBe(false);
+  });
+
+  it('accumulation: a value used many times sums all contributions (fan-out)', () => {
+    const [g] = grad((x: Tensor) => {
+      let s = x;
+      for (let i = 0; i < 5; i++) s = add(s, x);
+      return sum(s);
+    })(seeded([3], 1));
+    expect(g).toBeAllclose(tensor([6, 6, 6]));
+  });
+
+  it('a 1000-step recurrence (RNN-like unroll) does not overflow the stack and is correct', () => {
+    const T = 1000;
+    const [g] = grad((a: Tensor) => {
+      let h = tensor([1], [1, 1]);
+      for (let t = 0; t < T; t++) h = tanh(add(mul(h, a), 0.1));
+      return sum(h);
+    })(tensor([0.5], [1, 1]));
+    // forward-mode reference: h' = (1 − h²)(h_{t−1} + a·h'_{t−1})
+    let h = 1, dh = 0;
+    for (let t = 0; t < T; t++) { const hn = Math.tanh(h * 0.5 + 0.1); dh = (1 - hn * hn) * (h + 0.5 * dh); h = hn; }
+    expect(g!.data[0]).toBeCloseTo(dh, 12);
+  });
+
+  it('a 10,000-node chain also works (iterative backward)', () => {
+    const [g] = grad((x: Tensor) => {
+      let s = x;
+      for (let i = 0; i < 10_000; i++) s = mul(s, 1.0001);
+      return sum(s);
+    })(tensor([1, 2]));
+    expect(g!.data[0]).toBeCloseTo(Math.pow(1.0001, 10_000), 9);
+  });
+
+  it('noGrad records nothing: the gradient through it is zero', () => {
+    const [g] = grad((x: Tensor) => add(sum(x), noGrad(() => sum(mul(x, x)))))(tensor([1, 2]));
+    expect(g).toBeAllclose(tensor([1, 1]));
+  });
+
+  it('a grad inside noGrad still works, and nested grad calls do not disturb the outer tape', () => {
+    const inner = grad((y: Tensor) => sum(square(y)));
+    const got = noGrad(() => inner(tensor([3])));
+    expect(got[0]!.data[0]).toBe(6);
+    const [g] = grad((x: Tensor) => {
+      const c = inner(tensor([2]))[0]!; // a constant 4 for the outer tape
+      return sum(mul(x, c));
+    })(tensor([1]));
+    expect(g!.data[0]).toBe(4);
+  });
+
+  it('slices/reshape/concat round trip gives the identity gradient', () => {
+    const x = seeded([4, 3], 9);
+    const [g] = grad((t: Tensor) => {
+      const parts = [slice(t, [0], [1]), slice(t, [1], [4])];
+      return sum(mul(reshape(concat(parts, 0), [12]), reshape(x, [12])));
+    })(x);
+    expect(g).toBeAllclose(x);
+  });
+});
+
+describe('bad input gives typed errors that name the op and shapes', () => {
+  it('non-scalar output', () => {
+    const f = grad((x: Tensor) => mul(x, 2));
+    expect(() => f(seeded([3], 1))).toThrow(ShapeError);
+    expect(() => f(seeded([3], 1))).toThrow(/grad: .*scalar.*\(3,\)/);
+  });
+
+  it('NaN or infinite loss', () => {
+    expect(() => grad((x: Tensor) => sum(log(x)))(tensor([-1, 1]))).toThrow(NonFiniteError);
+    expect(() => valueAndGrad((x: Tensor) => sum(log(x)))(tensor([0, 1]))).toThrow(/valueAndGrad: the loss contains a non-finite value -Infinity/);
+  });
+
+  it('wrong shapes inside the function name the op and both shapes', () => {
+    const f = grad((x: Tensor) => sum(matmul(x, seeded([4, 2], 1))));
+    expect(() => f(seeded([2, 3], 2))).toThrow(ShapeError);
+    expect(() => f(seeded([2, 3], 2))).toThrow(/matmul.*\(2, 3\).*\(4, 2\)/);
+    expect(() => grad((x: Tensor) => mse(x, seeded([3], 1)))(seeded([2], 1))).toThrow(/mse.*\(2,\) and \(3,\)/);
+  });
+
+  it('non-tensor arguments and non-tensor results are ValueErrors', () => {
+    expect(() => (grad((x: Tensor) => sum(x)) as (...a: unknown[]) => unknown)(3)).toThrow(ValueError);
+    expect(() => grad((x: Tensor) => 3 as unknown as Tensor)(seeded([1], 1))).toThrow(ValueError);
+    expect(() => grad((p: Record<string, Tensor>) => sum(p.a!))({ a: seeded([1], 1), b: 'x' as unknown as Tensor })).toThrow(/parameter 'b'/);
+  });
+
+  it('an exception inside f leaves no tape active', () => {
+    expect(() => grad((_x: Tensor): Tensor => { throw new Error('boom'); })(seeded([1], 1))).toThrow('boom');
+    expect(isRecording()).toBe(false);
+  });
+});
+
+describe('public gradcheck', () => {
+  it('passes on a correct function in both modes and reports the worst entry', () => {
+    const f = (a: Tensor, b: Tensor): Tensor => tanh(matmul(a, b));
+    const ins = [seeded([3, 4], 1), seeded([4, 2], 2)];
+    expect(gradcheck(f, ins).ok).toBe(true);
+    const full = gradcheck(f, ins, { mode: 'full' });
+    expect(full.ok).toBe(true);
+    expect(full.maxRelErr).toBeLessThan(1e-6);
+  });
+
+  it('fails on a function whose gradient is wrong (noGrad hides a dependence)', () => {
+    const bad = (x: Tensor): Tensor => add(x, noGrad(() => mul(x, x)));
+    const r = gradcheck(bad, [seeded([3], 1)]);
+    expect(r.ok).toBe(false);
+    const full = gradcheck(bad, [seeded([3], 1)], { mode: 'full' });
+    expect(full.ok).toBe(false);
+    expect(full.worst).toMatchObject({ input: 0 });
+    expect(full.worst!.outIndex).toBe(full.worst!.inIndex);
+  });
+
+  it('mean of a scalar function', () => {
+    expect(gradcheck((x: Tensor) => mean(exp(x)), [seeded([2, 3], 4)], { mode: 'full' }).ok).toBe(true);
+  });
+});

@@ -50,7 +50,8 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
   const na = a.shape.length;
   if (na > 2 && b.shape.length === 2 && !flags.transA) {
     const lead = a.shape.slice(0, na - 1);
-    const c = applyPrimitive(matmulP, [reshape(a, [-1, a.shape[na - 1]!]), b], flags);
+    const rows = lead.reduce((p, d) => p * d, 1);
+    const c = applyPrimitive(matmulP, [reshape(a, [rows, a.shape[na - 1]!]), b], flags);
     return reshape(c, [...lead, c.shape[1]!]);
   }
   return applyPrimitive(matmulP, [a, b], flags);

@@ -115,15 +115,16 @@ export function applyReflector(v: Float64Array, voff: number, len: number, tau: 
 
 /**
  * Computes Q·Y where Q = H_0···H_{k−1} (m×m) and Y is given as its top `rows` rows (column-major,
- * `cols` columns); rows below are zero except an identity block when `identityTail` (for complete
- * Q). Returns column-major m×cols.
+ * up to `cols` columns); rows below are zero; columns j beyond those of `y` are e_j when
+ * `identityTail` (complete Q = Q·[Y 0; 0 I]), else zero. Returns column-major m×cols.
  */
 export function applyQ(f: HouseholderQR, y: Float64Array, rows: number, cols: number, identityTail = false): Float64Array {
   const { cm, m, tau } = f;
   const out = new Float64Array(m * cols);
+  const ycols = rows === 0 ? 0 : Math.min(cols, y.length / rows);
   for (let j = 0; j < cols; j++) {
-    for (let i = 0; i < rows; i++) out[j * m + i] = y[j * rows + i]!;
-    if (identityTail && j >= rows && j < m) out[j * m + j] = 1;
+    if (j < ycols) for (let i = 0; i < rows; i++) out[j * m + i] = y[j * rows + i]!;
+    else if (identityTail && j < m) out[j * m + j] = 1;
   }
   for (let k = tau.length - 1; k >= 0; k--) {
     const tk = tau[k]!;

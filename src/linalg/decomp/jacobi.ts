@@ -22,29 +22,26 @@ export const MAX_SWEEPS = 40;
  * Returns the column norms (σ, unsorted: the caller sorts).
  */
 export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number, acc: Float64Array | null): Float64Array {
-  const cols: Float64Array[] = [], jc: Float64Array[] = [];
-  for (let j = 0; j < n; j++) {
-    cols.push(x.subarray(j * r, j * r + r));
-    if (acc) jc.push(acc.subarray(j * n, j * n + n));
-  }
+  // Column j of X lives at x[off[j] ..], of J at acc[aoff[j] ..]; de Rijk swaps permute offsets.
+  const off = new Int32Array(n), aoff = new Int32Array(n);
+  for (let j = 0; j < n; j++) { off[j] = j * r; aoff[j] = j * n; }
   const nrm = new Float64Array(n);
   const tol = Math.sqrt(Math.max(r, 1)) * Number.EPSILON;
   let sweep = 0, rotated = 1, worst = 0;
   for (; sweep < MAX_SWEEPS && rotated > 0; sweep++) {
     rotated = 0; worst = 0;
-    for (let j = 0; j < n; j++) nrm[j] = nrm2(cols[j]!, 0, r);
+    for (let j = 0; j < n; j++) nrm[j] = nrm2(x, off[j]!, r);
     for (let p = 0; p < n - 1; p++) {
       // de Rijk: largest remaining column first.
       let piv = p;
       for (let q = p + 1; q < n; q++) if (nrm[q]! > nrm[piv]!) piv = q;
-      if (piv !== p) swapCols(cols, jc, nrm, p, piv, acc !== null);
+      if (piv !== p) { swapI(off, p, piv); swapI(aoff, p, piv); const t = nrm[p]!; nrm[p] = nrm[piv]!; nrm[piv] = t; }
+      const op0 = off[p]!;
       for (let q = p + 1; q < n; q++) {
         const np = nrm[p]!, nq = nrm[q]!;
         if (np === 0 || nq === 0) continue;
-        const xp = cols[p]!, xq = cols[q]!;
-        let d = 0;
-        for (let i = 0; i < r; i++) d += xp[i]! * xq[i]!;
-        const cosine = d / np / nq;
+        const oq = off[q]!;
+        const cosine = dot(x, op0, oq, r) / np / nq;
         const ac = Math.abs(cosine);
         if (!(ac > tol)) continue;
         if (ac > worst) worst = ac;
@@ -54,42 +51,49 @@ export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number
         const az = Math.abs(zeta);
         const t = az > 1e8 ? 0.5 / zeta : (zeta >= 0 ? 1 : -1) / (az + Math.sqrt(1 + zeta * zeta));
         const cs = 1 / Math.sqrt(1 + t * t), sn = cs * t;
-        for (let i = 0; i < r; i++) {
-          const a = xp[i]!, b = xq[i]!;
-          xp[i] = cs * a - sn * b;
-          xq[i] = sn * a + cs * b;
-        }
-        if (acc) {
-          const vp = jc[p]!, vq = jc[q]!;
-          for (let i = 0; i < n; i++) {
-            const a = vp[i]!, b = vq[i]!;
-            vp[i] = cs * a - sn * b;
-            vq[i] = sn * a + cs * b;
-          }
-        }
+        rot(x, op0, oq, r, cs, sn);
+        if (acc) rot(acc, aoff[p]!, aoff[q]!, n, cs, sn);
         // Norm updates: ‖xp'‖² = ‖xp‖²(1 − t·cos·‖xq‖/‖xp‖), ‖xq'‖² = ‖xq‖²(1 + t·cos·‖xp‖/‖xq‖).
         const fp = 1 - t * cosine * (nq / np), fq = 1 + t * cosine * (np / nq);
-        nrm[p] = fp > 0.25 ? np * Math.sqrt(fp) : nrm2(xp, 0, r);
-        nrm[q] = fq > 0.25 ? nq * Math.sqrt(fq) : nrm2(xq, 0, r);
+        nrm[p] = fp > 0.25 ? np * Math.sqrt(fp) : nrm2(x, op0, r);
+        nrm[q] = fq > 0.25 ? nq * Math.sqrt(fq) : nrm2(x, oq, r);
       }
     }
   }
   if (rotated > 0) throw new NonConvergenceError(op, sweep, worst, `one-sided Jacobi on a ${r}×${n} matrix: largest cosine between columns still above ${tol.toExponential(2)}`);
-  // Write the (possibly permuted) columns back contiguously in their final order.
-  compact(x, cols, r);
-  if (acc) compact(acc, jc, n);
+  // Write the columns back contiguously in their final order.
+  compact(x, off, r);
+  if (acc) compact(acc, aoff, n);
   for (let j = 0; j < n; j++) nrm[j] = nrm2(x, j * r, r);
   return nrm;
 }
 
-function swapCols(cols: Float64Array[], jc: Float64Array[], nrm: Float64Array, p: number, q: number, withAcc: boolean): void {
-  const c = cols[p]!; cols[p] = cols[q]!; cols[q] = c;
-  if (withAcc) { const v = jc[p]!; jc[p] = jc[q]!; jc[q] = v; }
-  const t = nrm[p]!; nrm[p] = nrm[q]!; nrm[q] = t;
+function swapI(a: Int32Array, p: number, q: number): void { const t = a[p]!; a[p] = a[q]!; a[q] = t; }
+
+/** x[a..a+len)·x[b..b+len), four accumulators. */
+function dot(x: Float64Array, a: number, b: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += x[a + i]! * x[b + i]!;
+    s1 += x[a + i + 1]! * x[b + i + 1]!;
+    s2 += x[a + i + 2]! * x[b + i + 2]!;
+    s3 += x[a + i + 3]! * x[b + i + 3]!;
+  }
+  for (; i < len; i++) s0 += x[a + i]! * x[b + i]!;
+  return (s0 + s1) + (s2 + s3);
 }
 
-function compact(buf: Float64Array, views: Float64Array[], len: number): void {
+/** [x_a, x_b] ← [c·x_a − s·x_b, s·x_a + c·x_b] on len entries. */
+function rot(x: Float64Array, a: number, b: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const u = x[a + i]!, v = x[b + i]!;
+    x[a + i] = c * u - s * v;
+    x[b + i] = s * u + c * v;
+  }
+}
+
+function compact(buf: Float64Array, off: Int32Array, len: number): void {
   const tmp = new Float64Array(buf.length);
-  for (let j = 0; j < views.length; j++) tmp.set(views[j]!, j * len);
+  for (let j = 0; j < off.length; j++) tmp.set(buf.subarray(off[j]!, off[j]! + len), j * len);
   buf.set(tmp);
 }

@@ -7,9 +7,10 @@
  *   1. sort the rows by decreasing ∞-norm (Cox–Higham row pivoting: makes the next step
  *      row-wise backward stable, needed for row-graded A = D·B);
  *   2. Householder QR with column pivoting, A·P = Q·R (R n×n, |r_11| ≥ |r_22| ≥ … roughly);
- *   3. one-sided Jacobi on X = Rᵀ: Rᵀ·J = W = Ũ·Σ. R is strongly "diagonally dominant" in the
- *      graded sense after pivoting, so the Jacobi phase converges in few sweeps;
- *   4. A = (Q·J)·Σ·(P·Ũ)ᵀ: U = Q·J (reflectors applied to J), V = P·Ũ.
+ *   3. second preconditioner: QR of Rᵀ = Q2·R2 (no pivoting), then one-sided Jacobi on the lower
+ *      triangular X = R2ᵀ: X·J = W = Ũ·Σ. After the two QR steps X is strongly diagonally
+ *      dominant (one step of the QR algorithm on RᵀR), so Jacobi converges in few sweeps;
+ *   4. R = X·Q2ᵀ gives A = (Q·Ũ)·Σ·(P·Q2·J)ᵀ: U = Q·Ũ, V = P·Q2·J.
  *
  * Relative accuracy: every σ_i has relative error O(ε·(κ(B_c) + κ(B_r))) for A = D_r·B·D_c,
  * independent of the gradings D (Drmač–Veselić Thm; Demmel et al., "Computing the SVD with high
@@ -38,9 +39,12 @@ export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vect
   const rowPerm = sortRowsByInfNorm(cm, m, n);
   // Phase 2: QR with column pivoting.
   const f = householderQR(cm, m, n, true);
-  // Phase 3: X = Rᵀ (n×n column-major: column j of X = row j of R).
+  // Phase 3: second preconditioner, QR of R1ᵀ = Q2·R2 (no pivoting), then Jacobi on X = R2ᵀ.
+  const y = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = j; i < n; i++) y[j * n + i] = cm[i * m + j]!;
+  const f2 = householderQR(y, n, n, false);
   const x = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) for (let i = j; i < n; i++) x[j * n + i] = cm[i * m + j]!;
+  for (let j = 0; j < n; j++) for (let i = j; i < n; i++) x[j * n + i] = y[i * n + j]!;
   const acc = vectors ? identity(n) : null;
   const sig = oneSidedJacobi(op, x, n, n, acc);
   // Phase 4: sort descending (de Rijk leaves it nearly sorted), assemble vectors.
@@ -48,7 +52,7 @@ export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vect
   const s = new Float64Array(n);
   for (let j = 0; j < n; j++) s[j] = timesPow2(sig[order[j]!]!, -e);
   if (!vectors || acc === null) return { s, u: null, ucols: 0, v: null };
-  // V = P·Ũ, Ũ = normalised columns of W, completed to an orthonormal basis where σ = 0.
+  // Ũ = normalised columns of W, completed to an orthonormal basis where σ = 0.
   const ut = new Float64Array(n * n);
   const zero: number[] = [];
   for (let j = 0; j < n; j++) {
@@ -57,15 +61,17 @@ export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vect
     for (let i = 0; i < n; i++) ut[j * n + i] = x[src * n + i]! / sj;
   }
   completeBasis(ut, n, zero);
-  const v = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) v[j * n + f.perm[i]!] = ut[j * n + i]!;
-  // U = Q·[J 0; 0 I] (rows un-permuted afterwards).
-  const jo = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) jo.set(acc.subarray(order[j]! * n, order[j]! * n + n), j * n);
+  // U = Q1·[Ũ 0; 0 I] with the row sorting undone.
   const ucols = full ? m : n;
-  const uq = applyQ(f, jo, n, ucols, full);
+  const uq = applyQ(f, ut, n, ucols, full);
   const u = new Float64Array(m * ucols);
   for (let j = 0; j < ucols; j++) for (let i = 0; i < m; i++) u[j * m + rowPerm[i]!] = uq[j * m + i]!;
+  // V = P·Q2·J.
+  const jo = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) jo.set(acc.subarray(order[j]! * n, order[j]! * n + n), j * n);
+  const vq = applyQ(f2, jo, n, n, false);
+  const v = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) v[j * n + f.perm[i]!] = vq[j * n + i]!;
   return { s, u, ucols, v };
 }
 

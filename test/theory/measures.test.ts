@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  bestMh, c0, c1, c2, couplingTarget, exponentialSpectrum, lipschitzEstimate, measures, powerLawSpectrum,
+  powerLawTailEnergy, supNorm, tailEnergy, transformerBound,
+} from '../../src/theory/index.js';
+import { NonFiniteError, ValueError } from '../../src/linalg/errors.js';
+
+const spectrumArb = fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 20 })
+  .map((a) => Float64Array.from([...a].sort((x, y) => y - x)));
+
+describe('c1', () => {
+  it('equals 1 on k^-alpha and scales linearly with the spectrum', () => {
+    fc.assert(fc.property(
+      fc.double({ min: 0.51, max: 3, noNaN: true }), fc.integer({ min: 1, max: 200 }), spectrumArb,
+      fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+      (alpha, r, s, c) => {
+        expect(c1(powerLawSpectrum(alpha, r), alpha)).toBeCloseTo(1, 12);
+        expect(c1(s.map((v) => c * v), alpha)).toBeAllclose(c * c1(s, alpha), { rtol: 1e-12, atol: 0 });
+      },
+    ), { numRuns: 60 });
+  });
+
+  it('is the sup of σ_k k^α (hand example)', () => {
+    expect(c1([1, 1, 0.1], 1)).toBe(2);
+  });
+
+  it('bounds the tail: Σ_{i>k} σ_i² ≤ C_1² k^(1−2α)/(2α−1) for every spectrum and k ≥ 1', () => {
+    fc.assert(fc.property(spectrumArb, fc.double({ min: 0.55, max: 3, noNaN: true }), fc.integer({ min: 1, max: 25 }), (s, alpha, k) => {
+      const C = c1(s, alpha);
+      expect(tailEnergy(s, k)).toBeLessThanOrEqual((C * C * Math.pow(k, 1 - 2 * alpha)) / (2 * alpha - 1) * (1 + 1e-12));
+    }), { numRuns: 80 });
+  });
+});
+
+describe('tailEnergy', () => {
+  it('matches the geometric closed form for exponential spectra', () => {
+    fc.assert(fc.property(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 60 }), (g, r, k0) => {
+      const k = Math.min(k0, r);
+      // Σ_{i=k+1}^{r} e^{−2γi} = e^{−2γ(k+1)} (1 − e^{−2γ(r−k)}) / (1 − e^{−2γ})
+      const exact = (Math.exp(-2 * g * (k + 1)) * -Math.expm1(-2 * g * (r - k))) / -Math.expm1(-2 * g);
+      expect(tailEnergy(exponentialSpectrum(g, r), k)).toBeAllclose(exact, { rtol: 1e-12, atol: 1e-300 });
+    }), { numRuns: 60 });
+  });
+
+  it('matches ζ(2α) − Σ_{i≤k} i^(−2α) for power laws: known values and the untruncated tail', () => {
+    // ζ(2) = π²/6, ζ(4) = π⁴/90
+    expect(powerLawTailEnergy(1, 0)).toBeAllclose(Math.PI ** 2 / 6, { rtol: 1e-13 });
+    expect(powerLawTailEnergy(2, 0)).toBeAllclose(Math.PI ** 4 / 90, { rtol: 1e-13 });
+    expect(powerLawTailEnergy(1, 1)).toBeAllclose(Math.PI ** 2 / 6 - 1, { rtol: 1e-13 });
+    // truncated tail + what truncation cut off = the untruncated tail
+    fc.assert(fc.property(fc.double({ min: 0.55, max: 3, noNaN: true }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 300 }), (alpha, k, extra) => {
+      const N = k + extra;
+      expect(tailEnergy(powerLawSpectrum(alpha, N), k) + powerLawTailEnergy(alpha, N)).toBeAllclose(powerLawTailEnergy(alpha, k), { rtol: 1e-12 });
+    }), { numRuns: 50 });
+    expect(tailEnergy([3, 2, 1], 0)).toBe(14);
+    expect(tailEnergy([3, 2, 1], 5)).toBe(0);
+  });
+});
+
+describe('c0, c2, supNorm, lipschitzEstimate', () => {
+  it('c0 is the product, read as a max with 1', () => {
+    expect(c0({ lipschitzF: 2, supF: 3, supBases: 4 })).toBe(24);
+    expect(c0({ lipschitzF: 0.1, supF: 1, supBases: 2 })).toBe(1);
+  });
+
+  it('c2 sums the plug-ins up to k', () => {
+    expect(c2({ cFF: { F: 1, f: 2, phi: [1, 2, 3], psi: [10, 20, 30] }, k: 2 })).toBe(1 + 2 + 1 + 10 + 2 + 20);
+    expect(c2({ cFF: { F: 1, f: 0, phi: (i) => i, psi: () => 0 }, k: 4 })).toBe(11);
+    expect(() => c2({ cFF: { F: 1, f: 0, phi: [1], psi: [1] }, k: 2 })).toThrow(ValueError);
+  });
+
+  it('supNorm and lipschitzEstimate are exact on simple functions (grid contains the maximiser)', () => {
+    expect(supNorm((u) => Math.SQRT2 * Math.sin(2 * Math.PI * u[0]!))).toBeCloseTo(Math.SQRT2, 12);
+    expect(supNorm((u) => [u[0]!, u[1]!], { lo: [0, 0], hi: [3, 4] })).toBeCloseTo(5, 12);
+    expect(lipschitzEstimate((u) => 3 * u[0]! - 1, [0, 2])).toBeCloseTo(3, 10); // difference quotients: rounding ~ ε/h
+    // sin(2πu) has Lipschitz constant 2π (at u = 0); neighbouring-grid estimate within 1e-5
+    expect(lipschitzEstimate((u) => Math.sin(2 * Math.PI * u[0]!))).toBeCloseTo(2 * Math.PI, 4);
+    expect(lipschitzEstimate((u) => u[0]! + 2 * u[1]!, { lo: [0, 0], hi: [1, 1] })).toBeCloseTo(2, 10);
+    // d > 2: Monte-Carlo pairs; a linear map's ratio is at most its norm and nearly attains it
+    const L = lipschitzEstimate((u) => u[0]! + u[1]! + u[2]!, { lo: [0, 0, 0], hi: [1, 1, 1] }, { points: 4000, seed: 1 });
+    expect(L).toBeLessThanOrEqual(Math.sqrt(3) + 1e-12);
+    expect(L).toBeGreaterThan(0.95 * Math.sqrt(3));
+  });
+});
+
+describe('measures and the Transformer bound', () => {
+  const H = couplingTarget({ spectrum: powerLawSpectrum(1, 8) });
+  const M = measures(H, { alpha: 1, beta: 0.5 });
+
+  it('computes the exact measures of the paper\'s sine targets', () => {
+    expect(M.c0).toBeCloseTo(2 * Math.SQRT2, 14);
+    expect(M.c1).toBeCloseTo(1, 14);
+    // default plug-ins [ours]: C_FF(id) = 1, C_FF(√2 sin 2kπu) = 2√2πk
+    expect(M.c2(2)).toBeCloseTo(2 + 2 * (2 * Math.SQRT2 * Math.PI) * 3, 10);
+    expect(M.tail(6)).toBeCloseTo(1 / 49 + 1 / 64, 14);
+  });
+
+  it('estimates C_0 by sampling for custom maps', () => {
+    const T = couplingTarget({
+      spectrum: [1], basis: { phi: [(u) => 2 * u[0]!], psi: [(u) => u[0]!] }, f: (u) => 3 * u[0]!, F: (z) => 2 * z[0]!,
+    });
+    const m = measures(T, { alpha: 1, beta: 0.5, cFF: { F: 1, f: 1, phi: [1], psi: [1] } });
+    expect(m.parts.supBases).toBeCloseTo(3, 12);
+    expect(m.parts.supF).toBeCloseTo(3, 12);
+    expect(m.parts.lipschitzF).toBeCloseTo(2, 10);
+    expect(m.c0).toBeCloseTo(18, 9);
+    expect(() => measures(T, { alpha: 1, beta: 0.5 })).toThrow(ValueError);
+  });
+
+  it('printed and proof bounds decrease in m_FF; the proof attention term decreases in m_h', () => {
+    fc.assert(fc.property(
+      fc.double({ min: 0.55, max: 2, noNaN: true }), fc.integer({ min: 2, max: 40 }), fc.integer({ min: 1, max: 30 }),
+      fc.integer({ min: 1, max: 1000 }), fc.double({ min: 0.1, max: 2, noNaN: true }),
+      (alpha, r, mh, mff, beta) => {
+        const m = measures(couplingTarget({ spectrum: powerLawSpectrum(alpha, r) }), { alpha, beta });
+        for (const variant of ['printed', 'proof'] as const) {
+          const a = transformerBound(m, { tau: 16, mh, mff, variant });
+          const b = transformerBound(m, { tau: 16, mh, mff: mff + 1, variant });
+          expect(b.total).toBeLessThan(a.total);
+          expect(a.total).toBeCloseTo(a.prefactor * (a.attention + a.ffn), 8);
+        }
+        const p1 = transformerBound(m, { tau: 16, mh, mff, variant: 'proof' });
+        const p2 = transformerBound(m, { tau: 16, mh: mh + 1, mff, variant: 'proof' });
+        if (mh < r) expect(p2.attention).toBeLessThan(p1.attention);
+        else expect(p2.attention).toBe(0);
+        // the exact tail never exceeds the proof's C_1² form
+        expect(p1.attention).toBeLessThanOrEqual(p1.attentionC1Form * (1 + 1e-12));
+      },
+    ), { numRuns: 40 });
+  });
+
+  it('has the printed closed form', () => {
+    const b = transformerBound(M, { tau: 4, mh: 2, mff: 100, variant: 'printed' });
+    expect(b.prefactor).toBeCloseTo(16 * 2 * Math.SQRT2, 12);
+    expect(b.attention).toBeCloseTo(1 / 2, 14);
+    expect(b.ffn).toBeCloseTo((M.c2(2) * 2 ** 1.5) / 10, 12);
+    expect(transformerBound(M, { tau: 4, mh: 2, mff: 100 }).variant).toBe('printed');
+  });
+
+  it('bestMh minimises the bound over m_h', () => {
+    const best = bestMh(M, { tau: 16, mff: 1e6, mhMax: 12, variant: 'proof' });
+    let mn = Infinity, arg = 0;
+    best.curve.forEach((v, i) => { if (v < mn) { mn = v; arg = i + 1; } });
+    expect(best.mh).toBe(arg);
+    expect(best.bound.total).toBe(mn);
+    expect(best.mh).toBeGreaterThan(1);
+  });
+
+  it('rejects bad inputs', () => {
+    expect(() => c1([1, 0.5], 0.5)).toThrow(ValueError);
+    expect(() => c1([], 1)).toThrow(ValueError);
+    expect(() => c1([1, Number.NaN], 1)).toThrow(NonFiniteError);
+    expect(() => c1([1, -1], 1)).toThrow(ValueError);
+    expect(() => tailEnergy([], 1)).toThrow(ValueError);
+    expect(() => measures(H, { alpha: 0.4, beta: 0.5 })).toThrow(ValueError);
+    expect(() => transformerBound(M, { tau: 4, mh: 0, mff: 1 })).toThrow(ValueError);
+    expect(() => transformerBound(M, { tau: 4, mh: 1, mff: 1, variant: 'other' as 'proof' })).toThrow(/variant/);
+    expect(() => c0({ lipschitzF: Number.NaN, supF: 1, supBases: 1 })).toThrow(ValueError);
+  });
+});

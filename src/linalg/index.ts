@@ -13,3 +13,4 @@ export * from './tensor.js';
 export * from './decomp/index.js';
 export * from './autodiff/index.js';
 export * from './ops/index.js';
+export * from './ndarray.js';

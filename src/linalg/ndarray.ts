@@ -1,0 +1,82 @@
+/**
+ * Interop with the scijs `ndarray` package (https://github.com/scijs/ndarray): strided views with
+ * `data`, `shape`, `stride`, `offset`.
+ *
+ * `fromNdarray` walks any view (transposed, stepped with negative strides, sliced, offset) in
+ * row-major order of its shape and writes a contiguous Float64Array; `toNdarray` wraps a tensor
+ * as a row-major ndarray. Both copy by default because ndarrays are mutable and tensors are not;
+ * `{ copy: false }` shares the buffer when the layout allows it (the caller promises not to write).
+ */
+import ndarray from 'ndarray';
+import { ShapeError, ValueError } from './errors.js';
+import { checkShape, sizeOf, stridesOf } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+/** Options of the conversions. */
+export interface NdarrayOptions {
+  /** Copy the data (default true). With false, share the buffer when the layout is contiguous. */
+  readonly copy?: boolean;
+}
+
+type AnyNdarray = ndarray.NdArray<ndarray.Data<number>>;
+
+/** Element accessor of ndarray storage: typed array, plain array, or a `get/set` object. */
+function reader(data: ndarray.Data<number>): (k: number) => number {
+  if (Array.isArray(data) || ArrayBuffer.isView(data)) {
+    const a = data as ArrayLike<number>;
+    return (k) => a[k]!;
+  }
+  const g = data as ndarray.GenericArray<number>;
+  if (typeof g.get !== 'function') throw new ValueError('fromNdarray', 'unsupported ndarray storage');
+  return (k) => g.get(k);
+}
+
+function isContiguous(nd: AnyNdarray): boolean {
+  const st = stridesOf(nd.shape);
+  return nd.shape.every((d, i) => d <= 1 || nd.stride[i] === st[i]);
+}
+
+/**
+ * A tensor with the values of the ndarray view `nd` (any strides, offset and numeric dtype),
+ * in row-major order of `nd.shape`. Example:
+ * ```ts
+ * const t = fromNdarray(ndarray(new Float64Array([1, 2, 3, 4]), [2, 2]).transpose(1, 0)); // [[1, 3], [2, 4]]
+ * ```
+ */
+export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
+  const shape = [...nd.shape];
+  checkShape('fromNdarray', shape);
+  if (nd.stride.length !== shape.length) throw new ShapeError('fromNdarray', `${nd.stride.length} strides for ${shape.length} dimensions`, [shape]);
+  const n = sizeOf(shape);
+  if (opts.copy === false && nd.data instanceof Float64Array && isContiguous(nd)) {
+    return { data: nd.data.subarray(nd.offset, nd.offset + n), shape };
+  }
+  const get = reader(nd.data);
+  const o = new Float64Array(n);
+  if (n === 0) return { data: o, shape };
+  const nd0 = shape.length;
+  if (nd0 === 0) { o[0] = Number(get(nd.offset)); return { data: o, shape }; }
+  // Odometer over all but the last axis; the last axis is a strided inner loop.
+  const m = shape[nd0 - 1]!, sm = nd.stride[nd0 - 1]!;
+  const idx = new Array<number>(nd0).fill(0);
+  let off = nd.offset;
+  for (let io = 0; io < n; io += m) {
+    for (let j = 0; j < m; j++) o[io + j] = Number(get(off + j * sm));
+    for (let ax = nd0 - 2; ax >= 0; ax--) {
+      off += nd.stride[ax]!;
+      if (++idx[ax]! < shape[ax]!) break;
+      idx[ax] = 0;
+      off -= nd.stride[ax]! * shape[ax]!;
+    }
+  }
+  return { data: o, shape };
+}
+
+/**
+ * A row-major `ndarray` (Float64Array storage) holding the tensor's values; a copy unless
+ * `{ copy: false }`. Example: `toNdarray(t).get(1, 0)`.
+ */
+export function toNdarray(t: Tensor, opts: NdarrayOptions = {}): ndarray.NdArray<Float64Array> {
+  const data = opts.copy === false ? t.data : t.data.slice();
+  return ndarray(data, [...t.shape]);
+}

@@ -1,0 +1,228 @@
+/**
+ * Training to a plateau, full-batch L-BFGS polishing, and evaluation (MSE, accuracy).
+ *
+ * `train` runs mini-batch steps of a first-order optimiser (seeded shuffling, one epoch = one
+ * pass over a fresh permutation) until the loss plateaus, a target is met or the step budget is
+ * spent; optionally (or instead: `optimizer: 'lbfgs'`) it then runs full-batch L-BFGS with a
+ * strong-Wolfe line search, which in float64 drives a smooth loss to its true minimum. It never
+ * prints: progress goes through `onProgress`, results come back in the returned object.
+ *
+ * Plateau rule [ours]: with window w, stop when the mean loss of the last w steps fell by at most
+ * rtol (relative) against the mean of the w steps before.
+ */
+import { createRng, crossEntropy, item, mse, noGrad, valueAndGrad, ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
+import { checkConfigKeys, type Model, type Params } from './module.js';
+import { flattenParams, globalNorm, lbfgs, unflattenParams, type Optimizer } from './optim/index.js';
+
+/** A supervised data set: inputs with leading batch axis N, and targets (regression) or labels (classification). */
+export interface Dataset {
+  /** Inputs (N, …). */
+  x: Tensor;
+  /** Targets with the model output's shape (N, …) for 'mse', or class labels (N) for 'crossEntropy'. */
+  y: Tensor | Int32Array;
+}
+
+/** Progress report (after every step). */
+export interface Progress { phase: 'first-order' | 'lbfgs'; step: number; loss: number; gradNorm?: number }
+
+/** Options of `train`. */
+export interface TrainOptions {
+  /** A first-order optimiser (Adam, AdamW, SGD), or 'lbfgs' for full-batch L-BFGS only. */
+  optimizer: Optimizer | 'lbfgs';
+  /** Mini-batch size (capped at N); also the chunk size of full-batch evaluations. */
+  batchSize: number;
+  /** Step budget (first-order steps, or L-BFGS iterations with 'lbfgs'). */
+  maxSteps: number;
+  /** Plateau stop rule (default: none). */
+  plateau?: { window: number; rtol: number };
+  /** Stop with 'converged' once the mini-batch loss is ≤ this (default: never). */
+  targetLoss?: number;
+  /** Seed of the batch order. */
+  seed: number;
+  /** 'mse' (default) or 'crossEntropy'. */
+  loss?: 'mse' | 'crossEntropy';
+  /** Called after every step. */
+  onProgress?: (p: Progress) => void;
+  /** After the first-order phase, full-batch L-BFGS for at most maxIter iterations (gtol default 1e-10). */
+  lbfgsPolish?: { maxIter: number; gtol?: number; history?: number };
+}
+
+/** What `train` returns. */
+export interface TrainResult {
+  /** Loss after every step: mini-batch losses, then full-batch L-BFGS values. */
+  history: number[];
+  /** Steps taken (first-order steps + L-BFGS iterations). */
+  steps: number;
+  /** Why the first-order phase (or L-BFGS alone) stopped; 'converged' also when L-BFGS met gtol. */
+  stopReason: 'plateau' | 'maxSteps' | 'converged';
+  /** Full-batch loss at the final parameters. */
+  finalLoss: number;
+  /** Full-batch gradient norm at the final parameters. */
+  gradNorm: number;
+  /** Wall time. */
+  seconds: number;
+  /** L-BFGS outcome when it ran. */
+  lbfgs?: { iterations: number; reason: string; evaluations: number };
+}
+
+const TRAIN_KEYS = ['optimizer', 'batchSize', 'maxSteps', 'plateau', 'targetLoss', 'seed', 'loss', 'onProgress', 'lbfgsPolish'];
+
+/** Rows `idx` of a tensor along axis 0 (a plain copy; data is never traced). */
+export function takeRows(t: Tensor, idx: ArrayLike<number>): Tensor {
+  const row = t.data.length / t.shape[0]!;
+  const out = new Float64Array(idx.length * row);
+  for (let i = 0; i < idx.length; i++) out.set(t.data.subarray(idx[i]! * row, (idx[i]! + 1) * row), i * row);
+  return { data: out, shape: [idx.length, ...t.shape.slice(1)] };
+}
+
+function takeLabels(y: Tensor | Int32Array, idx: ArrayLike<number>): Tensor | Int32Array {
+  if (y instanceof Int32Array) return Int32Array.from({ length: idx.length }, (_, i) => y[idx[i]!]!);
+  return takeRows(y, idx);
+}
+
+function lossOf(kind: 'mse' | 'crossEntropy', out: Tensor, y: Tensor | Int32Array): Tensor {
+  if (kind === 'mse') {
+    if (y instanceof Int32Array) throw new ValueError('train', "loss 'mse' needs tensor targets, got labels");
+    return mse(out, y);
+  }
+  if (!(y instanceof Int32Array)) throw new ValueError('train', "loss 'crossEntropy' needs Int32Array labels");
+  return crossEntropy(out, y);
+}
+
+function checkData(data: Dataset): number {
+  const N = data.x.shape[0];
+  if (N === undefined || N < 1) throw new ShapeError('train', `inputs need a non-empty leading batch axis, got ${fmtShape(data.x.shape)}`, [data.x.shape]);
+  const ny = data.y instanceof Int32Array ? data.y.length : data.y.shape[0];
+  if (ny !== N) throw new ShapeError('train', `${N} inputs but ${ny} targets`, [data.x.shape, data.y instanceof Int32Array ? [data.y.length] : data.y.shape]);
+  return N;
+}
+
+/**
+ * Loss and gradient over the whole data set, in chunks of `chunk` rows (weighted by chunk size, so
+ * the result is the full-batch mean loss and its exact gradient).
+ */
+export function fullBatchLossAndGrad(model: Model, data: Dataset, params: Params, loss: 'mse' | 'crossEntropy', chunk: number): { loss: number; grads: Params } {
+  const N = checkData(data);
+  let total = 0;
+  const acc: Record<string, Float64Array> = {};
+  for (const k of Object.keys(params)) acc[k] = new Float64Array(params[k]!.data.length);
+  for (let start = 0; start < N; start += chunk) {
+    const idx = Int32Array.from({ length: Math.min(chunk, N - start) }, (_, i) => start + i);
+    const xb = takeRows(data.x, idx), yb = takeLabels(data.y, idx), w = idx.length / N;
+    const { value, grads } = valueAndGrad((p: Params) => lossOf(loss, model.forward(xb, p), yb))(params);
+    total += w * item(value);
+    for (const k of Object.keys(acc)) { const a = acc[k]!, g = (grads as Params)[k]!.data; for (let i = 0; i < a.length; i++) a[i]! += w * g[i]!; }
+  }
+  const grads: Params = {};
+  for (const k of Object.keys(acc)) grads[k] = { data: acc[k]!, shape: [...params[k]!.shape] };
+  return { loss: total, grads };
+}
+
+/** Plateau test on the history (see the file header). */
+function plateaued(h: readonly number[], window: number, rtol: number): boolean {
+  if (h.length < 2 * window) return false;
+  let prev = 0, last = 0;
+  for (let i = h.length - 2 * window; i < h.length - window; i++) prev += h[i]!;
+  for (let i = h.length - window; i < h.length; i++) last += h[i]!;
+  return prev - last <= rtol * Math.abs(prev);
+}
+
+/** Full-batch L-BFGS on the model's parameters; updates `model.params`. */
+function polish(model: Model, data: Dataset, loss: 'mse' | 'crossEntropy', chunk: number, o: { maxIter: number; gtol?: number; history?: number }, history: number[], onProgress?: (p: Progress) => void): { iterations: number; reason: string; evaluations: number } {
+  const { x: x0, layout } = flattenParams(model.params);
+  const r = lbfgs((v) => {
+    const { loss: f, grads } = fullBatchLossAndGrad(model, data, unflattenParams(v, layout), loss, chunk);
+    return { f, g: flattenParams(grads, layout.entries.map((e) => e.name)).x };
+  }, x0, {
+    maxIter: o.maxIter, gtol: o.gtol ?? 1e-10, history: o.history ?? 20,
+    onIter: ({ iteration, f, gradNorm }) => { history.push(f); onProgress?.({ phase: 'lbfgs', step: iteration, loss: f, gradNorm }); },
+  });
+  model.params = unflattenParams(r.x, layout);
+  return { iterations: r.iterations, reason: r.reason, evaluations: r.evaluations };
+}
+
+/**
+ * Trains `model` on `data` (see the file header). Deterministic for a given seed. Throws the
+ * optimiser's NonFiniteError (naming the parameter) if a loss or gradient turns NaN/Inf; the
+ * model keeps the parameters of the last good step.
+ *
+ * ```ts
+ * const r = train(model, { x, y }, { optimizer: new Adam({ lr: 1e-3 }), batchSize: 32, maxSteps: 2000,
+ *   plateau: { window: 200, rtol: 1e-3 }, seed: 0, lbfgsPolish: { maxIter: 500 } });
+ * r.stopReason; r.finalLoss; r.gradNorm;
+ * ```
+ */
+export function train(model: Model, data: Dataset, opts: TrainOptions): TrainResult {
+  checkConfigKeys('train', opts, TRAIN_KEYS);
+  const t0 = performance.now();
+  const N = checkData(data), loss = opts.loss ?? 'mse';
+  if (!Number.isSafeInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('train', `batchSize must be a positive integer, got ${opts.batchSize}`);
+  if (!Number.isSafeInteger(opts.maxSteps) || opts.maxSteps < 0) throw new ValueError('train', `maxSteps must be a non-negative integer, got ${opts.maxSteps}`);
+  const bs = Math.min(opts.batchSize, N), history: number[] = [];
+  let stopReason: TrainResult['stopReason'] = 'maxSteps', steps = 0, lb: TrainResult['lbfgs'];
+  if (opts.optimizer === 'lbfgs') {
+    lb = polish(model, data, loss, bs, { maxIter: opts.maxSteps }, history, opts.onProgress);
+    steps = lb.iterations;
+    stopReason = lb.reason === 'gtol' ? 'converged' : lb.reason === 'maxIter' ? 'maxSteps' : 'plateau';
+  } else {
+    const opt = opts.optimizer, rng = createRng(opts.seed);
+    let perm = rng.permutation(N), pos = 0;
+    while (steps < opts.maxSteps) {
+      if (pos + bs > N) { perm = rng.permutation(N); pos = 0; }
+      const idx = perm.subarray(pos, pos + bs);
+      pos += bs;
+      const xb = takeRows(data.x, idx), yb = takeLabels(data.y, idx);
+      const { value, grads } = valueAndGrad((p: Params) => lossOf(loss, model.forward(xb, p), yb))(model.params);
+      const l = item(value);
+      model.params = opt.step(model.params, grads as Params, l);
+      steps++;
+      history.push(l);
+      opts.onProgress?.({ phase: 'first-order', step: steps, loss: l });
+      if (opts.targetLoss !== undefined && l <= opts.targetLoss) { stopReason = 'converged'; break; }
+      if (opts.plateau && plateaued(history, opts.plateau.window, opts.plateau.rtol)) { stopReason = 'plateau'; break; }
+    }
+    if (opts.lbfgsPolish) {
+      lb = polish(model, data, loss, bs, opts.lbfgsPolish, history, opts.onProgress);
+      steps += lb.iterations;
+      if (lb.reason === 'gtol') stopReason = 'converged';
+    }
+  }
+  const fin = fullBatchLossAndGrad(model, data, model.params, loss, bs);
+  const res: TrainResult = { history, steps, stopReason, finalLoss: fin.loss, gradNorm: globalNorm(fin.grads), seconds: (performance.now() - t0) / 1000 };
+  if (lb) res.lbfgs = lb;
+  return res;
+}
+
+/** Model outputs over a data set in chunks, without recording (N, …). */
+export function predict(model: Model, x: Tensor, batchSize = 256): Tensor[] {
+  const N = x.shape[0]!, outs: Tensor[] = [];
+  noGrad(() => {
+    for (let s = 0; s < N; s += batchSize) outs.push(model.forward(takeRows(x, Int32Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i))));
+  });
+  return outs;
+}
+
+/** Mean squared error of the model's outputs against targets y (same shape as the outputs). */
+export function evaluateMse(model: Model, x: Tensor, y: Tensor, batchSize = 256): number {
+  const outs = predict(model, x, batchSize);
+  let s = 0, k = 0;
+  for (const o of outs) for (const v of o.data) { const e = v - y.data[k++]!; s += e * e; }
+  if (k !== y.data.length) throw new ShapeError('evaluateMse', `outputs hold ${k} values but targets ${y.data.length}`, [y.shape]);
+  return s / k;
+}
+
+/** Classification accuracy: fraction of rows whose arg-max logit equals the label. */
+export function accuracy(model: Model, x: Tensor, labels: Int32Array, batchSize = 256): number {
+  const outs = predict(model, x, batchSize);
+  let correct = 0, i = 0;
+  for (const o of outs) {
+    const C = o.shape[1]!;
+    for (let r = 0; r < o.shape[0]!; r++, i++) {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (o.data[r * C + c]! > o.data[r * C + best]!) best = c;
+      if (best === labels[i]) correct++;
+    }
+  }
+  if (i !== labels.length) throw new ShapeError('accuracy', `${i} predictions but ${labels.length} labels`, [[i], [labels.length]]);
+  return correct / labels.length;
+}

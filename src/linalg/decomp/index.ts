@@ -8,3 +8,5 @@ export { svd, svdvals, type SvdOptions, type SvdResult } from './svd.js';
 export { lstsq, pinv, type LstsqOptions, type LstsqResult, type PinvOptions } from './lstsq.js';
 export { solve, det, SingularMatrixError } from './lu.js';
 export type { FiniteOption } from './util.js';
+export { eigh } from './eigh.js';
+export { norm, cond, type NormOrd } from './norm.js';

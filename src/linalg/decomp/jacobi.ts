@@ -19,16 +19,17 @@ export const MAX_SWEEPS = 40;
 /**
  * Orthogonalises in place the columns of `x` (r×n, column j at x[j*r ..]). When `acc` is given
  * (n×n column-major, usually the identity) the same rotations are applied to its columns.
- * Returns the column norms (σ, unsorted: the caller sorts).
+ * Returns the column norms (σ, unsorted: the caller sorts). Throws NonConvergenceError (sweeps,
+ * largest remaining cosine) after `maxSweeps` sweeps.
  */
-export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number, acc: Float64Array | null): Float64Array {
+export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number, acc: Float64Array | null, maxSweeps = MAX_SWEEPS): Float64Array {
   // Column j of X lives at x[off[j] ..], of J at acc[aoff[j] ..]; de Rijk swaps permute offsets.
   const off = new Int32Array(n), aoff = new Int32Array(n);
   for (let j = 0; j < n; j++) { off[j] = j * r; aoff[j] = j * n; }
   const nrm = new Float64Array(n);
   const tol = Math.sqrt(Math.max(r, 1)) * Number.EPSILON;
   let sweep = 0, rotated = 1, worst = 0;
-  for (; sweep < MAX_SWEEPS && rotated > 0; sweep++) {
+  for (; sweep < maxSweeps && rotated > 0; sweep++) {
     rotated = 0; worst = 0;
     for (let j = 0; j < n; j++) nrm[j] = nrm2(x, off[j]!, r);
     for (let p = 0; p < n - 1; p++) {

@@ -32,8 +32,8 @@ export function qr(a: Tensor, opts: QrOptions = {}): { q: Tensor; r: Tensor } {
   // R: the upper triangle of the first qcols rows.
   const r = new Float64Array(qcols * n);
   for (let i = 0; i < qcols; i++) for (let j = i; j < n; j++) r[i * n + j] = f.cm[j * m + i]!;
-  // Q = H_0···H_{k−1}·[I; 0]: reflectors applied to the identity columns.
-  const y = new Float64Array(k * qcols);
+  // Q = H_0···H_{k−1}·[I_k 0; 0 I]: reflectors applied to identity columns.
+  const y = new Float64Array(k * k);
   for (let j = 0; j < k; j++) y[j * k + j] = 1;
   const q = applyQ(f, y, k, qcols, true);
   return { q: fromColMajor(q, m, qcols), r: { data: r, shape: [qcols, n] } };

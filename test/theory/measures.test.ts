@@ -6,7 +6,8 @@ import {
 } from '../../src/theory/index.js';
 import { NonFiniteError, ValueError } from '../../src/linalg/errors.js';
 
-const spectrumArb = fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 20 })
+// entries 0 or in [1e-6, 10]: scaling subnormal values by c underflows, which is not what c1 is about
+const spectrumArb = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 1e-6, max: 10, noNaN: true })), { minLength: 1, maxLength: 20 })
   .map((a) => Float64Array.from([...a].sort((x, y) => y - x)));
 
 describe('c1', () => {

@@ -24,7 +24,8 @@ function reference(sigma: ArrayLike<number>, x: number[], hard = false): number[
 describe('couplingTarget', () => {
   it('matches a direct evaluation of F(Σ softmax ρ f) with the sine basis (soft and hard max)', () => {
     fc.assert(fc.property(
-      fc.array(fc.double({ min: 0, max: 2, noNaN: true }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 1000 }),
+      // σ = 0 or ≥ 0.01: subnormal σ makes hard-max ties depend on rounding, not on the target
+      fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 2, noNaN: true })), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 1000 }),
       (sigma, seed) => {
         const x = rand(createRng(seed), [3, 7, 1]);
         for (const hardMax of [false, true]) {

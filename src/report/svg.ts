@@ -15,10 +15,11 @@ import { axes, colour, dataRange, el, legend, makeScale, pathD, svgDocument, tex
 /** One series of a line plot. `lo`/`hi` (same length as `y`) draw vertical error bars. */
 export interface LineSeries {
   label: string;
-  x: number[];
-  y: number[];
-  lo?: number[];
-  hi?: number[];
+  x: (number | null)[];
+  /** null (or NaN in memory) = missing point, drawn as a gap. */
+  y: (number | null)[];
+  lo?: (number | null)[];
+  hi?: (number | null)[];
   /** Dashed line (used for bounds). */
   dash?: boolean;
   /** Draw markers (default true). */
@@ -74,13 +75,27 @@ export interface BarChartSpec {
   yLabel: string;
   yScale: ScaleKind;
   categories: string[];
-  groups: { label: string; values: number[]; lo?: number[]; hi?: number[]; color?: number }[];
+  groups: { label: string; values: (number | null)[]; lo?: (number | null)[]; hi?: (number | null)[]; color?: number }[];
   width?: number;
   height?: number;
 }
 
 /** Any figure of the report. */
 export type FigureSpec = LinePlotSpec | QuantilePlotSpec | BarChartSpec;
+
+/** null → NaN (JSON cannot hold NaN; renderers treat both as a missing value). */
+const nums = (a: readonly (number | null)[]): number[] => a.map((v) => v ?? NaN);
+
+/** A line series with nulls replaced by NaN. */
+interface NumSeries extends Omit<LineSeries, 'x' | 'y' | 'lo' | 'hi'> { x: number[]; y: number[]; lo?: number[]; hi?: number[] }
+
+function numSeries(s: LineSeries): NumSeries {
+  const out: NumSeries = { ...s, x: nums(s.x), y: nums(s.y), lo: undefined as never, hi: undefined as never };
+  delete out.lo; delete out.hi;
+  if (s.lo !== undefined) out.lo = nums(s.lo);
+  if (s.hi !== undefined) out.hi = nums(s.hi);
+  return out;
+}
 
 const MARGIN = { left: 72, right: 16, top: 34, bottom: 52 };
 
@@ -105,11 +120,12 @@ export function linePlot(spec: LinePlotSpec): string {
   const W = spec.width ?? 640, H = spec.height ?? 420;
   const fr = frameOf(W, H);
   const fits = spec.fits ?? [];
-  for (const s of spec.series) {
+  const series = spec.series.map(numSeries);
+  for (const s of series) {
     if (s.x.length !== s.y.length) throw new ValueError('linePlot', `series '${s.label}': x has ${s.x.length} values, y has ${s.y.length}`);
   }
-  const xv = [...spec.series.flatMap((s) => s.x), ...fits.flatMap((f) => f.x)];
-  const yv = [...spec.series.flatMap((s) => [...s.y, ...(s.lo ?? []), ...(s.hi ?? [])]), ...fits.flatMap((f) => f.y)];
+  const xv = [...series.flatMap((s) => s.x), ...fits.flatMap((f) => f.x)];
+  const yv = [...series.flatMap((s) => [...s.y, ...(s.lo ?? []), ...(s.hi ?? [])]), ...fits.flatMap((f) => f.y)];
   const [x0, x1] = dataRange(xv, spec.xScale, 'linePlot');
   const [y0, y1] = dataRange(yv, spec.yScale, 'linePlot');
   const xs = makeScale(spec.xScale, x0, x1, fr.left, fr.left + fr.width);
@@ -117,7 +133,7 @@ export function linePlot(spec: LinePlotSpec): string {
   const ok = (v: number, k: ScaleKind): boolean => Number.isFinite(v) && (k === 'linear' || v > 0);
   const body: string[] = [axes(fr, xs, ys, spec.xLabel, spec.yLabel)];
   const items: { label: string; color: string; dash?: boolean; marker?: boolean }[] = [];
-  spec.series.forEach((s, i) => {
+  series.forEach((s, i) => {
     const c = colour(s.color ?? i);
     const pts = s.x.map((x, j) => {
       const y = s.y[j]!;
@@ -184,10 +200,11 @@ export function barChart(spec: BarChartSpec): string {
   const fr = frameOf(W, H);
   const nC = spec.categories.length, nG = spec.groups.length;
   if (nC === 0 || nG === 0) throw new ValueError('barChart', 'needs at least one category and one group');
-  for (const g of spec.groups) {
+  const groups = spec.groups.map((g) => ({ label: g.label, color: g.color, values: nums(g.values), lo: g.lo === undefined ? undefined : nums(g.lo), hi: g.hi === undefined ? undefined : nums(g.hi) }));
+  for (const g of groups) {
     if (g.values.length !== nC) throw new ValueError('barChart', `group '${g.label}' has ${g.values.length} values for ${nC} categories`);
   }
-  const vals = spec.groups.flatMap((g) => [...g.values, ...(g.lo ?? []), ...(g.hi ?? [])]);
+  const vals = groups.flatMap((g) => [...g.values, ...(g.lo ?? []), ...(g.hi ?? [])]);
   if (spec.yScale === 'linear') vals.push(0);
   const [y0, y1] = dataRange(vals, spec.yScale, 'barChart');
   const ys = makeScale(spec.yScale, y0, y1, fr.top + fr.height, fr.top);
@@ -196,7 +213,7 @@ export function barChart(spec: BarChartSpec): string {
   const bw = (slot * 0.75) / nG;
   const base = spec.yScale === 'log' ? fr.top + fr.height : ys.px(0);
   const body: string[] = [axes(fr, xs, ys, '', spec.yLabel)];
-  spec.groups.forEach((g, gi) => {
+  groups.forEach((g, gi) => {
     const c = colour(g.color ?? gi);
     g.values.forEach((v, ci) => {
       const x = fr.left + slot * ci + slot * 0.125 + bw * gi;

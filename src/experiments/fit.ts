@@ -1,0 +1,107 @@
+/**
+ * Full-batch fitting used by the regression experiments: Adam for a warm start, then float64
+ * L-BFGS (strong-Wolfe) to a plateau — the "budget chosen so the optimisation error is small"
+ * of PAPER.md §6. Reports the optimiser diagnostics the report needs to say which error part
+ * dominates: the loss after each phase, the gradient norm at stop, iterations and stop reason.
+ */
+import { item, mse, valueAndGrad, type Tensor } from '../linalg/index.js';
+import { Adam, flattenParams, lbfgs, unflattenParams, type Model, type Params } from '../models/index.js';
+
+/** Budget of `fitRegression`. */
+export interface FitBudget {
+  /** Adam steps (full batch). */
+  adamSteps: number;
+  /** Adam learning rate. */
+  lr: number;
+  /** Maximum L-BFGS iterations after Adam (0: none). */
+  lbfgsIter: number;
+  /** L-BFGS gradient-norm tolerance. */
+  gtol: number;
+}
+
+/** What `fitRegression` measured. All losses are mean squared errors on the training set. */
+export interface FitReport {
+  initialLoss: number;
+  adamLoss: number;
+  finalLoss: number;
+  /** ‖∇loss‖₂ at the returned parameters. */
+  gradNorm: number;
+  adamSteps: number;
+  lbfgsIterations: number;
+  lbfgsReason: string;
+  /** Loss every ~5% of the run (Adam steps, then L-BFGS iterations). */
+  history: number[];
+}
+
+/**
+ * Fits `model` to `(x, y)` by minimising `mse(model.forward(x, p), y)`: `adamSteps` of Adam, then
+ * L-BFGS on the flattened parameters. Mutates `model.params` to the result. A non-finite loss or
+ * gradient throws NonFiniteError (from the optimiser), never a silent NaN.
+ * @example const rep = fitRegression(model, x, y, { adamSteps: 100, lr: 3e-3, lbfgsIter: 100, gtol: 1e-9 })
+ */
+export function fitRegression(model: Model, x: Tensor, y: Tensor, b: FitBudget): FitReport {
+  const lossOf = (p: Params): Tensor => mse(model.forward(x, p), y);
+  const vg = valueAndGrad(lossOf);
+  const history: number[] = [];
+  const every = Math.max(1, Math.floor((b.adamSteps + b.lbfgsIter) / 20));
+  const opt = new Adam({ lr: b.lr });
+  let p = model.params;
+  let initialLoss = NaN;
+  for (let s = 0; s < b.adamSteps; s++) {
+    const { value, grads } = vg(p);
+    const l = item(value);
+    if (s === 0) initialLoss = l;
+    if (s % every === 0) history.push(l);
+    p = opt.step(p, grads, l);
+  }
+  const { x: x0, layout } = flattenParams(p);
+  let adamLoss = NaN;
+  const fg = (v: Float64Array): { f: number; g: Float64Array } => {
+    const { value, grads } = vg(unflattenParams(v, layout));
+    return { f: item(value), g: flattenParams(grads, layout.entries.map((e) => e.name)).x };
+  };
+  const first = fg(x0);
+  adamLoss = first.f;
+  if (b.adamSteps === 0) initialLoss = first.f;
+  let finalX = x0, finalLoss = first.f, gradNorm = norm(first.g), iterations = 0, reason = 'none';
+  if (b.lbfgsIter > 0) {
+    const r = lbfgs(fg, x0, { maxIter: b.lbfgsIter, gtol: b.gtol, onIter: (i) => { if (i.iteration % every === 0) history.push(i.f); } });
+    finalX = r.x; finalLoss = r.f; gradNorm = r.gradNorm; iterations = r.iterations; reason = r.reason;
+  }
+  history.push(finalLoss);
+  model.params = unflattenParams(finalX, layout);
+  return { initialLoss, adamLoss, finalLoss, gradNorm, adamSteps: b.adamSteps, lbfgsIterations: iterations, lbfgsReason: reason, history };
+}
+
+/** Euclidean norm. */
+function norm(g: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
+  return Math.sqrt(s);
+}
+
+/** Mean squared error of a model on a held-out set (no tape). */
+export function testMse(model: Model, x: Tensor, y: Tensor): number {
+  return item(mse(model.forward(x), y));
+}
+
+/** Median of finite values (NaN when none). */
+export function median(v: readonly number[]): number {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Quantile (linear interpolation) of finite values (NaN when none). */
+export function quantile(v: readonly number[], q: number): number {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const pos = q * (s.length - 1), i = Math.floor(pos), f = pos - i;
+  return i + 1 < s.length ? s[i]! * (1 - f) + s[i + 1]! * f : s[i]!;
+}
+
+/** NaN/±Inf → null, so that the value is valid JSON (the report prints null as a dash). */
+export function jnum(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

@@ -1,0 +1,16 @@
+/**
+ * The experiments of seqrate by name, in report order.
+ */
+import { ValueError } from '../linalg/errors.js';
+import { syntheticRate } from './synthetic-rate.js';
+import type { AnyExperiment } from './types.js';
+
+/** Every experiment, in the order the report presents them. */
+export const EXPERIMENTS: readonly AnyExperiment[] = [syntheticRate];
+
+/** The experiment called `name`; throws ValueError listing the known names otherwise. */
+export function getExperiment(name: string): AnyExperiment {
+  const e = EXPERIMENTS.find((x) => x.name === name);
+  if (e === undefined) throw new ValueError('experiments', `unknown experiment '${name}'; known: ${EXPERIMENTS.map((x) => x.name).join(', ')}`);
+  return e;
+}

@@ -1,0 +1,94 @@
+/**
+ * Running experiments: plan → points (in-process or on a worker pool) → assemble, with progress,
+ * timings and error capture. Several experiments can share one pool so that every core stays busy
+ * (`runExperiments`); results are ordered by the plan, never by completion.
+ */
+import type { ExperimentResult } from '../report/schema.js';
+import type { AnyExperiment, Config, Point, PointOutcome, PointParams, PointRunner, Progress, RunOptions } from './types.js';
+import type { Json } from '../report/schema.js';
+
+/** Runs points in the current thread, yielding to the event loop between points (signals). */
+export function inlineRunner(): PointRunner {
+  return {
+    mode: 'inline',
+    size: 1,
+    async run(e: AnyExperiment, config: Config, params: PointParams): Promise<Json> {
+      await new Promise<void>((r) => setImmediate(r));
+      return e.runPoint(config, params) as Json;
+    },
+    async close() { /* nothing to release */ },
+  };
+}
+
+/** Seconds since `t0` (from performance.now()). */
+const since = (t0: number): number => (performance.now() - t0) / 1000;
+
+/** A job of `runExperiments`. */
+export interface Job { experiment: AnyExperiment; config: Config; preset: string; points?: Point[] }
+
+/**
+ * Runs several experiments on one runner: all points are queued together (at most
+ * `runner.size` in flight), then each experiment is assembled. An experiment whose point or
+ * assembly throws yields a result with `error` set and a failing `completed` check.
+ */
+export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promise<ExperimentResult[]> {
+  const runner = opts.runner ?? inlineRunner();
+  const plans = jobs.map((j) => j.points ?? j.experiment.plan(j.config));
+  const queue = plans.flatMap((pts, ji) => pts.map((p, pi) => ({ ji, pi, p })));
+  const outcomes: (PointOutcome | undefined)[][] = plans.map((p) => new Array<PointOutcome | undefined>(p.length));
+  const errors: (string | undefined)[] = jobs.map(() => undefined);
+  const t0s = jobs.map(() => performance.now());
+  let done = 0, next = 0;
+  const total = queue.length;
+  const worker = async (): Promise<void> => {
+    while (next < queue.length) {
+      const { ji, pi, p } = queue[next++]!;
+      const job = jobs[ji]!;
+      if (errors[ji] !== undefined) { done++; continue; }
+      const t0 = performance.now();
+      try {
+        const result = await runner.run(job.experiment, job.config, p.params);
+        outcomes[ji]![pi] = { key: p.key, params: p.params, result, seconds: since(t0) };
+      } catch (e) {
+        errors[ji] ??= `point ${p.key}: ${(e as Error).message}`;
+      }
+      done++;
+      const prog: Progress = { done, total, label: `${job.experiment.name} ${p.key}` };
+      opts.onProgress?.(prog);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(runner.size, total)) }, worker));
+  return jobs.map((j, ji) => assembleJob(j, outcomes[ji]!, errors[ji], since(t0s[ji]!)));
+}
+
+/** Assembles one job's outcomes into its ExperimentResult (errors captured). */
+function assembleJob(job: Job, outs: (PointOutcome | undefined)[], error: string | undefined, seconds: number): ExperimentResult {
+  const e = job.experiment;
+  const base = { name: e.name, title: e.title, paperRef: e.paperRef, preset: job.preset, seed: job.config.seed, config: job.config };
+  const timing = { totalSeconds: seconds, points: outs.flatMap((o) => (o === undefined ? [] : [{ key: o.key, seconds: o.seconds }])) };
+  if (error === undefined) {
+    try {
+      return { ...base, ...e.assemble(job.config, outs as PointOutcome[]), timing };
+    } catch (err) {
+      error = `assemble: ${(err as Error).message}`;
+    }
+  }
+  return {
+    ...base, choices: [], data: {}, tables: [], figures: [], notes: [], error, timing,
+    checks: [{ id: 'completed', claim: 'the experiment ran to completion', pass: false, numbers: {}, explanation: `it stopped with an error: ${error}` }],
+  };
+}
+
+/**
+ * Runs one experiment (the `run(config, { onProgress })` of every experiment module).
+ * @example const r = await runExperiment(syntheticRate, syntheticRate.presets.tiny)
+ */
+export async function runExperiment(e: AnyExperiment, config: Config, opts: RunOptions & { preset?: string } = {}): Promise<ExperimentResult> {
+  const [r] = await runExperiments([{ experiment: e, config, preset: opts.preset ?? 'custom' }], opts);
+  return r!;
+}
+
+/** Keeps the points whose params match every filter (points lacking a filtered key are kept). */
+export function filterPoints(points: Point[], filters: Record<string, (string | number)[]>): Point[] {
+  return points.filter((p) => Object.entries(filters).every(([k, vals]) => !(k in p.params) || vals.some((v) => String(p.params[k]) === String(v))));
+}

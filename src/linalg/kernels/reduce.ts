@@ -114,6 +114,17 @@ function extremumBlock(op: string, sign: 1 | -1): Block {
   return (d, outer, R, inner) => {
     if (R === 0) throw new ValueError(op, 'zero-size reduction has no identity');
     const o = new Float64Array(outer * inner);
+    if (inner === 1) {
+      // Contiguous rows: a running extremum in a local (NaN sticks: v !== v wins once).
+      for (let i = 0; i < outer; i++) {
+        const base = i * R;
+        let m = d[base]!;
+        if (sign === 1) for (let r = 1; r < R; r++) { const v = d[base + r]!; if (v > m || v !== v) m = v; if (m !== m) break; }
+        else for (let r = 1; r < R; r++) { const v = d[base + r]!; if (v < m || v !== v) m = v; if (m !== m) break; }
+        o[i] = m;
+      }
+      return o;
+    }
     for (let i = 0; i < outer; i++) {
       const base = i * R * inner, ob = i * inner;
       for (let j = 0; j < inner; j++) o[ob + j] = d[base + j]!;
@@ -204,6 +215,7 @@ export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
 /** Softmax along `axis` (default last), stable by max subtraction; rows sum to 1. */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const { outer, R, inner } = axisDims('softmax', x, axis);
+  if (inner === 1) return softmaxRows(x, outer, R);
   const { m, s } = maxAndSumExp(x.data, outer, R, inner);
   const o = new Float64Array(x.data.length), d = x.data;
   for (let i = 0; i < outer; i++) {
@@ -213,6 +225,22 @@ export function softmax(x: Tensor, axis = -1): Tensor {
       const row = (i * R + r) * inner;
       for (let j = 0; j < inner; j++) o[row + j] = Math.exp(d[row + j]! - m[ob + j]!) * s[ob + j]!;
     }
+  }
+  return { data: o, shape: [...x.shape] };
+}
+
+/** Softmax of contiguous rows: one exp per element, stored, then scaled by 1/Σ. */
+function softmaxRows(x: Tensor, outer: number, R: number): Tensor {
+  const d = x.data, o = new Float64Array(d.length);
+  for (let i = 0; i < outer; i++) {
+    const base = i * R;
+    let m = -Infinity;
+    for (let r = 0; r < R; r++) { const v = d[base + r]!; if (v > m || v !== v) m = v; }
+    if (m === Infinity || m === -Infinity) m = 0; // exp(x − 0) then gives NaN/0 exactly like the general path
+    let s = 0;
+    for (let r = 0; r < R; r++) { const e = Math.exp(d[base + r]! - m); o[base + r] = e; s += e; }
+    const inv = 1 / s;
+    for (let r = 0; r < R; r++) o[base + r] = o[base + r]! * inv;
   }
   return { data: o, shape: [...x.shape] };
 }

@@ -8,7 +8,7 @@ import * as K from '../kernels/index.js';
 import { ValueError } from '../errors.js';
 import { normAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, mul, sub } from './arith.js';
+import { add, mul, reciprocal, sub } from './arith.js';
 import { exp, log } from './unary.js';
 import { reshape } from './movement.js';
 
@@ -74,9 +74,17 @@ export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
   return keepdims ? r : reshape(r, x.shape.filter((_, i) => i !== ax));
 }
 
-/** Softmax along `axis` (default last): `exp(x − logSumExp(x))`, stable (composite). */
+/**
+ * Softmax along `axis` (default last), stable (composite): `e / Σ e` with `e = exp(x − m)` and `m`
+ * the (constant) maximum, so every exponent is ≤ 0 and `Σ e ≥ 1`. One exponential per element;
+ * the gradient (`s ⊙ (ḡ − ⟨ḡ, s⟩)`) comes out of the composition.
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const ax = normAxis('softmax', axis, x.shape.length);
+  const m = K.max(x, ax, true);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = Number.isFinite(m.data[i]!) ? -m.data[i]! : 0;
+  const e = exp(add(x, m));
+  return mul(e, reciprocal(sum(e, ax, true)));
 }
 
 /** `x − logSumExp(x)` along `axis` (default last), stable (composite). */

@@ -6,6 +6,7 @@ export * from './module.js';
 export * from './optim/index.js';
 export * from './layers.js';
 export * from './transformer.js';
+export * from './constructive.js';
 export * from './rnn.js';
 export * from './vit.js';
 export * from './data.js';

@@ -10,12 +10,11 @@
  * (sinusoidal or learned) before f̂. Since f̂'s first layer is affine this is the paper's
  * `x(t) ↦ A x(t) + e(t)` followed by f̂.
  *
- * Also the constructive model of PAPER.md §2 (`constructiveTransformer`): logits
- * `Σ_k φ_k(x(t)) ψ_k(x(s))` from given callables, output `F(Σ_s softmax_s · f(x(s)))`.
+ * The constructive model of PAPER.md §2 lives in constructive.ts.
  *
  * Shape legend: B batch, T = τ tokens, d token width, n = f̂ output width, m_h, m_v, p = peDim.
  */
-import { createRng, matmul, reshape, softmax, type Tensor, ValueError, ShapeError, fmtShape } from '../linalg/index.js';
+import { createRng, reshape, type Tensor, ValueError } from '../linalg/index.js';
 import { Attention, MLP, concatPositions, learnedEncodingInit, sinusoidalEncoding, type Activation } from './layers.js';
 import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params } from './module.js';
 
@@ -112,77 +111,4 @@ export class Transformer implements Model<TransformerConfig> {
     this.check('Transformer.attentionLogits', x);
     return this.attn.logits(this.embed(x, params), params);
   }
-}
-
-/** A token-wise function of the constructive model: token x(t) ∈ R^d and its position t (0-based). */
-export type TokenFn = (u: Float64Array, t: number) => number;
-
-/** Options of `constructiveTransformer`. */
-export interface ConstructiveSpec {
-  /** φ_1..φ_{m_h} (query side); fold the singular values σ_k in here. */
-  phi: readonly TokenFn[];
-  /** ψ_1..ψ_{m_h} (key side). */
-  psi: readonly TokenFn[];
-  /** Value map f : R^d → R^{n'} (return a number when n' = 1). */
-  f: (u: Float64Array, t: number) => number | ArrayLike<number>;
-  /** Readout F : R^{n'} → R. */
-  F: (v: Float64Array) => number;
-}
-
-/** The constructive model: forward and attentionLogits like `Transformer`, no parameters. */
-export interface ConstructiveTransformer extends Model<{ mh: number }> {
-  attentionLogits(x: Tensor): Tensor;
-}
-
-/**
- * The constructive Transformer of PAPER.md §2: with n = 2m_h + m_v, f̂ = (φ_1..φ_{m_h}, ψ_1..ψ_{m_h}, f)
- * and W_Q, W_K selecting the first two blocks, the logit is `Σ_{k≤m_h} φ_k(x(t)) ψ_k(x(s))` — the
- * rank-m_h truncation of ρ when φ_k = σ_k·(POD basis), ψ_k = POD basis — and
- * `Ĥ_t(x) = F(Σ_s softmax_s(logit) f(x(s)))`. Evaluates the callables token-wise, then batched
- * matmuls; no optimisation involved, so its error is the approximation error alone.
- */
-export function constructiveTransformer(spec: ConstructiveSpec): ConstructiveTransformer {
-  checkConfigKeys('constructiveTransformer', spec, ['phi', 'psi', 'f', 'F']);
-  const mh = spec.phi.length;
-  if (mh < 1 || spec.psi.length !== mh) throw new ValueError('constructiveTransformer', `need m_h ≥ 1 functions φ and as many ψ, got ${spec.phi.length} and ${spec.psi.length}`);
-  const tokens = (x: Tensor, fns: readonly TokenFn[]): Tensor => {
-    const [B, T, d] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
-    const out = new Float64Array(B * T * fns.length);
-    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
-      const u = x.data.subarray((b * T + t) * d, (b * T + t + 1) * d);
-      fns.forEach((fn, k) => { out[(b * T + t) * fns.length + k] = fn(u, t); });
-    }
-    return { data: out, shape: [B, T, fns.length] };
-  };
-  const check = (op: string, x: Tensor): void => {
-    if (x.shape.length !== 3) throw new ShapeError(op, `expected x (B, τ, d), got ${fmtShape(x.shape)}`, [x.shape]);
-    checkInput(op, x, [undefined, undefined, undefined], 'x (B, τ, d)');
-  };
-  const logits = (x: Tensor): Tensor => matmul(tokens(x, spec.phi), tokens(x, spec.psi), { transB: true }); // (B,T,m_h)·(B,m_h,T) → (B,T,T)
-  return {
-    kind: 'ConstructiveTransformer',
-    config: { mh },
-    params: {},
-    attentionLogits(x: Tensor): Tensor {
-      check('constructiveTransformer.attentionLogits', x);
-      return logits(x);
-    },
-    forward(x: Tensor): Tensor {
-      check('constructiveTransformer.forward', x);
-      const [B, T, d] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
-      const a = softmax(logits(x), -1); // (B, T, T) over s
-      const vals: number[][] = [];
-      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
-        const v = spec.f(x.data.subarray((b * T + t) * d, (b * T + t + 1) * d), t);
-        vals.push(typeof v === 'number' ? [v] : Array.from(v));
-      }
-      const nv = vals[0]!.length;
-      const V: Tensor = { data: Float64Array.from(vals.flat()), shape: [B, T, nv] };
-      if (vals.some((v) => v.length !== nv)) throw new ValueError('constructiveTransformer', 'f returned vectors of different lengths');
-      const o = matmul(a, V); // (B, T, T)·(B, T, n') → (B, T, n')
-      const y = new Float64Array(B * T);
-      for (let i = 0; i < B * T; i++) y[i] = spec.F(o.data.subarray(i * nv, (i + 1) * nv));
-      return { data: y, shape: [B, T] };
-    },
-  };
 }

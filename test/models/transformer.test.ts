@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ShapeError, ValueError, createRng, mse, rand, sum, tensor, type Tensor } from '../../src/linalg/index.js';
-import { Transformer, constructiveTransformer, loadParams, saveParams, type TransformerConfig } from '../../src/models/index.js';
+import { Transformer, constructiveTransformer, fittedConstructiveTransformer, loadParams, saveParams, type TransformerConfig } from '../../src/models/index.js';
 import { checkModelGradient } from './helpers.js';
 
 const small: TransformerConfig = { d: 1, n: 4, mh: 2, mv: 3, ffnWidth: 5, ffnDepth: 1, positionEncoding: 'none', activation: 'tanh' };
@@ -129,5 +129,26 @@ describe('constructiveTransformer', () => {
     expect(l.data[1 * 3 + 2]).toBeCloseTo(rho(0.7, 0.3), 14);
     expect(sum(l).shape).toEqual([]);
     expect(() => constructiveTransformer({ phi: [() => 1], psi: [], f: () => 0, F: () => 0 })).toThrow(ValueError);
+  });
+});
+
+describe('fittedConstructiveTransformer', () => {
+  it('is a genuine Transformer whose fitted FFNs reproduce the exact constructive model closely', () => {
+    const sigma = 1.5;
+    const spec = {
+      phi: [(u: Float64Array) => sigma * Math.SQRT2 * Math.sin(2 * Math.PI * u[0]!)],
+      psi: [(v: Float64Array) => Math.SQRT2 * Math.sin(2 * Math.PI * v[0]!)],
+      f: (u: Float64Array) => u[0]!,
+      F: (v: Float64Array) => v[0]!,
+    };
+    const { model, fitMse } = fittedConstructiveTransformer(spec, { d: 1, width: 12, depth: 1, samples: 200, maxIter: 400, seed: 0 });
+    expect(model).toBeInstanceOf(Transformer);
+    expect(model.config.n).toBe(3);
+    expect(fitMse.inner).toBeLessThan(1e-5);
+    expect(fitMse.outer).toBeLessThan(1e-8);
+    const x = rand(createRng(3), [4, 16, 1]);
+    const exact = constructiveTransformer(spec);
+    expect(model.forward(x)).toBeAllclose(exact.forward(x), { rtol: 0, atol: 5e-3 });
+    expect(model.attentionLogits(x)).toBeAllclose(exact.attentionLogits(x), { rtol: 0, atol: 3e-2 });
   });
 });

@@ -6,6 +6,9 @@ import {
 import { NonFiniteError, ShapeError, ValueError } from '../../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../../src/linalg/tensor.js';
 import { seeded } from '../../helpers/gradcheck-cases.js';
+import { applyPrimitive } from '../../../src/linalg/autodiff/tape.js';
+import { definePrimitive } from '../../../src/linalg/autodiff/primitive.js';
+import * as K from '../../../src/linalg/kernels/index.js';
 
 describe('grad / valueAndGrad', () => {
   it('d/dx Σx² = 2x, and the value is returned', () => {
@@ -141,6 +144,28 @@ describe('bad input gives typed errors that name the op and shapes', () => {
   it('an exception inside f leaves no tape active', () => {
     expect(() => grad((_x: Tensor): Tensor => { throw new Error('boom'); })(seeded([1], 1))).toThrow('boom');
     expect(isRecording()).toBe(false);
+  });
+});
+
+describe('tape internals', () => {
+  it('a VJP returning a wrongly shaped cotangent: ShapeError naming the op, the input position and both shapes', () => {
+    const bad = definePrimitive<'mul', null>({ name: 'mul', forward: ([a]) => K.mul(a!, 2), vjp: (g) => [K.sum(g)] });
+    const f = grad((x: Tensor) => sum(applyPrimitive(bad, [x], null)));
+    expect(() => f(seeded([2, 3], 1))).toThrow(ShapeError);
+    expect(() => f(seeded([2, 3], 1))).toThrow(/mul \(backward\): cotangent of input 0 .*\(\) and \(2, 3\)/);
+  });
+
+  it('prunes: VJPs of nodes the output does not depend on, and of constant inputs, are never run', () => {
+    let calls = 0;
+    const spy = definePrimitive<'neg', null>({ name: 'neg', forward: ([a]) => K.neg(a!), vjp: (g) => { calls++; return [K.neg(g)]; } });
+    const [g] = grad((x: Tensor) => {
+      applyPrimitive(spy, [x], null); // dead branch
+      return sum(mul(x, applyPrimitive(spy, [tensor([1, 1])], null))); // constant input: not recorded
+    })(tensor([1, 2]));
+    expect(g).toBeAllclose(tensor([-1, -1]));
+    expect(calls).toBe(0);
+    grad((x: Tensor) => sum(applyPrimitive(spy, [x], null)))(tensor([1, 2]));
+    expect(calls).toBe(1);
   });
 });
 

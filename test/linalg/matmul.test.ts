@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Matrix } from 'ml-matrix';
-import { gemm, matmul, matmulNaive } from '../../src/linalg/kernels/matmul.js';
+import { gemm, matmul, matmulNaive, setDirectMax } from '../../src/linalg/kernels/matmul.js';
 import { KC, MC, MR, NC, NR } from '../../src/linalg/kernels/gemm-packed.js';
 import { ShapeError } from '../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../src/linalg/tensor.js';
@@ -38,7 +38,13 @@ function operandShapes(ba: number[], bb: number[], m: number, n: number, k: numb
 
 const tol = { rtol: 1e-12, atol: 1e-12 };
 
-describe('matmul vs the oracles', () => {
+/** Runs a block of tests once per kernel: the packed one (forced), the direct one (forced), and the default dispatch. */
+const kernels: [string, number][] = [['packed kernel', 0], ['direct kernel', Number.MAX_SAFE_INTEGER], ['default dispatch', 4096]];
+
+describe.each(kernels)('matmul vs the oracles (%s)', (_label, directMax) => {
+  let saved = 0;
+  beforeAll(() => { saved = setDirectMax(directMax); });
+  afterAll(() => { setDirectMax(saved); });
   it('random batched shapes with broadcasting, all four transposes, dims 0..13', () => {
     fc.assert(fc.property(
       broadcastPairArb(2, 0, 3), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 13 }),
@@ -157,7 +163,10 @@ describe('matmul shapes and errors', () => {
   });
 });
 
-describe('gemm raw kernel', () => {
+describe.each(kernels)('gemm raw kernel (%s)', (_label, directMax) => {
+  let saved = 0;
+  beforeAll(() => { saved = setDirectMax(directMax); });
+  afterAll(() => { setDirectMax(saved); });
   it('strided submatrices with offsets, accumulate mode, and untouched surroundings', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 0, max: 11 }),

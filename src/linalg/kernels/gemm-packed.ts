@@ -161,16 +161,59 @@ export function gemmPacked(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         packPanelsA(transA, A, aOff, lda, ic, mc, pc, kc, Ap);
-        // Sweep: B panel outer (stays in L1), A panels inner (stream from L2).
-        for (let jr = 0; jr < nc; jr += NR) {
-          const cols = Math.min(NR, nc - jr);
-          const bi = (jr / NR) * kc * NR;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const rows = Math.min(MR, mc - ir);
-            micro3x4(kc, Ap, (ir / MR) * kc * MR, Bp, bi, C, cOff + (ic + ir) * ldc + jc + jr, ldc, rows, cols, add);
-          }
-        }
+        sweep(kc, mc, nc, Ap, Bp, C, cOff + ic * ldc + jc, ldc, add);
       }
+    }
+  }
+}
+
+/**
+ * All micro-tiles of one packed (mc×kc)·(kc×nc) block into C[cBase..]: B panels outer (each
+ * stays in L1), A panels inner. Full 3×4 tiles run an inlined copy of the micro-kernel (saves
+ * a call per tile, which matters when kc is small, e.g. attention's k = 16); edge tiles call
+ * `micro3x4`.
+ */
+function sweep(
+  kc: number, mc: number, nc: number, Ap: Float64Array, Bp: Float64Array,
+  C: Float64Array, cBase: number, ldc: number, add: boolean,
+): void {
+  const mFull = mc - (mc % MR), nFull = nc - (nc % NR);
+  for (let jr = 0; jr < nFull; jr += NR) {
+    const bStart = jr * kc;
+    for (let ir = 0; ir < mFull; ir += MR) {
+      let ai = ir * kc, bi = bStart;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      for (let p = 0; p < kc; p++) {
+        const a0 = Ap[ai]!, a1 = Ap[ai + 1]!, a2 = Ap[ai + 2]!;
+        const b0 = Bp[bi]!, b1 = Bp[bi + 1]!, b2 = Bp[bi + 2]!, b3 = Bp[bi + 3]!;
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        ai += 3; bi += 4;
+      }
+      const r0 = cBase + ir * ldc + jr, r1 = r0 + ldc, r2 = r1 + ldc;
+      if (add) {
+        C[r0] = C[r0]! + c00; C[r0 + 1] = C[r0 + 1]! + c01; C[r0 + 2] = C[r0 + 2]! + c02; C[r0 + 3] = C[r0 + 3]! + c03;
+        C[r1] = C[r1]! + c10; C[r1 + 1] = C[r1 + 1]! + c11; C[r1 + 2] = C[r1 + 2]! + c12; C[r1 + 3] = C[r1 + 3]! + c13;
+        C[r2] = C[r2]! + c20; C[r2 + 1] = C[r2 + 1]! + c21; C[r2 + 2] = C[r2 + 2]! + c22; C[r2 + 3] = C[r2 + 3]! + c23;
+      } else {
+        C[r0] = c00; C[r0 + 1] = c01; C[r0 + 2] = c02; C[r0 + 3] = c03;
+        C[r1] = c10; C[r1 + 1] = c11; C[r1 + 2] = c12; C[r1 + 3] = c13;
+        C[r2] = c20; C[r2 + 1] = c21; C[r2 + 2] = c22; C[r2 + 3] = c23;
+      }
+    }
+  }
+  // Edge tiles: the partial last row panel (all column panels) and the partial last column panel.
+  if (mFull < mc) {
+    for (let jr = 0; jr < nc; jr += NR) {
+      micro3x4(kc, Ap, mFull * kc, Bp, jr * kc, C, cBase + mFull * ldc + jr, ldc, mc - mFull, Math.min(NR, nc - jr), add);
+    }
+  }
+  if (nFull < nc) {
+    for (let ir = 0; ir < mFull; ir += MR) {
+      micro3x4(kc, Ap, ir * kc, Bp, nFull * kc, C, cBase + ir * ldc + nFull, ldc, MR, nc - nFull, add);
     }
   }
 }

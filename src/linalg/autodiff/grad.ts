@@ -4,7 +4,7 @@
  */
 import { NonFiniteError, ShapeError, ValueError } from '../errors.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { backward, popTape, pushTape, Tape } from './tape.js';
+import { assertNotNested, backward, popTape, pushTape, Tape } from './tape.js';
 
 /** A named parameter record, e.g. `{ 'ffn.0.weight': W, 'ffn.0.bias': b }`. */
 export type TensorRecord = Record<string, Tensor>;
@@ -46,6 +46,7 @@ export function trace(op: string, f: (...xs: never[]) => unknown, a: Args, scala
   } finally {
     popTape(tape);
   }
+  assertNotNested(op, tape);
   if (!isTensor(out)) throw new ValueError(op, 'the function must return a Tensor');
   if (scalar) {
     if (out.data.length !== 1) throw new ShapeError(op, 'the function must return a scalar (a tensor of size 1)', [out.shape]);

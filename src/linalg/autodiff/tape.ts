@@ -15,7 +15,7 @@
  * The tape is garbage once `grad` returns: nothing global refers to it, so long training loops do
  * not grow memory. First-order only: the VJPs run on raw kernels and are not themselves recorded.
  */
-import { ShapeError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpName, Primitive } from './primitive.js';
@@ -46,6 +46,24 @@ export function pushTape(tape: Tape): void {
 export function popTape(tape: Tape): void {
   const top = active.pop();
   if (top !== tape) throw new Error('autodiff: tape stack corrupted (popTape of a tape that is not on top)');
+}
+
+/**
+ * Throws if a node of `tape` (an inner `grad` that has finished tracing) reads a tensor that an
+ * enclosing, still-active tape tracks: its gradient would silently be treated as a constant by the
+ * outer tape (this autodiff is first-order). `noGrad(() => grad(f)(…))` makes that explicit.
+ */
+export function assertNotNested(op: string, tape: Tape): void {
+  if (active.length === 0) return;
+  for (const node of tape.nodes) {
+    for (let i = 0; i < node.inputs.length; i++) {
+      const x = node.inputs[i]!;
+      if (active.some((t) => t.tracked.has(x))) {
+        throw new ValueError(op, `nested differentiation: input ${i} of '${node.prim.name}' depends on a value traced by an enclosing grad; `
+          + 'higher-order derivatives are not supported — wrap the inner call in noGrad(() => ...) to use its result as a constant');
+      }
+    }
+  }
 }
 
 /** True while some tape is recording (outside `noGrad`). */
@@ -133,8 +151,13 @@ export function backward(tape: Tape, out: Tensor, seed: Tensor, wrt: readonly Te
       accumulate(grads, x, g);
     }
   }
+  // Distinct leaves never share a gradient buffer (a VJP may pass one cotangent to two inputs).
+  const seen = new Set<Float64Array>();
   return wrt.map((w) => {
     const acc = grads.get(w);
-    return acc === undefined ? { data: new Float64Array(w.data.length), shape: [...w.shape] } : acc.t;
+    if (acc === undefined) return { data: new Float64Array(w.data.length), shape: [...w.shape] };
+    const t = seen.has(acc.t.data) ? { data: acc.t.data.slice(), shape: acc.t.shape } : acc.t;
+    seen.add(t.data);
+    return t;
   });
 }

@@ -106,6 +106,24 @@ describe('grad / valueAndGrad', () => {
     expect(g!.data[0]).toBe(4);
   });
 
+  it('nested differentiation through an outer-traced value is a ValueError, unless made explicit with noGrad', () => {
+    const outer = (x: Tensor): Tensor => {
+      const [g] = grad((y: Tensor) => sum(mul(y, x)))(tensor([1]));
+      return sum(mul(g!, x));
+    };
+    expect(() => grad(outer)(tensor([3]))).toThrow(ValueError);
+    expect(() => grad(outer)(tensor([3]))).toThrow(/nested differentiation: input 1 of 'mul'/);
+    const explicit = (x: Tensor): Tensor => sum(mul(noGrad(() => grad((y: Tensor) => sum(mul(y, x)))(tensor([1])))[0]!, x));
+    expect(grad(explicit)(tensor([3]))[0]!.data[0]).toBe(3);
+  });
+
+  it('two leaves never share a gradient buffer', () => {
+    const [ga, gb] = grad((a: Tensor, b: Tensor) => sum(add(a, b)))(tensor([1, 2]), tensor([3, 4]));
+    expect(ga).toBeAllclose(tensor([1, 1]));
+    expect(gb).toBeAllclose(tensor([1, 1]));
+    expect(ga!.data).not.toBe(gb!.data);
+  });
+
   it('slices/reshape/concat round trip gives the identity gradient', () => {
     const x = seeded([4, 3], 9);
     const [g] = grad((t: Tensor) => {

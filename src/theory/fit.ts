@@ -95,7 +95,9 @@ function fitWithOffset(t: Float64Array, y: Float64Array, w: Float64Array, start?
   };
   let rss = resid(a, p, c);
   const JtJ = new Float64Array(9), Jtr = new Float64Array(3);
-  for (let it = 0; it < 200; it++) {
+  let converged = false;
+  for (let it = 0; it < 200 && !converged; it++) {
+    // normal equations of the linearised problem at the current θ
     JtJ.fill(0); Jtr.fill(0);
     for (let i = 0; i < n; i++) {
       const e = Math.exp(-p * (t[i]! - tmin));
@@ -106,24 +108,21 @@ function fitWithOffset(t: Float64Array, y: Float64Array, w: Float64Array, start?
         for (let k = 0; k < 3; k++) JtJ[j * 3 + k] = JtJ[j * 3 + k]! + w[i]! * J[j]! * J[k]!;
       }
     }
-    let improved = false;
-    for (let tries = 0; tries < 20 && !improved; tries++) {
+    // damped step (Marquardt scaling of the diagonal); raise the damping until the RSS does not grow
+    let accepted = false;
+    for (let tries = 0; tries < 20 && !accepted; tries++) {
       const M = JtJ.slice();
       for (let j = 0; j < 3; j++) M[j * 4] = M[j * 4]! * (1 + lambda) + 1e-300;
       const step = solveSpd(M, Jtr, 3);
-      if (step) {
-        const r2 = resid(a + step[0]!, p + step[1]!, c + step[2]!);
-        if (r2 <= rss) {
-          const rel = (rss - r2) / Math.max(rss, 1e-300);
-          a += step[0]!; p += step[1]!; c += step[2]!; rss = r2;
-          lambda = Math.max(lambda / 10, 1e-12);
-          improved = true;
-          if (rel < 1e-14) it = 200;
-        }
-      }
-      if (!improved) lambda *= 10;
+      const r2 = step ? resid(a + step[0]!, p + step[1]!, c + step[2]!) : Infinity;
+      if (step && r2 <= rss) {
+        converged = (rss - r2) <= 1e-14 * Math.max(rss, 1e-300);
+        a += step[0]!; p += step[1]!; c += step[2]!; rss = r2;
+        lambda = Math.max(lambda / 10, 1e-12);
+        accepted = true;
+      } else lambda *= 10;
     }
-    if (!improved) break;
+    if (!accepted) break; // no descent direction left: at a minimum to working precision
   }
   if (!Number.isFinite(rss)) return null;
   const fitted = new Float64Array(n);

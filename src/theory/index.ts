@@ -14,7 +14,7 @@ export {
   type LogitSpectrumOptions, type LogitSpectrum,
 } from './spectra.js';
 export {
-  c0, c1, c2, tailEnergy, powerLawTailEnergy, supNorm, lipschitzEstimate, measures,
+  c0, c1, c2, tailEnergy, powerLawTailEnergy, supNorm, lipschitzEstimate, measures, orthonormalityDefect,
   type C0Input, type CffInput, type SampleOptions, type MeasuresOptions, type Measures,
 } from './measures.js';
 export {

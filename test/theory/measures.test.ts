@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  bestMh, c0, c1, c2, couplingTarget, exponentialSpectrum, lipschitzEstimate, measures, powerLawSpectrum,
+  bestMh, c0, c1, c2, couplingTarget, exponentialSpectrum, lipschitzEstimate, measures, orthonormalityDefect, powerLawSpectrum,
   powerLawTailEnergy, supNorm, tailEnergy, transformerBound,
 } from '../../src/theory/index.js';
 import { NonFiniteError, ValueError } from '../../src/linalg/errors.js';
@@ -106,7 +106,20 @@ describe('measures and the Transformer bound', () => {
     expect(m.parts.supF).toBeCloseTo(3, 12);
     expect(m.parts.lipschitzF).toBeCloseTo(2, 10);
     expect(m.c0).toBeCloseTo(18, 9);
+    // ⟨2u, 2u⟩ = 4/3 and ⟨u, u⟩ = 1/3 on [0,1]: not orthonormal, so the spectrum is not the POD
+    expect(m.basisDefect).toBeCloseTo(2 / 3, 6);
+    expect(M.basisDefect).toBe(0);
     expect(() => measures(T, { alpha: 1, beta: 0.5 })).toThrow(ValueError);
+  });
+
+  it('orthonormalityDefect is ~0 on orthonormal bases (d = 1, 2, 3) and detects a non-orthonormal one', () => {
+    const c = (k: number) => (u: Float64Array) => Math.SQRT2 * Math.cos(2 * k * Math.PI * u[0]!);
+    expect(orthonormalityDefect([c(1), c(2), () => 1])).toBeLessThan(1e-12);
+    const prod = (a: number, b: number) => (u: Float64Array) => 2 * Math.cos(2 * a * Math.PI * u[0]!) * Math.cos(2 * b * Math.PI * u[1]!);
+    expect(orthonormalityDefect([prod(1, 1), prod(1, 2), prod(2, 1)], 2)).toBeLessThan(1e-12);
+    // d = 3 uses 4096 Monte-Carlo points: a statistical estimate, error ~ 1/√4096 ≈ 0.016 per entry
+    expect(orthonormalityDefect([() => 1, (u) => Math.sqrt(3) * (2 * u[2]! - 1)], 3)).toBeLessThan(0.1);
+    expect(orthonormalityDefect([(u) => u[0]!, (u) => 1 - u[0]!])).toBeCloseTo(2 / 3, 6);
   });
 
   it('printed and proof bounds decrease in m_FF; the proof attention term decreases in m_h', () => {

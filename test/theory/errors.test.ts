@@ -1,0 +1,45 @@
+/**
+ * Bad inputs give typed errors whose `op` names the function and whose message says what is
+ * wrong (α ≤ 1/2, empty spectra, non-finite data, x ≤ 0 in a log–log fit, mismatched lengths,
+ * shapes).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  c1, couplingTarget, fitExponential, fitPowerLaw, isCausal, kernelSpectrum, linearMemoryTarget, measures,
+  mixedMemory, permuteTime, powerLawTailEnergy, rnnComplexity, tailEnergy, transformerBound,
+} from '../../src/theory/index.js';
+import { NonFiniteError, SeqrateError, ShapeError, ValueError } from '../../src/linalg/errors.js';
+
+type Case = [string, () => unknown, new (...a: never[]) => SeqrateError, string, RegExp];
+const H = couplingTarget({ spectrum: [1, 0.5] });
+const cases: Case[] = [
+  ['alpha = 1/2', () => c1([1], 0.5), ValueError, 'c1', /alpha must be a finite number > 1\/2/],
+  ['alpha < 1/2 in measures', () => measures(H, { alpha: 0.3, beta: 0.5 }), ValueError, 'measures', /alpha/],
+  ['alpha in the zeta tail', () => powerLawTailEnergy(0.5, 1), ValueError, 'powerLawTailEnergy', /alpha/],
+  ['empty spectrum', () => c1([], 1), ValueError, 'c1', /spectrum is empty/],
+  ['empty spectrum (tail)', () => tailEnergy([], 0), ValueError, 'tailEnergy', /empty/],
+  ['NaN spectrum', () => couplingTarget({ spectrum: [1, Number.NaN] }), NonFiniteError, 'couplingTarget', /non-finite value NaN at flat index 1/],
+  ['x <= 0 in log-log', () => fitPowerLaw([1, 0, 2], [1, 1, 1]), ValueError, 'fitPowerLaw', /x must be > 0.*got 0 at index 1/],
+  ['mismatched lengths', () => fitPowerLaw([1, 2, 3], [1, 2]), ValueError, 'fitPowerLaw', /same length, got 3 and 2/],
+  ['mismatched lengths (exp)', () => fitExponential([1, 2, 3], [1, 2]), ValueError, 'fitExponential', /same length/],
+  ['non-finite y', () => fitPowerLaw([1, 2, 3], [1, Infinity, 2]), NonFiniteError, 'fitPowerLaw', /y contains a non-finite value/],
+  ['bad input rank', () => H.evaluate({ data: new Float64Array(4), shape: [4] }), ShapeError, 'couplingTarget.evaluate', /\(B, tau, d\).*\(4,\)/],
+  ['bad input d', () => linearMemoryTarget([1]).evaluate({ data: new Float64Array(4), shape: [1, 2, 2] }), ShapeError, 'linearMemoryTarget.evaluate', /d = 1.*\(1, 2, 2\)/],
+  ['permutation length', () => permuteTime([1, 0]).apply({ data: new Float64Array(3), shape: [1, 3, 1] }), ShapeError, 'permuteTime.apply', /length 2.*3 time steps/],
+  ['kernel NaN', () => kernelSpectrum(() => Number.NaN, { grid: 3 }), NonFiniteError, 'kernelSpectrum', /kernel/],
+  ['bound m_h', () => transformerBound(measures(H, { alpha: 1, beta: 0.5 }), { tau: 2, mh: 1.5, mff: 1 }), ValueError, 'transformerBound', /mh must be an integer/],
+  ['empty memory', () => rnnComplexity([]), ValueError, 'rnnComplexity', /rho is empty/],
+  ['non-finite filter', () => mixedMemory([1], [Number.NaN]), NonFiniteError, 'mixedMemory', /theta/],
+  ['causality: tau', () => isCausal(H, { tau: 0 }), ValueError, 'isCausal', /tau/],
+];
+
+describe('typed errors', () => {
+  it.each(cases)('%s', (_name, fn, Cls, op, msg) => {
+    let err: unknown;
+    try { fn(); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(Cls);
+    expect((err as SeqrateError).op).toBe(op);
+    expect((err as Error).message.startsWith(`${op}: `)).toBe(true);
+    expect((err as Error).message).toMatch(msg);
+  });
+});

@@ -40,6 +40,14 @@ describe('couplingTarget', () => {
     ), { numRuns: 25 });
   });
 
+  it('the fast sine recurrence matches direct Math.sin evaluation at high rank (r = 1024)', () => {
+    const spectrum = powerLawSpectrum(0.55, 1024);
+    const x = rand(createRng(4), [2, 8, 1]);
+    const fast = couplingTarget({ spectrum }).evaluate(x);
+    const direct = couplingTarget({ spectrum, basis: sineBasis(1024) }).evaluate(x);
+    expect(fast).toBeAllclose(direct, { rtol: 1e-11, atol: 1e-12 });
+  });
+
   it('is permutation-equivariant without position encoding, and not with it', () => {
     const H = couplingTarget({ spectrum: powerLawSpectrum(1, 4) });
     const Hp = couplingTarget({ spectrum: powerLawSpectrum(1, 4), tau: 6, positionEncoding: 'sinusoidal' });

@@ -63,8 +63,11 @@ function pairwise(d: Float64Array, off: number, n: number): number {
   return pairwise(d, off, h) + pairwise(d, off + h, n - h);
 }
 
-/** `dst[j] = Σ_{r0 ≤ r < r1} d[base + r·inner + j]`, pairwise over r (blocks of 32 rows). */
-function sumRows(d: Float64Array, base: number, r0: number, r1: number, inner: number, dst: Float64Array, dOff: number): void {
+/**
+ * `dst[j] = Σ_{r0 ≤ r < r1} d[base + r·inner + j]`, pairwise over r (blocks of 32 rows).
+ * `pool[depth]` is a scratch row per recursion level, reused across the whole tree.
+ */
+function sumRows(d: Float64Array, base: number, r0: number, r1: number, inner: number, dst: Float64Array, dOff: number, pool: Float64Array[], depth: number): void {
   if (r1 - r0 <= 32) {
     for (let j = 0; j < inner; j++) dst[dOff + j] = 0;
     for (let r = r0; r < r1; r++) {
@@ -74,9 +77,9 @@ function sumRows(d: Float64Array, base: number, r0: number, r1: number, inner: n
     return;
   }
   const mid = (r0 + r1) >> 1;
-  sumRows(d, base, r0, mid, inner, dst, dOff);
-  const tmp = new Float64Array(inner);
-  sumRows(d, base, mid, r1, inner, tmp, 0);
+  sumRows(d, base, r0, mid, inner, dst, dOff, pool, depth + 1);
+  const tmp = pool[depth] ??= new Float64Array(inner);
+  sumRows(d, base, mid, r1, inner, tmp, 0, pool, depth + 1);
   for (let j = 0; j < inner; j++) dst[dOff + j] = dst[dOff + j]! + tmp[j]!;
 }
 
@@ -85,7 +88,8 @@ const sumBlock: Block = (d, outer, R, inner) => {
   if (inner === 1) {
     for (let i = 0; i < outer; i++) o[i] = pairwise(d, i * R, R);
   } else {
-    for (let i = 0; i < outer; i++) sumRows(d, i * R * inner, 0, R, inner, o, i * inner);
+    const pool: Float64Array[] = [];
+    for (let i = 0; i < outer; i++) sumRows(d, i * R * inner, 0, R, inner, o, i * inner, pool, 0);
   }
   return o;
 };

@@ -47,6 +47,12 @@ export interface CompareOptions {
   readonly timeMs?: number;
   /** Print progress lines to stdout (default true). */
   readonly verbose?: boolean;
+  /**
+   * 'cpu' (default): process CPU time (user + system, `process.cpuUsage`), so time the process
+   * spends descheduled while other jobs use the shared cores is not counted; 'wall':
+   * `performance.now`. Env BENCH_CLOCK=wall overrides the default.
+   */
+  readonly clock?: 'cpu' | 'wall';
 }
 
 export interface CaseResult {
@@ -70,6 +76,7 @@ export interface CompareResult {
   readonly cases: readonly CaseResult[];
   readonly startedAt: string;
   readonly loadavg: readonly number[];
+  readonly clock: 'cpu' | 'wall';
 }
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -82,10 +89,17 @@ export function median(xs: readonly number[]): number {
   return v.length % 2 === 1 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
 }
 
+/** Process CPU time in ms (all threads of this process, user + system). */
+export function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** One short tinybench run of `fn`; returns the median latency in ms. */
-async function timeOnce(name: string, fn: () => unknown, timeMs: number, warm: boolean): Promise<number> {
+async function timeOnce(name: string, fn: () => unknown, timeMs: number, warm: boolean, clock: 'cpu' | 'wall'): Promise<number> {
   const bench = new Bench({
     time: timeMs, iterations: 3, warmup: warm, warmupTime: Math.min(100, timeMs), warmupIterations: 2, throws: true,
+    ...(clock === 'cpu' ? { now: cpuNow, subtractTimerOverhead: true } : {}),
   });
   bench.add(name, fn);
   await bench.run();
@@ -103,6 +117,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
   const rounds = opts.rounds ?? (quick ? 2 : 5);
   const timeMs = opts.timeMs ?? (quick ? 40 : 150);
   const verbose = opts.verbose ?? true;
+  const clock = process.env.BENCH_CLOCK === 'wall' ? 'wall' : (opts.clock ?? 'cpu');
   const startedAt = new Date().toISOString();
   const loadavg = os.loadavg();
   const cases: CaseResult[] = [];
@@ -114,7 +129,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     for (let r = 0; r < rounds; r++) {
       const order = live.map((_, i) => live[(i + r) % live.length]!);
       const t: Record<string, number> = {};
-      for (const n of order) t[n] = await timeOnce(n, c.contenders[n]!, timeMs, r === 0);
+      for (const n of order) t[n] = await timeOnce(n, c.contenders[n]!, timeMs, r === 0, clock);
       for (const n of live) {
         perRound[n]!.push(t[n]!);
         if (t[baseline] !== undefined) ratios[n]!.push(t[n]! / t[baseline]!);
@@ -130,7 +145,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     cases.push(res);
     if (verbose) console.log(`[${opts.title}] ${c.name}: ${names.map((n) => `${n} ${fmtCell(res, n)}`).join(', ')}`);
   }
-  return { title: opts.title, baseline, rounds, timeMs, cases, startedAt, loadavg };
+  return { title: opts.title, baseline, rounds, timeMs, cases, startedAt, loadavg, clock };
 }
 
 function fmtNum(x: number, digits = 2): string {
@@ -186,8 +201,9 @@ export function resultTable(res: CompareResult, opts: TableOptions = {}): string
     lines.push(`| ${cells.join(' | ')} |`);
   }
   const info = `Run ${res.startedAt}, load average ${res.loadavg.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min), `
-    + `${res.rounds} interleaved rounds × ${res.timeMs} ms per contender; cells are medians over rounds, `
-    + `ratios are medians of per-round ratios.`;
+    + `${res.rounds} interleaved rounds × ${res.timeMs} ms per contender, timed by `
+    + (res.clock === 'cpu' ? 'process CPU time (time descheduled by other jobs is not counted)' : 'wall clock')
+    + `; cells are medians over rounds, ratios are medians of per-round ratios.`;
   return [info, '', ...lines, ...(opts.notes ?? []).map((n) => `\n${n}`)].join('\n');
 }
 

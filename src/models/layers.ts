@@ -34,7 +34,7 @@ function normal(rng: Rng, shape: readonly number[], std: number): Tensor {
   return t;
 }
 
-/** `x` (…, k) → (M, k): collapses the leading axes (a view-like reshape, no copy of meaning). */
+/** `x` (…, k) → (M, k): collapses the leading axes so a token-wise map is one 2-D matmul. */
 function rows(x: Tensor): Tensor {
   const k = x.shape[x.shape.length - 1]!;
   return reshape(x, [-1, k]); // (…, k) → (M, k)
@@ -106,7 +106,7 @@ export class MLP implements Model<MLPConfig> {
     const depth = checkInt('MLP', 'depth', config.depth, true);
     this.config = { ...config };
     this.activation = config.activation ?? 'relu';
-    activate(zeros([1]), this.activation); // validates the name
+    if (!['relu', 'tanh', 'gelu'].includes(this.activation)) throw new ValueError('MLP', `unknown activation '${String(this.activation)}' (relu, tanh, gelu)`);
     const prefix = opts.prefix ?? '';
     const dims = [inDim, ...new Array<number>(depth).fill(width), outDim];
     this.layers = dims.slice(0, -1).map((d, i) => new Linear(`${prefix}${i}.`, d, dims[i + 1]!));

@@ -7,7 +7,7 @@
  * a name prefix (`apply(x, params, 'ffn_in.')`), so a composite model's record is the union of
  * its blocks' records with prefixed names — no nested objects, no copies per forward.
  */
-import { ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
+import { NonFiniteError, ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
 import type { Params } from './optim/params.js';
 
 export type { Params };
@@ -53,7 +53,8 @@ export function param(op: string, params: Params, name: string): Tensor {
 /**
  * Checks that `x` has `ndim` dimensions and the given sizes where `dims[i]` is a number
  * (`undefined` = any), e.g. `checkInput('Transformer.forward', x, [undefined, undefined, 1], 'x (B, τ, d)')`.
- * Also rejects NaN/Inf inputs with a NonFiniteError-style ShapeError-free message.
+ * Throws a ShapeError naming `op`, the expected layout and the actual shape, or a NonFiniteError
+ * at the first NaN/Inf entry of the input (no silent NaN propagation through a model).
  */
 export function checkInput(op: string, x: Tensor, dims: readonly (number | undefined)[], legend: string): void {
   const ok = x.shape.length === dims.length && dims.every((d, i) => d === undefined || x.shape[i] === d);
@@ -63,6 +64,6 @@ export function checkInput(op: string, x: Tensor, dims: readonly (number | undef
   const d = x.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (v - v !== 0) throw new ValueError(op, `input contains a non-finite value ${v} at flat index ${i}`);
+    if (v - v !== 0) throw new NonFiniteError(op, 'input', i, v);
   }
 }

@@ -163,6 +163,8 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
   if (opts.optimizer === 'lbfgs') {
     lb = polish(model, data, loss, bs, { maxIter: opts.maxSteps }, history, opts.onProgress);
     steps = lb.iterations;
+    // gtol met → converged; budget spent → maxSteps; ftol or a failed line search (no decrease
+    // resolvable in float64 along the quasi-Newton direction) → plateau
     stopReason = lb.reason === 'gtol' ? 'converged' : lb.reason === 'maxIter' ? 'maxSteps' : 'plateau';
   } else {
     const opt = opts.optimizer, rng = createRng(opts.seed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ShapeError, ValueError, createRng, mse, rand, sum, tensor, type Tensor } from '../../src/linalg/index.js';
+import { NonFiniteError, ShapeError, ValueError, createRng, mse, rand, sum, tensor, type Tensor } from '../../src/linalg/index.js';
 import { Transformer, constructiveTransformer, fittedConstructiveTransformer, loadParams, saveParams, type TransformerConfig } from '../../src/models/index.js';
 import { checkModelGradient } from './helpers.js';
 
@@ -69,6 +69,8 @@ describe('Transformer (paper, one layer one head)', () => {
     expect(() => new Transformer({ ...small, ffnWidht: 3 } as never)).toThrow(/unknown config key 'ffnWidht'/);
     expect(() => new Transformer({ ...small, positionEncoding: 'learned' })).toThrow(/tau/);
     expect(() => new Transformer({ ...small, mh: 0 })).toThrow(ValueError);
+    expect(() => new Transformer({ ...small, activation: 'sigmoid' as never })).toThrow(/unknown activation 'sigmoid'/);
+    expect(() => m.forward(tensor([[[NaN], [0]]]))).toThrow(NonFiniteError);
     const pe = new Transformer({ ...small, positionEncoding: 'learned', tau: 4 });
     expect(() => pe.forward(rand(createRng(0), [1, 5, 1]))).toThrow(ShapeError);
   });

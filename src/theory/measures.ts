@@ -146,6 +146,19 @@ function sampleSet(op: string, domain: Domain, opts: SampleOptions): { pts: Floa
   return { pts, d, n, lo, hi };
 }
 
+/** The tokens a coupling sees: a grid (or MC set) of `[0,1]^d`, pushed through the encoding at every t. */
+function tokenCloud(target: CouplingTarget, so: SampleOptions): { pts: Float64Array; d: number; n: number } {
+  const d = target.d, pe = target.positionEncoding !== 'none';
+  const tau = pe ? target.tau ?? 1 : 1;
+  const base = sampleSet('measures', { lo: new Array<number>(d).fill(0), hi: new Array<number>(d).fill(1) }, {
+    ...so, d, points: so.points ?? (d === 1 ? (pe ? 257 : 2001) : d === 2 ? (pe ? 33 : 101) : pe ? 2000 : 20000),
+  });
+  if (!pe) return { pts: base.pts, d, n: base.n };
+  const pts = new Float64Array(base.n * tau * d);
+  for (let t = 0; t < tau; t++) for (let i = 0; i < base.n; i++) pts.set(target.encode(t, base.pts.subarray(i * d, (i + 1) * d)).subarray(0, d), (t * base.n + i) * d);
+  return { pts, d, n: base.n * tau };
+}
+
 function evalNorm(op: string, fn: (u: Float64Array) => number | ArrayLike<number>, u: Float64Array): number {
   const v = fn(u);
   let s: number;
@@ -261,10 +274,11 @@ export function orthonormalityDefect(fns: readonly TokenFn[], d = 1): number {
  * Computes `C_0`, `C_1^(α)`, `C_2^(β)(H, ·)` and the tail for a target built by
  * {@link couplingTarget}. The spectrum is the target's (its bases are assumed orthonormal, so it
  * is the POD). The sup norms and `K_F` are exact for the sine basis with identity maps on [0,1]
- * (`‖φ_k‖_∞ + ‖ψ_k‖_∞ = 2√2`, `‖f‖_∞ = 1`, `K_F = 1`) and sampled on `[0,1]^d` otherwise
+ * (`‖φ_k‖_∞ + ‖ψ_k‖_∞ = 2√2`, `‖f‖_∞ = 1`, `K_F = 1`) and sampled otherwise
  * (`K_F` on `[−‖f‖_∞, ‖f‖_∞]^{n'}`); for custom bases `basisDefect` reports how far they are
- * from orthonormal (the spectrum is the POD only when it is ≈ 0). With a position encoding, the sup norms are taken over the
- * raw token box `[0,1]^d` **[ours]**, not the encoded range.
+ * from orthonormal (the spectrum is the POD only when it is ≈ 0). With a position encoding the
+ * sup norms are taken over the encoded tokens `x̃(t)`, t = 0..τ−1, that the coupling actually
+ * sees (for the sine basis `2√2` is kept: its sup over R, attained on any unit interval).
  */
 export function measures(target: CouplingTarget, opts: MeasuresOptions): Measures {
   const op = 'measures';
@@ -274,13 +288,20 @@ export function measures(target: CouplingTarget, opts: MeasuresOptions): Measure
   const spectrum = target.spectrum, r = spectrum.length, d = target.d;
   const exact = target.basisName === 'sine' && target.identityMaps;
   let supBases: number, supF: number, lipF: number;
-  if (exact) { supBases = 2 * Math.SQRT2; supF = 1; lipF = 1; }
+  if (exact && target.positionEncoding === 'none') { supBases = 2 * Math.SQRT2; supF = 1; lipF = 1; }
   else {
-    const box: Domain = { lo: new Array<number>(d).fill(0), hi: new Array<number>(d).fill(1) };
+    // sampled over the tokens the coupling actually sees (encoded, when there is a position encoding)
     const so = opts.sample ?? {};
+    const cloud = tokenCloud(target, so);
+    const maxOver = (fn: (u: Float64Array) => number | ArrayLike<number>): number => {
+      let m = 0;
+      for (let i = 0; i < cloud.n; i++) m = Math.max(m, evalNorm(op, fn, cloud.pts.subarray(i * cloud.d, (i + 1) * cloud.d)));
+      return m;
+    };
     supBases = 0;
-    for (let k = 0; k < r; k++) supBases = Math.max(supBases, supNorm(target.basis.phi[k]!, box, so) + supNorm(target.basis.psi[k]!, box, so));
-    supF = supNorm(target.f, box, so);
+    if (target.basisName === 'sine') supBases = 2 * Math.SQRT2; // sup over R, attained on any interval of length 1
+    else for (let k = 0; k < r; k++) supBases = Math.max(supBases, maxOver(target.basis.phi[k]!) + maxOver(target.basis.psi[k]!));
+    supF = maxOver(target.f);
     const nOut = target.f(new Float64Array(d).fill(0.5)).length;
     lipF = lipschitzEstimate(target.F, { lo: new Array<number>(nOut).fill(-supF), hi: new Array<number>(nOut).fill(Math.max(supF, 1e-12)) }, so);
   }

@@ -69,6 +69,8 @@ export interface CouplingTarget extends Target {
   readonly positionEncoding: 'none' | 'sinusoidal' | 'custom';
   /** The coupling `ρ(u, v) = Σ_k σ_k φ_k(u) ψ_k(v)` on (encoded) tokens. */
   coupling(u: Float64Array, v: Float64Array): number;
+  /** The token the coupling sees at position t: `x̃(t) = encode(t, x(t))` (identity without encoding). */
+  encode(t: number, u: Float64Array): Float64Array;
 }
 
 /**
@@ -155,7 +157,7 @@ export function couplingTarget(spec: CouplingSpec): CouplingTarget {
   return {
     kind: 'coupling', d, tau: spec.tau, spectrum, basis, basisName, f, F,
     identityMaps: spec.f === undefined && spec.F === undefined,
-    hardMax, positionEncoding: typeof pe === 'function' ? 'custom' : pe, coupling, evaluate,
+    hardMax, positionEncoding: typeof pe === 'function' ? 'custom' : pe, coupling, encode, evaluate,
   };
 }
 

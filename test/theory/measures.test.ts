@@ -110,6 +110,14 @@ describe('measures and the Transformer bound', () => {
     expect(m.basisDefect).toBeCloseTo(2 / 3, 6);
     expect(M.basisDefect).toBe(0);
     expect(() => measures(T, { alpha: 1, beta: 0.5 })).toThrow(ValueError);
+    // with a position encoding x̃(t) = x(t) + t the coupling sees tokens up to τ: ‖f‖_∞ = 3·τ
+    const Tp = couplingTarget({ spectrum: [1], tau: 4, basis: T.basis, f: (u) => 3 * u[0]!, F: (z) => 2 * z[0]!, positionEncoding: (t, u) => Float64Array.of(u[0]! + t) });
+    expect(measures(Tp, { alpha: 1, beta: 0.5, cFF: { F: 1, f: 1, phi: [1], psi: [1] } }).parts.supF).toBeCloseTo(12, 12);
+    const Ts = couplingTarget({ spectrum: [1, 0.5], tau: 4, positionEncoding: 'sinusoidal' });
+    const ms = measures(Ts, { alpha: 1, beta: 0.5 });
+    expect(ms.parts.supBases).toBeCloseTo(2 * Math.SQRT2, 14);
+    // d = 1: x̃(t) = x(t) + sin(t), largest at x = 1, t = 2 (sin 2 > sin 1 > sin 3 > sin 0)
+    expect(ms.parts.supF).toBeCloseTo(1 + Math.sin(2), 12);
   });
 
   it('orthonormalityDefect is ~0 on orthonormal bases (d = 1, 2, 3) and detects a non-orthonormal one', () => {

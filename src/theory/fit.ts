@@ -15,7 +15,8 @@ import { quantileSorted, sameLength, smallLstsq, solveSpd, toFinite } from './ut
 export interface FitOptions {
   /** Fit an additive floor `c` (default false). */
   offset?: boolean;
-  /** Non-negative weights of the points (default 1). */
+  /** Non-negative weights of the points (default 1). The bootstrap still resamples residuals as
+   * exchangeable, so weights that encode very unequal noise levels make the CIs approximate. */
   weights?: ArrayLike<number>;
   /** Bootstrap resamples for the CIs (default 500; 0 disables them, CIs are then NaN). */
   bootstrap?: number;

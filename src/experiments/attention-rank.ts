@@ -1,0 +1,78 @@
+/**
+ * `attention-rank` — Fig. 1 of Jiang & Li (2024), scaled down: a small ViT on the MNIST digits
+ * bundled with the `mnist` package, head size m_h swept over powers of two; the singular values
+ * of the pre-softmax attention logits (averaged over test images, with quantiles), the training
+ * loss and error vs m_h with a fitted power law and CI, and the spectrum's convergence as m_h
+ * grows. (The paper: ViT-B/16 on CIFAR-10, head size 1..64, training error ~ m_h^−0.27.)
+ */
+import { slice, reshape } from '../linalg/index.js';
+import { accuracy, Adam, loadMnist, train, ViT } from '../models/index.js';
+import { logitSpectrum } from '../theory/index.js';
+import { assembleAttentionRank } from './attention-rank-report.js';
+import { runExperiment } from './runner.js';
+import { pointSeed, type Config, type Experiment, type Point, type RunOptions } from './types.js';
+
+/** Config of attention-rank. */
+export type AttentionRankConfig = Config & {
+  mnist: { trainSize: number; testSize: number };
+  vit: { patch: number; dim: number; depth: number; heads: number; mlpWidth: number; pool: string };
+  mhs: number[];
+  seeds: number;
+  train: { steps: number; batchSize: number; lr: number };
+  /** Test images whose logit matrices are analysed. */
+  spectrumImages: number;
+};
+
+type Params = { mh: number; seed: number };
+
+/** What one point returns. */
+export type AttentionRankPoint = { [k: string]: number | string | number[] | number[][] };
+
+const vit = { patch: 7, dim: 16, depth: 1, heads: 1, mlpWidth: 32, pool: 'mean' };
+
+/** The experiment definition. */
+export const attentionRank: Experiment<AttentionRankConfig, Params, AttentionRankPoint> = {
+  name: 'attention-rank',
+  title: 'Low-rank attention logits and error vs head size (small ViT on MNIST)',
+  paperRef: 'Fig. 1',
+  description: 'A small ViT on MNIST with head size m_h = 1, 2, 4, …: singular values of the pre-softmax logits (mean and quantiles over images), training loss/error vs m_h with a fitted power law.',
+  presets: {
+    tiny: { seed: 1, mnist: { trainSize: 40, testSize: 20 }, vit: { ...vit, dim: 8, mlpWidth: 8 }, mhs: [1, 2, 4], seeds: 1, train: { steps: 3, batchSize: 20, lr: 3e-3 }, spectrumImages: 8 },
+    quick: { seed: 1, mnist: { trainSize: 600, testSize: 200 }, vit, mhs: [1, 2, 4, 8, 16], seeds: 2, train: { steps: 120, batchSize: 50, lr: 3e-3 }, spectrumImages: 48 },
+    full: { seed: 1, mnist: { trainSize: 8000, testSize: 2000 }, vit: { patch: 4, dim: 64, depth: 2, heads: 1, mlpWidth: 128, pool: 'mean' }, mhs: [1, 2, 4, 8, 16, 32, 64], seeds: 3,
+      train: { steps: 4000, batchSize: 64, lr: 1e-3 }, spectrumImages: 256 },
+  },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 30 s of CPU', full: 'many hours of CPU' },
+  pointFilters: ['mh', 'seed'],
+  plan: (c) => c.mhs.flatMap((mh) => Array.from({ length: c.seeds }, (_, i): Point<Params> => ({ key: `mh=${mh} seed=${c.seed + i}`, params: { mh, seed: c.seed + i } }))),
+  runPoint,
+  assemble: assembleAttentionRank,
+};
+
+/** `run(config, { onProgress })` for this experiment. */
+export function run(config: AttentionRankConfig, opts: RunOptions = {}): ReturnType<typeof runExperiment> {
+  return runExperiment(attentionRank, config, opts);
+}
+
+/** Quantile levels of the logit singular values (five-number summary). */
+export const LEVELS = [0, 0.25, 0.5, 0.75, 1];
+
+function runPoint(c: AttentionRankConfig, p: Params): AttentionRankPoint {
+  const { train: tr, test } = loadMnist({ seed: pointSeed(c.seed, 'mnist-split'), trainSize: c.mnist.trainSize, testSize: c.mnist.testSize });
+  const model = new ViT({ patch: c.vit.patch, dim: c.vit.dim, depth: c.vit.depth, heads: c.vit.heads, mh: p.mh, mlpWidth: c.vit.mlpWidth, pool: c.vit.pool as 'mean' },
+    { seed: pointSeed(p.seed, 'init', p.mh) });
+  const res = train(model, { x: tr.images, y: tr.labels }, { optimizer: new Adam({ lr: c.train.lr }), batchSize: c.train.batchSize, maxSteps: c.train.steps, seed: pointSeed(p.seed, 'batches', p.mh), loss: 'crossEntropy' });
+  const trainAcc = accuracy(model, tr.images, tr.labels), testAcc = accuracy(model, test.images, test.labels);
+  const n = Math.min(c.spectrumImages, c.mnist.testSize);
+  const imgs = slice(test.images, [0, 0, 0], [n, test.images.shape[1]!, test.images.shape[2]!]);
+  const L = model.attentionLogits(imgs)[0]!; // block 0: (n, H, T, T)
+  const T = L.shape[2]!;
+  const head0 = reshape(slice(L, [0, 0, 0, 0], [n, 1, T, T]), [n, T, T]); // (n, 1, T, T) → (n, T, T)
+  const raw = logitSpectrum(head0, { quantiles: LEVELS });
+  const nrm = logitSpectrum(head0, { quantiles: LEVELS, normalize: 'max' });
+  return {
+    trainLoss: res.finalLoss, trainError: 1 - trainAcc, testAccuracy: testAcc, gradNorm: res.gradNorm, steps: res.steps, stopReason: res.stopReason,
+    tokens: T, meanSigma: Array.from(raw.mean), meanSigmaNormalized: Array.from(nrm.mean),
+    quantilesNormalized: nrm.quantileValues.map((q) => Array.from(q)),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Shared machinery of the linear-memory experiments (Tables 2 and 3 of Jiang & Li 2024): the
+ * RNN and Transformer fitted to a (possibly altered) target `H_t(x) = Σ_{s≤t} ρ(s) x(t−s)` on
+ * x ~ U[0,1]^τ, and the exact shift-register RNN (PAPER.md §6: a linear RNN with hidden ≥ τ
+ * represents any causal convolution of length τ exactly).
+ */
+import { createRng, rand, type Tensor } from '../linalg/index.js';
+import { LinearRNN, Transformer } from '../models/index.js';
+import type { Target } from '../theory/index.js';
+import { fitRegression, testMse, type FitBudget } from './fit.js';
+import { pointSeed, type Config } from './types.js';
+
+/** Config fields shared by Tables 2 and 3. */
+export type MemoryConfig = Config & {
+  tau: number;
+  trainSize: number;
+  testSize: number;
+  /** Replicate seeds: seed … seed+seeds−1. */
+  seeds: number;
+  rnn: { hidden: number; initRadius: number };
+  transformer: { n: number; mh: number; mv: number; ffnWidth: number; ffnDepth: number; positionEncoding: string; peDim: number; activation: string };
+  fitRnn: FitBudget;
+  fitTransformer: FitBudget;
+};
+
+/** Result of one trained model on one target. */
+export type MemoryPointResult = { [k: string]: number | string };
+
+/** U[0,1] sequences (n, τ, 1) from a labelled seed. */
+export function memoryInputs(seed: number, n: number, tau: number, label: string): Tensor {
+  return rand(createRng(pointSeed(seed, 'inputs', label)), [n, tau, 1]);
+}
+
+/** Variance of all entries of y. */
+export function variance(y: Tensor): number {
+  let m = 0, v = 0;
+  for (const a of y.data) m += a / y.data.length;
+  for (const a of y.data) v += (a - m) ** 2 / y.data.length;
+  return v;
+}
+
+/**
+ * Fits the named model to `target` on seeded data; returns train/test MSE, the target variance
+ * and optimiser diagnostics. The data depend on (seed, dataLabel) only, so both models and
+ * every alteration of one seed see the same input sequences.
+ */
+export function fitMemoryModel(c: MemoryConfig, model: 'rnn' | 'transformer', target: Target, seed: number, dataLabel: string): MemoryPointResult {
+  const x = memoryInputs(seed, c.trainSize, c.tau, `train-${dataLabel}`);
+  const xt = memoryInputs(seed, c.testSize, c.tau, `test-${dataLabel}`);
+  const y = target.evaluate(x), yt = target.evaluate(xt);
+  const init = pointSeed(seed, 'init', model, dataLabel);
+  const t = c.transformer;
+  const m = model === 'rnn'
+    ? new LinearRNN({ d: 1, hidden: c.rnn.hidden, initRadius: c.rnn.initRadius }, { seed: init })
+    : new Transformer({ d: 1, n: t.n, mh: t.mh, mv: t.mv, ffnWidth: t.ffnWidth, ffnDepth: t.ffnDepth, positionEncoding: t.positionEncoding as 'learned', tau: c.tau, peDim: t.peDim, activation: t.activation as 'tanh' }, { seed: init });
+  const rep = fitRegression(m, x, y, model === 'rnn' ? c.fitRnn : c.fitTransformer);
+  const out: MemoryPointResult = {
+    trainMse: rep.finalLoss, testMse: testMse(m, xt, yt), targetVariance: variance(yt), initialLoss: rep.initialLoss, adamLoss: rep.adamLoss,
+    gradNorm: rep.gradNorm, lbfgsIterations: rep.lbfgsIterations, lbfgsReason: rep.lbfgsReason,
+  };
+  if (m instanceof LinearRNN) out.spectralRadius = m.spectralRadius();
+  return out;
+}
+
+/**
+ * The exact shift-register linear RNN for the causal memory `rho` (length ≤ hidden):
+ * `W` = down-shift, `U = e_1`, `c = ρ`, so `h(t) = (x(t), x(t−1), …)` and `cᵀh(t) = Σ_s ρ(s) x(t−s)`.
+ */
+export function shiftRegisterRnn(rho: ArrayLike<number>, hidden: number): LinearRNN {
+  const m = new LinearRNN({ d: 1, hidden }, { seed: 0 });
+  const W = new Float64Array(hidden * hidden), U = new Float64Array(hidden), cv = new Float64Array(hidden);
+  for (let i = 1; i < hidden; i++) W[i * hidden + (i - 1)] = 1;
+  U[0] = 1;
+  for (let s = 0; s < Math.min(rho.length, hidden); s++) cv[s] = rho[s]!;
+  m.params = { ...m.params, W: { data: W, shape: [hidden, hidden] }, U: { data: U, shape: [hidden, 1] }, c: { data: cv, shape: [hidden, 1] } };
+  return m;
+}
+
+/** Test MSE of the exact shift-register RNN on `target` (seeded test data). */
+export function shiftRegisterMse(c: MemoryConfig, rho: ArrayLike<number>, target: Target, seed: number, dataLabel: string): number {
+  const xt = memoryInputs(seed, c.testSize, c.tau, `test-${dataLabel}`);
+  return testMse(shiftRegisterRnn(rho, Math.max(c.rnn.hidden, rho.length)), xt, target.evaluate(xt));
+}
+
+/** Replicate seeds of a config. */
+export function replicateSeeds(c: { seed: number; seeds: number }): number[] {
+  return Array.from({ length: c.seeds }, (_, i) => c.seed + i);
+}

@@ -1,0 +1,119 @@
+/**
+ * `rnn-vs-transformer` — Table 2 of Jiang & Li (2024): the linear target ρ(s) = e^{−s}, τ = 32,
+ * x ~ U[0,1]; a linear RNN vs the paper's Transformer with position encoding, on the original
+ * target, after re-ordering time (swap the first and last 10 steps) and after mixing time with a
+ * length-5 filter. Prop. 6.3: the RNN degrades under ordering (the target leaves its causal
+ * space) but not under (causal) mixing; the Transformer the reverse.
+ */
+import { createRng } from '../linalg/index.js';
+import { isCausal, linearMemoryTarget, mixTime, permuteTime, randomFilter, swapEnds, type Target } from '../theory/index.js';
+import type { Check, Figure, Json } from '../report/schema.js';
+import { fmtNum } from '../report/format.js';
+import { jnum, median } from './fit.js';
+import { fitMemoryModel, replicateSeeds, type MemoryConfig, type MemoryPointResult } from './memory-common.js';
+import { runExperiment } from './runner.js';
+import { pointSeed, type Assembled, type Experiment, type Point, type PointOutcome, type RunOptions } from './types.js';
+
+/** Config of rnn-vs-transformer. */
+export type RnnVsTransformerConfig = MemoryConfig & {
+  /** Steps swapped at each end by the ordering alteration. */
+  swap: number;
+  filterLength: number;
+  /** 'causal' (default, [ours]) or 'forward' (as printed; non-causal). */
+  mixBoundary: string;
+};
+
+type Params = { model: 'rnn' | 'transformer'; alteration: 'original' | 'ordering' | 'mixing'; seed: number };
+const ALTERATIONS = ['original', 'ordering', 'mixing'] as const;
+const MODELS = ['rnn', 'transformer'] as const;
+const PAPER: Record<string, Record<string, number>> = { rnn: { original: 1.02e-7, ordering: 3.57e-2, mixing: 1.58e-7 }, transformer: { original: 2.18e-5, ordering: 2.51e-5, mixing: 2.39e-4 } };
+
+const common = { tau: 32, swap: 10, filterLength: 5, mixBoundary: 'causal', rnn: { hidden: 32, initRadius: 0.9 } };
+const tf = { n: 16, mh: 8, mv: 16, ffnWidth: 32, ffnDepth: 2, positionEncoding: 'learned', peDim: 8, activation: 'tanh' };
+
+/** The experiment definition. */
+export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, MemoryPointResult> = {
+  name: 'rnn-vs-transformer',
+  title: 'RNN vs Transformer under re-ordering and mixing of time',
+  paperRef: 'Table 2',
+  description: 'Linear memory ρ(s) = e^-s, τ = 32: linear RNN vs Transformer with position encoding on the original target, time re-ordered (swap first/last 10) and time mixed (length-5 causal filter); MSE over seeds.',
+  presets: {
+    tiny: { seed: 1, ...common, tau: 12, swap: 3, filterLength: 3, trainSize: 16, testSize: 32, seeds: 1, rnn: { hidden: 12, initRadius: 0.9 },
+      transformer: { ...tf, n: 8, mh: 4, mv: 8, ffnWidth: 8, ffnDepth: 1, peDim: 4 }, fitRnn: { adamSteps: 5, lr: 1e-2, lbfgsIter: 10, gtol: 1e-12 }, fitTransformer: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 } },
+    quick: { seed: 1, ...common, trainSize: 48, testSize: 128, seeds: 3, transformer: tf,
+      fitRnn: { adamSteps: 50, lr: 1e-2, lbfgsIter: 150, gtol: 1e-12 }, fitTransformer: { adamSteps: 40, lr: 3e-3, lbfgsIter: 40, gtol: 1e-10 } },
+    full: { seed: 1, ...common, trainSize: 1024, testSize: 1024, seeds: 5, rnn: { hidden: 128, initRadius: 0.9 },
+      transformer: { n: 32, mh: 32, mv: 32, ffnWidth: 128, ffnDepth: 3, positionEncoding: 'learned', peDim: 16, activation: 'tanh' },
+      fitRnn: { adamSteps: 2000, lr: 3e-3, lbfgsIter: 2000, gtol: 1e-12 }, fitTransformer: { adamSteps: 2000, lr: 1e-3, lbfgsIter: 2000, gtol: 1e-10 } },
+  },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 60 s of CPU', full: 'several hours of CPU' },
+  pointFilters: ['model', 'alteration', 'seed'],
+  plan: (c) => MODELS.flatMap((model) => ALTERATIONS.flatMap((alteration) => replicateSeeds(c).map((seed): Point<Params> => ({ key: `${model} ${alteration} seed=${seed}`, params: { model, alteration, seed } })))),
+  runPoint: (c, p) => fitMemoryModel(c, p.model, targets(c)[p.alteration], p.seed, 'table2'),
+  assemble,
+};
+
+/** `run(config, { onProgress })` for this experiment. */
+export function run(config: RnnVsTransformerConfig, opts: RunOptions = {}): ReturnType<typeof runExperiment> {
+  return runExperiment(rnnVsTransformer, config, opts);
+}
+
+/** The mixing filter θ of a config (seeded by the base seed, identical for every point). */
+export function filterOf(c: RnnVsTransformerConfig): Float64Array {
+  return randomFilter(createRng(pointSeed(c.seed, 'filter')), c.filterLength);
+}
+
+/** The original target and its two alterations. */
+export function targets(c: RnnVsTransformerConfig): Record<(typeof ALTERATIONS)[number], Target> {
+  const base = linearMemoryTarget((s: number) => Math.exp(-s));
+  return {
+    original: base,
+    ordering: permuteTime(swapEnds(c.tau, c.swap)).target(base),
+    mixing: mixTime(filterOf(c), { boundary: c.mixBoundary as 'causal' }).target(base),
+  };
+}
+
+type Out = PointOutcome<Params, MemoryPointResult>;
+
+function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
+  const med = (model: string, alt: string, f = 'testMse'): number => median(pts.filter((p) => p.params.model === model && p.params.alteration === alt).map((p) => Number(p.result[f])));
+  const span = (model: string, alt: string): [number, number] => { const v = pts.filter((p) => p.params.model === model && p.params.alteration === alt).map((p) => Number(p.result.testMse)); return [Math.min(...v), Math.max(...v)]; };
+  const tg = targets(c);
+  const causal = Object.fromEntries(ALTERATIONS.map((a) => [a, isCausal(tg[a], { tau: c.tau, d: 1, seed: c.seed }).causal]));
+  const rows = MODELS.flatMap((m) => ALTERATIONS.map((a) => [m === 'rnn' ? 'linear RNN' : 'Transformer', a, jnum(med(m, a)), `${fmtNum(span(m, a)[0])} – ${fmtNum(span(m, a)[1])}`, jnum(med(m, a, 'trainMse')), jnum(med(m, a, 'gradNorm')), PAPER[m]![a]!]));
+  const ratio = (m: string, a: string): number => med(m, a) / med(m, 'original');
+  const figures: Figure[] = [{ file: 'figures/rnn-vs-transformer.svg', caption: 'Table 2 as bars: test MSE (median over seeds, min–max bars), log scale.',
+    spec: { kind: 'bar', title: 'Table 2: ρ(s) = e^−s, τ = ' + c.tau, yLabel: 'test MSE', yScale: 'log', categories: [...ALTERATIONS],
+      groups: MODELS.map((m) => ({ label: m === 'rnn' ? 'linear RNN' : 'Transformer', values: ALTERATIONS.map((a) => jnum(med(m, a))), lo: ALTERATIONS.map((a) => jnum(span(m, a)[0])), hi: ALTERATIONS.map((a) => jnum(span(m, a)[1])) })) } }];
+  return {
+    choices: [
+      `mixing filter: θ ~ U[0,1]^${c.filterLength} normalised to ‖θ‖₁ = 1, boundary '${c.mixBoundary}' (${c.mixBoundary === 'causal' ? 'causal: (θ∗x)(t) = Σ θ(s) x(t−s), our default; the printed forward filter makes the target non-causal' : 'forward, as printed: non-causal'}); θ = [${Array.from(filterOf(c)).map((v) => fmtNum(v)).join(', ')}]`,
+      `ordering: swap the first and last ${c.swap} steps (τ = ${c.tau}); the altered target is H̃(x∘p) = H(x)`,
+      `RNN: linear, hidden ${c.rnn.hidden} (paper 128); Transformer: n = ${c.transformer.n}, m_h = ${c.transformer.mh}, m_v = ${c.transformer.mv}, FFN ${c.transformer.ffnWidth}×${c.transformer.ffnDepth} (${c.transformer.activation}), ${c.transformer.positionEncoding} position encoding (dim ${c.transformer.peDim}) concatenated to the token`,
+      `training: ${c.trainSize} sequences, full-batch Adam then L-BFGS (RNN ${c.fitRnn.adamSteps}+${c.fitRnn.lbfgsIter}, Transformer ${c.fitTransformer.adamSteps}+${c.fitTransformer.lbfgsIter}); test MSE on ${c.testSize} fresh sequences; ${c.seeds} seed(s)`,
+    ],
+    data: { causal, filter: Array.from(filterOf(c)), medians: Object.fromEntries(MODELS.map((m) => [m, Object.fromEntries(ALTERATIONS.map((a) => [a, jnum(med(m, a))]))])) as Json,
+      points: pts.map((p) => ({ key: p.key, ...p.result })) as Json },
+    tables: [{ title: 'Table 2: test MSE, median over seeds (paper beside ours)', columns: ['model', 'target', 'ours: test MSE', 'min – max', 'train MSE', '‖∇‖ at stop', 'paper'], rows,
+      note: `Target variance ≈ ${fmtNum(Number(pts[0]?.result.targetVariance ?? NaN))}. Altered targets causal? ${ALTERATIONS.map((a) => `${a}: ${causal[a] ? 'yes' : 'no'}`).join(', ')}.` }],
+    figures,
+    checks: checks(ratio, causal),
+    notes: ['"Degrades" means the median test MSE grows by at least 3× over the original target (the paper\'s Transformer grows ~11× under mixing, its RNN ~3.5e5× under ordering).'],
+  };
+}
+
+function checks(ratio: (m: string, a: string) => number, causal: Record<string, boolean>): Check[] {
+  const mk = (id: string, claim: string, m: string, a: string, degrade: boolean, why: string): Check => {
+    const r = ratio(m, a);
+    const pass = degrade ? r >= 3 : r < 3;
+    const pr = PAPER[m]![a]! / PAPER[m]!.original!;
+    return { id, claim, pass, numbers: { ratioToOriginal: jnum(r), paperRatio: pr }, paper: `${fmtNum(PAPER[m]!.original!)} → ${fmtNum(PAPER[m]![a]!)} (×${fmtNum(pr)})`,
+      explanation: pass ? why : `the ratio is ${fmtNum(r)}, ${degrade ? 'below' : 'above'} the threshold 3: ${degrade ? 'the alteration did not hurt this model in our budget' : 'the altered target was harder for this model in our budget (optimisation or capacity)'}` };
+  };
+  return [
+    mk('rnn-degrades-under-ordering', 'the linear RNN degrades when time is re-ordered', 'rnn', 'ordering', true, `the re-ordered target is ${causal.ordering ? 'causal (unexpected)' : 'non-causal'}: it left the RNN's hypothesis space`),
+    mk('rnn-robust-to-mixing', 'the linear RNN does not degrade when time is mixed (causal filter)', 'rnn', 'mixing', false, 'the mixed memory is a causal convolution θ∗ρ, still a linear causal target'),
+    mk('transformer-robust-to-ordering', 'the Transformer (with position encoding) does not degrade under re-ordering', 'transformer', 'ordering', false, 'a permutation of time only relabels the POD bases across positions'),
+    mk('transformer-degrades-under-mixing', 'the Transformer degrades when time is mixed', 'transformer', 'mixing', true, 'mixing raises the rank of the coupling, which the attention must resolve'),
+  ];
+}

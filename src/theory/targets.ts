@@ -144,9 +144,12 @@ export function couplingTarget(spec: CouplingSpec): CouplingTarget {
     }
     return pe(t, u);
   };
+  const cu = new Float64Array(r), cv = new Float64Array(r), scratch = new Float64Array(r);
   const coupling = (u: Float64Array, v: Float64Array): number => {
+    if (basisName === 'sine') { sineTable(u, cu, scratch); sineTable(v, cv, scratch); }
+    else for (let k = 0; k < r; k++) { cu[k] = basis.phi[k]!(u); cv[k] = basis.psi[k]!(v); }
     let s = 0;
-    for (let k = 0; k < r; k++) s += spectrum[k]! * basis.phi[k]!(u) * basis.psi[k]!(v);
+    for (let k = 0; k < r; k++) s += spectrum[k]! * cu[k]! * cv[k]!;
     return s;
   };
   const hardMax = spec.hardMax ?? false;

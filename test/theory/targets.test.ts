@@ -46,6 +46,10 @@ describe('couplingTarget', () => {
     const fast = couplingTarget({ spectrum }).evaluate(x);
     const direct = couplingTarget({ spectrum, basis: sineBasis(1024) }).evaluate(x);
     expect(fast).toBeAllclose(direct, { rtol: 1e-11, atol: 1e-12 });
+    const H = couplingTarget({ spectrum }), G = couplingTarget({ spectrum, basis: sineBasis(1024) });
+    for (const [u, v] of [[0.1, 0.7], [0.33, 0.33], [0.999, 0.001]] as const) {
+      expect(H.coupling(Float64Array.of(u), Float64Array.of(v))).toBeAllclose(G.coupling(Float64Array.of(u), Float64Array.of(v)), { rtol: 1e-10, atol: 1e-11 });
+    }
   });
 
   it('is permutation-equivariant without position encoding, and not with it', () => {

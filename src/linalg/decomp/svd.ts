@@ -2,12 +2,18 @@
  * Public SVD entry points: `svd` and `svdvals`.
  */
 import type { Tensor } from '../tensor.js';
-import { tallSVD } from './svdcore.js';
+import { tallSVD, type SvdMethod } from './svdcore.js';
 import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
 
 export interface SvdOptions extends FiniteOption {
   /** Full (m×m, n×n) factors instead of the thin ones (default false: thin). */
   full?: boolean;
+  /**
+   * 'auto' (default): Golub–Kahan–Reinsch unless the matrix is graded (row-norm spread × column-norm
+   * spread > 100, or a zero row/column), then the preconditioned Jacobi SVD. 'jacobi' or
+   * 'golub-kahan' force one algorithm.
+   */
+  method?: SvdMethod;
 }
 
 export interface SvdResult {
@@ -51,13 +57,13 @@ export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
   }
   let u: Tensor, vt: Tensor, s: Float64Array;
   if (m >= n) {
-    const r = tallSVD('svd', toColMajor(a.data, m, n), m, n, true, full);
+    const r = tallSVD('svd', toColMajor(a.data, m, n), m, n, true, full, opts.method);
     s = r.s;
     u = fromColMajor(r.u!, m, r.ucols);
     vt = { data: r.v!, shape: [n, n] };
   } else {
     // Aᵀ (n×m, tall) has column-major data equal to A's row-major data.
-    const r = tallSVD('svd', a.data.slice(), n, m, true, full);
+    const r = tallSVD('svd', a.data.slice(), n, m, true, full, opts.method);
     s = r.s;
     u = fromColMajor(r.v!, m, m);
     vt = { data: r.u!, shape: [r.ucols, n] };
@@ -75,13 +81,13 @@ export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
  * svdvals(tensor([[3, 0], [4, 5]])).data;   // Float64Array [6.708…, 2.236…]
  * ```
  */
-export function svdvals(a: Tensor, opts: FiniteOption = {}): Tensor {
+export function svdvals(a: Tensor, opts: FiniteOption & { method?: SvdMethod } = {}): Tensor {
   const [m, n] = entry('svdvals', a, opts);
   const k = Math.min(m, n);
   if (k === 0) return { data: new Float64Array(0), shape: [0] };
   const r = m >= n
-    ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false)
-    : tallSVD('svdvals', a.data.slice(), n, m, false, false);
+    ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts.method)
+    : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts.method);
   return { data: r.s, shape: [k] };
 }
 

@@ -16,6 +16,7 @@
  * independent of the gradings D (Drmač–Veselić Thm; Demmel et al., "Computing the SVD with high
  * relative accuracy", LAA 299, 1999). SVD of AᵀA is never formed.
  */
+import { bidiagonalize, bidiagonalQR, formUt, formVt } from './bidiag.js';
 import { applyQ, householderQR } from './householder.js';
 import { oneSidedJacobi } from './jacobi.js';
 import { maxAbs, normalisingExponent, scalePow2, timesPow2 } from './util.js';
@@ -30,11 +31,40 @@ export interface TallSVD {
   v: Float64Array | null;
 }
 
+/** Which algorithm: 'auto' picks Golub–Kahan unless the matrix looks graded (see `isGraded`). */
+export type SvdMethod = 'auto' | 'jacobi' | 'golub-kahan';
+
+/**
+ * Row/column norm spread above which a matrix counts as graded. For A = D_r·B·D_c the
+ * Golub–Kahan relative error bound ε·κ(A) exceeds Jacobi's ε·κ(B) by at most κ(D_r)·κ(D_c); with
+ * D taken as the row and column norms this spread is what we measure (a heuristic proxy for the
+ * optimal scaling: matrices within it gain at most this factor from Jacobi).
+ */
+export const GRADED_SPREAD = 100;
+
+/** (max/min row 2-norm)·(max/min column 2-norm) > GRADED_SPREAD, zero rows/columns included. */
+export function isGraded(cm: Float64Array, m: number, n: number): boolean {
+  const rows = new Float64Array(m);
+  let cmax = 0, cmin = Infinity;
+  for (let j = 0; j < n; j++) {
+    let c = 0;
+    const o = j * m;
+    for (let i = 0; i < m; i++) { const v = cm[o + i]!; const v2 = v * v; c += v2; rows[i] = rows[i]! + v2; }
+    if (c > cmax) cmax = c;
+    if (c < cmin) cmin = c;
+  }
+  let rmax = 0, rmin = Infinity;
+  for (let i = 0; i < m; i++) { const r = rows[i]!; if (r > rmax) rmax = r; if (r < rmin) rmin = r; }
+  if (rmin === 0 || cmin === 0) return true;
+  return Math.sqrt((rmax / rmin) * (cmax / cmin)) > GRADED_SPREAD;
+}
+
 /** SVD of the column-major m×n matrix `cm` (m ≥ n ≥ 1). `cm` is overwritten. */
-export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vectors: boolean, full: boolean): TallSVD {
-  // Phase 0: exact scaling.
+export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vectors: boolean, full: boolean, method: SvdMethod = 'auto'): TallSVD {
+  // Phase 0: exact scaling, then the choice of algorithm.
   const e = normalisingExponent(maxAbs(cm));
   scalePow2(cm, e);
+  if (method === 'golub-kahan' || (method === 'auto' && !isGraded(cm, m, n))) return golubKahan(op, cm, m, n, vectors, full, e);
   // Phase 1: row sorting by decreasing ∞-norm.
   const rowPerm = sortRowsByInfNorm(cm, m, n);
   // Phase 2: QR with column pivoting.
@@ -73,6 +103,18 @@ export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vect
   const v = new Float64Array(n * n);
   for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) v[j * n + f.perm[i]!] = vq[j * n + i]!;
   return { s, u, ucols, v };
+}
+
+/** The Golub–Kahan–Reinsch path (bidiag.ts) on the already scaled `cm`. */
+function golubKahan(op: string, cm: Float64Array, m: number, n: number, vectors: boolean, full: boolean, e: number): TallSVD {
+  const b = bidiagonalize(cm, m, n);
+  const s = b.d, sup = b.e;
+  const ucols = full ? m : n;
+  const ut = vectors ? formUt(b, ucols) : null;
+  const vt = vectors ? formVt(b) : null;
+  bidiagonalQR(op, s, sup, ut, m, vt);
+  for (let j = 0; j < n; j++) s[j] = timesPow2(s[j]!, -e);
+  return { s, u: ut, ucols: vectors ? ucols : 0, v: vt };
 }
 
 /** Stable in-place sort of the rows of column-major m×n `cm` by decreasing ∞-norm; returns the permutation. */

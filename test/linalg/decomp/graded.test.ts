@@ -32,3 +32,14 @@ describe('graded matrices: every σ_i to relative error ≤ 1e-12 (mpmath refere
     });
   }
 });
+
+describe('why the dispatch: Golub–Kahan forced on graded input', () => {
+  test('loses relative accuracy on some D·B·D fixture (so auto must pick Jacobi there)', () => {
+    let worst = 0;
+    for (const f of fixtures) {
+      const a: Tensor = { data: Float64Array.from(f.a), shape: f.shape };
+      worst = Math.max(worst, maxRelErr(svdvals(a, { method: 'golub-kahan' }).data, f.s));
+    }
+    expect(worst).toBeGreaterThan(1e-10);
+  });
+});

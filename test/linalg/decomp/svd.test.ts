@@ -16,12 +16,12 @@ function checkSigma(s: Float64Array): void {
   }
 }
 
-describe('svd on the case table (LAPACK-style ratios < 35)', () => {
+describe('svd on the case table (LAPACK-style ratios < 35), every method', () => {
   for (const c of CASES) {
     const [m, n] = c.a.shape as [number, number];
-    for (const full of [false, true]) {
-      test(`${c.tag} ${m}×${n} ${full ? 'full' : 'thin'}`, () => {
-        const { u, s, vt } = svd(c.a, { full });
+    for (const [full, method] of [[false, 'auto'], [true, 'auto'], [false, 'jacobi'], [true, 'jacobi'], [false, 'golub-kahan'], [true, 'golub-kahan']] as const) {
+      test(`${c.tag} ${m}×${n} ${full ? 'full' : 'thin'} ${method}`, () => {
+        const { u, s, vt } = svd(c.a, { full, method });
         const k = Math.min(m, n);
         expect(u.shape).toEqual([m, full ? m : k]);
         expect(vt.shape).toEqual([full ? n : k, n]);
@@ -34,7 +34,7 @@ describe('svd on the case table (LAPACK-style ratios < 35)', () => {
           const tol = 35 * Math.max(m, n) * EPS * (c.s[0] ?? 0);
           for (let i = 0; i < k; i++) expect(Math.abs(s.data[i]! - c.s[i]!)).toBeLessThanOrEqual(tol);
         }
-        expect(svdvals(c.a)).toBeAllclose(s, { rtol: 1e-14, atol: 0 });
+        expect(svdvals(c.a, { method })).toBeAllclose(s, { rtol: 1e-14, atol: 0 });
       });
     }
   }
@@ -58,9 +58,9 @@ describe('svd on the case table (LAPACK-style ratios < 35)', () => {
 const runs = { numRuns: 40, seed: 7 };
 
 describe('svd properties (fast-check)', () => {
-  test('reconstruction and orthogonality on random spectra down to 1e-12', () => {
-    fc.assert(fc.property(arbSpectrumMatrix(9), ({ a, s: exact }) => {
-      const { u, s, vt } = svd(a);
+  test('reconstruction and orthogonality on random spectra down to 1e-12 (both algorithms)', () => {
+    fc.assert(fc.property(arbSpectrumMatrix(9), fc.constantFrom('jacobi' as const, 'golub-kahan' as const), ({ a, s: exact }, method) => {
+      const { u, s, vt } = svd(a, { method });
       const [m, n] = a.shape as [number, number];
       expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
       expect(orthColsRatio(u)).toBeLessThan(35);

@@ -1,0 +1,197 @@
+/**
+ * Golub–Kahan–Reinsch SVD, the fast path of `svd`/`svdvals` for matrices that are not graded:
+ * Householder bidiagonalisation A = Q·B·Pᵀ (Golub & Kahan 1965) on column-major storage, then
+ * the implicit-shift QR iteration on the bidiagonal B with deflation (Golub & Reinsch 1970; the
+ * loop structure of LINPACK xSVDC / JAMA). Backward stable: every σ_i has absolute error
+ * O(max(m,n)·ε·σ_1), but — unlike the Jacobi path — no relative accuracy for tiny σ_i of graded
+ * matrices. Rotations act on rows of Uᵀ and Vᵀ so that they are contiguous.
+ */
+import { NonConvergenceError } from '../errors.js';
+import { applyQ, applyReflector, makeReflector, type HouseholderQR } from './householder.js';
+
+export interface Bidiagonal {
+  /** Diagonal (length n) and superdiagonal (length n, last entry 0) of B. */
+  d: Float64Array;
+  e: Float64Array;
+  /** Left reflectors (column k below the diagonal of `cm`, scalars tauq). */
+  left: HouseholderQR;
+  /** Right reflectors: vector k (acting on indices k+1..n−1) in pv[k*n + k+1 ..], scalars taup. */
+  pv: Float64Array;
+  taup: Float64Array;
+}
+
+/** Bidiagonalises the column-major m×n matrix `cm` (m ≥ n ≥ 1) in place. */
+export function bidiagonalize(cm: Float64Array, m: number, n: number): Bidiagonal {
+  const d = new Float64Array(n), e = new Float64Array(n);
+  const tauq = new Float64Array(n), taup = new Float64Array(n);
+  const pv = new Float64Array(n * n);
+  const w = new Float64Array(m);
+  for (let k = 0; k < n; k++) {
+    // Phase 1: left reflector zeroes column k below the diagonal; applied to columns k+1..n−1.
+    const ck = k * m + k;
+    const tq = makeReflector(cm, ck, m - k);
+    tauq[k] = tq;
+    d[k] = cm[ck]!;
+    if (tq !== 0) for (let j = k + 1; j < n; j++) applyReflector(cm, ck, m - k, tq, cm, j * m + k);
+    if (k >= n - 1) break;
+    // Phase 2: right reflector zeroes row k right of the superdiagonal (row copied to pv[k]).
+    const len = n - k - 1, po = k * n + k + 1;
+    for (let j = 0; j < len; j++) pv[po + j] = cm[(k + 1 + j) * m + k]!;
+    const tp = makeReflector(pv, po, len);
+    taup[k] = tp;
+    e[k] = pv[po]!;
+    if (tp === 0 || k + 1 >= m) continue;
+    // A[k+1.., k+1..] ← A·(I − τ v vᵀ): w = A·v (column axpys), then A_j −= τ v_j w.
+    const r0 = k + 1, rows = m - r0;
+    w.fill(0, 0, rows);
+    for (let j = 0; j < len; j++) {
+      const vj = j === 0 ? 1 : pv[po + j]!;
+      const co = (k + 1 + j) * m + r0;
+      for (let i = 0; i < rows; i++) w[i] = w[i]! + vj * cm[co + i]!;
+    }
+    for (let j = 0; j < len; j++) {
+      const f = tp * (j === 0 ? 1 : pv[po + j]!);
+      const co = (k + 1 + j) * m + r0;
+      for (let i = 0; i < rows; i++) cm[co + i] = cm[co + i]! - f * w[i]!;
+    }
+  }
+  return { d, e, left: { cm, m, n, tau: tauq, perm: new Int32Array(0) }, pv, taup };
+}
+
+/** Uᵀ (ucols×m, rows contiguous): Q·[I 0; 0 I] restricted to the first ucols columns, transposed. */
+export function formUt(b: Bidiagonal, ucols: number): Float64Array {
+  const n = b.d.length, m = b.left.m;
+  const y = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) y[j * n + j] = 1;
+  return applyQ(b.left, y, n, ucols, true); // column-major m×ucols = rows of Uᵀ
+}
+
+/** Vᵀ (n×n, rows contiguous) = (P_0···P_{n−3})ᵀ: the right reflectors accumulated backwards. */
+export function formVt(b: Bidiagonal): Float64Array {
+  const n = b.d.length;
+  const v = new Float64Array(n * n); // column-major V: column j contiguous = row j of Vᵀ
+  for (let j = 0; j < n; j++) v[j * n + j] = 1;
+  for (let k = n - 2; k >= 0; k--) {
+    const tp = b.taup[k]!;
+    if (tp === 0) continue;
+    const po = k * n + k + 1, len = n - k - 1;
+    for (let j = k + 1; j < n; j++) applyReflector(b.pv, po, len, tp, v, j * n + k + 1);
+  }
+  return v;
+}
+
+function hyp(a: number, b: number): number {
+  const x = Math.abs(a), y = Math.abs(b);
+  const big = x > y ? x : y;
+  if (big === 0) return 0;
+  if (big < 1e150 && big > 1e-150) return Math.sqrt(a * a + b * b);
+  const sx = x / big, sy = y / big;
+  return big * Math.sqrt(sx * sx + sy * sy);
+}
+
+/** [row a, row b] ← [c·a + s·b, −s·a + c·b] on len entries of `x`. */
+function rot(x: Float64Array, a: number, b: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const p = x[a + i]!, q = x[b + i]!;
+    x[a + i] = c * p + s * q;
+    x[b + i] = -s * p + c * q;
+  }
+}
+
+/**
+ * Implicit-shift QR on the bidiagonal (s = d, e), in place: on return `s` holds σ (descending,
+ * non-negative). `ut` (rows of length m) and `vt` (rows of length n), when given, receive the
+ * rotations: rows j of Uᵀ/Vᵀ for j < n.
+ */
+export function bidiagonalQR(op: string, s: Float64Array, e: Float64Array, ut: Float64Array | null, m: number, vt: Float64Array | null): void {
+  const n = s.length;
+  const eps = Number.EPSILON, tiny = Math.pow(2, -966);
+  const maxIter = 75 * n;
+  let p = n, iter = 0, total = 0;
+  e[n - 1] = 0;
+  while (p > 0) {
+    // Phase 1: find the unreduced block [k+1, p) and the case.
+    let k: number, kase: number;
+    for (k = p - 2; k >= 0; k--) {
+      if (Math.abs(e[k]!) <= tiny + eps * (Math.abs(s[k]!) + Math.abs(s[k + 1]!))) { e[k] = 0; break; }
+    }
+    if (k === p - 2) kase = 4;
+    else {
+      let ks: number;
+      for (ks = p - 1; ks > k; ks--) {
+        const t = (ks !== p ? Math.abs(e[ks]!) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]!) : 0);
+        if (Math.abs(s[ks]!) <= tiny + eps * t) { s[ks] = 0; break; }
+      }
+      if (ks === k) kase = 3;
+      else if (ks === p - 1) kase = 1;
+      else { kase = 2; k = ks; }
+    }
+    k++;
+    if (kase === 1) {
+      // Deflate a negligible s[p−1]: chase e[p−2] up with rotations on V.
+      let f = e[p - 2]!; e[p - 2] = 0;
+      for (let j = p - 2; j >= k; j--) {
+        const t = hyp(s[j]!, f), cs = s[j]! / t, sn = f / t;
+        s[j] = t;
+        if (j !== k) { f = -sn * e[j - 1]!; e[j - 1] = cs * e[j - 1]!; }
+        if (vt) rot(vt, j * n, (p - 1) * n, n, cs, sn);
+      }
+    } else if (kase === 2) {
+      // Split at a negligible s[k−1]: chase e[k−1] down with rotations on U.
+      let f = e[k - 1]!; e[k - 1] = 0;
+      for (let j = k; j < p; j++) {
+        const t = hyp(s[j]!, f), cs = s[j]! / t, sn = f / t;
+        s[j] = t; f = -sn * e[j]!; e[j] = cs * e[j]!;
+        if (ut) rot(ut, j * m, (k - 1) * m, m, cs, sn);
+      }
+    } else if (kase === 3) {
+      // One implicit QR step with the Wilkinson-type shift from the trailing 2×2 block.
+      if (++total > maxIter) throw new NonConvergenceError(op, total - 1, Math.abs(e[p - 2]!), `Golub–Kahan QR on a ${n}×${n} bidiagonal`);
+      const scale = Math.max(Math.abs(s[p - 1]!), Math.abs(s[p - 2]!), Math.abs(e[p - 2]!), Math.abs(s[k]!), Math.abs(e[k]!));
+      const sp = s[p - 1]! / scale, spm1 = s[p - 2]! / scale, epm1 = e[p - 2]! / scale;
+      const sk = s[k]! / scale, ek = e[k]! / scale;
+      const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
+      const c = (sp * epm1) * (sp * epm1);
+      let shift = 0;
+      if (b !== 0 || c !== 0) { shift = Math.sqrt(b * b + c); if (b < 0) shift = -shift; shift = c / (b + shift); }
+      let f = (sk + sp) * (sk - sp) + shift;
+      let g = sk * ek;
+      for (let j = k; j < p - 1; j++) {
+        let t = hyp(f, g), cs = f / t, sn = g / t;
+        if (j !== k) e[j - 1] = t;
+        f = cs * s[j]! + sn * e[j]!;
+        e[j] = cs * e[j]! - sn * s[j]!;
+        g = sn * s[j + 1]!;
+        s[j + 1] = cs * s[j + 1]!;
+        if (vt) rot(vt, j * n, (j + 1) * n, n, cs, sn);
+        t = hyp(f, g); cs = f / t; sn = g / t;
+        s[j] = t;
+        f = cs * e[j]! + sn * s[j + 1]!;
+        s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
+        g = sn * e[j + 1]!;
+        e[j + 1] = cs * e[j + 1]!;
+        if (ut && j < m - 1) rot(ut, j * m, (j + 1) * m, m, cs, sn);
+      }
+      e[p - 2] = f;
+      iter++;
+    } else {
+      // Convergence of s[k]: make it non-negative, then bubble it into descending order.
+      if (s[k]! <= 0) {
+        s[k] = s[k]! < 0 ? -s[k]! : 0;
+        if (vt) for (let i = 0; i < n; i++) vt[k * n + i] = -vt[k * n + i]!;
+      }
+      while (k < n - 1 && s[k]! < s[k + 1]!) {
+        const t = s[k]!; s[k] = s[k + 1]!; s[k + 1] = t;
+        if (vt) swapRows(vt, k * n, (k + 1) * n, n);
+        if (ut && k < m - 1) swapRows(ut, k * m, (k + 1) * m, m);
+        k++;
+      }
+      iter = 0;
+      p--;
+    }
+  }
+}
+
+function swapRows(x: Float64Array, a: number, b: number, len: number): void {
+  for (let i = 0; i < len; i++) { const t = x[a + i]!; x[a + i] = x[b + i]!; x[b + i] = t; }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NonFiniteError, ShapeError, ValueError, tensor, type Tensor } from '../../src/linalg/index.js';
-import { Adam, AdamW, SGD, flattenParams, globalNorm, lbfgs, unflattenParams, cubicMin, type Params } from '../../src/models/optim/index.js';
+import { Adam, AdamW, SGD, flattenParams, globalNorm, lbfgs, strongWolfe, unflattenParams, cubicMin, type Params } from '../../src/models/optim/index.js';
 
 /** Convex quadratic f(p) = ½ Σ a_i p_i², gradient a ⊙ p. */
 function quadGrad(a: number[], p: Tensor): Tensor {
@@ -188,5 +188,21 @@ describe('L-BFGS', () => {
     const r = lbfgs(fg, Float64Array.of(-5), { gtol: 1e-10 });
     expect(r.reason).toBe('gtol');
     expect(r.x[0]).toBeCloseTo(-1, 8);
+  });
+});
+
+describe('strongWolfe line search', () => {
+  it('returns a step satisfying both strong Wolfe conditions on random smooth 1-D slices (property)', () => {
+    fc.assert(fc.property(
+      fc.double({ min: 0.1, max: 50, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 1e-3, max: 100, noNaN: true }),
+      (a, b, c, alpha1) => {
+        // f(x) = a x²/2 + c x⁴/4 + sin(b x) − 5x along p = 1 from x = 0 (φ'(0) = b − 5 < 0)
+        const fg = (x: Float64Array) => { const v = x[0]!; return { f: (a * v * v) / 2 + (c * v ** 4) / 4 + Math.sin(b * v) - 5 * v, g: Float64Array.of(a * v + c * v ** 3 + b * Math.cos(b * v) - 5) }; };
+        const f0 = fg(Float64Array.of(0)).f, d0 = b - 5;
+        const { trial } = strongWolfe(fg, Float64Array.of(0), Float64Array.of(1), f0, d0, alpha1, 60);
+        expect(trial).not.toBeNull();
+        expect(trial!.f).toBeLessThanOrEqual(f0 + 1e-4 * trial!.alpha * d0);
+        expect(Math.abs(trial!.dphi)).toBeLessThanOrEqual(0.9 * Math.abs(d0));
+      }), { numRuns: 100 });
   });
 });

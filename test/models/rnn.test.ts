@@ -85,3 +85,17 @@ describe('TanhRNN', () => {
     expect(() => loadParams(new LinearRNN({ d: 1, hidden: 4 }), saveParams(a))).toThrow(/config 'hidden'/);
   });
 });
+
+describe('long unrolls', () => {
+  it('BPTT through 1,000 steps runs (no recursion in the model or the tape) and matches the kernel sum', async () => {
+    const { valueAndGrad, sum } = await import('../../src/linalg/index.js');
+    const m = new LinearRNN({ d: 1, hidden: 2, initRadius: 0.5 }, { seed: 1 });
+    const x = rand(createRng(2), [1, 1000, 1]);
+    const { value, grads } = valueAndGrad((p: typeof m.params) => sum(m.forward(x, p)))(m.params);
+    const K = m.kernels(1000).data;
+    let ref = 0;
+    for (let t = 0; t < 1000; t++) for (let s = 0; s <= t; s++) ref += K[s]! * x.data[t - s]!;
+    expect(value.data[0]).toBeCloseTo(ref, 8);
+    for (const g of Object.values(grads)) for (const v of g.data) expect(Number.isFinite(v)).toBe(true);
+  });
+});

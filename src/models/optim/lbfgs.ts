@@ -65,11 +65,13 @@ export function cubicMin(a: number, fa: number, da: number, b: number, fb: numbe
 }
 
 /**
- * Strong-Wolfe line search along p from x (N&W Algorithm 3.5 + 3.6). Returns the accepted trial,
- * or the best sufficient-decrease point found, or null when none was found.
- * A non-finite φ(α) is treated as "too large" (the bracket shrinks towards 0).
+ * Strong-Wolfe line search along p from x (N&W Algorithm 3.5 + 3.6): finds α with
+ * φ(α) ≤ φ(0) + c1·α·φ'(0) and |φ'(α)| ≤ c2·|φ'(0)| (c1 = 1e-4, c2 = 0.9), trying `alpha1` first and
+ * doubling while bracketing. Returns the accepted trial `{ alpha, f, g, dphi }`, or the best
+ * sufficient-decrease point found within `maxEvals`, or null when none was found.
+ * A non-finite φ(α) is treated as "too large" (the bracket shrinks towards 0). Requires φ'(0) < 0.
  */
-function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f0: number, d0: number, alpha1: number, maxEvals: number): { trial: Trial | null; evals: number } {
+export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f0: number, d0: number, alpha1: number, maxEvals: number): { trial: Trial | null; evals: number } {
   let evals = 0;
   const xt = new Float64Array(x.length);
   const evalAt = (alpha: number): Trial => {

@@ -199,6 +199,15 @@ describe.each(kernels)('gemm raw kernel (%s)', (_label, directMax) => {
     expect(Array.from(C)).toEqual([0, 0, 0, 0]);
   });
 
+  it('rejects buffers too short, leading dimensions too small and bad sizes with a ShapeError naming gemm', () => {
+    const buf = (n: number): Float64Array => new Float64Array(n);
+    expect(() => gemm(false, false, 2, 2, 2, buf(3), 0, 2, buf(4), 0, 2, buf(4), 0, 2, false)).toThrow(/gemm: A \(2×2/);
+    expect(() => gemm(false, true, 2, 3, 2, buf(4), 0, 2, buf(6), 1, 2, buf(6), 0, 3, false)).toThrow(/gemm: B \(3×2 at offset 1/);
+    expect(() => gemm(false, false, 2, 2, 2, buf(4), 0, 2, buf(4), 0, 2, buf(4), 0, 1, false)).toThrow(/gemm: C .*leading dimension 1/);
+    expect(() => gemm(false, false, -1, 2, 2, buf(4), 0, 2, buf(4), 0, 2, buf(4), 0, 2, false)).toThrow(ShapeError);
+    expect(() => gemm(false, false, 1.5, 2, 2, buf(4), 0, 2, buf(4), 0, 2, buf(4), 0, 2, false)).toThrow(/gemm: sizes/);
+  });
+
   it('accumulate across k-blocks (k > KC) adds to C exactly once', () => {
     const m = 7, n = 6, k = KC + 9;
     const A = seeded([m * k], 3).data, B = seeded([k * n], 4).data;

@@ -8,7 +8,6 @@
  * 32×16·16×32), where packing costs as much as a sixth of the work.
  */
 
-const tile = new Float64Array(12);
 
 /** Same contract as `gemm` (m, n, k ≥ 1 assumed by the caller). */
 export function gemmDirect(
@@ -55,14 +54,25 @@ export function gemmDirect(
         }
         continue;
       }
-      const t = tile;
-      t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
-      t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
-      t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
-      for (let r = 0; r < rows; r++) {
-        const row = r0 + r * ldc;
-        for (let c = 0; c < cols; c++) C[row + c] = accumulate ? C[row + c]! + t[r * 4 + c]! : t[r * 4 + c]!;
-      }
+      // Edge tile: rows 0..rows-1, columns 0..cols-1 only.
+      putRow(C, r0, cols, c00, c01, c02, c03, accumulate);
+      if (rows > 1) putRow(C, r0 + ldc, cols, c10, c11, c12, c13, accumulate);
+      if (rows > 2) putRow(C, r0 + 2 * ldc, cols, c20, c21, c22, c23, accumulate);
     }
+  }
+}
+
+/** Writes (or adds) the first `cols` of four values at C[at..]. */
+function putRow(C: Float64Array, at: number, cols: number, v0: number, v1: number, v2: number, v3: number, add: boolean): void {
+  if (add) {
+    C[at] = C[at]! + v0;
+    if (cols > 1) C[at + 1] = C[at + 1]! + v1;
+    if (cols > 2) C[at + 2] = C[at + 2]! + v2;
+    if (cols > 3) C[at + 3] = C[at + 3]! + v3;
+  } else {
+    C[at] = v0;
+    if (cols > 1) C[at + 1] = v1;
+    if (cols > 2) C[at + 2] = v2;
+    if (cols > 3) C[at + 3] = v3;
   }
 }

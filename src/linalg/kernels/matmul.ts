@@ -16,11 +16,23 @@ export interface MatmulOptions {
 
 /**
  * Raw general matrix multiply on row-major Float64Arrays: `C (+)= op(A)·op(B)`, where
- * `op(A)` is m×k (A stored k×m when `transA`), `op(B)` is k×n, C is m×n with row stride `ldc`.
- * `accumulate` false overwrites C, true adds into it.
+ * `op(A)` is m×k (A stored k×m when `transA`), `op(B)` is k×n (B stored n×k when `transB`),
+ * C is m×n; `lda`, `ldb`, `ldc` are the row strides of the stored matrices and `aOff`, `bOff`,
+ * `cOff` their starting offsets, so submatrices and batch entries are addressed in place.
+ * `accumulate` false overwrites C (NaN already in C does not leak), true adds into it.
+ *
+ * Algorithm: small operands ((m+n)·k ≤ DIRECT_MAX, or m ≤ 12) use an unpacked 3×4
+ * register-tile kernel (gemm-direct.ts); larger ones the Goto/BLIS blocked kernel with packed
+ * panels (gemm-packed.ts; Goto & van de Geijn, ACM TOMS 2008). Transposes are handled by how
+ * operands are read or packed, never by copying. Sums run in k order within each 256-long
+ * k-block, so results match the naive loop to rounding (exactly, for k ≤ 256).
+ *
+ * Throws a ShapeError naming 'gemm' when a dimension is not a non-negative integer, a leading
+ * dimension is too small, or an operand's buffer is too short for the requested matrix.
  *
  * ```ts
- * gemm(false, false, 2, 2, 2, A, 0, 2, B, 0, 2, C, 0, 2, false); // C = A·B
+ * gemm(false, false, 2, 2, 2, A, 0, 2, B, 0, 2, C, 0, 2, false); // C = A·B (2×2)
+ * gemm(false, true, m, n, k, X, 0, k, W, 0, k, Y, 0, n, true);  // Y += X·Wᵀ
  * ```
  */
 export function gemm(
@@ -29,13 +41,35 @@ export function gemm(
   B: Float64Array, bOff: number, ldb: number,
   C: Float64Array, cOff: number, ldc: number, accumulate: boolean,
 ): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
+  checkGemmArgs(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
     if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + n);
     return;
   }
   if ((m + n) * k <= DIRECT_MAX || (m <= 12 && k * n <= 64 * DIRECT_MAX)) gemmDirect(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
   else gemmPacked(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+}
+
+/** O(1) validation of the raw kernel's arguments: the last element of each operand must exist. */
+function checkGemmArgs(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: Float64Array, aOff: number, lda: number, B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number,
+): void {
+  const ints = [m, n, k, aOff, lda, bOff, ldb, cOff, ldc];
+  for (const v of ints) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new ShapeError('gemm', `sizes, offsets and strides must be non-negative integers, got ${ints.join(', ')}`);
+  }
+  const check = (what: string, buf: Float64Array, off: number, rows: number, cols: number, ld: number): void => {
+    if (rows === 0 || cols === 0) return;
+    if (ld < cols || off + (rows - 1) * ld + cols > buf.length) {
+      throw new ShapeError('gemm', `${what} (${rows}×${cols} at offset ${off}, leading dimension ${ld}) does not fit its buffer of ${buf.length}`, [[rows, cols]]);
+    }
+  };
+  check('A', A, aOff, transA ? k : m, transA ? m : k, lda);
+  check('B', B, bOff, transB ? n : k, transB ? k : n, ldb);
+  check('C', C, cOff, m, n, ldc);
 }
 
 /**

@@ -1,0 +1,155 @@
+/**
+ * `ordering-real` — Table 1 of Jiang & Li (2024), scaled down: a small ViT on MNIST patch
+ * sequences, then the same weights re-trained on sequences whose patch tokens are cyclically
+ * shifted (after patch embedding, before position encoding); accuracy before and after. Beyond the
+ * paper: a tanh RNN on row-sequential MNIST (binary task, see choices) with the same shift of rows.
+ * A control re-trains the original weights for the same number of steps on unshifted data, so the
+ * comparison is not confounded by the extra training.
+ */
+import { reshape, slice, type Tensor } from '../linalg/index.js';
+import { accuracy, Adam, cyclicShiftTokens, loadMnist, rowSequence, TanhRNN, train, ViT, type Model, type Params } from '../models/index.js';
+import type { Check, Json } from '../report/schema.js';
+import { fmtNum } from '../report/format.js';
+import { jnum, median } from './fit.js';
+import { runExperiment } from './runner.js';
+import { pointSeed, type Assembled, type Config, type Experiment, type Point, type PointOutcome, type RunOptions } from './types.js';
+
+/** Config of ordering-real. */
+export type OrderingRealConfig = Config & {
+  shift: number;
+  mnist: { trainSize: number; testSize: number };
+  vit: { patch: number; dim: number; depth: number; heads: number; mh: number; mlpWidth: number };
+  rnn: { hidden: number };
+  seeds: number;
+  /** Steps of the first training, and of each re-training (shifted, and control). */
+  train: { steps: number; retrainSteps: number; batchSize: number; lrVit: number; lrRnn: number };
+};
+
+type P = { model: 'vit' | 'rnn'; seed: number };
+type R = { [k: string]: number };
+
+/** The tanh RNN read out at the last step, as a binary classifier (digits 0–4 → −1, 5–9 → +1). */
+class LastStep implements Model {
+  readonly kind = 'LastStepTanhRNN';
+  readonly config: object;
+  constructor(readonly rnn: TanhRNN) { this.config = rnn.config; }
+  get params(): Params { return this.rnn.params; }
+  set params(p: Params) { this.rnn.params = p; }
+  forward(x: Tensor, params: Params = this.params): Tensor {
+    const y = this.rnn.forward(x, params); // (B, τ)
+    const [B, T] = [y.shape[0]!, y.shape[1]!];
+    return reshape(slice(y, [0, T - 1], [B, T]), [B, 1]); // (B, 1) → last step
+  }
+}
+
+/** Binary accuracy of the last-step output's sign against ±1 targets. */
+function signAccuracy(m: Model, x: Tensor, y: Tensor): number {
+  const out = m.forward(x);
+  let ok = 0;
+  for (let i = 0; i < y.data.length; i++) if (Math.sign(out.data[i]!) === Math.sign(y.data[i]!)) ok++;
+  return ok / y.data.length;
+}
+
+const vitBase = { patch: 7, dim: 16, depth: 1, heads: 1, mh: 8, mlpWidth: 32 };
+
+/** The experiment definition. */
+export const orderingReal: Experiment<OrderingRealConfig, P, R> = {
+  name: 'ordering-real',
+  title: 'Re-ordering real sequences: cyclically shifted MNIST tokens',
+  paperRef: 'Table 1',
+  description: 'A small ViT on MNIST, re-trained from its weights on patch tokens cyclically shifted after embedding and before position encoding (accuracy before/after, with an unshifted re-training control); beyond the paper, a tanh RNN on row-sequential MNIST with the same shift.',
+  presets: {
+    tiny: { seed: 1, shift: 10, mnist: { trainSize: 40, testSize: 20 }, vit: { ...vitBase, dim: 8, mlpWidth: 8, mh: 4 }, rnn: { hidden: 8 }, seeds: 1,
+      train: { steps: 3, retrainSteps: 2, batchSize: 20, lrVit: 3e-3, lrRnn: 1e-2 } },
+    quick: { seed: 1, shift: 10, mnist: { trainSize: 600, testSize: 200 }, vit: vitBase, rnn: { hidden: 24 }, seeds: 2,
+      train: { steps: 120, retrainSteps: 60, batchSize: 50, lrVit: 3e-3, lrRnn: 1e-2 } },
+    full: { seed: 1, shift: 10, mnist: { trainSize: 8000, testSize: 2000 }, vit: { patch: 4, dim: 64, depth: 2, heads: 2, mh: 16, mlpWidth: 128 }, rnn: { hidden: 128 }, seeds: 3,
+      train: { steps: 4000, retrainSteps: 2000, batchSize: 64, lrVit: 1e-3, lrRnn: 3e-3 } },
+  },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', full: 'many hours of CPU' },
+  pointFilters: ['model', 'seed'],
+  plan: (c) => (['vit', 'rnn'] as const).flatMap((model) => Array.from({ length: c.seeds }, (_, i): Point<P> => ({ key: `${model} seed=${c.seed + i}`, params: { model, seed: c.seed + i } }))),
+  runPoint: (c, p) => (p.model === 'vit' ? vitPoint(c, p.seed) : rnnPoint(c, p.seed)),
+  assemble,
+};
+
+/** `run(config, { onProgress })` for this experiment. */
+export function run(config: OrderingRealConfig, opts: RunOptions = {}): ReturnType<typeof runExperiment> {
+  return runExperiment(orderingReal, config, opts);
+}
+
+function data(c: OrderingRealConfig): ReturnType<typeof loadMnist> {
+  return loadMnist({ seed: pointSeed(c.seed, 'mnist-split'), trainSize: c.mnist.trainSize, testSize: c.mnist.testSize });
+}
+
+function vitPoint(c: OrderingRealConfig, seed: number): R {
+  const { train: tr, test } = data(c);
+  const make = (shift: number): ViT => new ViT({ ...c.vit, tokenShift: shift }, { seed: pointSeed(seed, 'vit-init') });
+  const fit = (m: ViT, steps: number, label: string): void => {
+    train(m, { x: tr.images, y: tr.labels }, { optimizer: new Adam({ lr: c.train.lrVit }), batchSize: c.train.batchSize, maxSteps: steps, seed: pointSeed(seed, label), loss: 'crossEntropy' });
+  };
+  const base = make(0);
+  fit(base, c.train.steps, 'first');
+  const before = accuracy(base, test.images, test.labels);
+  const shifted = make(c.shift);
+  shifted.params = base.params;
+  const shiftedNoRetrain = accuracy(shifted, test.images, test.labels);
+  fit(shifted, c.train.retrainSteps, 'retrain');
+  const control = make(0);
+  control.params = base.params;
+  fit(control, c.train.retrainSteps, 'retrain');
+  return { before, shiftedNoRetrain, after: accuracy(shifted, test.images, test.labels), control: accuracy(control, test.images, test.labels) };
+}
+
+function rnnPoint(c: OrderingRealConfig, seed: number): R {
+  const { train: tr, test } = data(c);
+  const pm = (l: Int32Array): Tensor => ({ data: Float64Array.from(l, (d) => (d >= 5 ? 1 : -1)), shape: [l.length, 1] });
+  const x = rowSequence(tr.images), xt = rowSequence(test.images), y = pm(tr.labels), yt = pm(test.labels);
+  const xs = cyclicShiftTokens(x, c.shift), xts = cyclicShiftTokens(xt, c.shift);
+  const make = (): LastStep => new LastStep(new TanhRNN({ d: x.shape[2]!, hidden: c.rnn.hidden }, { seed: pointSeed(seed, 'rnn-init') }));
+  const fit = (m: LastStep, xx: Tensor, steps: number, label: string): void => {
+    train(m, { x: xx, y }, { optimizer: new Adam({ lr: c.train.lrRnn }), batchSize: c.train.batchSize, maxSteps: steps, seed: pointSeed(seed, label), loss: 'mse' });
+  };
+  const base = make();
+  fit(base, x, c.train.steps, 'first');
+  const before = signAccuracy(base, xt, yt);
+  const shiftedNoRetrain = signAccuracy(base, xts, yt);
+  const shifted = make();
+  shifted.params = base.params;
+  fit(shifted, xs, c.train.retrainSteps, 'retrain');
+  const control = make();
+  control.params = base.params;
+  fit(control, x, c.train.retrainSteps, 'retrain');
+  return { before, shiftedNoRetrain, after: signAccuracy(shifted, xts, yt), control: signAccuracy(control, xt, yt) };
+}
+
+function assemble(c: OrderingRealConfig, pts: PointOutcome<P, R>[]): Assembled {
+  const med = (m: string, f: string): number => median(pts.filter((p) => p.params.model === m).map((p) => p.result[f]!));
+  const drop = (m: string): number => med(m, 'control') - med(m, 'after');
+  const rows = (['vit', 'rnn'] as const).map((m) => [m === 'vit' ? 'ViT (10 classes)' : 'tanh RNN (binary 0–4 vs 5–9)', jnum(med(m, 'before')), jnum(med(m, 'shiftedNoRetrain')), jnum(med(m, 'after')), jnum(med(m, 'control')), m === 'vit' ? '0.98 → 0.96 (ViT-B/16, CIFAR-10)' : '– (not in the paper)']);
+  const vd = drop('vit'), rd = drop('rnn');
+  const checks: Check[] = [
+    { id: 'vit-recovers-after-shift', claim: 're-trained from its weights, the ViT on shifted tokens is nearly as accurate as the unshifted control (drop ≤ 0.05)', pass: vd <= 0.05,
+      numbers: { accuracyAfter: jnum(med('vit', 'after')), accuracyControl: jnum(med('vit', 'control')), drop: jnum(vd) }, paper: 'ViT 0.98 → 0.96; Transformer BLEU 26.85 → 25.91',
+      explanation: vd <= 0.05 ? 'a re-ordering of tokens is absorbed by the (learned) position encoding, as the theory predicts for Transformers' : `the drop is ${fmtNum(vd)}: the re-training budget was too short to re-learn the positions` },
+    { id: 'rnn-sensitive-to-shift', claim: '(beyond the paper) the shift costs the RNN more accuracy than the ViT', pass: rd > vd,
+      numbers: { rnnDrop: jnum(rd), vitDrop: jnum(vd) },
+      explanation: rd > vd ? 'the RNN\'s memory is ordered, so moving the informative rows to other times hurts it more' : 'in our budget the RNN re-adapted to the shifted rows as well as the ViT did (the cyclic shift keeps all rows, only their times change)' },
+  ];
+  return {
+    choices: [
+      `cyclic shift by ${c.shift} tokens (ViT: ${(28 / c.vit.patch) ** 2} patch tokens of ${c.vit.patch}×${c.vit.patch} pixels; RNN: 28 rows) — the paper's shift by 10; for the ViT applied after patch embedding, before the learned position encoding`,
+      `re-training from the original weights for ${c.train.retrainSteps} steps; control: the same re-training on unshifted data (so "after" vs "control" isolates the shift)`,
+      `ViT: width ${c.vit.dim}, ${c.vit.depth} block(s), ${c.vit.heads} head(s), m_h = ${c.vit.mh}; Adam lr ${c.train.lrVit}; ${c.train.steps} first-training steps, batch ${c.train.batchSize}`,
+      `RNN: the library's TanhRNN has a scalar readout, so it solves the binary task digits 0–4 (−1) vs 5–9 (+1) from the last step's output (MSE); hidden ${c.rnn.hidden}, Adam lr ${c.train.lrRnn}`,
+      `data: ${c.mnist.trainSize} training / ${c.mnist.testSize} test digits (seeded split); ${c.seeds} seed(s); medians reported`,
+    ],
+    data: { points: pts.map((p) => ({ key: p.key, ...p.result })) as Json, drops: { vit: jnum(vd), rnn: jnum(rd) } },
+    tables: [{ title: 'Table 1: test accuracy before and after the cyclic shift (median over seeds)', columns: ['model', 'before', 'shifted, not re-trained', 'shifted, re-trained', 'control (unshifted, re-trained)', 'paper'], rows }],
+    figures: [{ file: 'figures/ordering-real.svg', caption: 'Table 1 as bars: test accuracy (median over seeds).',
+      spec: { kind: 'bar', title: 'Table 1: cyclic shift of tokens', yLabel: 'test accuracy', yScale: 'linear', categories: ['before', 'shifted (no retrain)', 'shifted (retrained)', 'control'],
+        groups: (['vit', 'rnn'] as const).map((m) => ({ label: m === 'vit' ? 'ViT' : 'tanh RNN (binary)', values: ['before', 'shiftedNoRetrain', 'after', 'control'].map((f) => jnum(med(m, f))) })) } }],
+    checks,
+    notes: ['Accuracies of the two models are not comparable with each other (10-class vs binary task); compare each model\'s "re-trained" column with its own control.'],
+  };
+}

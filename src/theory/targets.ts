@@ -127,23 +127,8 @@ export function couplingTarget(spec: CouplingSpec): CouplingTarget {
   if (spec.tau !== undefined) checkInt(op, 'tau', spec.tau);
   const pe = spec.positionEncoding ?? 'none';
   if (pe !== 'none' && spec.tau === undefined) throw new ValueError(op, 'a position encoding needs the design length tau');
-  const fUser = spec.f;
-  const f = (u: Float64Array): Float64Array => {
-    if (!fUser) return u;
-    const v = fUser(u);
-    return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v);
-  };
-  const F = spec.F ?? ((z: Float64Array) => { let s = 0; for (let i = 0; i < z.length; i++) s += z[i]!; return s; });
-  const encode = (t: number, u: Float64Array): Float64Array => {
-    if (pe === 'none') return u;
-    if (pe === 'sinusoidal') {
-      const e = sinusoidalEncoding(t, d);
-      const out = new Float64Array(d);
-      for (let i = 0; i < d; i++) out[i] = u[i]! + e[i]!;
-      return out;
-    }
-    return pe(t, u);
-  };
+  const { f, F } = valueMaps(spec);
+  const encode = makeEncoder(pe, d);
   const cu = new Float64Array(r), cv = new Float64Array(r), scratch = new Float64Array(r);
   const coupling = (u: Float64Array, v: Float64Array): number => {
     if (basisName === 'sine') { sineTable(u, cu, scratch); sineTable(v, cv, scratch); }
@@ -162,6 +147,32 @@ export function couplingTarget(spec: CouplingSpec): CouplingTarget {
     identityMaps: spec.f === undefined && spec.F === undefined,
     hardMax, positionEncoding: typeof pe === 'function' ? 'custom' : pe, coupling, encode, evaluate,
   };
+}
+
+/** The value map `f` (default identity) and readout `F` (default: sum of components). */
+function valueMaps(spec: CouplingSpec): { f: (u: Float64Array) => Float64Array; F: (z: Float64Array) => number } {
+  const fUser = spec.f;
+  const f = (u: Float64Array): Float64Array => {
+    if (!fUser) return u;
+    const v = fUser(u);
+    return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v);
+  };
+  const F = spec.F ?? ((z: Float64Array) => { let s = 0; for (let i = 0; i < z.length; i++) s += z[i]!; return s; });
+  return { f, F };
+}
+
+/** `x̃(t) = encode(t, x(t))`: identity, `x(t) + e(t)` (sinusoidal table), or the caller's map. */
+function makeEncoder(pe: NonNullable<CouplingSpec['positionEncoding']>, d: number): (t: number, u: Float64Array) => Float64Array {
+  if (pe === 'none') return (_t, u) => u;
+  if (pe === 'sinusoidal') {
+    return (t, u) => {
+      const e = sinusoidalEncoding(t, d);
+      const out = new Float64Array(d);
+      for (let i = 0; i < d; i++) out[i] = u[i]! + e[i]!;
+      return out;
+    };
+  }
+  return pe;
 }
 
 /** Writes `φ_k(u)` and `ψ_k(u)`, k = 0..len−1, into `phi` and `psi`. */

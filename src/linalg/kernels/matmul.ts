@@ -78,7 +78,7 @@ function checkGemmArgs(
  * (packing B would cost as much as the product). Measured on the benchmark machine: direct is
  * 5–20% faster below the threshold, 3–8% slower above it.
  */
-export let DIRECT_MAX = 4096;
+let DIRECT_MAX = 4096;
 /** Benchmark/test hook: sets the packed/direct switch-over (returns the previous value). */
 export function setDirectMax(v: number): number {
   const old = DIRECT_MAX;

@@ -160,6 +160,19 @@ describe('measures and the Transformer bound', () => {
     expect(transformerBound(M, { tau: 4, mh: 2, mff: 100 }).variant).toBe('printed');
   });
 
+  it('printed uses C_1, the proof form C_1²/(2α−1) (a spectrum with C_1 = 3, α = 0.75)', () => {
+    const m3 = measures(couplingTarget({ spectrum: powerLawSpectrum(0.75, 50).map((v) => 3 * v) }), { alpha: 0.75, beta: 0.5 });
+    expect(m3.c1).toBeCloseTo(3, 13);
+    const pr = transformerBound(m3, { tau: 2, mh: 4, mff: 10, variant: 'printed' });
+    const pf = transformerBound(m3, { tau: 2, mh: 4, mff: 10, variant: 'proof' });
+    expect(pr.attention).toBeCloseTo(3 / 4 ** 0.5, 13);
+    expect(pf.attentionC1Form).toBeCloseTo(9 / (0.5 * 4 ** 0.5), 12);
+    let tail = 0;
+    for (let k = 5; k <= 50; k++) tail += 9 * k ** -1.5;
+    expect(pf.attention).toBeCloseTo(tail, 12);
+    expect(pf.ffn).toBe(pr.ffn);
+  });
+
   it('bestMh minimises the bound over m_h', () => {
     const best = bestMh(M, { tau: 16, mff: 1e6, mhMax: 12, variant: 'proof' });
     let mn = Infinity, arg = 0;

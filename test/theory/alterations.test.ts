@@ -129,6 +129,19 @@ describe('mixTime and mixed memory', () => {
     }), { numRuns: 20 });
   });
 
+  it('causal mixed memory obeys Young: ‖ρ̃‖₁ ≤ ‖θ‖₁ ‖ρ‖₁ and ‖ρ̃‖_∞ ≤ ‖θ‖₁ ‖ρ‖_∞', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 30 }), (seed, l, L) => {
+      const rng = createRng(seed);
+      const rho = Float64Array.from({ length: L }, () => rng.normal());
+      const th = Float64Array.from({ length: l }, () => rng.normal());
+      const out = mixedMemory(rho, th).causal;
+      const n1 = (a: Float64Array) => a.reduce((s, v) => s + Math.abs(v), 0);
+      const ninf = (a: Float64Array) => a.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+      expect(n1(out)).toBeLessThanOrEqual(n1(th) * n1(rho) * (1 + 1e-12));
+      expect(ninf(out)).toBeLessThanOrEqual(n1(th) * ninf(rho) * (1 + 1e-12));
+    }), { numRuns: 50 });
+  });
+
   it('mixing with ‖θ‖₁ ≤ 1 keeps C_RNN within ‖θ‖₁ e^{(l−1)/C_1} C_RNN', () => {
     fc.assert(fc.property(
       fc.double({ min: 0.05, max: 2, noNaN: true }), fc.double({ min: 0.1, max: 10, noNaN: true }),
@@ -198,6 +211,14 @@ describe('isCausal', () => {
     expect(isCausal(couplingTarget({ spectrum: [1, 0.5] }), { tau: 6 }).causal).toBe(false);
     expect(isCausal(linearMemoryTarget([1], { anticausal: [0.3] }), { tau: 6 }).causal).toBe(false);
     expect(isCausal(linearMemoryTarget((s) => 0.9 ** s), { tau: 6 }).causal).toBe(true);
+  });
+
+  it('works with d > 1 tokens', () => {
+    const H = linearMemoryTarget({ data: Float64Array.of(1, -1, 0.5, 0.5, 0.25, 0), shape: [3, 2] });
+    expect(isCausal(H, { tau: 5 }).causal).toBe(true);
+    expect(isCausal(permuteTime(cyclicShift(5, 1)).target(H), { tau: 5 }).causal).toBe(false);
+    expect(isCausal(mixTime([0.5, 0.5]).target(H), { tau: 5 }).causal).toBe(true);
+    expect(isCausal(mixTime([0.5, 0.5], { boundary: 'forward' }).target(H), { tau: 5 }).causal).toBe(false);
   });
 
   it('checks the shape the target returns', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fitExponential, fitPowerLaw } from '../../src/theory/index.js';
+import { exponentialSpectrum, fitExponential, fitPowerLaw, tailEnergy } from '../../src/theory/index.js';
 import { createRng } from '../../src/linalg/random.js';
 import { NonFiniteError, ValueError } from '../../src/linalg/errors.js';
 
@@ -90,6 +90,18 @@ describe('fitExponential', () => {
     const f = fitExponential(x, x.map((t) => 4 * Math.exp(-0.7 * t) + 0.3), { offset: true, bootstrap: 0 });
     expect(f.exponent).toBeCloseTo(0.7, 7);
     expect(f.offset).toBeCloseTo(0.3, 7);
+  });
+});
+
+describe('fits of theoretical tails', () => {
+  it('an exponential spectrum has an exponentially small tail: fitExponential recovers 2γ', () => {
+    fc.assert(fc.property(fc.double({ min: 0.05, max: 1.5, noNaN: true }), (g) => {
+      const s = exponentialSpectrum(g, Infinity, { maxTerms: 4096 });
+      const m = Array.from({ length: 10 }, (_, i) => i + 1);
+      // Σ_{k>m} e^{−2γk} = e^{−2γ(m+1)}/(1 − e^{−2γ}): exactly exponential in m with rate 2γ
+      const fit = fitExponential(m, m.map((k) => tailEnergy(s, k)), { bootstrap: 0 });
+      expect(fit.exponent).toBeCloseTo(2 * g, 9);
+    }), { numRuns: 20 });
   });
 });
 

@@ -37,6 +37,19 @@ describe('kernelSpectrum', () => {
     ), { numRuns: 15 });
   });
 
+  it('recovers the σ of asymmetric kernels (φ_k = √2 sin, ψ_k = √2 cos) and returns distinct bases', () => {
+    fc.assert(fc.property(fc.array(fc.double({ min: 0.05, max: 3, noNaN: true }), { minLength: 1, maxLength: 4 }), (raw) => {
+      const sigma = [...raw].sort((a, b) => b - a);
+      const rho = (u: number, v: number): number => sigma.reduce((acc, sk, i) => acc + sk * 2 * Math.sin(2 * (i + 1) * Math.PI * u) * Math.cos(2 * (i + 1) * Math.PI * v), 0);
+      const ks = kernelSpectrum(rho, { grid: 24, rank: sigma.length });
+      expect(ks.sigma).toBeAllclose(sigma, { rtol: 1e-11, atol: 1e-12 });
+      // ψ_1 = √2 cos(2πv) up to sign: orthogonal to every sine on the midpoint grid
+      let dot = 0;
+      for (let i = 0; i < 24; i++) dot += ks.weights[i]! * ks.psi.data[i * sigma.length]! * Math.sin(2 * Math.PI * ks.points[i]!);
+      expect(Math.abs(dot)).toBeLessThan(1e-10);
+    }), { numRuns: 10 });
+  });
+
   it('returns sampled bases that reproduce the kernel on the grid and are orthonormal in the weighted norm', () => {
     const sigma = [2, 1, 0.5];
     const ks = kernelSpectrum(sineKernel(sigma), { grid: 24, rank: 3 });

@@ -55,6 +55,7 @@ export function stageOutput(target: string, opts: { force: boolean }): StagedOut
     target: abs,
     tmp,
     write(rel, content) {
+      if (done) throw new SeqrateError('output', `write of '${rel}' after commit/abort`);
       const p = join(tmp, rel);
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, content);

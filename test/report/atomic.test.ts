@@ -39,5 +39,7 @@ describe('atomic output folders', () => {
     expect(readdirSync(d)).toEqual(['rep']);
     expect(readdirSync(join(d, 'rep'))).toEqual(['old.txt']);
     expect(() => out.commit()).toThrow(/commit after commit\/abort/);
+    expect(() => out.write('late.txt', 'x')).toThrow(/write of 'late.txt' after commit\/abort/);
+    expect(readdirSync(d)).toEqual(['rep']);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * The compiled CLI as a child process: worker_threads pool gives the same numbers as in-process
+ * execution; SIGTERM / SIGINT mid-run leave an existing output folder untouched and no temp dirs.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDist, ROOT } from '../helpers/build-dist.js';
+import { main } from '../../src/cli.js';
+
+beforeAll(() => ensureDist(), 120_000);
+
+interface Done { code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }
+
+/** Spawns dist/cli.js; `onErr` sees stderr as it arrives. */
+function spawnCli(args: string[], onErr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Done> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '', stdout = '';
+    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); onErr?.(stderr, child); });
+    child.on('close', (code, signal) => resolve({ code, signal, stderr, stdout }));
+  });
+}
+
+const numbersOf = (file: string): unknown => {
+  const j = JSON.parse(readFileSync(file, 'utf8')) as { run: unknown; experiments: { timing: unknown }[] };
+  return { ...j, run: null, experiments: j.experiments.map((e) => ({ ...e, timing: null })) };
+};
+
+describe('compiled CLI', () => {
+  it('runs points on 2 worker threads with the same results.json numbers as in-process', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'seqrate-dist-'));
+    const r = await spawnCli(['reproduce', '--tiny', '--only', 'synthetic-rate,no-order', '--workers', '2', '--seed', '4', '--out', join(d, 'threads')]);
+    expect(r.stderr).toMatch(/2 worker thread\(s\)/);
+    expect(r.code).toBe(0);
+    const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };
+    expect(await main(['reproduce', '--tiny', '--only', 'synthetic-rate,no-order', '--seed', '4', '--out', join(d, 'inline')], quiet)).toBe(0);
+    expect(numbersOf(join(d, 'threads', 'results.json'))).toEqual(numbersOf(join(d, 'inline', 'results.json')));
+  });
+
+  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s mid-run leaves the existing folder untouched', async (sig, exit) => {
+    const d = mkdtempSync(join(tmpdir(), 'seqrate-sig-'));
+    const out = join(d, 'report');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'precious');
+    let sent = false;
+    const r = await spawnCli(['reproduce', '--quick', '--out', out, '--force', '--workers', '2'], (text, child) => {
+      if (!sent && /\[1\/\d+\]/.test(text)) { sent = true; child.kill(sig); }
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(exit);
+    expect(r.stderr).toMatch(new RegExp(`interrupted by ${sig}`));
+    expect(readdirSync(d)).toEqual(['report']);
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+    expect(readFileSync(join(out, 'keep.txt'), 'utf8')).toBe('precious');
+  });
+});

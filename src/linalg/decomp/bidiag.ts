@@ -7,7 +7,8 @@
  * matrices. Rotations act on rows of Uᵀ and Vᵀ so that they are contiguous.
  */
 import { NonConvergenceError } from '../errors.js';
-import { applyQ, applyReflector, makeReflector, type HouseholderQR } from './householder.js';
+import { applyReflector, makeReflector, type HouseholderQR } from './householder.js';
+import { accumulateIdentity } from './wy.js';
 
 export interface Bidiagonal {
   /** Diagonal (length n) and superdiagonal (length n, last entry 0) of B. */
@@ -20,63 +21,84 @@ export interface Bidiagonal {
   taup: Float64Array;
 }
 
-/** Bidiagonalises the column-major m×n matrix `cm` (m ≥ n ≥ 1) in place. */
+/**
+ * Bidiagonalises the column-major m×n matrix `cm` (m ≥ n ≥ 1) in place. The four BLAS-2 sweeps of
+ * each step (left dots, left update, A·v, right update) are fused into two passes over the
+ * trailing matrix ("BLAS 2.5", Howell et al., ACM TOMS 34, 2008): pass 2 applies the left
+ * reflector and accumulates w = A·v, pass 3 applies the right reflector and already computes the
+ * next step's left dot products.
+ */
 export function bidiagonalize(cm: Float64Array, m: number, n: number): Bidiagonal {
   const d = new Float64Array(n), e = new Float64Array(n);
   const tauq = new Float64Array(n), taup = new Float64Array(n);
   const pv = new Float64Array(n * n);
-  const w = new Float64Array(m);
-  for (let k = 0; k < n; k++) {
-    // Phase 1: left reflector zeroes column k below the diagonal; applied to columns k+1..n−1.
-    const ck = k * m + k;
-    const tq = makeReflector(cm, ck, m - k);
-    tauq[k] = tq;
-    d[k] = cm[ck]!;
-    if (tq !== 0) for (let j = k + 1; j < n; j++) applyReflector(cm, ck, m - k, tq, cm, j * m + k);
-    if (k >= n - 1) break;
-    // Phase 2: right reflector zeroes row k right of the superdiagonal (row copied to pv[k]).
-    const len = n - k - 1, po = k * n + k + 1;
-    for (let j = 0; j < len; j++) pv[po + j] = cm[(k + 1 + j) * m + k]!;
-    const tp = makeReflector(pv, po, len);
-    taup[k] = tp;
+  const w = new Float64Array(m), dots = new Float64Array(n);
+  // Prologue: step 0's left reflector and its dot products with columns 1..n−1.
+  tauq[0] = makeReflector(cm, 0, m);
+  d[0] = cm[0]!;
+  for (let j = 1; j < n; j++) {
+    const co = j * m;
+    let t = cm[co]!;
+    for (let i = 1; i < m; i++) t += cm[i]! * cm[co + i]!;
+    dots[j] = t;
+  }
+  for (let k = 0; k < n - 1; k++) {
+    const uo = k * m + k, tl = tauq[k]!;
+    // Phase 1: row k after the left update → right reflector (kept in pv).
+    const plen = n - k - 1, po = k * n + k + 1;
+    for (let j = 0; j < plen; j++) pv[po + j] = cm[(k + 1 + j) * m + k]! - tl * dots[k + 1 + j]!;
+    const tr = makeReflector(pv, po, plen);
+    taup[k] = tr;
     e[k] = pv[po]!;
-    if (tp === 0 || k + 1 >= m) continue;
-    // A[k+1.., k+1..] ← A·(I − τ v vᵀ): w = A·v (column axpys), then A_j −= τ v_j w.
-    const r0 = k + 1, rows = m - r0;
+    const rows = m - k - 1, r0 = k + 1;
+    // Phase 2: left update of rows k+1.. of columns k+1.., and w = A·v on the updated columns.
     w.fill(0, 0, rows);
-    for (let j = 0; j < len; j++) {
-      const vj = j === 0 ? 1 : pv[po + j]!;
-      const co = (k + 1 + j) * m + r0;
-      for (let i = 0; i < rows; i++) w[i] = w[i]! + vj * cm[co + i]!;
+    for (let j = k + 1; j < n; j++) {
+      const co = j * m + r0, f = tl * dots[j]!, vj = j === k + 1 ? 1 : pv[po + j - k - 1]!;
+      if (f !== 0) {
+        for (let i = 0; i < rows; i++) { const x = cm[co + i]! - f * cm[uo + 1 + i]!; cm[co + i] = x; w[i] = w[i]! + vj * x; }
+      } else if (tr !== 0) {
+        for (let i = 0; i < rows; i++) w[i] = w[i]! + vj * cm[co + i]!;
+      }
     }
-    for (let j = 0; j < len; j++) {
-      const f = tp * (j === 0 ? 1 : pv[po + j]!);
-      const co = (k + 1 + j) * m + r0;
-      for (let i = 0; i < rows; i++) cm[co + i] = cm[co + i]! - f * w[i]!;
+    // Phase 3: right update; column k+1 first so that step k+1's left reflector exists, then the
+    // other columns together with their dot products against it.
+    const c1 = (k + 1) * m + r0;
+    if (tr !== 0) for (let i = 0; i < rows; i++) cm[c1 + i] = cm[c1 + i]! - tr * w[i]!;
+    tauq[k + 1] = makeReflector(cm, c1, rows);
+    d[k + 1] = cm[c1]!;
+    for (let j = k + 2; j < n; j++) {
+      const co = j * m + r0, f = tr * pv[po + j - k - 1]!;
+      let t: number;
+      if (f !== 0) {
+        const x0 = cm[co]! - f * w[0]!;
+        cm[co] = x0; t = x0;
+        for (let i = 1; i < rows; i++) { const x = cm[co + i]! - f * w[i]!; cm[co + i] = x; t += cm[c1 + i]! * x; }
+      } else {
+        t = cm[co]!;
+        for (let i = 1; i < rows; i++) t += cm[c1 + i]! * cm[co + i]!;
+      }
+      dots[j] = t;
     }
   }
   return { d, e, left: { cm, m, n, tau: tauq, perm: new Int32Array(0) }, pv, taup };
 }
 
-/** Uᵀ (ucols×m, rows contiguous): Q·[I 0; 0 I] restricted to the first ucols columns, transposed. */
+/** Uᵀ (ucols×m, rows contiguous): Q·[I_n 0; 0 I] restricted to the first ucols columns. */
 export function formUt(b: Bidiagonal, ucols: number): Float64Array {
-  const n = b.d.length, m = b.left.m;
-  const y = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) y[j * n + j] = 1;
-  return applyQ(b.left, y, n, ucols, true); // column-major m×ucols = rows of Uᵀ
+  const m = b.left.m, n = b.d.length;
+  const y = new Float64Array(m * ucols); // column-major m×ucols = rows of Uᵀ
+  for (let j = 0; j < ucols; j++) y[j * m + j] = 1;
+  accumulateIdentity({ vbuf: b.left.cm, voff: (k) => k * m + k, shift: 0, tau: b.left.tau, count: n, dim: m }, y, ucols);
+  return y;
 }
 
-/** Vᵀ (n×n, rows contiguous) = (P_0···P_{n−3})ᵀ: the right reflectors accumulated backwards. */
+/** Vᵀ (n×n, rows contiguous) with V = P_0···P_{n−3}: the right reflectors accumulated backwards. */
 export function formVt(b: Bidiagonal): Float64Array {
   const n = b.d.length;
   const v = new Float64Array(n * n); // column-major V: column j contiguous = row j of Vᵀ
   for (let j = 0; j < n; j++) v[j * n + j] = 1;
-  for (let k = n - 2; k >= 0; k--) {
-    const tp = b.taup[k]!;
-    if (tp === 0) continue;
-    const po = k * n + k + 1, len = n - k - 1;
-    for (let j = k + 1; j < n; j++) applyReflector(b.pv, po, len, tp, v, j * n + k + 1);
-  }
+  accumulateIdentity({ vbuf: b.pv, voff: (k) => k * n + k + 1, shift: 1, tau: b.taup, count: Math.max(0, n - 1), dim: n }, v, n);
   return v;
 }
 
@@ -108,6 +130,8 @@ export function bidiagonalQR(op: string, s: Float64Array, e: Float64Array, ut: F
   const eps = Number.EPSILON, tiny = Math.pow(2, -966);
   const maxIter = 75 * n;
   let p = n, iter = 0, total = 0;
+  const cv = new Float64Array(n), sv = new Float64Array(n), cu = new Float64Array(n), su = new Float64Array(n);
+  const carry = new Float64Array(CHAIN_BLOCK);
   e[n - 1] = 0;
   while (p > 0) {
     // Phase 1: find the unreduced block [k+1, p) and the case.
@@ -163,16 +187,19 @@ export function bidiagonalQR(op: string, s: Float64Array, e: Float64Array, ut: F
         e[j] = cs * e[j]! - sn * s[j]!;
         g = sn * s[j + 1]!;
         s[j + 1] = cs * s[j + 1]!;
-        if (vt) rot(vt, j * n, (j + 1) * n, n, cs, sn);
+        cv[j] = cs; sv[j] = sn;
         t = hyp(f, g); cs = f / t; sn = g / t;
         s[j] = t;
         f = cs * e[j]! + sn * s[j + 1]!;
         s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
         g = sn * e[j + 1]!;
         e[j + 1] = cs * e[j + 1]!;
-        if (ut && j < m - 1) rot(ut, j * m, (j + 1) * m, m, cs, sn);
+        cu[j] = cs; su[j] = sn;
       }
       e[p - 2] = f;
+      // The sweep's rotations (j, j+1), j = k..p−2, applied as chains (one pass over the rows).
+      if (vt) rotChain(vt, n, k, p - 1, cv, sv, carry);
+      if (ut) rotChain(ut, m, k, p - 1, cu, su, carry);
       iter++;
     } else {
       // Convergence of s[k]: make it non-negative, then bubble it into descending order.
@@ -189,6 +216,32 @@ export function bidiagonalQR(op: string, s: Float64Array, e: Float64Array, ut: F
       iter = 0;
       p--;
     }
+  }
+}
+
+const CHAIN_BLOCK = 64;
+
+/**
+ * Applies rotations j = k..last−1 in order, rotation j acting on rows (j, j+1) of `x` (rows of
+ * length len) as [r_j, r_{j+1}] ← [c_j·r_j + s_j·r_{j+1}, −s_j·r_j + c_j·r_{j+1}] (LAPACK xLASR
+ * 'V','F' wave), column blocks at a time so the carried row stays in a register-sized buffer.
+ */
+function rotChain(x: Float64Array, len: number, k: number, last: number, c: Float64Array, s: Float64Array, carry: Float64Array): void {
+  for (let i0 = 0; i0 < len; i0 += CHAIN_BLOCK) {
+    const bl = Math.min(CHAIN_BLOCK, len - i0);
+    const r0 = k * len + i0;
+    for (let i = 0; i < bl; i++) carry[i] = x[r0 + i]!;
+    for (let j = k; j < last; j++) {
+      const cj = c[j]!, sj = s[j]!;
+      const cur = j * len + i0, nxt = cur + len;
+      for (let i = 0; i < bl; i++) {
+        const a = carry[i]!, b = x[nxt + i]!;
+        x[cur + i] = cj * a + sj * b;
+        carry[i] = cj * b - sj * a;
+      }
+    }
+    const rl = last * len + i0;
+    for (let i = 0; i < bl; i++) x[rl + i] = carry[i]!;
   }
 }
 

@@ -116,9 +116,10 @@ export function applyReflector(v: Float64Array, voff: number, len: number, tau: 
 /**
  * Computes Q·Y where Q = H_0···H_{k−1} (m×m) and Y is given as its top `rows` rows (column-major,
  * up to `cols` columns); rows below are zero; columns j beyond those of `y` are e_j when
- * `identityTail` (complete Q = Q·[Y 0; 0 I]), else zero. Returns column-major m×cols.
+ * `identityTail` (complete Q = Q·[Y 0; 0 I]), else zero. `yIsIdentity` (Y = I) lets the backward
+ * accumulation skip the columns a reflector cannot reach. Returns column-major m×cols.
  */
-export function applyQ(f: HouseholderQR, y: Float64Array, rows: number, cols: number, identityTail = false): Float64Array {
+export function applyQ(f: HouseholderQR, y: Float64Array, rows: number, cols: number, identityTail = false, yIsIdentity = false): Float64Array {
   const { cm, m, tau } = f;
   const out = new Float64Array(m * cols);
   const ycols = rows === 0 ? 0 : Math.min(cols, y.length / rows);
@@ -130,7 +131,8 @@ export function applyQ(f: HouseholderQR, y: Float64Array, rows: number, cols: nu
     const tk = tau[k]!;
     if (tk === 0) continue;
     const vo = k * m + k;
-    for (let j = 0; j < cols; j++) applyReflector(cm, vo, m - k, tk, out, j * m + k);
+    // With Y = I (backward accumulation), columns j < k are still e_j, untouched by H_k.
+    for (let j = yIsIdentity ? k : 0; j < cols; j++) applyReflector(cm, vo, m - k, tk, out, j * m + k);
   }
   return out;
 }

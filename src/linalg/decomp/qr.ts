@@ -35,6 +35,6 @@ export function qr(a: Tensor, opts: QrOptions = {}): { q: Tensor; r: Tensor } {
   // Q = H_0···H_{k−1}·[I_k 0; 0 I]: reflectors applied to identity columns.
   const y = new Float64Array(k * k);
   for (let j = 0; j < k; j++) y[j * k + j] = 1;
-  const q = applyQ(f, y, k, qcols, true);
+  const q = applyQ(f, y, k, qcols, true, true);
   return { q: fromColMajor(q, m, qcols), r: { data: r, shape: [qcols, n] } };
 }

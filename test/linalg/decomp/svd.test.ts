@@ -132,4 +132,16 @@ describe('svd details', () => {
     expect(orthRowsRatio(vt)).toBeLessThan(35);
     expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
   });
+  test('sizes ≥ 64 (blocked WY accumulation of U and V, gemm): 100×70 and 70×100, thin and full', () => {
+    for (const [m, n] of [[100, 70], [70, 100]] as const) {
+      const a = gaussian(createRng(m), m, n);
+      for (const full of [false, true]) {
+        const { u, s, vt } = svd(a, { full, method: 'golub-kahan' });
+        expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
+        expect(orthColsRatio(u)).toBeLessThan(35);
+        expect(orthRowsRatio(vt)).toBeLessThan(35);
+        expect(svdvals(a, { method: 'jacobi' })).toBeAllclose(s, { rtol: 0, atol: 35 * m * EPS * s.data[0]! });
+      }
+    }
+  });
 });

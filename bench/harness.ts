@@ -16,6 +16,9 @@
  * writeSection('Matmul', resultTable(res));
  * ```
  *
+ * Environment: BENCH_QUICK=1 (2 rounds × 40 ms), BENCH_CLOCK=wall (wall clock instead of
+ * process CPU time), BENCH_FILTER=regex (only the cases whose name matches).
+ *
  * Convention for bench modules (bench/matmul.ts, bench/decomp.ts, …): export
  * `async function main(): Promise<void>` and end with `if (isMain(import.meta.url)) await main();`
  * so that bench/run.ts can import them and each also runs alone.
@@ -23,6 +26,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Bench } from 'tinybench';
 
 /** A contender: a function doing one unit of work (sync or async), or null when unavailable. */
@@ -89,6 +94,17 @@ export function median(xs: readonly number[]): number {
   return v.length % 2 === 1 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
 }
 
+/**
+ * A full garbage collection, run before each contender's timing so that garbage left by the
+ * previous contender (ml-matrix allocates arrays of arrays, tfjs typed arrays) is not collected,
+ * and billed, while the next one runs. Uses V8's `gc` exposed at run time.
+ */
+const fullGc: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  const g = runInNewContext('gc') as unknown;
+  return typeof g === 'function' ? (g as () => void) : () => undefined;
+})();
+
 /** Process CPU time in ms (all threads of this process, user + system). */
 export function cpuNow(): number {
   const u = process.cpuUsage();
@@ -97,6 +113,7 @@ export function cpuNow(): number {
 
 /** One short tinybench run of `fn`; returns the median latency in ms. */
 async function timeOnce(name: string, fn: () => unknown, timeMs: number, warm: boolean, clock: 'cpu' | 'wall'): Promise<number> {
+  fullGc();
   const bench = new Bench({
     time: timeMs, iterations: 3, warmup: warm, warmupTime: Math.min(100, timeMs), warmupIterations: 2, throws: true,
     ...(clock === 'cpu' ? { now: cpuNow, subtractTimerOverhead: true } : {}),
@@ -121,7 +138,9 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
   const startedAt = new Date().toISOString();
   const loadavg = os.loadavg();
   const cases: CaseResult[] = [];
+  const filter = process.env.BENCH_FILTER !== undefined ? new RegExp(process.env.BENCH_FILTER) : null;
   for (const c of opts.cases) {
+    if (filter !== null && !filter.test(c.name)) continue;
     const names = Object.keys(c.contenders);
     const live = names.filter((n) => c.contenders[n] !== null);
     const perRound: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -236,6 +255,10 @@ function sectionRe(name: string): RegExp {
  * section, and refreshes the Machine header. Sections are delimited by HTML comment markers.
  */
 export function writeSection(name: string, body: string, path: string = resultsPath()): void {
+  if (process.env.BENCH_FILTER !== undefined) {
+    console.log(`BENCH_FILTER is set: section "${name}" of ${path} not written (partial run)`);
+    return;
+  }
   let text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   if (!text.includes('<!-- machine:begin -->')) {
     text = `# seqrate benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts); each section by its own bench module.\n\n`

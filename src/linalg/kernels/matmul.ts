@@ -42,6 +42,16 @@ export function gemm(
   C: Float64Array, cOff: number, ldc: number, accumulate: boolean,
 ): void {
   checkGemmArgs(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
+  gemmUnchecked(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+}
+
+/** `gemm` without argument validation (for callers that validated shapes already). */
+function gemmUnchecked(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: Float64Array, aOff: number, lda: number,
+  B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
   if (m === 0 || n === 0) return;
   if (k === 0) {
     if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + n);
@@ -57,19 +67,24 @@ function checkGemmArgs(
   A: Float64Array, aOff: number, lda: number, B: Float64Array, bOff: number, ldb: number,
   C: Float64Array, cOff: number, ldc: number,
 ): void {
-  const ints = [m, n, k, aOff, lda, bOff, ldb, cOff, ldc];
-  for (const v of ints) {
-    if (!Number.isSafeInteger(v) || v < 0) throw new ShapeError('gemm', `sizes, offsets and strides must be non-negative integers, got ${ints.join(', ')}`);
+  if (!(isIndex(m) && isIndex(n) && isIndex(k) && isIndex(aOff) && isIndex(lda) && isIndex(bOff) && isIndex(ldb) && isIndex(cOff) && isIndex(ldc))) {
+    const all = [m, n, k, aOff, lda, bOff, ldb, cOff, ldc].join(', ');
+    throw new ShapeError('gemm', `sizes, offsets and strides (m, n, k, aOff, lda, bOff, ldb, cOff, ldc) must be non-negative integers, got ${all}`);
   }
-  const check = (what: string, buf: Float64Array, off: number, rows: number, cols: number, ld: number): void => {
-    if (rows === 0 || cols === 0) return;
-    if (ld < cols || off + (rows - 1) * ld + cols > buf.length) {
-      throw new ShapeError('gemm', `${what} (${rows}×${cols} at offset ${off}, leading dimension ${ld}) does not fit its buffer of ${buf.length}`, [[rows, cols]]);
-    }
-  };
-  check('A', A, aOff, transA ? k : m, transA ? m : k, lda);
-  check('B', B, bOff, transB ? n : k, transB ? k : n, ldb);
-  check('C', C, cOff, m, n, ldc);
+  checkOperand('A', A, aOff, transA ? k : m, transA ? m : k, lda);
+  checkOperand('B', B, bOff, transB ? n : k, transB ? k : n, ldb);
+  checkOperand('C', C, cOff, m, n, ldc);
+}
+
+function isIndex(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 0;
+}
+
+function checkOperand(what: string, buf: Float64Array, off: number, rows: number, cols: number, ld: number): void {
+  if (rows === 0 || cols === 0) return;
+  if (ld < cols || off + (rows - 1) * ld + cols > buf.length) {
+    throw new ShapeError('gemm', `${what} (${rows}×${cols} at offset ${off}, leading dimension ${ld}) does not fit its buffer of ${buf.length}`, [[rows, cols]]);
+  }
 }
 
 /**
@@ -118,7 +133,7 @@ type RawGemm = typeof gemm;
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
-  return matmulWith(gemm, a, b, opts);
+  return matmulWith(gemmUnchecked, a, b, opts);
 }
 
 /** The oracle: same contract as `matmul`, computed with the plain triple loop. */

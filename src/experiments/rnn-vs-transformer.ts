@@ -97,18 +97,20 @@ function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
     tables: [{ title: 'Table 2: test MSE, median over seeds (paper beside ours)', columns: ['model', 'target', 'ours: test MSE', 'min – max', 'train MSE', '‖∇‖ at stop', 'paper'], rows,
       note: `Target variance ≈ ${fmtNum(Number(pts[0]?.result.targetVariance ?? NaN))}. Altered targets causal? ${ALTERATIONS.map((a) => `${a}: ${causal[a] ? 'yes' : 'no'}`).join(', ')}.` }],
     figures,
-    checks: checks(ratio, causal),
+    checks: checks(ratio, causal, (m) => med(m, 'original') / Number(pts[0]?.result.targetVariance ?? NaN)),
     notes: ['"Degrades" means the median test MSE grows by at least 3× over the original target (the paper\'s Transformer grows ~11× under mixing, its RNN ~3.5e5× under ordering).'],
   };
 }
 
-function checks(ratio: (m: string, a: string) => number, causal: Record<string, boolean>): Check[] {
+function checks(ratio: (m: string, a: string) => number, causal: Record<string, boolean>, relMse: (m: string) => number): Check[] {
   const mk = (id: string, claim: string, m: string, a: string, degrade: boolean, why: string): Check => {
     const r = ratio(m, a);
     const pass = degrade ? r >= 3 : r < 3;
     const pr = PAPER[m]![a]! / PAPER[m]!.original!;
-    return { id, claim, pass, numbers: { ratioToOriginal: jnum(r), paperRatio: pr }, paper: `${fmtNum(PAPER[m]!.original!)} → ${fmtNum(PAPER[m]![a]!)} (×${fmtNum(pr)})`,
-      explanation: pass ? why : `the ratio is ${fmtNum(r)}, ${degrade ? 'below' : 'above'} the threshold 3: ${degrade ? 'the alteration did not hurt this model in our budget' : 'the altered target was harder for this model in our budget (optimisation or capacity)'}` };
+    const rel = relMse(m);
+    const unconverged = rel > 1e-2 ? ` Note: on the original target this model's MSE is ${fmtNum(100 * rel)}% of the target variance (far from the paper's ${fmtNum(PAPER[m]!.original!)}), i.e. it is not converged in this budget, so the ratio mostly reflects optimisation error, not approximation.` : '';
+    return { id, claim, pass, numbers: { ratioToOriginal: jnum(r), paperRatio: pr, originalMseOverVariance: jnum(rel) }, paper: `${fmtNum(PAPER[m]!.original!)} → ${fmtNum(PAPER[m]![a]!)} (×${fmtNum(pr)})`,
+      explanation: (pass ? why : `the ratio is ${fmtNum(r)}, ${degrade ? 'below' : 'above'} the threshold 3: ${degrade ? 'the alteration did not hurt this model in our budget' : 'the altered target was harder for this model in our budget (optimisation or capacity)'}.`) + unconverged };
   };
   return [
     mk('rnn-degrades-under-ordering', 'the linear RNN degrades when time is re-ordered', 'rnn', 'ordering', true, `the re-ordered target is ${causal.ordering ? 'causal (unexpected)' : 'non-causal'}: it left the RNN's hypothesis space`),

@@ -7,82 +7,9 @@
  * matrices. Rotations act on rows of Uᵀ and Vᵀ so that they are contiguous.
  */
 import { NonConvergenceError } from '../errors.js';
-import { applyReflector, makeReflector, type HouseholderQR } from './householder.js';
+import type { Bidiagonal } from './brd.js';
 import { accumulateIdentity } from './wy.js';
 
-export interface Bidiagonal {
-  /** Diagonal (length n) and superdiagonal (length n, last entry 0) of B. */
-  d: Float64Array;
-  e: Float64Array;
-  /** Left reflectors (column k below the diagonal of `cm`, scalars tauq). */
-  left: HouseholderQR;
-  /** Right reflectors: vector k (acting on indices k+1..n−1) in pv[k*n + k+1 ..], scalars taup. */
-  pv: Float64Array;
-  taup: Float64Array;
-}
-
-/**
- * Bidiagonalises the column-major m×n matrix `cm` (m ≥ n ≥ 1) in place. The four BLAS-2 sweeps of
- * each step (left dots, left update, A·v, right update) are fused into two passes over the
- * trailing matrix ("BLAS 2.5", Howell et al., ACM TOMS 34, 2008): pass 2 applies the left
- * reflector and accumulates w = A·v, pass 3 applies the right reflector and already computes the
- * next step's left dot products.
- */
-export function bidiagonalize(cm: Float64Array, m: number, n: number): Bidiagonal {
-  const d = new Float64Array(n), e = new Float64Array(n);
-  const tauq = new Float64Array(n), taup = new Float64Array(n);
-  const pv = new Float64Array(n * n);
-  const w = new Float64Array(m), dots = new Float64Array(n);
-  // Prologue: step 0's left reflector and its dot products with columns 1..n−1.
-  tauq[0] = makeReflector(cm, 0, m);
-  d[0] = cm[0]!;
-  for (let j = 1; j < n; j++) {
-    const co = j * m;
-    let t = cm[co]!;
-    for (let i = 1; i < m; i++) t += cm[i]! * cm[co + i]!;
-    dots[j] = t;
-  }
-  for (let k = 0; k < n - 1; k++) {
-    const uo = k * m + k, tl = tauq[k]!;
-    // Phase 1: row k after the left update → right reflector (kept in pv).
-    const plen = n - k - 1, po = k * n + k + 1;
-    for (let j = 0; j < plen; j++) pv[po + j] = cm[(k + 1 + j) * m + k]! - tl * dots[k + 1 + j]!;
-    const tr = makeReflector(pv, po, plen);
-    taup[k] = tr;
-    e[k] = pv[po]!;
-    const rows = m - k - 1, r0 = k + 1;
-    // Phase 2: left update of rows k+1.. of columns k+1.., and w = A·v on the updated columns.
-    w.fill(0, 0, rows);
-    for (let j = k + 1; j < n; j++) {
-      const co = j * m + r0, f = tl * dots[j]!, vj = j === k + 1 ? 1 : pv[po + j - k - 1]!;
-      if (f !== 0) {
-        for (let i = 0; i < rows; i++) { const x = cm[co + i]! - f * cm[uo + 1 + i]!; cm[co + i] = x; w[i] = w[i]! + vj * x; }
-      } else if (tr !== 0) {
-        for (let i = 0; i < rows; i++) w[i] = w[i]! + vj * cm[co + i]!;
-      }
-    }
-    // Phase 3: right update; column k+1 first so that step k+1's left reflector exists, then the
-    // other columns together with their dot products against it.
-    const c1 = (k + 1) * m + r0;
-    if (tr !== 0) for (let i = 0; i < rows; i++) cm[c1 + i] = cm[c1 + i]! - tr * w[i]!;
-    tauq[k + 1] = makeReflector(cm, c1, rows);
-    d[k + 1] = cm[c1]!;
-    for (let j = k + 2; j < n; j++) {
-      const co = j * m + r0, f = tr * pv[po + j - k - 1]!;
-      let t: number;
-      if (f !== 0) {
-        const x0 = cm[co]! - f * w[0]!;
-        cm[co] = x0; t = x0;
-        for (let i = 1; i < rows; i++) { const x = cm[co + i]! - f * w[i]!; cm[co + i] = x; t += cm[c1 + i]! * x; }
-      } else {
-        t = cm[co]!;
-        for (let i = 1; i < rows; i++) t += cm[c1 + i]! * cm[co + i]!;
-      }
-      dots[j] = t;
-    }
-  }
-  return { d, e, left: { cm, m, n, tau: tauq, perm: new Int32Array(0) }, pv, taup };
-}
 
 /** Uᵀ (ucols×m, rows contiguous): Q·[I_n 0; 0 I] restricted to the first ucols columns. */
 export function formUt(b: Bidiagonal, ucols: number): Float64Array {

@@ -16,7 +16,8 @@
  * independent of the gradings D (Drmač–Veselić Thm; Demmel et al., "Computing the SVD with high
  * relative accuracy", LAA 299, 1999). SVD of AᵀA is never formed.
  */
-import { bidiagonalize, bidiagonalQR, formUt, formVt } from './bidiag.js';
+import { bidiagonalQR, formUt, formVt } from './bidiag.js';
+import { bidiagonalize } from './brd.js';
 import { applyQ, householderQR } from './householder.js';
 import { oneSidedJacobi } from './jacobi.js';
 import { maxAbs, normalisingExponent, scalePow2, timesPow2 } from './util.js';

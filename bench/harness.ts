@@ -39,11 +39,23 @@ export interface BenchCase {
   /** Floating-point operations per call; when given, GF/s are reported. */
   readonly flops?: number;
   readonly contenders: Readonly<Record<string, Contender>>;
+  /** Called once the case is measured (e.g. to dispose tfjs tensors). */
+  readonly dispose?: () => void;
+}
+
+/**
+ * A case built only when its turn comes (and dropped after): its data, and the garbage the
+ * peers' copies of it produce, do not sit in the heap while other cases are timed (a large
+ * heap makes every major GC, and so every allocating contender, slower).
+ */
+export interface LazyCase {
+  readonly name: string;
+  readonly build: () => BenchCase | Promise<BenchCase>;
 }
 
 export interface CompareOptions {
   readonly title: string;
-  readonly cases: readonly BenchCase[];
+  readonly cases: readonly (BenchCase | LazyCase)[];
   /** Name of our contender; ratios are peer time / baseline time (speed-up). Default 'seqrate'. */
   readonly baseline?: string;
   /** Interleaved rounds per case (default 5, or 2 with BENCH_QUICK=1). */
@@ -139,8 +151,9 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
   const loadavg = os.loadavg();
   const cases: CaseResult[] = [];
   const filter = process.env.BENCH_FILTER !== undefined ? new RegExp(process.env.BENCH_FILTER) : null;
-  for (const c of opts.cases) {
-    if (filter !== null && !filter.test(c.name)) continue;
+  for (const entry of opts.cases) {
+    if (filter !== null && !filter.test(entry.name)) continue;
+    const c = 'build' in entry ? await entry.build() : entry;
     const names = Object.keys(c.contenders);
     const live = names.filter((n) => c.contenders[n] !== null);
     const perRound: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -160,6 +173,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       gflops[n] = c.flops === undefined ? NaN : c.flops / (medianMs[n] * 1e6);
       speedup[n] = median(ratios[n]!);
     }
+    c.dispose?.();
     const res: CaseResult = { name: c.name, flops: c.flops, names, medianMs, gflops, speedup };
     cases.push(res);
     if (verbose) console.log(`[${opts.title}] ${c.name}: ${names.map((n) => `${n} ${fmtCell(res, n)}`).join(', ')}`);

@@ -52,6 +52,7 @@ function opB(b: Tensor, s: Shape, i: number): Float64Array {
   return out;
 }
 
+/** Builds one case: seeded operands and one closure per contender (tfjs tensors disposed after the case). */
 function buildCase(s: Shape, tf: Tf | null, seed: number): BenchCase {
   const rng = createRng(seed);
   const a = randn(rng, s.batch === 1 ? [s.m, s.k] : [s.batch, s.m, s.k]);
@@ -74,9 +75,11 @@ function buildCase(s: Shape, tf: Tf | null, seed: number): BenchCase {
 
   // tfjs-cpu: float32 tensors created once; batched matMul with its native transposeB flag.
   let tfc: Contender = null;
+  let dispose = (): void => undefined;
   if (tf !== null) {
     const ta = tf.tensor(Float32Array.from(a.data), [...a.shape]);
     const tb = tf.tensor(Float32Array.from(b.data), [...b.shape]);
+    dispose = () => { ta.dispose(); tb.dispose(); };
     tfc = () => {
       const c = tf.matMul(ta as never, tb as never, false, s.transB === true);
       c.dataSync();
@@ -87,6 +90,7 @@ function buildCase(s: Shape, tf: Tf | null, seed: number): BenchCase {
     name: s.name,
     flops: 2 * s.batch * s.m * s.n * s.k,
     contenders: { seqrate: () => matmul(a, b, opts), 'ml-matrix': ml, 'tfjs-cpu': tfc, 'ndarray-gemm': nd },
+    dispose,
   };
 }
 
@@ -97,7 +101,7 @@ function rows(d: Float64Array, r: number, c: number): number[][] {
 /** Runs the comparison and writes the "Matmul" section of bench/RESULTS.md. */
 export async function main(): Promise<void> {
   const tf = await loadTfCpu();
-  const cases = shapes.map((s, i) => buildCase(s, tf, 1000 + i));
+  const cases = shapes.map((s, i) => ({ name: s.name, build: () => buildCase(s, tf, 1000 + i) }));
   const res = await compare({ title: 'Matmul', cases });
   const g = (name: string): number => res.cases.find((c) => c.name === name)?.gflops['seqrate'] ?? NaN;
   const squareBest = Math.max(g('square 128'), g('square 256'), g('square 512'));

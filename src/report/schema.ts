@@ -152,7 +152,10 @@ const figureSpec: V = (v, p, e) => {
   } else if (kind === 'bar') {
     S.obj({ kind: S.str, ...common, yLabel: S.str, categories: S.arr(S.str),
       groups: S.arr(S.obj({ label: S.str, values: S.arr(numOrNull) }, { lo: S.arr(numOrNull), hi: S.arr(numOrNull), color: S.int })) }, size)(v, p, e);
-  } else e.push(`${p}.kind: expected 'line' | 'quantile' | 'bar', got ${JSON.stringify(kind)}`);
+  } else if (kind === 'heatmap') {
+    S.obj({ kind: S.str, title: S.str, xLabel: S.str, yLabel: S.str, panels: S.arr(S.obj({ label: S.str, values: S.arr(S.arr(numOrNull)) })) },
+      { rowLabels: S.arr(S.str), colLabels: S.arr(S.str), min: S.num, max: S.num, annotate: S.bool, ...size })(v, p, e);
+  } else e.push(`${p}.kind: expected 'line' | 'quantile' | 'bar' | 'heatmap', got ${JSON.stringify(kind)}`);
 };
 
 const check = S.obj(

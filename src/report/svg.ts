@@ -11,6 +11,9 @@
  */
 import { ValueError } from '../linalg/errors.js';
 import { axes, colour, dataRange, el, legend, makeScale, pathD, svgDocument, text, type Frame, type ScaleKind } from './svg-core.js';
+import { renderHeatmap, type HeatmapSpec } from './heatmap.js';
+
+export type { HeatmapPanel, HeatmapSpec } from './heatmap.js';
 
 /** One series of a line plot. `lo`/`hi` (same length as `y`) draw vertical error bars. */
 export interface LineSeries {
@@ -81,7 +84,7 @@ export interface BarChartSpec {
 }
 
 /** Any figure of the report. */
-export type FigureSpec = LinePlotSpec | QuantilePlotSpec | BarChartSpec;
+export type FigureSpec = LinePlotSpec | QuantilePlotSpec | BarChartSpec | HeatmapSpec;
 
 /** null → NaN (JSON cannot hold NaN; renderers treat both as a missing value). */
 const nums = (a: readonly (number | null)[]): number[] => a.map((v) => v ?? NaN);
@@ -112,6 +115,7 @@ export function renderFigure(spec: FigureSpec): string {
     case 'line': return linePlot(spec);
     case 'quantile': return quantilePlot(spec);
     case 'bar': return barChart(spec);
+    case 'heatmap': return renderHeatmap(spec);
   }
 }
 

@@ -65,10 +65,11 @@ type Fit = ReturnType<typeof fitPowerLaw> | null;
 
 function figures(c: AttentionRankConfig, per: Per[], fit: Fit, K: number): Figure[] {
   const clamp = (v: number): number => Math.max(v, FLOOR);
-  const box = (q: number[][], k: number): Box => ({ min: clamp(q[0]![k]!), q1: clamp(q[1]![k]!), median: clamp(q[2]![k]!), q3: clamp(q[3]![k]!), max: clamp(q[4]![k]!) });
+  // σ_k beyond the rank m_h are round-off (≈ 1e-16): not drawn
+  const box = (q: number[][], k: number): Box | null => (q[4]![k]! < 10 * FLOOR ? null : { min: clamp(q[0]![k]!), q1: clamp(q[1]![k]!), median: clamp(q[2]![k]!), q3: clamp(q[3]![k]!), max: clamp(q[4]![k]!) });
   const shown = per.filter((_, i) => i % Math.ceil(per.length / 4) === 0 || i === per.length - 1);
   const figs: Figure[] = [
-    { file: 'figures/attention-rank-quantiles.svg', caption: `Singular values σ_k/σ_1 of the pre-softmax logits over test images: box = quartiles, whiskers = min–max (one seed; values below ${FLOOR} drawn at ${FLOOR}).`,
+    { file: 'figures/attention-rank-quantiles.svg', caption: `Singular values σ_k/σ_1 of the pre-softmax logits over test images: box = quartiles, whiskers = min–max (one seed; indices whose largest value is below ${10 * FLOOR}, i.e. beyond the rank m_h, are not drawn; smaller whisker ends are drawn at ${FLOOR}).`,
       spec: { kind: 'quantile', title: 'logit singular values (normalised)', xLabel: 'index k', yLabel: 'σ_k / σ_1', yScale: 'log', width: 760, height: 460,
         categories: Array.from({ length: K }, (_, k) => String(k + 1)), groups: shown.map((r) => ({ label: `m_h = ${r.mh}`, boxes: Array.from({ length: K }, (_, k) => box(r.q, k)) })) } },
     { file: 'figures/attention-rank-decay.svg', caption: 'Mean normalised singular values of the logits vs k (log–log), one curve per head size: the spectrum converges as m_h grows.',

@@ -31,8 +31,8 @@ export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
   presets: {
     tiny: { seed: 1, tau: 12, trainSize: 16, testSize: 32, seeds: 1, rnn: { hidden: 12, initRadius: 0.9 }, transformer: { ...tf, n: 8, mh: 4, mv: 8, ffnWidth: 8, ffnDepth: 1, peDim: 4 },
       fitRnn: { adamSteps: 5, lr: 1e-2, lbfgsIter: 10, gtol: 1e-12 }, fitTransformer: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 } },
-    quick: { seed: 1, tau: 32, trainSize: 48, testSize: 128, seeds: 3, rnn: { hidden: 32, initRadius: 0.9 }, transformer: tf,
-      fitRnn: { adamSteps: 50, lr: 1e-2, lbfgsIter: 150, gtol: 1e-12 }, fitTransformer: { adamSteps: 40, lr: 3e-3, lbfgsIter: 40, gtol: 1e-10 } },
+    quick: { seed: 1, tau: 32, trainSize: 32, testSize: 128, seeds: 3, rnn: { hidden: 32, initRadius: 0.9 }, transformer: tf,
+      fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 }, fitTransformer: { adamSteps: 30, lr: 1e-2, lbfgsIter: 40, gtol: 1e-10 } },
     full: { seed: 1, tau: 32, trainSize: 1024, testSize: 1024, seeds: 5, rnn: { hidden: 128, initRadius: 0.9 },
       transformer: { n: 32, mh: 32, mv: 32, ffnWidth: 128, ffnDepth: 3, positionEncoding: 'learned', peDim: 16, activation: 'tanh' },
       fitRnn: { adamSteps: 2000, lr: 3e-3, lbfgsIter: 2000, gtol: 1e-12 }, fitTransformer: { adamSteps: 2000, lr: 1e-3, lbfgsIter: 2000, gtol: 1e-10 } },

@@ -161,8 +161,9 @@ export function linePlot(spec: LinePlotSpec): string {
     const c = colour(f.color ?? spec.series.length + i);
     const pts = [0, 1].map((j) => [xs.px(f.x[j]!), ys.px(f.y[j]!)] as const);
     body.push(el('path', { d: pathD(pts), fill: 'none', stroke: c, 'stroke-width': 1.5, 'stroke-dasharray': '2 3' }));
-    const [ax, ay] = pts[1]!;
-    body.push(text(Math.min(ax, fr.left + fr.width - 4), ay - 6 - 13 * i, f.label, { 'text-anchor': 'end', 'font-size': 11, fill: c }));
+    // slope annotation at the middle of the fitted segment, just below it
+    const mx = (pts[0]![0] + pts[1]![0]) / 2, my = (pts[0]![1] + pts[1]![1]) / 2;
+    body.push(text(mx, my + 14 + 13 * i, f.label, { 'text-anchor': 'middle', 'font-size': 11, fill: c }));
     items.push({ label: f.label, color: c, dash: true });
   });
   body.push(legend(fr, items));

@@ -132,7 +132,7 @@ describe('svd details', () => {
     expect(orthRowsRatio(vt)).toBeLessThan(35);
     expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
   });
-  test('sizes ≥ 96 (blocked bidiagonalisation and WY accumulation, gemm): 130×100 and 100×130, thin and full', () => {
+  test('sizes ≥ 96 (blocked WY accumulation of U and V with gemm): 130×100 and 100×130, thin and full', () => {
     for (const [m, n] of [[130, 100], [100, 130]] as const) {
       const a = gaussian(createRng(m), m, n);
       for (const full of [false, true]) {

@@ -124,8 +124,14 @@ type RawGemm = typeof gemm;
 
 /**
  * Matrix product with numpy `matmul` semantics on tensors of rank ≥ 2: the last two axes are
- * the matrices (transposed first when `transA`/`transB`), leading axes broadcast.
- * Throws a ShapeError naming 'matmul' and both shapes on a mismatch. 1-D operands are rejected.
+ * the matrices (transposed first when `transA`/`transB`), leading axes broadcast; the result is
+ * a new contiguous tensor of shape `[...broadcast(batchA, batchB), m, n]`.
+ *
+ * Algorithm: one `gemm` per batch entry, reading each operand in place (broadcast batch entries
+ * share storage, no copies). When only A is batched and not transposed, the batch is folded into
+ * the rows: (B, T, n)·(n, m) is a single (B·T)×n by n×m product. Size-0 dimensions give empty
+ * results, k = 0 gives zeros (as numpy). Throws a ShapeError naming 'matmul' and both shapes on a
+ * mismatch (inner dimensions, batch broadcasting, rank < 2: reshape 1-D vectors first).
  *
  * ```ts
  * matmul(x, w);                      // (B, T, n)·(n, m) → (B, T, m), one big gemm

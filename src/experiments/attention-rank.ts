@@ -39,10 +39,10 @@ export const attentionRank: Experiment<AttentionRankConfig, Params, AttentionRan
   presets: {
     tiny: { seed: 1, mnist: { trainSize: 40, testSize: 20 }, vit: { ...vit, dim: 8, mlpWidth: 8 }, mhs: [1, 2, 4], seeds: 1, train: { steps: 3, batchSize: 20, lr: 3e-3 }, spectrumImages: 8 },
     quick: { seed: 1, mnist: { trainSize: 600, testSize: 200 }, vit, mhs: [1, 2, 4, 8, 16], seeds: 2, train: { steps: 120, batchSize: 50, lr: 3e-3 }, spectrumImages: 48 },
-    full: { seed: 1, mnist: { trainSize: 8000, testSize: 2000 }, vit: { patch: 4, dim: 64, depth: 2, heads: 1, mlpWidth: 128, pool: 'mean' }, mhs: [1, 2, 4, 8, 16, 32, 64], seeds: 3,
-      train: { steps: 4000, batchSize: 64, lr: 1e-3 }, spectrumImages: 256 },
+    full: { seed: 1, mnist: { trainSize: 4000, testSize: 1000 }, vit: { patch: 7, dim: 32, depth: 2, heads: 1, mlpWidth: 64, pool: 'mean' }, mhs: [1, 2, 4, 8, 16, 32], seeds: 3,
+      train: { steps: 2000, batchSize: 64, lr: 1e-3 }, spectrumImages: 256 },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 30 s of CPU', full: 'many hours of CPU' },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 30 s of CPU', full: 'about 3 CPU-hours, estimated (18 points of ~10 min)' },
   pointFilters: ['mh', 'seed'],
   plan: (c) => c.mhs.flatMap((mh) => Array.from({ length: c.seeds }, (_, i): Point<Params> => ({ key: `mh=${mh} seed=${c.seed + i}`, params: { mh, seed: c.seed + i } }))),
   runPoint,

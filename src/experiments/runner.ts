@@ -37,14 +37,16 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
   const queue = plans.flatMap((pts, ji) => pts.map((p, pi) => ({ ji, pi, p })));
   const outcomes: (PointOutcome | undefined)[][] = plans.map((p) => new Array<PointOutcome | undefined>(p.length));
   const errors: (string | undefined)[] = jobs.map(() => undefined);
-  const t0s = jobs.map(() => performance.now());
+  const t0 = performance.now();
+  const remaining = plans.map((p) => p.length);
+  const ends = plans.map((p) => (p.length === 0 ? t0 : NaN));
   let done = 0, next = 0;
   const total = queue.length;
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
       const { ji, pi, p } = queue[next++]!;
       const job = jobs[ji]!;
-      if (errors[ji] !== undefined) { done++; continue; }
+      if (errors[ji] !== undefined) { done++; if (--remaining[ji]! === 0) ends[ji] = performance.now(); continue; }
       const t0 = performance.now();
       try {
         const result = await runner.run(job.experiment, job.config, p.params);
@@ -53,12 +55,14 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
         errors[ji] ??= `point ${p.key}: ${(e as Error).message}`;
       }
       done++;
+      if (--remaining[ji]! === 0) ends[ji] = performance.now();
       const prog: Progress = { done, total, label: `${job.experiment.name} ${p.key}` };
       opts.onProgress?.(prog);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(runner.size, total)) }, worker));
-  return jobs.map((j, ji) => assembleJob(j, outcomes[ji]!, errors[ji], since(t0s[ji]!)));
+  // an experiment's wall time runs from the start until its last point finished (shared pool)
+  return jobs.map((j, ji) => assembleJob(j, outcomes[ji]!, errors[ji], (ends[ji]! - t0) / 1000));
 }
 
 /** Assembles one job's outcomes into its ExperimentResult (errors captured). */

@@ -284,6 +284,7 @@ export function writeSection(name: string, body: string, path: string = resultsP
   const re = sectionRe(name);
   text = re.test(text) ? text.replace(re, () => block) : `${text.trimEnd()}\n\n${block}`;
   writeFileSync(path, text);
+  console.log(`wrote section "${name}" of ${path}`);
 }
 
 /** True when the module with this `import.meta.url` is the script node was started with. */

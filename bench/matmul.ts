@@ -116,7 +116,6 @@ export async function main(): Promise<void> {
     'The machine has 2 cores shared with other jobs; ratios (same round, adjacent in time) are more stable than absolute GF/s.',
   ];
   writeSection('Matmul', resultTable(res, { notes, labels: { 'tfjs-cpu': 'tfjs-cpu (f32)' } }));
-  console.log('wrote section "Matmul" of bench/RESULTS.md');
 }
 
 if (isMain(import.meta.url)) await main();

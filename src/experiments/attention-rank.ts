@@ -28,7 +28,7 @@ type Params = { mh: number; seed: number };
 /** What one point returns. */
 export type AttentionRankPoint = { [k: string]: number | string | number[] | number[][] };
 
-const vit = { patch: 7, dim: 16, depth: 1, heads: 1, mlpWidth: 32, pool: 'mean' };
+const vit = { patch: 7, dim: 24, depth: 1, heads: 1, mlpWidth: 32, pool: 'mean' };
 
 /** The experiment definition. */
 export const attentionRank: Experiment<AttentionRankConfig, Params, AttentionRankPoint> = {
@@ -38,7 +38,7 @@ export const attentionRank: Experiment<AttentionRankConfig, Params, AttentionRan
   description: 'A small ViT on MNIST with head size m_h = 1, 2, 4, …: singular values of the pre-softmax logits (mean and quantiles over images), training loss/error vs m_h with a fitted power law.',
   presets: {
     tiny: { seed: 1, mnist: { trainSize: 40, testSize: 20 }, vit: { ...vit, dim: 8, mlpWidth: 8 }, mhs: [1, 2, 4], seeds: 1, train: { steps: 3, batchSize: 20, lr: 3e-3 }, spectrumImages: 8 },
-    quick: { seed: 1, mnist: { trainSize: 600, testSize: 200 }, vit, mhs: [1, 2, 4, 8, 16], seeds: 2, train: { steps: 120, batchSize: 50, lr: 3e-3 }, spectrumImages: 48 },
+    quick: { seed: 1, mnist: { trainSize: 600, testSize: 200 }, vit, mhs: [1, 2, 4, 8, 16], seeds: 2, train: { steps: 120, batchSize: 50, lr: 1e-2 }, spectrumImages: 48 },
     full: { seed: 1, mnist: { trainSize: 4000, testSize: 1000 }, vit: { patch: 7, dim: 32, depth: 2, heads: 1, mlpWidth: 64, pool: 'mean' }, mhs: [1, 2, 4, 8, 16, 32], seeds: 3,
       train: { steps: 2000, batchSize: 64, lr: 1e-3 }, spectrumImages: 256 },
   },

@@ -50,7 +50,7 @@ function signAccuracy(m: Model, x: Tensor, y: Tensor): number {
   return ok / y.data.length;
 }
 
-const vitBase = { patch: 7, dim: 16, depth: 1, heads: 1, mh: 8, mlpWidth: 32 };
+const vitBase = { patch: 7, dim: 24, depth: 1, heads: 1, mh: 8, mlpWidth: 32 };
 
 /** The experiment definition. */
 export const orderingReal: Experiment<OrderingRealConfig, P, R> = {
@@ -62,7 +62,7 @@ export const orderingReal: Experiment<OrderingRealConfig, P, R> = {
     tiny: { seed: 1, shift: 10, mnist: { trainSize: 40, testSize: 20 }, vit: { ...vitBase, dim: 8, mlpWidth: 8, mh: 4 }, rnn: { hidden: 8 }, seeds: 1,
       train: { steps: 3, retrainSteps: 2, batchSize: 20, lrVit: 3e-3, lrRnn: 1e-2 } },
     quick: { seed: 1, shift: 10, mnist: { trainSize: 600, testSize: 200 }, vit: vitBase, rnn: { hidden: 24 }, seeds: 2,
-      train: { steps: 120, retrainSteps: 60, batchSize: 50, lrVit: 3e-3, lrRnn: 1e-2 } },
+      train: { steps: 120, retrainSteps: 60, batchSize: 50, lrVit: 1e-2, lrRnn: 1e-2 } },
     full: { seed: 1, shift: 10, mnist: { trainSize: 4000, testSize: 1000 }, vit: { patch: 7, dim: 32, depth: 2, heads: 1, mh: 16, mlpWidth: 64 }, rnn: { hidden: 64 }, seeds: 3,
       train: { steps: 2000, retrainSteps: 1000, batchSize: 64, lrVit: 1e-3, lrRnn: 3e-3 } },
   },

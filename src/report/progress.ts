@@ -34,7 +34,7 @@ export function createProgress(sink: ProgressSink, now: () => number = () => per
         sink.write(`\r\x1b[K[${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${done}/${total}${eta}  ${label}`);
         barShown = true;
       } else {
-        sink.write(`[${done}/${total}] ${label} (elapsed ${fmtSeconds(el)}${eta})\n`);
+        sink.write(`[${done}/${total}] ${label} (elapsed ${fmtSeconds(el)}${eta === '' ? '' : `,${eta}`})\n`);
       }
     },
     log(line) {

@@ -70,8 +70,11 @@ function clean(v: number, step: number): number {
 /** Linear ticks covering [lo, hi], range extended to whole steps. */
 export function linearTicks(lo: number, hi: number, target = 5): { lo: number; hi: number; ticks: Tick[] } {
   const step = niceStep(hi - lo, target);
-  const a = Math.floor(lo / step + 1e-9) * step;
-  const b = Math.ceil(hi / step - 1e-9) * step;
+  let a = Math.floor(lo / step + 1e-9) * step;
+  let b = Math.ceil(hi / step - 1e-9) * step;
+  // when |lo| ≫ span, rounding can leave an end just inside the data: widen by one step
+  if (clean(a, step) > lo + 1e-8 * (hi - lo)) a -= step;
+  if (clean(b, step) < hi - 1e-8 * (hi - lo)) b += step;
   const ticks: Tick[] = [];
   const n = Math.round((b - a) / step);
   for (let i = 0; i <= n; i++) {

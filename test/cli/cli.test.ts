@@ -77,6 +77,15 @@ describe('list and run', () => {
     expect(j.points[1]!.result.trainMse).toBeTypeOf('number');
     expect(r.err).toMatch(/\[2\/2\]/);
   });
+  it('run NAME --out DIR writes a one-experiment report', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'seqrate-cli-'));
+    const r = await cli('run', 'rnn-vs-transformer', '--tiny', '--out', join(d, 'one'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^(PASS|FAIL) rnn-vs-transformer\/rnn-degrades-under-ordering/m);
+    const res = JSON.parse(readFileSync(join(d, 'one', 'results.json'), 'utf8')) as { experiments: { name: string }[] };
+    expect(validate(res)).toEqual([]);
+    expect(res.experiments.map((e) => e.name)).toEqual(['rnn-vs-transformer']);
+  });
   it('run NAME --json prints a schema-valid experiment result', async () => {
     const r = await cli('run', 'no-order', '--tiny', '--json');
     expect(r.code).toBe(0);

@@ -29,7 +29,7 @@ export interface Progress { phase: 'first-order' | 'lbfgs'; step: number; loss: 
 export interface TrainOptions {
   /** A first-order optimiser (Adam, AdamW, SGD), or 'lbfgs' for full-batch L-BFGS only. */
   optimizer: Optimizer | 'lbfgs';
-  /** Mini-batch size (capped at N); also the chunk size of full-batch evaluations. */
+  /** Mini-batch size (capped at N). Full-batch passes (L-BFGS, final loss) use chunks of max(batchSize, 256) rows. */
   batchSize: number;
   /** Step budget (first-order steps, or L-BFGS iterations with 'lbfgs'). */
   maxSteps: number;
@@ -159,9 +159,10 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
   if (!Number.isSafeInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('train', `batchSize must be a positive integer, got ${opts.batchSize}`);
   if (!Number.isSafeInteger(opts.maxSteps) || opts.maxSteps < 0) throw new ValueError('train', `maxSteps must be a non-negative integer, got ${opts.maxSteps}`);
   const bs = Math.min(opts.batchSize, N), history: number[] = [];
+  const chunk = Math.min(N, Math.max(bs, 256)); // full-batch passes: larger matmuls, bounded tape memory
   let stopReason: TrainResult['stopReason'] = 'maxSteps', steps = 0, lb: TrainResult['lbfgs'];
   if (opts.optimizer === 'lbfgs') {
-    lb = polish(model, data, loss, bs, { maxIter: opts.maxSteps }, history, opts.onProgress);
+    lb = polish(model, data, loss, chunk, { maxIter: opts.maxSteps }, history, opts.onProgress);
     steps = lb.iterations;
     // gtol met → converged; budget spent → maxSteps; ftol or a failed line search (no decrease
     // resolvable in float64 along the quasi-Newton direction) → plateau
@@ -184,12 +185,12 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
       if (opts.plateau && plateaued(history, opts.plateau.window, opts.plateau.rtol)) { stopReason = 'plateau'; break; }
     }
     if (opts.lbfgsPolish) {
-      lb = polish(model, data, loss, bs, opts.lbfgsPolish, history, opts.onProgress);
+      lb = polish(model, data, loss, chunk, opts.lbfgsPolish, history, opts.onProgress);
       steps += lb.iterations;
       if (lb.reason === 'gtol') stopReason = 'converged';
     }
   }
-  const fin = fullBatchLossAndGrad(model, data, model.params, loss, bs);
+  const fin = fullBatchLossAndGrad(model, data, model.params, loss, chunk);
   const res: TrainResult = { history, steps, stopReason, finalLoss: fin.loss, gradNorm: globalNorm(fin.grads), seconds: (performance.now() - t0) / 1000 };
   if (lb) res.lbfgs = lb;
   return res;

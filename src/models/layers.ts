@@ -95,6 +95,7 @@ const MLP_KEYS = ['inDim', 'width', 'depth', 'outDim', 'activation'] as const;
  */
 export class MLP implements Model<MLPConfig> {
   readonly kind = 'MLP';
+  readonly configKeys: readonly string[] = MLP_KEYS;
   readonly config: MLPConfig;
   readonly layers: Linear[];
   readonly activation: Activation;

@@ -18,6 +18,8 @@ export interface Model<C extends object = object> {
   readonly kind: string;
   /** The hyper-parameters the model was built with (JSON-serialisable). */
   readonly config: C;
+  /** Every key the config type allows (set or not); `loadParams` rejects saved keys outside it. */
+  readonly configKeys?: readonly string[];
   /** Current parameters; reassigned (never mutated) by training and `loadParams`. */
   params: Params;
   /** Model output for a batch; pure in `params` (default: `this.params`). */

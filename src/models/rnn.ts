@@ -83,6 +83,7 @@ function steps(x: Tensor): Tensor[] {
 
 abstract class RNNBase implements Model<RNNConfig> {
   abstract readonly kind: string;
+  readonly configKeys: readonly string[] = KEYS;
   readonly config: RNNConfig;
   params: Params;
 

@@ -72,14 +72,17 @@ export function loadParams<M extends Model>(model: M, json: unknown): M {
   if (s.version !== PARAMS_SCHEMA_VERSION) throw new ValueError('loadParams', `schema version ${String(s.version)} is not supported (expected ${PARAMS_SCHEMA_VERSION})`);
   if (s.kind !== model.kind) throw new ValueError('loadParams', `saved weights are for a ${String(s.kind)}, not a ${model.kind}`);
   const own = jsonConfig(model.config);
-  for (const [k, v] of Object.entries(s.config ?? {})) {
-    if (!(k in own)) throw new ValueError('loadParams', `unknown config key '${k}' in saved weights (the ${model.kind} has: ${Object.keys(own).join(', ')})`);
-    if (JSON.stringify(v) !== JSON.stringify(own[k])) throw new ValueError('loadParams', `config '${k}' is ${JSON.stringify(v)} in the saved weights but ${JSON.stringify(own[k])} in the model`);
+  const known = new Set(model.configKeys ?? Object.keys(own));
+  const saved = s.config ?? {};
+  for (const k of new Set([...Object.keys(saved), ...Object.keys(own)])) {
+    if (!known.has(k)) throw new ValueError('loadParams', `unknown config key '${k}' in saved weights (a ${model.kind} config has: ${[...known].join(', ')})`);
+    const a = k in saved ? JSON.stringify(saved[k]) : 'unset', b = k in own ? JSON.stringify(own[k]) : 'unset';
+    if (a !== b) throw new ValueError('loadParams', `config '${k}' is ${a} in the saved weights but ${b} in the model`);
   }
-  const saved = s.params ?? {};
+  const savedParams = s.params ?? {};
   const out: Params = {};
   for (const name of Object.keys(model.params)) {
-    const rec = saved[name];
+    const rec = savedParams[name];
     if (!rec) throw new ValueError('loadParams', `saved weights lack parameter '${name}'`);
     const t = decode(name, rec);
     const want = model.params[name]!.shape;
@@ -88,7 +91,7 @@ export function loadParams<M extends Model>(model: M, json: unknown): M {
     }
     out[name] = t;
   }
-  for (const name of Object.keys(saved)) if (!(name in model.params)) throw new ValueError('loadParams', `saved weights have an unknown parameter '${name}'`);
+  for (const name of Object.keys(savedParams)) if (!(name in model.params)) throw new ValueError('loadParams', `saved weights have an unknown parameter '${name}'`);
   model.params = out;
   return model;
 }

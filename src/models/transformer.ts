@@ -57,6 +57,7 @@ const KEYS = ['d', 'n', 'mh', 'mv', 'ffnWidth', 'ffnDepth', 'positionEncoding', 
  */
 export class Transformer implements Model<TransformerConfig> {
   readonly kind = 'Transformer';
+  readonly configKeys: readonly string[] = KEYS;
   readonly config: TransformerConfig;
   readonly ffnIn: MLP;
   readonly attn: Attention;

@@ -51,6 +51,7 @@ interface Block { ln1: LayerNorm; attn: Attention; ln2: LayerNorm; mlp: MLP }
  */
 export class ViT implements Model<ViTConfig> {
   readonly kind = 'ViT';
+  readonly configKeys: readonly string[] = KEYS;
   readonly config: ViTConfig;
   readonly tokens: number;
   readonly embed: Linear;

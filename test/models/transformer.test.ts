@@ -84,6 +84,11 @@ describe('Transformer (paper, one layer one head)', () => {
     expect(Array.from(b.forward(x).data)).toEqual(Array.from(a.forward(x).data));
     const c = new Transformer({ ...small, n: 5 });
     expect(() => loadParams(c, saveParams(a))).toThrow(/config 'n'/);
+    const tampered = JSON.parse(JSON.stringify(saveParams(a))) as { config: Record<string, unknown> };
+    tampered.config.residual = true;
+    expect(() => loadParams(b, tampered)).toThrow(/unknown config key 'residual'/);
+    const explicit = new Transformer({ ...small, positionEncoding: 'learned', tau: 4, peDim: 16 }, { seed: 8 });
+    expect(() => loadParams(b, saveParams(explicit))).toThrow(/config 'peDim' is 16 in the saved weights but unset in the model/);
   });
 });
 

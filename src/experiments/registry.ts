@@ -7,10 +7,11 @@ import { orderingReal } from './ordering-real.js';
 import { noOrder } from './no-order.js';
 import { rnnVsTransformer } from './rnn-vs-transformer.js';
 import { syntheticRate } from './synthetic-rate.js';
+import { demos } from './demos.js';
 import type { AnyExperiment } from './types.js';
 
 /** Every experiment, in the order the report presents them. */
-export const EXPERIMENTS: readonly AnyExperiment[] = [syntheticRate, attentionRank, orderingReal, rnnVsTransformer, noOrder];
+export const EXPERIMENTS: readonly AnyExperiment[] = [syntheticRate, attentionRank, orderingReal, rnnVsTransformer, noOrder, demos];
 
 /** The experiment called `name`; throws ValueError listing the known names otherwise. */
 export function getExperiment(name: string): AnyExperiment {

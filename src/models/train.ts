@@ -158,6 +158,9 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
   const N = checkData(data), loss = opts.loss ?? 'mse';
   if (!Number.isSafeInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('train', `batchSize must be a positive integer, got ${opts.batchSize}`);
   if (!Number.isSafeInteger(opts.maxSteps) || opts.maxSteps < 0) throw new ValueError('train', `maxSteps must be a non-negative integer, got ${opts.maxSteps}`);
+  if (opts.plateau && (!Number.isSafeInteger(opts.plateau.window) || opts.plateau.window < 1 || !(opts.plateau.rtol >= 0))) {
+    throw new ValueError('train', `plateau needs an integer window ≥ 1 and rtol ≥ 0, got ${JSON.stringify(opts.plateau)}`);
+  }
   const bs = Math.min(opts.batchSize, N), history: number[] = [];
   const chunk = Math.min(N, Math.max(bs, 256)); // full-batch passes: larger matmuls, bounded tape memory
   let stopReason: TrainResult['stopReason'] = 'maxSteps', steps = 0, lb: TrainResult['lbfgs'];

@@ -81,6 +81,7 @@ describe('train', () => {
     expect(() => train(m, { x, y: rand(createRng(0), [5, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0 })).toThrow(/4 inputs but 5 targets/);
     expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, epochs: 3 } as never)).toThrow(/unknown config key 'epochs'/);
     expect(() => train(m, { x, y: new Int32Array(4) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0 })).toThrow(ValueError);
+    expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, plateau: { window: 0, rtol: 0.1 } })).toThrow(/window ≥ 1/);
   });
 
   it('trains a small ViT on MNIST digits with cross-entropy and reports accuracy', () => {

@@ -50,9 +50,10 @@ function rot(x: Float64Array, a: number, b: number, len: number, c: number, s: n
 /**
  * Implicit-shift QR on the bidiagonal (s = d, e), in place: on return `s` holds σ (descending,
  * non-negative). `ut` (rows of length m) and `vt` (rows of length n), when given, receive the
- * rotations: rows j of Uᵀ/Vᵀ for j < n.
+ * rotations: rows j of Uᵀ/Vᵀ for j < n. `known` (σ of the same bidiagonal, descending, e.g. from
+ * a values-only run) turns the Wilkinson shift into the nearest known σ² when they agree to 1e-3.
  */
-export function bidiagonalQR(op: string, s: Float64Array, e: Float64Array, ut: Float64Array | null, m: number, vt: Float64Array | null): void {
+export function bidiagonalQR(op: string, s: Float64Array, e: Float64Array, ut: Float64Array | null, m: number, vt: Float64Array | null, known: Float64Array | null = null): void {
   const n = s.length;
   const eps = Number.EPSILON, tiny = Math.pow(2, -966);
   const maxIter = 75 * n;
@@ -106,6 +107,17 @@ export function bidiagonalQR(op: string, s: Float64Array, e: Float64Array, ut: F
       let shift = 0;
       if (b !== 0 || c !== 0) { shift = Math.sqrt(b * b + c); if (b < 0) shift = -shift; shift = c / (b + shift); }
       let f = (sk + sp) * (sk - sp) + shift;
+      if (known) {
+        // "Perfect" shift: the precomputed σ² nearest to the Wilkinson estimate μ = sp² − shift.
+        // Any shift keeps the step orthogonal (stability is unaffected); a good one deflates the
+        // bottom of the block in about one sweep instead of two.
+        const mu = (sp * sp - shift) * scale * scale;
+        const sig = nearestSquare(known, mu);
+        if (Math.abs(sig * sig - mu) <= 1e-3 * Math.max(mu, Number.MIN_VALUE)) {
+          const sc = sig / scale;
+          f = (sk + sc) * (sk - sc);
+        }
+      }
       let g = sk * ek;
       for (let j = k; j < p - 1; j++) {
         let t = hyp(f, g), cs = f / t, sn = g / t;
@@ -170,6 +182,15 @@ function rotChain(x: Float64Array, len: number, k: number, last: number, c: Floa
     const rl = last * len + i0;
     for (let i = 0; i < bl; i++) x[rl + i] = carry[i]!;
   }
+}
+
+/** The entry of `sig` (descending, ≥ 0) whose square is nearest to mu. */
+function nearestSquare(sig: Float64Array, mu: number): number {
+  let lo = 0, hi = sig.length - 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sig[mid]! * sig[mid]! > mu) lo = mid + 1; else hi = mid; }
+  let best = sig[lo]!;
+  if (lo > 0 && Math.abs(sig[lo - 1]! * sig[lo - 1]! - mu) < Math.abs(best * best - mu)) best = sig[lo - 1]!;
+  return best;
 }
 
 function swapRows(x: Float64Array, a: number, b: number, len: number): void {

@@ -113,7 +113,10 @@ function golubKahan(op: string, cm: Float64Array, m: number, n: number, vectors:
   const ucols = full ? m : n;
   const ut = vectors ? formUt(b, ucols) : null;
   const vt = vectors ? formVt(b) : null;
-  bidiagonalQR(op, s, sup, ut, m, vt);
+  // With vectors: a cheap values-only run first (O(n²)) provides the shifts for the expensive one.
+  const known = vectors ? s.slice() : null;
+  if (known) bidiagonalQR(op, known, sup.slice(), null, m, null);
+  bidiagonalQR(op, s, sup, ut, m, vt, known);
   for (let j = 0; j < n; j++) s[j] = timesPow2(s[j]!, -e);
   return { s, u: ut, ucols: vectors ? ucols : 0, v: vt };
 }

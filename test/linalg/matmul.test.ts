@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Matrix } from 'ml-matrix';
-import { gemm, matmul, matmulNaive, setDirectMax } from '../../src/linalg/kernels/matmul.js';
-import { KC, MC, MR, NC, NR } from '../../src/linalg/kernels/gemm-packed.js';
+import { gemm, matmul, matmulNaive, setGemmPath } from '../../src/linalg/kernels/matmul.js';
+import { KC, MC, MR, NC, NR, setAsmSweep } from '../../src/linalg/kernels/gemm-packed.js';
 import { ShapeError } from '../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../src/linalg/tensor.js';
 import { bget, broadcastPairArb, refBroadcast, seeded, size, unravel } from '../helpers/gradcheck-cases.js';
@@ -38,13 +38,19 @@ function operandShapes(ba: number[], bb: number[], m: number, n: number, k: numb
 
 const tol = { rtol: 1e-12, atol: 1e-12 };
 
-/** Runs a block of tests once per kernel: the packed one (forced), the direct one (forced), and the default dispatch. */
-const kernels: [string, number][] = [['packed kernel', 0], ['direct kernel', Number.MAX_SAFE_INTEGER], ['default dispatch', 4096]];
+/**
+ * Runs a block of tests once per kernel: the packed one with its asm.js sweep and with its JS
+ * sweep (forced), the direct one (forced), and the default dispatch.
+ */
+const kernels: [string, 'auto' | 'packed' | 'direct', boolean][] = [
+  ['packed kernel, asm.js sweep', 'packed', true], ['packed kernel, JS sweep', 'packed', false],
+  ['direct kernel', 'direct', true], ['default dispatch', 'auto', true],
+];
 
-describe.each(kernels)('matmul vs the oracles (%s)', (_label, directMax) => {
-  let saved = 0;
-  beforeAll(() => { saved = setDirectMax(directMax); });
-  afterAll(() => { setDirectMax(saved); });
+describe.each(kernels)('matmul vs the oracles (%s)', (_label, path, asm) => {
+  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true;
+  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); });
+  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); });
   it('random batched shapes with broadcasting, all four transposes, dims 0..13', () => {
     fc.assert(fc.property(
       broadcastPairArb(2, 0, 3), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 13 }),
@@ -163,10 +169,10 @@ describe('matmul shapes and errors', () => {
   });
 });
 
-describe.each(kernels)('gemm raw kernel (%s)', (_label, directMax) => {
-  let saved = 0;
-  beforeAll(() => { saved = setDirectMax(directMax); });
-  afterAll(() => { setDirectMax(saved); });
+describe.each(kernels)('gemm raw kernel (%s)', (_label, path, asm) => {
+  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true;
+  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); });
+  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); });
   it('strided submatrices with offsets, accumulate mode, and untouched surroundings', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 0, max: 11 }),

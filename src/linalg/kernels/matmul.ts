@@ -21,10 +21,11 @@ export interface MatmulOptions {
  * `cOff` their starting offsets, so submatrices and batch entries are addressed in place.
  * `accumulate` false overwrites C (NaN already in C does not leak), true adds into it.
  *
- * Algorithm: small operands ((m+n)·k ≤ DIRECT_MAX, or m ≤ 12) use an unpacked 3×4
- * register-tile kernel (gemm-direct.ts); larger ones the Goto/BLIS blocked kernel with packed
- * panels (gemm-packed.ts; Goto & van de Geijn, ACM TOMS 2008). Transposes are handled by how
- * operands are read or packed, never by copying. Sums run in k order within each 256-long
+ * Algorithm: tiny or thin products (m·n·k ≤ 4096, or m ≤ 8, k ≤ 16 or n ≤ 4) use an unpacked
+ * 3×4 register-tile kernel (gemm-direct.ts); the others the Goto/BLIS blocked kernel with packed
+ * panels (gemm-packed.ts; Goto & van de Geijn, ACM TOMS 2008) whose micro-kernel sweep is written
+ * in asm.js (gemm-asm.ts). Transposes are handled by how operands are read or packed, never by
+ * copying. Sums run in k order within each 256-long
  * k-block, so results match the naive loop to rounding (exactly, for k ≤ 256).
  *
  * Throws a ShapeError naming 'gemm' when a dimension is not a non-negative integer, a leading
@@ -57,7 +58,7 @@ function gemmUnchecked(
     if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + n);
     return;
   }
-  if ((m + n) * k <= DIRECT_MAX || (m <= 12 && k * n <= 64 * DIRECT_MAX)) gemmDirect(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+  if (useDirect(m, n, k)) gemmDirect(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
   else gemmPacked(transA, transB, m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
 }
 
@@ -88,16 +89,22 @@ function checkOperand(what: string, buf: Float64Array, off: number, rows: number
 }
 
 /**
- * Switch-over to the unpacked kernel (gemm-direct.ts): operands with (m + n)·k ≤ DIRECT_MAX
- * elements (L1-resident), or at most 12 rows of op(A) against a B of ≤ 64·DIRECT_MAX elements
- * (packing B would cost as much as the product). Measured on the benchmark machine: direct is
- * 5–20% faster below the threshold, 3–8% slower above it.
+ * Packed or direct? Packing costs about one pass over op(A), op(B) and (for the asm sweep's
+ * staging) C, and buys a ~1.4× faster inner loop: it pays when k, m and n are all beyond a few
+ * register tiles. Measured on the benchmark machine (CPU time, interleaved): direct wins for
+ * 32×16·16×32 (k = 16) and for m ≤ 8; packed wins from k = 32 (e.g. 32×32·32×32, +20%).
+ * `k·n ≤ 2^18` keeps the direct kernel's repeated sweeps over B inside L2.
  */
-let DIRECT_MAX = 4096;
-/** Benchmark/test hook: sets the packed/direct switch-over (returns the previous value). */
-export function setDirectMax(v: number): number {
-  const old = DIRECT_MAX;
-  DIRECT_MAX = v;
+function useDirect(m: number, n: number, k: number): boolean {
+  if (path !== 'auto') return path === 'direct';
+  return m * n * k <= 4096 || ((m <= 8 || k <= 16 || n <= 4) && k * n <= 262144);
+}
+
+let path: 'auto' | 'packed' | 'direct' = 'auto';
+/** Test/benchmark hook: force the packed or the direct kernel ('auto' restores the dispatch). Returns the previous setting. */
+export function setGemmPath(p: 'auto' | 'packed' | 'direct'): 'auto' | 'packed' | 'direct' {
+  const old = path;
+  path = p;
   return old;
 }
 

@@ -225,6 +225,7 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   const all = e.plan(config);
   const points = pointMode ? filterPoints(all, filters) : all;
   if (points.length === 0) throw new UsageError(`no sweep point of '${name}' (preset ${preset}) matches ${Object.entries(filters).map(([k, v]) => `--${k} ${v.join(',')}`).join(' ')}`);
+  if (pointMode && typeof flags.out === 'string') throw new UsageError('flag --out cannot be combined with point filters (single points print raw JSON; run the whole experiment to get a report)');
   if (pointMode) return runPoints(e, config, points, flags, io);
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   const { results, code } = await execute([{ experiment: e, config, preset }], { flags, io, ...(out !== undefined ? { out } : {}), preset, seed, command: ['seqrate', 'run', ...args].join(' ') });

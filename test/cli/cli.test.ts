@@ -43,6 +43,7 @@ describe('help and usage errors', () => {
     [['run', 'no-order', '--mh', '2'], /unknown flag --mh for 'seqrate run'/],
     [['run', 'synthetic-rate', '--tiny', '--mh', '99'], /no sweep point of 'synthetic-rate' \(preset tiny\) matches --mh 99/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['run', 'synthetic-rate', '--tiny', '--mh', '1', '--out', 'x'], /flag --out cannot be combined with point filters/],
     [['list', '--json'], /unknown flag --json for 'seqrate list'/],
   ])('%j → exit 2 naming the problem', async (argv, msg) => {
     const r = await cli(...argv);

@@ -40,6 +40,19 @@ export function rampColour(v: number, min: number, max: number): string {
   return `#${LIGHT.map((l, i) => Math.round(l + f * (DARK[i]! - l)).toString(16).padStart(2, '0')).join('')}`;
 }
 
+/**
+ * The compact label printed in a cell: the value rounded to two decimals, printed without the
+ * leading zero (`.23`, `-.05`), or as `0`, `1`, `-1` when it rounds to those; values beyond ±1
+ * print with 2 significant digits (fmtNum). Fits a 22-px cell.
+ */
+export function cellLabel(v: number): string {
+  const r = Math.round(v * 100) / 100;
+  if (r === 0) return '0';
+  if (Math.abs(r) === 1) return r > 0 ? '1' : '-1';
+  if (Math.abs(r) < 1) return r.toFixed(2).replace(/^(-?)0\./, '$1.');
+  return fmtNum(v, 2);
+}
+
 /** Checks the panels: at least one, all the same non-empty rectangular shape, labels matching. */
 function shapeOf(spec: HeatmapSpec): [number, number] {
   const p0 = spec.panels[0];
@@ -73,7 +86,7 @@ export function renderHeatmap(spec: HeatmapSpec): string {
   const [R, C] = shapeOf(spec);
   const [min, max] = rangeOf(spec);
   const P = spec.panels.length;
-  const left = 64, top = 56, gap = 40, bar = 64, bottom = 48;
+  const left = 64, top = 56, gap = 40, bar = 80, bottom = 48;
   const W = spec.width ?? Math.max(360, left + P * 300 + (P - 1) * gap + bar);
   const cell = Math.min((W - left - bar - (P - 1) * gap) / P / C, ((spec.height ?? 420) - top - bottom) / R);
   const H = spec.height ?? Math.ceil(top + R * cell + bottom);
@@ -90,7 +103,7 @@ export function renderHeatmap(spec: HeatmapSpec): string {
       body.push(el('rect', { x: x0 + j * cell, y: top + i * cell, width: cell, height: cell, fill: ok ? rampColour(v, min, max) : '#dddddd', stroke: '#ffffff', 'stroke-width': 0.5 }));
       if (annotate && ok) {
         const dark = (v - min) / (max - min) > 0.55;
-        body.push(text(x0 + (j + 0.5) * cell, top + (i + 0.5) * cell + fs * 0.35, fmtNum(v, 2), { 'text-anchor': 'middle', 'font-size': fs, fill: dark ? '#ffffff' : '#222222' }));
+        body.push(text(x0 + (j + 0.5) * cell, top + (i + 0.5) * cell + fs * 0.35, cellLabel(v), { 'text-anchor': 'middle', 'font-size': fs, fill: dark ? '#ffffff' : '#222222' }));
       }
     }));
     body.push(el('rect', { x: x0, y: top, width: C * cell, height: R * cell, fill: 'none', stroke: '#333333' }));
@@ -112,6 +125,6 @@ function colourBar(x: number, y: number, h: number, min: number, max: number): s
     out.push(el('rect', { x, y: y + (i * h) / steps, width: 12, height: h / steps + 0.5, fill: rampColour(v, min, max) }));
   }
   out.push(el('rect', { x, y, width: 12, height: h, fill: 'none', stroke: '#333333' }));
-  for (const f of [0, 0.5, 1]) out.push(text(x + 16, y + (1 - f) * h + 4, fmtNum(min + f * (max - min), 3), { 'font-size': 10 }));
+  for (const f of [0, 0.5, 1]) out.push(text(x + 16, y + (1 - f) * h + 4, fmtNum(min + f * (max - min), 2), { 'font-size': 10 }));
   return out.join('\n');
 }

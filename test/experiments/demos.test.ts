@@ -150,7 +150,7 @@ describe('demos experiment', () => {
     r.figures.forEach((f, i) => {
       const s = f.spec as HeatmapSpec, T = [12, 10, 8][i]!;
       expect(s.kind).toBe('heatmap');
-      expect(s.panels.map((p) => [p.values.length, p.values[0]!.length])).toEqual([[T, T], [T, T]]);
+      expect(s.panels.map((p) => [p.values.length, p.values[0]!.length])).toEqual([[T, T], [T, T], [T, T]]);
       expect(renderFigure(s)).toContain('</svg>');
     });
     expect(r.tables[0]!.rows).toHaveLength(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { rampColour, renderHeatmap, type HeatmapSpec } from '../../src/report/heatmap.js';
+import { cellLabel, rampColour, renderHeatmap, type HeatmapSpec } from '../../src/report/heatmap.js';
 import { renderFigure } from '../../src/report/svg.js';
 import { experimentResultSchema, validate } from '../../src/report/schema.js';
 
@@ -36,6 +36,14 @@ describe('heatmap', () => {
       const labels = (svg.match(/<text [^>]*fill="#(ffffff|222222)"/g) ?? []).length;
       expect(labels).toBe(annotate ? R * C * P : 0);
     }), { numRuns: 30 });
+  });
+  it('cell labels are short: two decimals without the leading zero, 0 and 1 snapped', () => {
+    expect([0, 1e-9, 0.004, 0.23, 0.996, 1, -0.05, 0.5, 12.5, -3].map(cellLabel)).toEqual(['0', '0', '0', '.23', '1', '1', '-.05', '.50', '13', '-3']);
+    fc.assert(fc.property(fc.double({ min: -1, max: 1, noNaN: true }), (v) => {
+      const l = cellLabel(v);
+      expect(l.length).toBeLessThanOrEqual(4);
+      expect(Math.abs(Number(l.replace(/^(-?)\./, '$10.')) - v)).toBeLessThanOrEqual(0.0050001);
+    }), { numRuns: 200 });
   });
   it('colour ramp: white at min, dark at max, clamped and monotone', () => {
     expect(rampColour(0, 0, 1)).toBe('#ffffff');

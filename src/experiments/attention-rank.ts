@@ -45,6 +45,7 @@ export const attentionRank: Experiment<AttentionRankConfig, Params, AttentionRan
   expectedTime: { tiny: 'a few seconds', quick: 'about 30 s of CPU', full: 'about 3 CPU-hours, estimated (18 points of ~10 min)' },
   pointFilters: ['mh', 'seed'],
   plan: (c) => c.mhs.flatMap((mh) => Array.from({ length: c.seeds }, (_, i): Point<Params> => ({ key: `mh=${mh} seed=${c.seed + i}`, params: { mh, seed: c.seed + i } }))),
+  pointCost: (_c, p) => 3 + 0.05 * p.mh,
   runPoint,
   assemble: assembleAttentionRank,
 };

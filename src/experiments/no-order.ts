@@ -46,6 +46,7 @@ export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
     }
     return pts;
   },
+  pointCost: (_c, p) => (p.model === 'rnn' ? 3 : p.model === 'transformer' ? 5 : 0.05),
   runPoint: (c, p) => {
     const { rho, targets } = setup(c);
     if (p.model === 'shift-register') return { testMse: shiftRegisterMse(c, rho, targets[p.variant], p.seed, 'table3') };

@@ -69,6 +69,7 @@ export const orderingReal: Experiment<OrderingRealConfig, P, R> = {
   expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', full: 'about 2 CPU-hours, estimated (6 points)' },
   pointFilters: ['model', 'seed'],
   plan: (c) => (['vit', 'rnn'] as const).flatMap((model) => Array.from({ length: c.seeds }, (_, i): Point<P> => ({ key: `${model} seed=${c.seed + i}`, params: { model, seed: c.seed + i } }))),
+  pointCost: (_c, p) => (p.model === 'vit' ? 5 : 4),
   runPoint: (c, p) => (p.model === 'vit' ? vitPoint(c, p.seed) : rnnPoint(c, p.seed)),
   assemble,
 };

@@ -49,6 +49,7 @@ export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, Memory
   expectedTime: { tiny: 'a few seconds', quick: 'about 60 s of CPU', full: 'about 15 CPU-hours, estimated (30 trained points)' },
   pointFilters: ['model', 'alteration', 'seed'],
   plan: (c) => MODELS.flatMap((model) => ALTERATIONS.flatMap((alteration) => replicateSeeds(c).map((seed): Point<Params> => ({ key: `${model} ${alteration} seed=${seed}`, params: { model, alteration, seed } })))),
+  pointCost: (_c, p) => (p.model === 'rnn' ? 3 : 5),
   runPoint: (c, p) => fitMemoryModel(c, p.model, targets(c)[p.alteration], p.seed, 'table2'),
   assemble,
 };

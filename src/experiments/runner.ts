@@ -34,7 +34,11 @@ export interface Job { experiment: AnyExperiment; config: Config; preset: string
 export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promise<ExperimentResult[]> {
   const runner = opts.runner ?? inlineRunner();
   const plans = jobs.map((j) => j.points ?? j.experiment.plan(j.config));
-  const queue = plans.flatMap((pts, ji) => pts.map((p, pi) => ({ ji, pi, p })));
+  const costOf = (ji: number, p: Point): number => { const c = jobs[ji]!.experiment.pointCost?.(jobs[ji]!.config, p.params); return c !== undefined && c > 0 ? c : 1; };
+  // longest points first (LPT): shortens the tail when points differ in cost; results keep plan order
+  const queue = plans.flatMap((pts, ji) => pts.map((p, pi) => ({ ji, pi, p, cost: costOf(ji, p) }))).sort((a, b) => b.cost - a.cost);
+  const totalWork = queue.reduce((s, q) => s + q.cost, 0);
+  let work = 0;
   const outcomes: (PointOutcome | undefined)[][] = plans.map((p) => new Array<PointOutcome | undefined>(p.length));
   const errors: (string | undefined)[] = jobs.map(() => undefined);
   const t0 = performance.now();
@@ -44,7 +48,7 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
   const total = queue.length;
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
-      const { ji, pi, p } = queue[next++]!;
+      const { ji, pi, p, cost } = queue[next++]!;
       const job = jobs[ji]!;
       if (errors[ji] !== undefined) { done++; if (--remaining[ji]! === 0) ends[ji] = performance.now(); continue; }
       const t0 = performance.now();
@@ -56,7 +60,8 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
       }
       done++;
       if (--remaining[ji]! === 0) ends[ji] = performance.now();
-      const prog: Progress = { done, total, label: `${job.experiment.name} ${p.key}` };
+      work += cost;
+      const prog: Progress = { done, total, label: `${job.experiment.name} ${p.key}`, work, totalWork };
       opts.onProgress?.(prog);
     }
   };

@@ -66,6 +66,8 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams>
   expectedTime: { tiny: 'a few seconds', quick: 'about 60 s of CPU', full: 'about 35 CPU-hours, estimated (144 trained points of ~15 min; spread them with seqrate run --mh)' },
   pointFilters: ['mh', 'alpha', 'rank', 'seed', 'kind'],
   plan,
+  // relative cost (measured on the quick preset): training dominates and grows with m_h
+  pointCost: (_c, p) => (p.kind === 'trained' ? 1 + 0.15 * p.mh : p.kind === 'spectrum' ? 0.5 : 0.1),
   runPoint,
   assemble: assembleSyntheticRate,
 };

@@ -31,8 +31,11 @@ export interface PointOutcome<P extends PointParams = PointParams, R extends Jso
   seconds: number;
 }
 
-/** Progress report: `done` of `total` points finished; `label` says which. */
-export interface Progress { done: number; total: number; label: string }
+/**
+ * Progress report: `done` of `total` points finished; `label` says which. `work`/`totalWork` weigh
+ * points by their cost hints (for an honest ETA when points differ in cost).
+ */
+export interface Progress { done: number; total: number; label: string; work?: number; totalWork?: number }
 
 /** What `assemble` returns: the result without the bookkeeping fields the runner fills in. */
 export type Assembled = Omit<ExperimentResult, 'name' | 'title' | 'paperRef' | 'preset' | 'seed' | 'config' | 'timing'>;
@@ -51,6 +54,8 @@ export interface Experiment<C extends Config = Config, P extends PointParams = P
   /** Point parameters the CLI may filter on (`seqrate run NAME --mh 4`). */
   pointFilters: readonly string[];
   plan(config: C): Point<P>[];
+  /** Relative cost of a point (default 1): expensive points are scheduled first, and the ETA weighs by it. */
+  pointCost?(config: C, params: P): number;
   runPoint(config: C, params: P): R;
   assemble(config: C, points: PointOutcome<P, R>[]): Assembled;
 }

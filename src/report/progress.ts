@@ -9,7 +9,8 @@ export interface ProgressSink { write(s: string): unknown; isTTY?: boolean }
 
 /** A progress display. */
 export interface ProgressDisplay {
-  update(p: { done: number; total: number; label: string }): void;
+  /** `work`/`totalWork` (optional) weigh points by cost for the ETA. */
+  update(p: { done: number; total: number; label: string; work?: number; totalWork?: number }): void;
   /** A line of text that does not disturb the bar. */
   log(line: string): void;
   /** Clears the bar (TTY) before final output. */
@@ -26,9 +27,10 @@ export function createProgress(sink: ProgressSink, now: () => number = () => per
   let barShown = false;
   const clear = (): void => { if (barShown) { sink.write('\r\x1b[K'); barShown = false; } };
   return {
-    update({ done, total, label }) {
+    update({ done, total, label, work, totalWork }) {
       const el = now() - t0;
-      const eta = done > 0 && done < total ? ` ETA ${fmtSeconds((el * (total - done)) / done)}` : '';
+      const [w, W] = work !== undefined && totalWork !== undefined && totalWork > 0 ? [work, totalWork] : [done, total];
+      const eta = done > 0 && done < total && w > 0 ? ` ETA ${fmtSeconds((el * (W - w)) / w)}` : '';
       if (tty) {
         const w = 24, fill = total > 0 ? Math.round((w * done) / total) : w;
         sink.write(`\r\x1b[K[${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${done}/${total}${eta}  ${label}`);

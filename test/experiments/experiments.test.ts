@@ -70,6 +70,16 @@ describe('runner', () => {
     expect(validate(rb, experimentResultSchema)).toEqual([]);
     expect(ro!.error).toBeUndefined();
   });
+  it('schedules the costliest points first (stable), reports cost-weighted work', async () => {
+    const e = getExperiment('no-order');
+    const order: string[] = [];
+    const spy = { mode: 'inline' as const, size: 1, close: async () => {},
+      run: async (x: typeof e, c: Config, p: Record<string, unknown>) => { order.push(`${String(p.model)} ${String(p.variant)}`); return x.runPoint(c, p); } };
+    const works: number[] = [];
+    await runExperiment(e, e.presets.tiny, { preset: 'tiny', runner: spy, onProgress: (p) => works.push(p.work ?? NaN) });
+    expect(order).toEqual(['transformer original', 'transformer permuted', 'rnn original', 'rnn permuted', 'shift-register original', 'shift-register permuted']);
+    expect(works).toEqual([5, 10, 13, 16, 16.05, 16.1].map((w) => expect.closeTo(w, 10)));
+  });
   it('orders results by the plan even when points finish out of order', async () => {
     const e = getExperiment('no-order');
     let n = 0;

@@ -28,4 +28,12 @@ describe('progress display', () => {
     expect(out[0]).toBe(`\r\x1b[K[${'#'.repeat(6)}${'.'.repeat(18)}] 2/8 ETA 15 s  x`);
     expect(out.slice(1)).toEqual(['\r\x1b[K', 'hello\n']);
   });
+  it('weighs the ETA by work when given', () => {
+    let t = 0;
+    const { out, s } = sink(false);
+    const p = createProgress(s, () => t);
+    t = 30;
+    p.update({ done: 1, total: 10, label: 'big', work: 30, totalWork: 40 });
+    expect(out[0]).toBe('[1/10] big (elapsed 30 s, ETA 10 s)\n');
+  });
 });

@@ -47,7 +47,7 @@ describe('compiled CLI', () => {
     mkdirSync(out);
     writeFileSync(join(out, 'keep.txt'), 'precious');
     let sent = false;
-    const r = await spawnCli(['reproduce', '--quick', '--out', out, '--force', '--workers', '2'], (text, child) => {
+    const r = await spawnCli(['reproduce', '--quick', '--only', 'synthetic-rate', '--out', out, '--force', '--workers', '2'], (text, child) => {
       if (!sent && /\[1\/\d+\]/.test(text)) { sent = true; child.kill(sig); }
     });
     expect(sent).toBe(true);

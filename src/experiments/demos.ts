@@ -10,7 +10,7 @@ import type { HeatmapSpec } from '../report/heatmap.js';
 import { fmtNum } from '../report/format.js';
 import { jnum, median } from './fit.js';
 import { variance } from './memory-common.js';
-import { DEMO_TASKS, DemoNet, attentionStats, makeTaskData, taskDim, type DemoTask, type TaskData, type TaskSizes } from './demos-tasks.js';
+import { DEMO_TASKS, DemoNet, attentionStats, makeTaskData, taskDim, taskTau, type DemoTask, type TaskData, type TaskSizes } from './demos-tasks.js';
 import { runExperiment } from './runner.js';
 import { pointSeed, type Assembled, type Config, type Experiment, type Point, type PointOutcome, type RunOptions } from './types.js';
 
@@ -53,6 +53,8 @@ export const demos: Experiment<DemosConfig, Params, DemoPoint> = {
   expectedTime: { tiny: 'about a second', quick: 'about 10 s of CPU', full: 'about 10 minutes of CPU' },
   pointFilters: ['task', 'seed'],
   plan: (c) => DEMO_TASKS.flatMap((task) => Array.from({ length: c.seeds }, (_, i): Point<Params> => ({ key: `${task} seed=${c.seed + i}`, params: { task, seed: c.seed + i } }))),
+  /** ≈ seconds of one core at the quick preset: steps × batch × τ (measured 5 s for nearest point). */
+  pointCost: (c, p) => (c.train.steps[p.task] * c.train.batchSize * taskTau(p.task, c.sizes)) / 230000,
   runPoint,
   assemble,
 };

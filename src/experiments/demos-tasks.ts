@@ -60,6 +60,8 @@ export function taskTau(task: DemoTask, s: TaskSizes): number {
  */
 export function makeTaskData(task: DemoTask, s: TaskSizes, N: number, seed: number): TaskData {
   if (!Number.isSafeInteger(N) || N < 1) throw new ValueError('makeTaskData', `N must be a positive integer, got ${N}`);
+  for (const [k, v] of Object.entries(s)) if (!Number.isSafeInteger(v) || v < 1) throw new ValueError('makeTaskData', `sizes.${k} must be a positive integer, got ${v}`);
+  if (s.selK >= s.selTau) throw new ValueError('makeTaskData', `selection needs k < τ, got k = ${s.selK}, τ = ${s.selTau}`);
   const rng = createRng(seed);
   const T = taskTau(task, s), d = taskDim(task);
   const x = new Float64Array(N * T * d), y = new Float64Array(N * T * 2), ideal = new Float64Array(N * T * T);

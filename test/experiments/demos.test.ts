@@ -78,6 +78,8 @@ describe('demo tasks', () => {
     expect(makeTaskData('centre-of-gravity', sizes, 2, 5).x.data).toEqual(D.x.data);
     expect(makeTaskData('centre-of-gravity', sizes, 2, 6).x.data).not.toEqual(D.x.data);
     expect(() => makeTaskData('centre-of-gravity', sizes, 0, 1)).toThrow(ValueError);
+    expect(() => makeTaskData('selection-average', { ...sizes, selK: 8 }, 1, 1)).toThrow(/makeTaskData: selection needs k < τ/);
+    expect(() => makeTaskData('nearest-point', { ...sizes, keys: 0 }, 1, 1)).toThrow(/sizes.keys must be a positive integer/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Matrix } from 'ml-matrix';
-import { gemm, matmul, matmulNaive, setGemmPath } from '../../src/linalg/kernels/matmul.js';
+import { gemm, matmul, matmulNaive, setAsmBatch, setGemmPath } from '../../src/linalg/kernels/matmul.js';
 import { KC, MC, MR, NC, NR, setAsmSweep } from '../../src/linalg/kernels/gemm-packed.js';
 import { ShapeError } from '../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../src/linalg/tensor.js';
@@ -40,17 +40,19 @@ const tol = { rtol: 1e-12, atol: 1e-12 };
 
 /**
  * Runs a block of tests once per kernel: the packed one with its asm.js sweep and with its JS
- * sweep (forced), the direct one (forced), and the default dispatch.
+ * sweep (forced), the direct one (forced), the default dispatch (small products in the asm.js
+ * batch kernel), and the default dispatch without the batch kernel.
  */
-const kernels: [string, 'auto' | 'packed' | 'direct', boolean][] = [
-  ['packed kernel, asm.js sweep', 'packed', true], ['packed kernel, JS sweep', 'packed', false],
-  ['direct kernel', 'direct', true], ['default dispatch', 'auto', true],
+const kernels: [string, 'auto' | 'packed' | 'direct', boolean, boolean][] = [
+  ['packed kernel, asm.js sweep', 'packed', true, true], ['packed kernel, JS sweep', 'packed', false, true],
+  ['direct kernel', 'direct', true, true], ['default dispatch', 'auto', true, true],
+  ['default dispatch, no asm batch kernel', 'auto', true, false],
 ];
 
-describe.each(kernels)('matmul vs the oracles (%s)', (_label, path, asm) => {
-  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true;
-  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); });
-  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); });
+describe.each(kernels)('matmul vs the oracles (%s)', (_label, path, asm, batchKernel) => {
+  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true, savedBatch = true;
+  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); savedBatch = setAsmBatch(batchKernel); });
+  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); setAsmBatch(savedBatch); });
   it('random batched shapes with broadcasting, all four transposes, dims 0..13', () => {
     fc.assert(fc.property(
       broadcastPairArb(2, 0, 3), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 13 }),
@@ -169,10 +171,10 @@ describe('matmul shapes and errors', () => {
   });
 });
 
-describe.each(kernels)('gemm raw kernel (%s)', (_label, path, asm) => {
-  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true;
-  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); });
-  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); });
+describe.each(kernels)('gemm raw kernel (%s)', (_label, path, asm, batchKernel) => {
+  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true, savedBatch = true;
+  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); savedBatch = setAsmBatch(batchKernel); });
+  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); setAsmBatch(savedBatch); });
   it('strided submatrices with offsets, accumulate mode, and untouched surroundings', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 0, max: 11 }),

@@ -22,6 +22,7 @@
 /** The slice of the global object an asm.js module may import. */
 interface AsmStdlib {
   readonly Float64Array: Float64ArrayConstructor;
+  readonly Int32Array: Int32ArrayConstructor;
   readonly Math: Math;
 }
 
@@ -29,12 +30,19 @@ interface AsmStdlib {
 interface AsmKernels {
   /** C[cB] block (mc×nc, row stride nc) = A block (mc×kc, 3-row panels) · B block (kc×nc, 4-column panels). */
   sweep(kc: number, mc: number, nc: number, aB: number, bB: number, cB: number): void;
+  /**
+   * nb small products C_t = op(A_t)·op(B_t), unpacked: op(A)[i, p] at byte aOff_t + i·aRs + p·aCs,
+   * op(B)[p, j] at bOff_t + p·bRs + j·bCs (strides in bytes), (aOff_t, bOff_t) read as int32 pairs
+   * at byte `tab`; C_t row-major m×n at cB + t·m·n·8.
+   */
+  batch(nb: number, m: number, n: number, k: number, aRs: number, aCs: number, bRs: number, bCs: number, tab: number, cB: number): void;
 }
 
 // The asm.js module. Every line below is part of the validated subset: keep it that way.
 function asmModule(stdlib: AsmStdlib, foreign: { readonly zero: number }, heap: ArrayBuffer): AsmKernels {
   "use asm";
   var F64 = new stdlib.Float64Array(heap);
+  var I32 = new stdlib.Int32Array(heap);
   var imul = stdlib.Math.imul;
   var ZERO = +foreign.zero;
   function sweepBlock(kc: number, mc: number, nc: number, aB: number, bB: number, cB: number): void {
@@ -70,7 +78,66 @@ function asmModule(stdlib: AsmStdlib, foreign: { readonly zero: number }, heap: 
       }
     }
   }
-  return { sweep: sweepBlock };
+  function batchDirect(nb: number, m: number, n: number, k: number, aRs: number, aCs: number, bRs: number, bCs: number, tab: number, cB: number): void {
+    nb = nb | 0; m = m | 0; n = n | 0; k = k | 0; aRs = aRs | 0; aCs = aCs | 0; bRs = bRs | 0; bCs = bCs | 0;
+    tab = tab | 0; cB = cB | 0;
+    var t = 0, i0 = 0, j0 = 0, p = 0, rows = 0, cols = 0, aBase = 0, bBase = 0, pa = 0, pb = 0;
+    var ao1 = 0, ao2 = 0, bo1 = 0, bo2 = 0, bo3 = 0, ci = 0, ldc = 0, cMat = 0;
+    var a0 = 0.5, a1 = 0.5, a2 = 0.5, b0 = 0.5, b1 = 0.5, b2 = 0.5, b3 = 0.5;
+    var c00 = 0.5, c01 = 0.5, c02 = 0.5, c03 = 0.5, c10 = 0.5, c11 = 0.5, c12 = 0.5, c13 = 0.5;
+    var c20 = 0.5, c21 = 0.5, c22 = 0.5, c23 = 0.5;
+    ldc = n << 3;
+    for (t = 0; (t | 0) < (nb | 0); t = (t + 1) | 0) {
+      aBase = I32[(tab + (t << 3)) >> 2]! | 0;
+      bBase = I32[(tab + (t << 3) + 4) >> 2]! | 0;
+      cMat = (cB + ((imul(imul(t, m) | 0, n) | 0) << 3)) | 0;
+      for (i0 = 0; (i0 | 0) < (m | 0); i0 = (i0 + 3) | 0) {
+        // Rows past the edge re-read the last valid row (offset collapses) and are not stored.
+        rows = (m - i0) | 0;
+        ao1 = (rows | 0) > 1 ? aRs : 0;
+        ao2 = (rows | 0) > 2 ? (aRs << 1) : ao1;
+        for (j0 = 0; (j0 | 0) < (n | 0); j0 = (j0 + 4) | 0) {
+          cols = (n - j0) | 0;
+          bo1 = (cols | 0) > 1 ? bCs : 0;
+          bo2 = (cols | 0) > 2 ? (bCs << 1) : bo1;
+          bo3 = (cols | 0) > 3 ? (imul(bCs, 3) | 0) : bo2;
+          pa = (aBase + (imul(i0, aRs) | 0)) | 0;
+          pb = (bBase + (imul(j0, bCs) | 0)) | 0;
+          c00 = ZERO; c01 = ZERO; c02 = ZERO; c03 = ZERO;
+          c10 = ZERO; c11 = ZERO; c12 = ZERO; c13 = ZERO;
+          c20 = ZERO; c21 = ZERO; c22 = ZERO; c23 = ZERO;
+          for (p = 0; (p | 0) < (k | 0); p = (p + 1) | 0) {
+            a0 = +F64[pa >> 3]!; a1 = +F64[(pa + ao1) >> 3]!; a2 = +F64[(pa + ao2) >> 3]!;
+            b0 = +F64[pb >> 3]!; b1 = +F64[(pb + bo1) >> 3]!; b2 = +F64[(pb + bo2) >> 3]!; b3 = +F64[(pb + bo3) >> 3]!;
+            c00 = c00 + a0 * b0; c01 = c01 + a0 * b1; c02 = c02 + a0 * b2; c03 = c03 + a0 * b3;
+            c10 = c10 + a1 * b0; c11 = c11 + a1 * b1; c12 = c12 + a1 * b2; c13 = c13 + a1 * b3;
+            c20 = c20 + a2 * b0; c21 = c21 + a2 * b1; c22 = c22 + a2 * b2; c23 = c23 + a2 * b3;
+            pa = (pa + aCs) | 0; pb = (pb + bRs) | 0;
+          }
+          ci = (cMat + (((imul(i0, n) | 0) + j0) << 3)) | 0;
+          F64[ci >> 3] = c00;
+          if ((cols | 0) > 1) F64[(ci + 8) >> 3] = c01;
+          if ((cols | 0) > 2) F64[(ci + 16) >> 3] = c02;
+          if ((cols | 0) > 3) F64[(ci + 24) >> 3] = c03;
+          if ((rows | 0) > 1) {
+            ci = (ci + ldc) | 0;
+            F64[ci >> 3] = c10;
+            if ((cols | 0) > 1) F64[(ci + 8) >> 3] = c11;
+            if ((cols | 0) > 2) F64[(ci + 16) >> 3] = c12;
+            if ((cols | 0) > 3) F64[(ci + 24) >> 3] = c13;
+          }
+          if ((rows | 0) > 2) {
+            ci = (ci + ldc) | 0;
+            F64[ci >> 3] = c20;
+            if ((cols | 0) > 1) F64[(ci + 8) >> 3] = c21;
+            if ((cols | 0) > 2) F64[(ci + 16) >> 3] = c22;
+            if ((cols | 0) > 3) F64[(ci + 24) >> 3] = c23;
+          }
+        }
+      }
+    }
+  }
+  return { sweep: sweepBlock, batch: batchDirect };
 }
 
 /** Heap of the asm.js module (a power of two, as asm.js requires): packed blocks and C staging. */
@@ -80,3 +147,32 @@ const heap = new ArrayBuffer(ASM_HEAP_BYTES);
 export const asmHeap = new Float64Array(heap);
 /** The linked kernels (asm.js-compiled by V8; ordinary JS elsewhere). */
 export const asmKernels: AsmKernels = asmModule(globalThis, { zero: 0 }, heap);
+
+/** Int32 view of the heap (the batch kernel's offset table). */
+const asmI32 = new Int32Array(heap);
+
+/**
+ * Batched small products through the asm.js `batch` kernel: copies A and B whole into the heap
+ * (TypedArray.set, i.e. memcpy), writes the per-entry offsets table, runs all products in one
+ * call and copies C out. Returns false (doing nothing) when the operands do not fit the heap.
+ * `aOffs`/`bOffs` are element offsets of each entry's matrix in `A`/`B` (broadcast entries repeat).
+ */
+export function batchSmallAsm(
+  transA: boolean, transB: boolean, nb: number, m: number, n: number, k: number,
+  A: Float64Array, aOffs: readonly number[], lda: number, B: Float64Array, bOffs: readonly number[], ldb: number,
+  C: Float64Array,
+): boolean {
+  const bAt = A.length, cAt = bAt + B.length, tabAt = cAt + C.length;
+  if (tabAt + nb > asmHeap.length) return false;
+  asmHeap.set(A, 0);
+  asmHeap.set(B, bAt);
+  const tab = tabAt * 2; // int32 index of the table
+  for (let t = 0; t < nb; t++) {
+    asmI32[tab + 2 * t] = aOffs[t]! * 8;
+    asmI32[tab + 2 * t + 1] = (bAt + bOffs[t]!) * 8;
+  }
+  const aRs = transA ? 1 : lda, aCs = transA ? lda : 1, bRs = transB ? 1 : ldb, bCs = transB ? ldb : 1;
+  asmKernels.batch(nb, m, n, k, aRs * 8, aCs * 8, bRs * 8, bCs * 8, tabAt * 8, cAt * 8);
+  C.set(asmHeap.subarray(cAt, cAt + C.length));
+  return true;
+}

@@ -7,6 +7,7 @@ import { broadcastShapes, checkShape, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { gemmPacked } from './gemm-packed.js';
 import { gemmDirect } from './gemm-direct.js';
+import { batchSmallAsm } from './gemm-asm.js';
 
 /** Options of `matmul`: use the transpose of the last two axes of `a` / `b`. */
 export interface MatmulOptions {
@@ -146,13 +147,26 @@ type RawGemm = typeof gemm;
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
-  return matmulWith(gemmUnchecked, a, b, opts);
+  return matmulWith(gemmUnchecked, a, b, opts, true);
 }
 
 /** The oracle: same contract as `matmul`, computed with the plain triple loop. */
 export function matmulNaive(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
-  return matmulWith(gemmNaiveRaw, a, b, opts);
+  return matmulWith(gemmNaiveRaw, a, b, opts, false);
 }
+
+let asmBatch = true;
+/**
+ * Test/benchmark hook: route products whose op(B) has ≤ ASM_BATCH_MAX_B elements through the
+ * asm.js batch kernel (default) or through per-entry `gemm` calls. Returns the previous setting.
+ */
+export function setAsmBatch(on: boolean): boolean {
+  const old = asmBatch;
+  asmBatch = on;
+  return old;
+}
+/** op(B) size (elements) up to which a product runs unpacked in the asm batch kernel (B stays in L1). */
+const ASM_BATCH_MAX_B = 4096;
 
 interface Plan {
   readonly m: number; readonly n: number; readonly k: number;
@@ -182,7 +196,7 @@ function plan(a: Shape, b: Shape, transA: boolean, transB: boolean): Plan {
   return { m, n, k: ka, batch, outShape: [...batch, m, n] };
 }
 
-function matmulWith(g: RawGemm, a: Tensor, b: Tensor, opts: MatmulOptions): Tensor {
+function matmulWith(g: RawGemm, a: Tensor, b: Tensor, opts: MatmulOptions, fast: boolean): Tensor {
   const transA = opts.transA === true, transB = opts.transB === true;
   const { m, n, k, batch, outShape } = plan(a.shape, b.shape, transA, transB);
   const out = new Float64Array(sizeOf(outShape));
@@ -191,13 +205,18 @@ function matmulWith(g: RawGemm, a: Tensor, b: Tensor, opts: MatmulOptions): Tens
   const lda = a.shape[a.shape.length - 1]!, ldb = b.shape[b.shape.length - 1]!;
   const aMat = a.shape[a.shape.length - 2]! * lda, bMat = b.shape[b.shape.length - 2]! * ldb;
   const nb = sizeOf(batch);
+  const aIdx = batchOffsets(aBatch, batch, aMat);
+  const bIdx = batchOffsets(bBatch, batch, bMat);
+  // Small products: all batch entries in one call of the asm.js kernel (operands copied whole).
+  if (fast && asmBatch && path === 'auto' && k * n <= ASM_BATCH_MAX_B
+    && batchSmallAsm(transA, transB, nb, m, n, k, a.data, aIdx, lda, b.data, bIdx, ldb, out)) {
+    return { data: out, shape: outShape };
+  }
   // Fold: a batch of A matrices times one B (no transA) is one (nb·m)×k by k×n product.
   if (!transA && sizeOf(bBatch) === 1 && sizeOf(aBatch) === nb) {
     g(false, transB, nb * m, n, k, a.data, 0, lda, b.data, 0, ldb, out, 0, n, false);
     return { data: out, shape: outShape };
   }
-  const aIdx = batchOffsets(aBatch, batch, aMat);
-  const bIdx = batchOffsets(bBatch, batch, bMat);
   for (let t = 0; t < nb; t++) {
     g(transA, transB, m, n, k, a.data, aIdx[t]!, lda, b.data, bIdx[t]!, ldb, out, t * m * n, n, false);
   }

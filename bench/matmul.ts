@@ -113,6 +113,8 @@ export async function main(): Promise<void> {
     'Batched rows: seqrate and tfjs do one batched call; ml-matrix and ndarray-gemm loop over the batch. For transB rows the '
       + 'ml-matrix and ndarray-gemm operands are transposed once outside the timing (tfjs uses its transposeB flag).',
     `seqrate per-flop speed of the skinny/batched shapes relative to its best square case (n = 128..512): ${perFlop}.`,
+    'seqrate kernels: packed Goto/BLIS blocking with a 3×4 register tile whose block sweep is written in asm.js (plain JavaScript that V8 compiles ahead of time); '
+      + 'products with op(B) ≤ 4096 elements (all the attention-sized ones) run unpacked, all batch entries in one asm.js call.',
     'The machine has 2 cores shared with other jobs; ratios (same round, adjacent in time) are more stable than absolute GF/s.',
   ];
   writeSection('Matmul', resultTable(res, { notes, labels: { 'tfjs-cpu': 'tfjs-cpu (f32)' } }));

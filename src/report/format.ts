@@ -16,7 +16,10 @@ export function fmtNum(x: number, digits = 3): string {
   if (x === -Infinity) return '-inf';
   if (x === 0) return '0';
   const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e5) return stripZeros(x.toPrecision(digits));
+  if (a >= 1e-3 && a < 1e5) {
+    const p = x.toPrecision(digits);
+    if (!p.includes('e')) return stripZeros(p); // rounding can carry into exponent form (99999.5 → 1.00e+5)
+  }
   return fmtSci(x, digits);
 }
 

@@ -9,6 +9,8 @@ describe('number formatting', () => {
     expect(fmtNum(1.02e-7)).toBe('1.02e-7');
     expect(fmtNum(3.57e-2)).toBe('0.0357');
     expect(fmtNum(2e6)).toBe('2e6');
+    expect(fmtNum(99999.5)).toBe('1e5');
+    expect(fmtNum(-0.00099996)).toBe('-1e-3');
     expect(fmtNum(-0)).toBe('0');
     expect(fmtNum(1)).toBe('1');
     expect(fmtNum(NaN)).toBe('NaN');
@@ -32,6 +34,7 @@ describe('number formatting', () => {
       const y = Number(fmtNum(x));
       expect(Math.abs(y - x)).toBeLessThanOrEqual(Math.abs(x) * 5e-3);
       expect(fmtNum(x)).toBe(fmtNum(x));
+      expect(fmtNum(x)).toMatch(/^-?\d+(\.\d+)?(e-?\d+)?$/);
     }), { numRuns: 200 });
   });
 });

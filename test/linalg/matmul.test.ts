@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Matrix } from 'ml-matrix';
@@ -6,6 +9,7 @@ import { KC, MC, MR, NC, NR, setAsmSweep } from '../../src/linalg/kernels/gemm-p
 import { ShapeError } from '../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../src/linalg/tensor.js';
 import { bget, broadcastPairArb, refBroadcast, seeded, size, unravel } from '../helpers/gradcheck-cases.js';
+import { ensureDist, ROOT } from '../helpers/build-dist.js';
 
 /**
  * Independent oracle: every output element from its definition, with numpy broadcasting of the
@@ -230,3 +234,14 @@ function toRows(t: Tensor): number[][] {
   const [r, c] = [t.shape[0]!, t.shape[1]!];
   return Array.from({ length: r }, (_, i) => Array.from(t.data.subarray(i * c, (i + 1) * c)));
 }
+
+describe('asm.js kernels', () => {
+  it('the compiled module validates as asm.js (V8 prints no "Invalid asm.js" warning)', () => {
+    ensureDist();
+    const url = pathToFileURL(join(ROOT, 'dist', 'linalg', 'kernels', 'gemm-asm.js')).href;
+    const script = `const m = await import(${JSON.stringify(url)}); if (typeof m.asmKernels.batch !== 'function') process.exit(3);`;
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    expect(res.stderr).not.toMatch(/asm\.js/i);
+  });
+});

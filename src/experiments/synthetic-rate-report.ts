@@ -182,6 +182,7 @@ function notes(cvs: Curve[]): string[] {
   const v0 = cvs[0]?.cons[0];
   return [
     `Scale: the target variance is ${fmtNum(v0?.targetVariance ?? NaN)} per token and uniform attention (m_h = 0) gives MSE ${fmtNum(v0?.uniformMse ?? NaN)} (α = ${cvs[0]?.alpha}, r = ${cvs[0]?.rank}); errors far below these are meaningful.`,
+    'The trained error can lie below the constructive one at small m_h (e.g. rank ∞, m_h = 1): the POD truncation minimises the error of the logits, not of the output after the softmax, so the constructive model is an upper bound on the best rank-m_h attention, not the optimum.',
     'Three error parts (PAPER.md §6): the constructive curve is the attention term alone; the trained error adds FFN approximation and optimisation error; the gradient norm at stop and the trained error at m_h ≥ r (where the attention term is zero) show how large those are.',
   ];
 }

@@ -304,5 +304,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // a closed pipe (`seqrate list | head`) is not an error
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
   void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

@@ -41,6 +41,18 @@ describe('compiled CLI', () => {
     expect(numbersOf(join(d, 'threads', 'results.json'))).toEqual(numbersOf(join(d, 'inline', 'results.json')));
   });
 
+  it('a closed stdout pipe (seqrate list | head -1) exits quietly with 0', async () => {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'list'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).not.toMatch(/EPIPE/);
+    expect(r.code).toBe(0);
+  });
+
   it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s mid-run leaves the existing folder untouched', async (sig, exit) => {
     const d = mkdtempSync(join(tmpdir(), 'seqrate-sig-'));
     const out = join(d, 'report');

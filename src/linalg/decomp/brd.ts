@@ -5,6 +5,7 @@
  */
 import { makeReflector, type HouseholderQR } from './householder.js';
 
+/** A = Q·B·Pᵀ in factored form: B's diagonals plus the left and right Householder reflectors. */
 export interface Bidiagonal {
   /** Diagonal (length n) and superdiagonal (length n, last entry 0) of B. */
   d: Float64Array;

@@ -10,6 +10,7 @@
  */
 import { nrm2 } from './util.js';
 
+/** A·P = Q·R in LAPACK's compact form (reflectors below the diagonal, R on and above it). */
 export interface HouseholderQR {
   /** Column-major m×n: R on/above the diagonal, reflector tails below. */
   cm: Float64Array;

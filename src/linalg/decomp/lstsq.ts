@@ -7,11 +7,13 @@ import { applyQt, householderQR } from './householder.js';
 import { svd, svdvals } from './svd.js';
 import { entry, toColMajor, type FiniteOption } from './util.js';
 
+/** Options of `lstsq`. */
 export interface LstsqOptions extends FiniteOption {
   /** Singular values ≤ rcond·σ_max are treated as zero (default ε·max(m, n), numpy's default). */
   rcond?: number;
 }
 
+/** Result of `lstsq` (numpy `lstsq`'s four outputs). */
 export interface LstsqResult {
   /** Minimum-norm least-squares solution, (n,) or (n, k) like `b`. */
   x: Tensor;
@@ -104,6 +106,7 @@ function qrPath(a: Tensor, b: Tensor, m: number, n: number, k: number, xShape: n
   return { x: { data: x, shape: xShape }, residuals, rank: n, s };
 }
 
+/** Options of `pinv`. */
 export interface PinvOptions extends FiniteOption {
   /** Relative cutoff: σ_i ≤ rcond·σ_1 are treated as zero (default ε·max(m, n)). */
   rcond?: number;

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { applyQ, householderQR } from './householder.js';
 import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
 
+/** Options of `qr`. */
 export interface QrOptions extends FiniteOption {
   /** 'reduced' (default): Q m×k, R k×n with k = min(m, n); 'complete': Q m×m, R m×n. */
   mode?: 'reduced' | 'complete';

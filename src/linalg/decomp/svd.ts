@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { tallSVD, type SvdMethod } from './svdcore.js';
 import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
 
+/** Options of `svd`. */
 export interface SvdOptions extends FiniteOption {
   /** Full (m×m, n×n) factors instead of the thin ones (default false: thin). */
   full?: boolean;
@@ -16,6 +17,7 @@ export interface SvdOptions extends FiniteOption {
   method?: SvdMethod;
 }
 
+/** Result of `svd`: A = U·diag(s)·Vᵀ. */
 export interface SvdResult {
   /** Left singular vectors, m×k (thin, k = min(m, n)) or m×m (full). */
   u: Tensor;

@@ -22,6 +22,7 @@ import { applyQ, householderQR } from './householder.js';
 import { oneSidedJacobi } from './jacobi.js';
 import { maxAbs, normalisingExponent, scalePow2, timesPow2 } from './util.js';
 
+/** Internal result of the tall-matrix SVD drivers, column-major factors. */
 export interface TallSVD {
   /** Singular values, descending, length n. */
   s: Float64Array;

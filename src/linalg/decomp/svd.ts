@@ -1,6 +1,7 @@
 /**
  * Public SVD entry points: `svd` and `svdvals`.
  */
+import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { tallSVD, type SvdMethod } from './svdcore.js';
 import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
@@ -58,6 +59,7 @@ export interface SvdResult {
  */
 export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
   const [m, n] = entry('svd', a, opts);
+  checkMethod('svd', opts.method);
   const full = opts.full === true;
   const k = Math.min(m, n);
   if (k === 0) {
@@ -96,12 +98,19 @@ export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
  */
 export function svdvals(a: Tensor, opts: FiniteOption & { method?: SvdMethod } = {}): Tensor {
   const [m, n] = entry('svdvals', a, opts);
+  checkMethod('svdvals', opts.method);
   const k = Math.min(m, n);
   if (k === 0) return { data: new Float64Array(0), shape: [0] };
   const r = m >= n
     ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts.method)
     : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts.method);
   return { data: r.s, shape: [k] };
+}
+
+function checkMethod(op: string, method: unknown): void {
+  if (method !== undefined && method !== 'auto' && method !== 'jacobi' && method !== 'golub-kahan') {
+    throw new ValueError(op, `method must be 'auto', 'jacobi' or 'golub-kahan', got '${String(method)}'`);
+  }
 }
 
 function eyeT(n: number): Tensor {

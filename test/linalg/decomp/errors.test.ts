@@ -66,6 +66,8 @@ describe('other typed errors', () => {
   });
   test('bad options → ValueError', () => {
     throwsNamed(() => qr(sq(1), { mode: 'economic' as 'reduced' }), ValueError, 'qr:', 'economic');
+    throwsNamed(() => svd(sq(1), { method: 'lapack' as 'auto' }), ValueError, 'svd:', 'lapack');
+    throwsNamed(() => svdvals(sq(1), { method: 'qr' as 'auto' }), ValueError, 'svdvals:', 'qr');
     throwsNamed(() => lstsq(sq(1), { data: Float64Array.of(1, 1), shape: [2] }, { rcond: -1 }), ValueError, 'lstsq:', 'rcond');
     throwsNamed(() => pinv(sq(1), { rcond: NaN }), ValueError, 'pinv:', 'rcond');
     throwsNamed(() => norm(sq(1), 3), ValueError, 'norm:', '(2, 2)');

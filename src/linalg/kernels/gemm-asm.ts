@@ -1,5 +1,7 @@
 /**
- * The packed GEMM micro-kernel sweep written in the asm.js subset of JavaScript.
+ * The two hot loops of the GEMM written in the asm.js subset of JavaScript: the packed
+ * micro-kernel sweep (used by gemm-packed.ts) and an unpacked kernel that runs a whole batch of
+ * small products in one call (used by `matmul` for attention-sized products).
  *
  * Why: in plain JS every typed-array load pays a map check, an overflow check on the index
  * addition and a bounds check (see gemm-packed.ts); V8 validates asm.js modules and compiles them
@@ -9,10 +11,12 @@
  *
  * It is still plain JavaScript with JavaScript semantics (float64 arithmetic, identical results):
  * an engine that does not validate asm.js simply runs it as ordinary code. No eval, no
- * WebAssembly binary, no native code. The module must stay inside the asm.js subset
- * (http://asmjs.org/spec/latest/): `var` only, `| 0` / unary `+` coercions, heap accesses
- * `F64[byteIndex >> 3]`, stdlib imports first. V8 prints "Invalid asm.js" on stderr otherwise
- * (and the test suite checks the module validates by its speed-independent property: results).
+ * WebAssembly binary, no native code. The module must stay inside the asm.js subset: `var`
+ * only, `| 0` / unary `+` coercions, heap accesses `F64[byteIndex >> 3]`, stdlib imports first. V8 prints "Invalid asm.js" on stderr otherwise
+ * (and still runs it, as plain JS): test/linalg/matmul.test.ts loads the compiled module in a
+ * child process and fails on that warning. Double locals are declared with 0.5 and reset from an
+ * imported ZERO because transpilers (esbuild in vitest) print `0.0` as `0`, an int to asm.js.
+ * References: asm.js spec, Herman, Wagner & Zakai 2014 (http://asmjs.org/spec/latest/).
  *
  * Legend: kc depth of the packed panels; mc, nc block sizes (multiples of 3 and 4); aB, bB, cB
  * byte offsets in the heap of the packed A block (3-row panels), packed B block (4-column panels)

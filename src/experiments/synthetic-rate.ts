@@ -58,8 +58,10 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams>
   presets: {
     tiny: { seed: 1, ...base, alphas: [0.55, 1], ranks: [2, 'inf'], R: 16, mhs: [1, 2, 4], seeds: 1, trainSize: 24, testSize: 64, constructiveSamples: 200, fitMaxMh: 4,
       model: { ...base.model, n: 8, mv: 8, ffnWidth: 8, ffnDepth: 1 }, fit: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 }, podGrid: 32 },
+    // quick: a small FFN (width 16, depth 1) and an L-BFGS-heavy budget reach a lower floor at a third of
+    // the cost of width 32 / depth 2 with Adam (measured: ≈ 2–4e-3 vs 5–7e-3 training MSE)
     quick: { seed: 1, ...base, mhs: [1, 2, 4, 8], seeds: 3, trainSize: 32, testSize: 128, constructiveSamples: 1000,
-      fit: { adamSteps: 20, lr: 5e-3, lbfgsIter: 25, gtol: 1e-10 }, podGrid: 128 },
+      model: { ...base.model, ffnWidth: 16, ffnDepth: 1 }, fit: { adamSteps: 10, lr: 5e-3, lbfgsIter: 200, gtol: 1e-10 }, podGrid: 128 },
     full: { seed: 1, ...base, R: 64, mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, trainSize: 256, testSize: 1024, constructiveSamples: 8000, fitMaxMh: 16,
       model: { n: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, activation: 'tanh' }, fit: { adamSteps: 500, lr: 2e-3, lbfgsIter: 500, gtol: 1e-10 }, podGrid: 256 },
   },

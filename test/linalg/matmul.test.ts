@@ -103,6 +103,13 @@ describe.each(kernels)('matmul vs the oracles (%s)', (_label, path, asm, batchKe
     }
   });
 
+  it('operands too large for the 4 MiB asm heap take the per-entry path (small op(B), huge A)', () => {
+    const a = seeded([2, 16500, 16], 11), b = seeded([16, 5], 12); // A alone is 528 000 doubles
+    const got = matmul(a, b);
+    expect(got.shape).toEqual([2, 16500, 5]);
+    expect(got).toBeAllclose(matmulNaive(a, b), tol);
+  });
+
   it('a batch of matrices times one matrix (folded into one gemm) matches per-batch products', () => {
     fc.assert(fc.property(
       fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 2 }),

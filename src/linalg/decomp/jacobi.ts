@@ -38,11 +38,15 @@ export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number
       for (let q = p + 1; q < n; q++) if (nrm[q]! > nrm[piv]!) piv = q;
       if (piv !== p) { swapI(off, p, piv); swapI(aoff, p, piv); const t = nrm[p]!; nrm[p] = nrm[piv]!; nrm[piv] = t; }
       const op0 = off[p]!;
+      // The rotation of (p, q) also computes x_p'·x_{q+1}, the next pair's dot product.
+      let have = false, next = 0;
       for (let q = p + 1; q < n; q++) {
         const np = nrm[p]!, nq = nrm[q]!;
+        const pending = have;
+        have = false;
         if (np === 0 || nq === 0) continue;
         const oq = off[q]!;
-        const cosine = dot(x, op0, oq, r) / np / nq;
+        const cosine = (pending ? next : dot(x, op0, oq, r)) / np / nq;
         const ac = Math.abs(cosine);
         if (!(ac > tol)) continue;
         if (ac > worst) worst = ac;
@@ -52,7 +56,7 @@ export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number
         const az = Math.abs(zeta);
         const t = az > 1e8 ? 0.5 / zeta : (zeta >= 0 ? 1 : -1) / (az + Math.sqrt(1 + zeta * zeta));
         const cs = 1 / Math.sqrt(1 + t * t), sn = cs * t;
-        rot(x, op0, oq, r, cs, sn);
+        if (q + 1 < n) { next = rotDot(x, op0, oq, off[q + 1]!, r, cs, sn); have = true; } else rot(x, op0, oq, r, cs, sn);
         if (acc) rot(acc, aoff[p]!, aoff[q]!, n, cs, sn);
         // Norm updates: ‖xp'‖² = ‖xp‖²(1 − t·cos·‖xq‖/‖xp‖), ‖xq'‖² = ‖xq‖²(1 + t·cos·‖xp‖/‖xq‖).
         const fp = 1 - t * cosine * (nq / np), fq = 1 + t * cosine * (np / nq);
@@ -91,6 +95,25 @@ function rot(x: Float64Array, a: number, b: number, len: number, c: number, s: n
     x[a + i] = c * u - s * v;
     x[b + i] = s * u + c * v;
   }
+}
+
+/** rot() on columns a, b that also returns (new x_a)·x_c. */
+function rotDot(x: Float64Array, a: number, b: number, c: number, len: number, cs: number, sn: number): number {
+  let s0 = 0, s1 = 0, i = 0;
+  for (; i + 1 < len; i += 2) {
+    const u0 = x[a + i]!, v0 = x[b + i]!, u1 = x[a + i + 1]!, v1 = x[b + i + 1]!;
+    const n0 = cs * u0 - sn * v0, n1 = cs * u1 - sn * v1;
+    x[a + i] = n0; x[a + i + 1] = n1;
+    x[b + i] = sn * u0 + cs * v0; x[b + i + 1] = sn * u1 + cs * v1;
+    s0 += n0 * x[c + i]!; s1 += n1 * x[c + i + 1]!;
+  }
+  if (i < len) {
+    const u0 = x[a + i]!, v0 = x[b + i]!;
+    const n0 = cs * u0 - sn * v0;
+    x[a + i] = n0; x[b + i] = sn * u0 + cs * v0;
+    s0 += n0 * x[c + i]!;
+  }
+  return s0 + s1;
 }
 
 function compact(buf: Float64Array, off: Int32Array, len: number): void {

@@ -3,7 +3,8 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { applyQt, householderQR } from './householder.js';
+import { applyQt } from './householder.js';
+import { qrFactor } from './wy.js';
 import { svd, svdvals } from './svd.js';
 import { entry, toColMajor, type FiniteOption } from './util.js';
 
@@ -81,7 +82,7 @@ function effectiveRank(s: Float64Array, rcond: number): number {
 
 /** Householder QR path for full column rank, m ≥ n. */
 function qrPath(a: Tensor, b: Tensor, m: number, n: number, k: number, xShape: number[], s: Tensor): LstsqResult {
-  const f = householderQR(toColMajor(a.data, m, n), m, n, false);
+  const f = qrFactor(toColMajor(a.data, m, n), m, n);
   const qtb = toColMajor(b.data, m, k);
   applyQt(f, qtb, k);
   const x = new Float64Array(n * k);

@@ -3,7 +3,7 @@
  */
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { applyQ, householderQR } from './householder.js';
+import { accumulateIdentity, qrFactor } from './wy.js';
 import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
 
 /** Options of `qr`. */
@@ -13,7 +13,8 @@ export interface QrOptions extends FiniteOption {
 }
 
 /**
- * QR factorisation A = Q·R by Householder reflections (LAPACK xGEQR2 + xORG2R, unblocked).
+ * QR factorisation A = Q·R by Householder reflections (LAPACK xGEQRF + xORGQR: blocked compact-WY
+ * updates with gemm for n ≥ 64, unblocked below).
  * Q has orthonormal columns, R is upper triangular (its diagonal may be negative, as in LAPACK
  * and numpy). Backward stable: ‖A − QR‖ ≤ c·m·n·ε·‖A‖ and ‖I − QᵀQ‖ ≤ c·m·n·ε (Higham, ASNA
  * Thm 19.4). Size-0 inputs follow numpy (e.g. 0×3 → Q 0×0, R 0×3).
@@ -29,13 +30,13 @@ export function qr(a: Tensor, opts: QrOptions = {}): { q: Tensor; r: Tensor } {
   if (mode !== 'reduced' && mode !== 'complete') throw new ValueError('qr', `mode must be 'reduced' or 'complete', got '${String(mode)}'`);
   const k = Math.min(m, n);
   const qcols = mode === 'complete' ? m : k;
-  const f = householderQR(toColMajor(a.data, m, n), m, n, false);
+  const f = qrFactor(toColMajor(a.data, m, n), m, n);
   // R: the upper triangle of the first qcols rows.
   const r = new Float64Array(qcols * n);
   for (let i = 0; i < qcols; i++) for (let j = i; j < n; j++) r[i * n + j] = f.cm[j * m + i]!;
-  // Q = H_0···H_{k−1}·[I_k 0; 0 I]: reflectors applied to identity columns.
-  const y = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) y[j * k + j] = 1;
-  const q = applyQ(f, y, k, qcols, true, true);
+  // Q = H_0···H_{k−1}·[I_k 0; 0 I], accumulated backwards in blocks (compact WY + gemm).
+  const q = new Float64Array(m * qcols);
+  for (let j = 0; j < qcols; j++) q[j * m + j] = 1;
+  accumulateIdentity({ vbuf: f.cm, voff: (c) => c * m + c, shift: 0, tau: f.tau, count: k, dim: m }, q, qcols);
   return { q: fromColMajor(q, m, qcols), r: { data: r, shape: [qcols, n] } };
 }

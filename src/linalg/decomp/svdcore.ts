@@ -19,6 +19,7 @@
 import { bidiagonalQR, formUt, formVt } from './bidiag.js';
 import { bidiagonalize } from './brd.js';
 import { applyQ, householderQR } from './householder.js';
+import { qrFactor } from './wy.js';
 import { oneSidedJacobi } from './jacobi.js';
 import { maxAbs, normalisingExponent, scalePow2, timesPow2 } from './util.js';
 
@@ -74,7 +75,7 @@ export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vect
   // Phase 3: second preconditioner, QR of R1ᵀ = Q2·R2 (no pivoting), then Jacobi on X = R2ᵀ.
   const y = new Float64Array(n * n);
   for (let j = 0; j < n; j++) for (let i = j; i < n; i++) y[j * n + i] = cm[i * m + j]!;
-  const f2 = householderQR(y, n, n, false);
+  const f2 = qrFactor(y, n, n);
   const x = new Float64Array(n * n);
   for (let j = 0; j < n; j++) for (let i = j; i < n; i++) x[j * n + i] = y[i * n + j]!;
   const acc = vectors ? identity(n) : null;

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { det, eigh, qr, solve, svdvals } from '../../../src/linalg/decomp/index.js';
 import { createRng } from '../../../src/linalg/random.js';
 import type { Tensor } from '../../../src/linalg/tensor.js';
-import { arbMatrix, caseTable, logspace, symmetricWithSpectrum, withSpectrum } from '../../helpers/matrices.js';
+import { arbMatrix, caseTable, gaussian, logspace, symmetricWithSpectrum, withSpectrum } from '../../helpers/matrices.js';
 import { EPS, mm, norm1, orthColsRatio, tr, unitScale } from './residuals.js';
 
 const CASES = caseTable();
@@ -36,6 +36,18 @@ describe('qr on the case table', () => {
       });
     }
   }
+  test('sizes ≥ 64 (blocked xGEQRF panels + WY Q formation): 150×90, 90×150, 128×128', () => {
+    for (const [m, n] of [[150, 90], [90, 150], [128, 128]] as const) {
+      const a = gaussian(createRng(m + n), m, n);
+      for (const mode of ['reduced', 'complete'] as const) {
+        const { q, r } = qr(a, { mode });
+        const k = mode === 'complete' ? m : Math.min(m, n);
+        for (let i = 0; i < k; i++) for (let j = 0; j < Math.min(i, n); j++) expect(r.data[i * n + j]).toBe(0);
+        expect(orthColsRatio(q)).toBeLessThan(35);
+        expect(diffRatio(a, mm(q, r))).toBeLessThan(35);
+      }
+    }
+  });
   test('|diag R| agrees with ml-matrix QR on random matrices', () => {
     fc.assert(fc.property(arbMatrix(8), (a) => {
       const [m, n] = a.shape as [number, number];

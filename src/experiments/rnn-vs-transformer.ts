@@ -29,7 +29,9 @@ const MODELS = ['rnn', 'transformer'] as const;
 const PAPER: Record<string, Record<string, number>> = { rnn: { original: 1.02e-7, ordering: 3.57e-2, mixing: 1.58e-7 }, transformer: { original: 2.18e-5, ordering: 2.51e-5, mixing: 2.39e-4 } };
 
 const common = { tau: 32, swap: 10, filterLength: 5, mixBoundary: 'causal', rnn: { hidden: 32, initRadius: 0.9 } };
-const tf = { n: 16, mh: 8, mv: 16, ffnWidth: 32, ffnDepth: 2, positionEncoding: 'learned', peDim: 8, activation: 'tanh' };
+// quick Transformer: FFN width 16 depth 1 with an L-BFGS-heavy budget — measured 3–4× cheaper per point than
+// width 32 / depth 2 with Adam, at equal or lower error
+const tf = { n: 16, mh: 8, mv: 16, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'learned', peDim: 8, activation: 'tanh' };
 
 /** The experiment definition. */
 export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, MemoryPointResult> = {
@@ -41,7 +43,7 @@ export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, Memory
     tiny: { seed: 1, ...common, tau: 12, swap: 3, filterLength: 3, trainSize: 16, testSize: 32, seeds: 1, rnn: { hidden: 12, initRadius: 0.9 },
       transformer: { ...tf, n: 8, mh: 4, mv: 8, ffnWidth: 8, ffnDepth: 1, peDim: 4 }, fitRnn: { adamSteps: 5, lr: 1e-2, lbfgsIter: 10, gtol: 1e-12 }, fitTransformer: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 } },
     quick: { seed: 1, ...common, trainSize: 32, testSize: 128, seeds: 3, transformer: tf,
-      fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 }, fitTransformer: { adamSteps: 30, lr: 1e-2, lbfgsIter: 40, gtol: 1e-10 } },
+      fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 }, fitTransformer: { adamSteps: 10, lr: 5e-3, lbfgsIter: 250, gtol: 1e-10 } },
     full: { seed: 1, ...common, trainSize: 256, testSize: 1024, seeds: 5, rnn: { hidden: 64, initRadius: 0.9 },
       transformer: { n: 32, mh: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'learned', peDim: 16, activation: 'tanh' },
       fitRnn: { adamSteps: 500, lr: 3e-3, lbfgsIter: 1000, gtol: 1e-12 }, fitTransformer: { adamSteps: 500, lr: 3e-3, lbfgsIter: 500, gtol: 1e-10 } },

@@ -50,7 +50,7 @@ export const demos: Experiment<DemosConfig, Params, DemoPoint> = {
     full: { seed: 1, sizes, model: { ...model, n: 32, mv: 32, ffnWidth: 64 }, trainSize: 2048, testSize: 1024, seeds: 3,
       train: { batchSize: 128, lr: 5e-3, steps: { 'nearest-point': 8000, 'centre-of-gravity': 2000, 'selection-average': 3000 } }, thresholds },
   },
-  expectedTime: { tiny: 'about a second', quick: 'about 10 s of CPU', full: 'about 10 minutes of CPU' },
+  expectedTime: { tiny: 'about a second', quick: 'about 10 s of CPU', full: 'about 18 min on one core of a busy 2-core machine (measured: 17 min 46 s niced at load ≈ 7; nearest point ≈ 80% of it)' },
   pointFilters: ['task', 'seed'],
   plan: (c) => DEMO_TASKS.flatMap((task) => Array.from({ length: c.seeds }, (_, i): Point<Params> => ({ key: `${task} seed=${c.seed + i}`, params: { task, seed: c.seed + i } }))),
   /** ≈ seconds of one core at the quick preset: steps × batch × τ (measured 5 s for nearest point). */

@@ -131,7 +131,7 @@ export async function main(): Promise<void> {
   const notes = [
     'Random standard-normal inputs (seeded); eigh on A + Aᵀ. Ratios are ml-matrix (or tfjs) time / seqrate time, median of per-round ratios; > 1 means seqrate is faster.',
     'seqrate svd/svdvals (`method: auto`): Golub–Kahan–Reinsch (fused BLAS-2.5 bidiagonalisation, implicit-shift bidiagonal QR with chained rotations and known-σ shifts, U/V by blocked WY + gemm) unless the input is graded (row-norm spread × column-norm spread > 100), then the preconditioned one-sided Jacobi SVD (row sorting, QR with column pivoting, second QR, de Rijk pivoting) for relative accuracy. ml-matrix = Golub–Kahan–Reinsch (JAMA, arrays of arrays). svdvals rows: ml-matrix with both vector flags off.',
-    'tfjs-core has no SVD, no symmetric eigensolver and no LU solve (n/a); its `linalg.qr` (float32, Householder built from tensor ops) is timed for QR at n ≤ 128 only: at n = 256 one call took 5.9 s (264× slower than seqrate) in an earlier run of this file.',
+    'tfjs-core has no SVD, no symmetric eigensolver and no LU solve (n/a); its `linalg.qr` (float32, Householder built from tensor ops) is timed for QR at n ≤ 128 only: at n = 256 one call took 5.9 s in an earlier run of this file.',
     'The "Jacobi forced" rows use the same matrices as the default rows: the cost of relative accuracy on random input. The graded rows (B·D, D from 1 to 1e-12) are what `auto` sends to Jacobi.',
     ...acc,
   ];

@@ -5,7 +5,7 @@
 import { applyPrimitive } from '../autodiff/tape.js';
 import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
-import { ValueError } from '../errors.js';
+import { NonFiniteError, ValueError } from '../errors.js';
 import { normAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, reciprocal, sub } from './arith.js';
@@ -68,6 +68,7 @@ export function mean(x: Tensor, axis?: number | readonly number[], keepdims = fa
  */
 export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
   const ax = normAxis('logSumExp', axis, x.shape.length);
+  if (x.shape[ax] === 0) return K.logSumExp(x, ax, keepdims); // log 0 = −Inf per position, like numpy/scipy
   const m = K.max(x, ax, true);
   for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
   const r = add(log(sum(exp(sub(x, m)), ax, true)), m);
@@ -75,14 +76,39 @@ export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
 }
 
 /**
+ * Throws for a softmax position whose maximum `v` is not finite: NaN or +Inf somewhere along the
+ * axis (a NonFiniteError at the first such entry), or every entry −Inf (a fully masked row has no
+ * softmax: a ValueError) — instead of returning NaN silently.
+ */
+function softmaxNonFinite(x: Tensor, ax: number, pos: number, v: number): never {
+  const inner = x.shape.slice(ax + 1).reduce((p, d) => p * d, 1), R = x.shape[ax]!;
+  const base = Math.floor(pos / inner) * R * inner + (pos % inner);
+  if (v === -Infinity) {
+    throw new ValueError('softmax', `every entry along axis ${ax} at flat index ${base} of shape (${x.shape.join(', ')}) is -Infinity (a fully masked row has no softmax)`);
+  }
+  for (let r = 0; r < R; r++) {
+    const u = x.data[base + r * inner]!;
+    if (u !== u || u === Infinity) throw new NonFiniteError('softmax', `input of shape (${x.shape.join(', ')})`, base + r * inner, u);
+  }
+  throw new NonFiniteError('softmax', `input of shape (${x.shape.join(', ')})`, base, v);
+}
+
+/**
  * Softmax along `axis` (default last), stable (composite): `e / Σ e` with `e = exp(x − m)` and `m`
  * the (constant) maximum, so every exponent is ≤ 0 and `Σ e ≥ 1`. One exponential per element;
- * the gradient (`s ⊙ (ḡ − ⟨ḡ, s⟩)`) comes out of the composition.
+ * the gradient (`s ⊙ (ḡ − ⟨ḡ, s⟩)`) comes out of the composition. Entries of −Infinity (masks)
+ * get probability 0; a NaN or +Inf input, or a row that is −Infinity throughout, throws (see
+ * `softmaxNonFinite`). An empty axis gives an empty result.
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const ax = normAxis('softmax', axis, x.shape.length);
+  if (x.shape[ax] === 0) return { data: new Float64Array(0), shape: [...x.shape] }; // empty in, empty out
   const m = K.max(x, ax, true);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = Number.isFinite(m.data[i]!) ? -m.data[i]! : 0;
+  for (let i = 0; i < m.data.length; i++) {
+    const v = m.data[i]!;
+    if (!Number.isFinite(v)) softmaxNonFinite(x, ax, i, v);
+    m.data[i] = -v;
+  }
   const e = exp(add(x, m));
   return mul(e, reciprocal(sum(e, ax, true)));
 }

@@ -103,3 +103,34 @@ describe('closed-form gradients', () => {
     expect(O.softmax(x)).toBeAllclose(K.softmax(x), { rtol: 1e-13 });
   });
 });
+
+describe('softmax with masks, non-finite and empty inputs', () => {
+  it('−Infinity entries get probability 0 and gradient 0; the rest is the softmax of the unmasked entries', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 6 }), seedArb, (n, seed) => {
+      const x = seeded([n], seed), masked = K.add(x, 0), keep = n - 1;
+      masked.data[0] = -Infinity; // mask the first entry
+      const s = O.softmax(masked);
+      expect(s.data[0]).toBe(0);
+      const ref = K.softmax({ data: x.data.slice(1), shape: [keep] });
+      expect({ data: s.data.slice(1), shape: [keep] }).toBeAllclose(ref, { rtol: 1e-14, atol: 0 });
+      const w = seeded([n], seed + 1);
+      const [g] = grad((z: Tensor) => O.sum(O.mul(O.softmax(z), w)))(masked);
+      expect(g!.data[0] === 0).toBe(true); // ±0
+      for (const v of g!.data) expect(Number.isFinite(v)).toBe(true);
+    }), { seed: 11, numRuns: 30 });
+  });
+  it('a row that is −Infinity throughout throws a ValueError naming softmax (not a silent NaN row)', () => {
+    expect(() => O.softmax(tensor([[1, 2], [-Infinity, -Infinity]]))).toThrow(/^softmax: every entry along axis 1 at flat index 2 .*fully masked/);
+  });
+  it('NaN or +Infinity in the input throws a NonFiniteError naming softmax and the first offending entry', () => {
+    expect(() => O.softmax(tensor([[1, 2], [3, Number.NaN]]))).toThrow(/^softmax: input of shape \(2, 2\) contains a non-finite value NaN at flat index 3/);
+    expect(() => O.softmax(tensor([[1, Infinity], [3, 4]]), 0)).toThrow(/^softmax: input of shape \(2, 2\) contains a non-finite value Infinity at flat index 1/);
+  });
+  it('an empty axis gives an empty softmax and a −Infinity logSumExp, like numpy/scipy', () => {
+    const e: Tensor = { data: new Float64Array(0), shape: [2, 0] };
+    expect(O.softmax(e).shape).toEqual([2, 0]);
+    const l = O.logSumExp(e, 1);
+    expect(l.shape).toEqual([2]);
+    expect(Array.from(l.data)).toEqual([-Infinity, -Infinity]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad, gradcheck, noGrad, valueAndGrad, isRecording } from '../../../src/linalg/autodiff/index.js';
 import {
-  add, concat, exp, log, matmul, mean, mse, mul, reshape, slice, square, sub, sum, tanh,
+  add, concat, crossEntropy, exp, gather, layerNorm, log, matmul, mean, mse, mul, reshape, slice, square, sub, sum, tanh,
 } from '../../../src/linalg/ops/index.js';
 import { NonFiniteError, ShapeError, ValueError } from '../../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../../src/linalg/tensor.js';
@@ -151,6 +151,32 @@ describe('bad input gives typed errors that name the op and shapes', () => {
     expect(() => f(seeded([2, 3], 2))).toThrow(ShapeError);
     expect(() => f(seeded([2, 3], 2))).toThrow(/matmul.*\(2, 3\).*\(4, 2\)/);
     expect(() => grad((x: Tensor) => mse(x, seeded([3], 1)))(seeded([2], 1))).toThrow(/mse.*\(2,\) and \(3,\)/);
+  });
+
+  it('crossEntropy: labels out of range, fractional or of the wrong count, and an empty batch', () => {
+    const z = seeded([2, 3], 1);
+    expect(() => crossEntropy(z, [0, 3])).toThrow(ValueError);
+    expect(() => crossEntropy(z, [0, 3])).toThrow(/^crossEntropy: label 3 at position 1 is outside \[0, 3\)/);
+    expect(() => crossEntropy(z, [-1, 0])).toThrow(/^crossEntropy: label -1 at position 0/);
+    expect(() => crossEntropy(z, [0, 1.5])).toThrow(/^crossEntropy: label 1.5/);
+    expect(() => crossEntropy(z, [0])).toThrow(/^crossEntropy: 1 labels for a batch of 2.*\(2, 3\) and \(1,\)/);
+    expect(() => crossEntropy({ data: new Float64Array(0), shape: [0, 3] }, [])).toThrow(/^crossEntropy: the mean over an empty batch.*\(0, 3\)/);
+  });
+
+  it('layerNorm: a negative, NaN or infinite eps is a ValueError (it would make constant rows NaN)', () => {
+    const x = tensor([[3, 3, 3]]), g = tensor([1, 1, 1]), b = tensor([0, 0, 0]);
+    expect(Array.from(layerNorm(x, g, b, 0.1).data)).toEqual([0, 0, 0]);
+    for (const eps of [-1, Number.NaN, Infinity]) expect(() => layerNorm(x, g, b, eps)).toThrow(/^layerNorm: eps must be a finite number >= 0/);
+    expect(() => layerNorm({ data: new Float64Array(0), shape: [2, 0] }, g, b)).toThrow(/^layerNorm: needs a non-empty last axis.*\(2, 0\)/);
+  });
+
+  it('gather: negative indices count from the end; out-of-range and fractional ones are ShapeErrors naming gather', () => {
+    const x = tensor([1, 2, 3]);
+    expect(Array.from(gather(x, [-1, 0], 0).data)).toEqual([3, 1]);
+    expect(() => gather(x, [3], 0)).toThrow(/^gather: index 3 out of range for an axis of length 3/);
+    expect(() => gather(x, [-4], 0)).toThrow(/^gather: index -4 out of range/);
+    expect(() => gather(x, [0.5], 0)).toThrow(/^gather: index 0.5 is not an integer/);
+    expect(() => gather(x, [Number.NaN], 0)).toThrow(/^gather: index NaN is not an integer/);
   });
 
   it('non-tensor arguments and non-tensor results are ValueErrors', () => {

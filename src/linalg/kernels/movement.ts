@@ -223,8 +223,9 @@ function normIndices(op: string, indices: Int32Array | readonly number[], d: num
   const out = new Int32Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     const v = indices[k]!;
+    if (!Number.isInteger(v)) throw new ShapeError(op, `index ${v} is not an integer (axis of length ${d})`, [shape]);
     const w = v < 0 ? v + d : v;
-    if (!Number.isInteger(v) || w < 0 || w >= d) throw new ShapeError(op, `index ${v} out of range for an axis of length ${d}`, [shape]);
+    if (w < 0 || w >= d) throw new ShapeError(op, `index ${v} out of range for an axis of length ${d}`, [shape]);
     out[k] = w;
   }
   return out;

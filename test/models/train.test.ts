@@ -67,6 +67,23 @@ describe('train', () => {
     expect(r2.steps).toBe(1);
   });
 
+  it('the plateau rule does not fire while the loss still falls by more than rtol per window', () => {
+    const x = rand(createRng(6), [16, 4, 1]), y = expMemory(x);
+    const r = train(new LinearRNN({ d: 1, hidden: 2 }, { seed: 1 }), { x, y }, { optimizer: new Adam({ lr: 1e-2 }), batchSize: 16, maxSteps: 40, seed: 0, plateau: { window: 5, rtol: 1e-3 } });
+    // full batch, steadily decreasing: every window's mean is more than 0.1% below the one before
+    for (let i = 10; i <= r.history.length; i++) {
+      const prev = r.history.slice(i - 10, i - 5).reduce((a, b) => a + b, 0), last = r.history.slice(i - 5, i).reduce((a, b) => a + b, 0);
+      expect(prev - last).toBeGreaterThan(1e-3 * prev);
+    }
+    expect(r.stopReason).toBe('maxSteps');
+    expect(r.steps).toBe(40);
+    // the same run with a loose rtol stops exactly at the first window pair that falls by at most rtol
+    const loose = train(new LinearRNN({ d: 1, hidden: 2 }, { seed: 1 }), { x, y }, { optimizer: new Adam({ lr: 1e-2 }), batchSize: 16, maxSteps: 40, seed: 0, plateau: { window: 5, rtol: 0.9 } });
+    expect(loose.stopReason).toBe('plateau');
+    expect(loose.steps).toBe(10);
+    expect(loose.history).toEqual(r.history.slice(0, 10));
+  });
+
   it('a diverging run throws NonFiniteError and keeps the last finite parameters', () => {
     const x = rand(createRng(7), [8, 3, 1], 0, 1e100), y = tensor(new Float64Array(24).fill(1e200), [8, 3]);
     const model = new MLP({ inDim: 1, width: 2, depth: 0, outDim: 1 });

@@ -39,7 +39,7 @@ export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
       transformer: { n: 32, mh: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'learned', peDim: 16, activation: 'tanh' },
       fitRnn: { adamSteps: 500, lr: 3e-3, lbfgsIter: 1000, gtol: 1e-12 }, fitTransformer: { adamSteps: 500, lr: 3e-3, lbfgsIter: 500, gtol: 1e-10 } },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', full: 'about 12 CPU-hours, estimated (24 trained points)' },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', full: 'about 1 CPU-hour (10 Transformer points of ~3.5 min, 10 RNN points)' },
   pointFilters: ['model', 'variant', 'seed'],
   plan: (c) => {
     const pts: Point<Params>[] = [];

@@ -33,7 +33,10 @@ function decode(name: string, s: SavedTensor): Tensor {
   if (s.dtype !== 'float64' || s.encoding !== 'base64-f64le' || !Array.isArray(s.shape) || typeof s.data !== 'string') {
     throw new ValueError('loadParams', `parameter '${name}' is not a {shape, dtype: 'float64', encoding: 'base64-f64le', data} record`);
   }
+  if (!s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ShapeError('loadParams', `parameter '${name}' has an invalid shape [${s.shape.join(', ')}]`, []);
   const bytes = Buffer.from(s.data, 'base64');
+  // Node's decoder silently skips characters outside the alphabet: a corrupted string must not load
+  if (bytes.toString('base64') !== s.data) throw new ValueError('loadParams', `parameter '${name}' has corrupted data (not canonical base64)`);
   const n = sizeOf(s.shape);
   if (bytes.length !== 8 * n) throw new ShapeError('loadParams', `parameter '${name}' holds ${bytes.length / 8} values but its shape ${fmtShape(s.shape)} needs ${n}`, [s.shape]);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

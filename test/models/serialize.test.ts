@@ -48,6 +48,17 @@ describe('saveParams / loadParams', () => {
     expect(() => loadParams(toy({ w: tensor([1, 2, 3]) }), { hello: 1 })).toThrow(ValueError);
   });
 
+  it('corrupted base64 data and invalid saved shapes are clear errors (not silently skipped characters)', () => {
+    const saved = saveParams(toy({ w: tensor([1, 2, 3]) }));
+    const data = saved.params.w!.data;
+    const bad = (rec: Partial<typeof saved.params.w>) => ({ ...saved, params: { w: { ...saved.params.w!, ...rec } } });
+    // one character replaced by '!' plus an extra valid one: Buffer.from would decode 24 bytes anyway
+    expect(() => loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ data: `${data.slice(0, 4)}!${data.slice(4)}` }))).toThrow(/^loadParams: parameter 'w' has corrupted data/);
+    expect(() => loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ shape: [-1, -3] }))).toThrow(/^loadParams: parameter 'w' has an invalid shape \[-1, -3\]/);
+    expect(() => loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ shape: [1.5, 2] }))).toThrow(ShapeError);
+    expect(Array.from(loadParams(toy({ w: tensor([0, 0, 0]) }), saved).params.w!.data)).toEqual([1, 2, 3]);
+  });
+
   it('a model is left untouched when loading fails', () => {
     const m = toy({ w: tensor([7, 8]) });
     const saved = saveParams(toy({ w: tensor([1, 2, 3]) }));

@@ -14,6 +14,7 @@
  * `ε = 1e-6` keeps both near 1e-10 relative for O(1) float64 functions, including strongly curved
  * ones (layerNorm on nearly constant rows needed it: at ε = 1e-5 the truncation error reached 2e-6). Exceptions thrown by `f` propagate.
  */
+import { ValueError } from '../errors.js';
 import { createRng, type Rng } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { vjpOf } from './grad.js';
@@ -86,9 +87,19 @@ class Tracker {
   }
 }
 
+/** ValueErrors for options that would make every comparison NaN or silently pick the other mode. */
+function checkOptions(opts: GradcheckOptions, eps: number, rtol: number, atol: number): void {
+  if (!(eps > 0 && eps < Infinity)) throw new ValueError('gradcheck', `eps must be a finite number > 0, got ${eps}`);
+  if (!(rtol >= 0) || !(atol >= 0)) throw new ValueError('gradcheck', `rtol and atol must be >= 0, got ${rtol} and ${atol}`);
+  if (opts.mode !== undefined && opts.mode !== 'dot' && opts.mode !== 'full') throw new ValueError('gradcheck', `mode must be 'dot' or 'full', got '${String(opts.mode)}'`);
+  const k = opts.directions;
+  if (k !== undefined && !(Number.isSafeInteger(k) && k >= 1)) throw new ValueError('gradcheck', `directions must be a positive integer, got ${k}`);
+}
+
 /**
  * Checks the reverse-mode derivatives of `f` at `inputs` against central finite differences.
- * Never throws on a mismatch: assert `result.ok`, and read `worst` to find the bad entry.
+ * Never throws on a mismatch: assert `result.ok`, and read `worst` to find the bad entry. Invalid
+ * options (eps ≤ 0, negative tolerances, an unknown mode, directions < 1) are ValueErrors.
  *
  * ```ts
  * const r = gradcheck((a, b) => matmul(a, b), [randn(rng, [3, 4]), randn(rng, [4, 2])]);
@@ -97,6 +108,7 @@ class Tracker {
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
   const eps = opts.eps ?? 1e-6, rtol = opts.rtol ?? 1e-6, atol = opts.atol ?? 1e-9;
+  checkOptions(opts, eps, rtol, atol);
   const rng = createRng(opts.seed ?? 0);
   const tr = new Tracker(rtol, atol);
   const fx = (xs: Tensor[]): Tensor => noGrad(() => f(...xs));

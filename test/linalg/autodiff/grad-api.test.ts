@@ -233,6 +233,16 @@ describe('public gradcheck', () => {
     expect(full.worst!.outIndex).toBe(full.worst!.inIndex);
   });
 
+  it('invalid options are ValueErrors naming gradcheck (a misspelt mode used to run the dot test silently)', () => {
+    const f = (x: Tensor) => sum(square(x)), xs = [seeded([2], 1)];
+    expect(() => gradcheck(f, xs, { eps: 0 })).toThrow(/^gradcheck: eps must be a finite number > 0/);
+    expect(() => gradcheck(f, xs, { eps: Number.NaN })).toThrow(ValueError);
+    expect(() => gradcheck(f, xs, { rtol: -1 })).toThrow(/^gradcheck: rtol and atol/);
+    expect(() => gradcheck(f, xs, { mode: 'Full' as never })).toThrow(/^gradcheck: mode must be 'dot' or 'full', got 'Full'/);
+    expect(() => gradcheck(f, xs, { directions: 0 })).toThrow(/^gradcheck: directions/);
+    expect(gradcheck(f, xs, { mode: 'full', directions: 3 }).ok).toBe(true);
+  });
+
   it('mean of a scalar function', () => {
     expect(gradcheck((x: Tensor) => mean(exp(x)), [seeded([2, 3], 4)], { mode: 'full' }).ok).toBe(true);
   });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OP_NAMES, gradcheck, type OpName } from '../../../src/linalg/autodiff/index.js';
+import { OP_NAMES, grad, gradcheck, type OpName } from '../../../src/linalg/autodiff/index.js';
 import * as O from '../../../src/linalg/ops/index.js';
 import type { Tensor } from '../../../src/linalg/tensor.js';
 import { broadcastPairArb, seeded, shapeArb } from '../../helpers/gradcheck-cases.js';
@@ -123,4 +123,27 @@ describe('primitive gradients (registry-driven)', () => {
       }), { numRuns: 30 });
     });
   }
+});
+
+describe('subgradients at kinks (the conventions documented next to each VJP)', () => {
+  const t = (d: number[], shape = [d.length]): Tensor => ({ data: Float64Array.from(d), shape });
+  const g1 = (f: (x: Tensor) => Tensor, x: Tensor): number[] => Array.from(grad((z: Tensor) => O.sum(f(z)))(x)[0]!.data);
+  it('relu and abs take 0 at x = 0', () => {
+    expect(g1(O.relu, t([-1, 0, 2]))).toEqual([0, 0, 1]);
+    expect(g1(O.abs, t([-1, 0, 2]))).toEqual([-1, 0, 1]);
+  });
+  it('maximum splits the cotangent evenly on ties, also under broadcasting', () => {
+    const [ga, gb] = grad((a: Tensor, b: Tensor) => O.sum(O.mul(O.maximum(a, b), t([1, 2, 4]))))(t([1, 5, 3]), t([3], [1]));
+    expect(Array.from(ga!.data)).toEqual([0, 2, 2]); // a = b = 3 at the last entry: half of 4
+    expect(Array.from(gb!.data)).toEqual([1 + 2]); // all of 1 (b wins), none of 2, half of 4
+  });
+  it('max shares the cotangent among the c tied maxima (1/c each), per reduced position', () => {
+    // rows [2, 2, 1] and [0, 3, 3, ...] reduced over axis 1, keepdims off; cotangent (1, 10)
+    const x = t([2, 2, 1, 0, 3, 3], [2, 3]);
+    const [g] = grad((z: Tensor) => O.sum(O.mul(O.max(z, 1), t([1, 10]))))(x);
+    expect(Array.from(g!.data)).toEqual([0.5, 0.5, 0, 0, 5, 5]);
+    // over both axes with keepdims: a single maximum 3 tied twice
+    const [h] = grad((z: Tensor) => O.sum(O.max(z, [0, 1], true)))(x);
+    expect(Array.from(h!.data)).toEqual([0, 0, 0, 0, 0.5, 0.5]);
+  });
 });

@@ -192,6 +192,20 @@ describe('L-BFGS', () => {
 });
 
 describe('strongWolfe line search', () => {
+  it('rejects a non-descent direction and a bad first step instead of searching along them', () => {
+    const fg = (x: Float64Array) => ({ f: x[0]! ** 2, g: Float64Array.of(2 * x[0]!) });
+    const x = Float64Array.of(1);
+    expect(() => strongWolfe(fg, x, Float64Array.of(1), 1, 2, 1, 20)).toThrow(/^strongWolfe: p is not a descent direction: φ'\(0\) = 2/);
+    expect(() => strongWolfe(fg, x, Float64Array.of(1), 1, Number.NaN, 1, 20)).toThrow(ValueError);
+    expect(() => strongWolfe(fg, x, Float64Array.of(-1), 1, -2, 0, 20)).toThrow(/first trial step/);
+    expect(strongWolfe(fg, x, Float64Array.of(-1), 1, -2, 1, 20).trial?.alpha).toBe(1);
+  });
+  it('lbfgs rejects invalid options', () => {
+    for (const o of [{ maxIter: -1 }, { maxIter: Number.NaN }, { maxLineSearch: 0 }, { gtol: -1 }, { ftol: Number.NaN }, { history: 0 }]) {
+      expect(() => lbfgs(rosen, Float64Array.of(0, 0), o)).toThrow(ValueError);
+    }
+  });
+
   it('returns a step satisfying both strong Wolfe conditions on random smooth 1-D slices (property)', () => {
     fc.assert(fc.property(
       fc.double({ min: 0.1, max: 50, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 1e-3, max: 100, noNaN: true }),

@@ -69,9 +69,12 @@ export function cubicMin(a: number, fa: number, da: number, b: number, fb: numbe
  * φ(α) ≤ φ(0) + c1·α·φ'(0) and |φ'(α)| ≤ c2·|φ'(0)| (c1 = 1e-4, c2 = 0.9), trying `alpha1` first and
  * doubling while bracketing. Returns the accepted trial `{ alpha, f, g, dphi }`, or the best
  * sufficient-decrease point found within `maxEvals`, or null when none was found.
- * A non-finite φ(α) is treated as "too large" (the bracket shrinks towards 0). Requires φ'(0) < 0.
+ * A non-finite φ(α) is treated as "too large" (the bracket shrinks towards 0). Requires φ'(0) < 0
+ * and a finite `alpha1 > 0` (ValueError otherwise: an ascent direction would "succeed" vacuously).
  */
 export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f0: number, d0: number, alpha1: number, maxEvals: number): { trial: Trial | null; evals: number } {
+  if (!(d0 < 0)) throw new ValueError('strongWolfe', `p is not a descent direction: φ'(0) = ${d0} must be < 0`);
+  if (!(alpha1 > 0 && alpha1 < Infinity)) throw new ValueError('strongWolfe', `the first trial step must be a finite number > 0, got ${alpha1}`);
   let evals = 0;
   const xt = new Float64Array(x.length);
   const evalAt = (alpha: number): Trial => {
@@ -126,7 +129,7 @@ export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f
 /**
  * Minimises a smooth function with L-BFGS and a strong-Wolfe line search.
  *
- * Throws NonFiniteError when f or g at `x0` is not finite. Returns the last accepted iterate with
+ * Throws NonFiniteError when f or g at `x0` is not finite, ValueError for invalid options. Returns the last accepted iterate with
  * the reason it stopped. Each iteration is one line search; the first tries α = min(1, 1/‖g‖),
  * later ones α = 1 (the quasi-Newton step).
  *
@@ -139,6 +142,9 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
   const maxIter = opts.maxIter ?? 100, gtol = opts.gtol ?? 1e-8, ftol = opts.ftol ?? 0;
   const m = opts.history ?? 10, maxLs = opts.maxLineSearch ?? 25;
   if (!(m >= 1) || !Number.isInteger(m)) throw new ValueError('lbfgs', `history must be a positive integer, got ${m}`);
+  if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw new ValueError('lbfgs', `maxIter must be a non-negative integer, got ${maxIter}`);
+  if (!Number.isSafeInteger(maxLs) || maxLs < 1) throw new ValueError('lbfgs', `maxLineSearch must be a positive integer, got ${maxLs}`);
+  if (!(gtol >= 0) || !(ftol >= 0)) throw new ValueError('lbfgs', `gtol and ftol must be >= 0, got ${gtol} and ${ftol}`);
   let x: Float64Array = Float64Array.from(x0);
   const first = fg(x);
   let f = first.f;

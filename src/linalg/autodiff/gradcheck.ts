@@ -20,6 +20,7 @@ import type { Tensor } from '../tensor.js';
 import { vjpOf } from './grad.js';
 import { noGrad } from './tape.js';
 
+/** Options of {@link gradcheck}; every field has a default. */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   readonly eps?: number;
@@ -35,6 +36,7 @@ export interface GradcheckOptions {
   readonly directions?: number;
 }
 
+/** Outcome of {@link gradcheck}: `ok` plus the largest errors and the worst comparison. */
 export interface GradcheckResult {
   readonly ok: boolean;
   readonly maxAbsErr: number;

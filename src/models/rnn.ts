@@ -96,6 +96,7 @@ abstract class RNNBase implements Model<RNNConfig> {
   forward(x: Tensor, params: Params = this.params): Tensor {
     checkInput(`${this.kind}.forward`, x, [undefined, undefined, this.config.d], 'x (B, τ, d)');
     const [B, T] = [x.shape[0]!, x.shape[1]!];
+    if (T === 0) return { data: new Float64Array(0), shape: [B, 0] }; // no steps, no outputs (numpy-like)
     let h: Tensor | null = null;
     const hs: Tensor[] = [];
     for (const xt of steps(x)) { h = this.cell(h, xt, params); hs.push(h); }
@@ -132,6 +133,7 @@ export class LinearRNN extends RNNBase {
    * `forward(x)[b, t] = Σ_{s≤t} ρ̂(s)·x[b, t−s]`.
    */
   kernels(len: number, params: Params = this.params): Tensor {
+    checkInt('LinearRNN.kernels', 'len', len, true);
     const W = param(this.kind, params, 'W').data, U = param(this.kind, params, 'U').data, c = param(this.kind, params, 'c').data;
     const m = this.config.hidden, d = this.config.d;
     const out = new Float64Array(len * d);

@@ -65,7 +65,7 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams>
     full: { seed: 1, ...base, R: 64, mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, trainSize: 256, testSize: 1024, constructiveSamples: 8000, fitMaxMh: 16,
       model: { n: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, activation: 'tanh' }, fit: { adamSteps: 500, lr: 2e-3, lbfgsIter: 500, gtol: 1e-10 }, podGrid: 256 },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 60 s of CPU', full: 'about 3.5 CPU-hours (144 trained points of ~85 s measured; spread them with seqrate run --mh)' },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 60 s of CPU', full: 'about 3.5–6 CPU-hours (144 trained points of 80–160 s measured; spread them with seqrate run --mh)' },
   pointFilters: ['mh', 'alpha', 'rank', 'seed', 'kind'],
   plan,
   // relative cost (measured on the quick preset): training dominates and grows with m_h

@@ -93,7 +93,8 @@ export interface CffInput {
 function cffAt(op: string, c: ArrayLike<number> | ((i: number) => number), i: number, what: string): number {
   const v = typeof c === 'function' ? c(i) : c[i - 1];
   if (v === undefined) throw new ValueError(op, `C_FF(${what}_${i}) is needed but only ${(c as ArrayLike<number>).length} values were supplied`);
-  if (!Number.isFinite(v) || v < 0) throw new NonFiniteError(op, `C_FF(${what}_${i})`, i - 1, v);
+  if (!Number.isFinite(v)) throw new NonFiniteError(op, `C_FF(${what}_${i})`, i - 1, v);
+  if (v < 0) throw new ValueError(op, `C_FF(${what}_${i}) must be >= 0, got ${v}`);
   return v;
 }
 

@@ -69,6 +69,9 @@ describe('c0, c2, supNorm, lipschitzEstimate', () => {
     expect(c2({ cFF: { F: 1, f: 2, phi: [1, 2, 3], psi: [10, 20, 30] }, k: 2 })).toBe(1 + 2 + 1 + 10 + 2 + 20);
     expect(c2({ cFF: { F: 1, f: 0, phi: (i) => i, psi: () => 0 }, k: 4 })).toBe(11);
     expect(() => c2({ cFF: { F: 1, f: 0, phi: [1], psi: [1] }, k: 2 })).toThrow(ValueError);
+    // a negative constant is a domain error, not a 'non-finite value' (it used to be a NonFiniteError)
+    expect(() => c2({ cFF: { F: 1, f: 0, phi: [1, -2], psi: [1, 1] }, k: 2 })).toThrow(/^c2: C_FF\(phi_2\) must be >= 0, got -2/);
+    expect(() => c2({ cFF: { F: 1, f: 0, phi: [1, Number.NaN], psi: [1, 1] }, k: 2 })).toThrow(/^c2: C_FF\(phi_2\) contains a non-finite value NaN/);
   });
 
   it('supNorm and lipschitzEstimate are exact on simple functions (grid contains the maximiser)', () => {

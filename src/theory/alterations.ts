@@ -6,7 +6,7 @@
  * Conventions (0-based time `t = 0..τ−1`): `(x∘p)(t) = x(p(t))`; an altered target satisfies
  * `H̃(x∘p) = H(x)`, i.e. `H̃(y) = H(y∘p⁻¹)` (input permuted, output index unchanged).
  */
-import { ShapeError, ValueError } from '../linalg/errors.js';
+import { NonFiniteError, ShapeError, ValueError } from '../linalg/errors.js';
 import { createRng, type Rng } from '../linalg/random.js';
 import type { Tensor } from '../linalg/tensor.js';
 import type { RnnComplexity } from './bounds.js';
@@ -215,6 +215,7 @@ export function isCausal(target: Target | ((x: Tensor) => Tensor), opts: Causali
   checkInt(op, 'd', d);
   const trials = opts.trials ?? 4, tol = opts.tol ?? 1e-10;
   checkInt(op, 'trials', trials);
+  if (!(tol >= 0 && tol < Infinity)) throw new ValueError(op, `tol must be a finite number >= 0, got ${tol}`);
   const rng = createRng(opts.seed ?? 0);
   // batch: row 0 is the base input, row 1 + t' has x(t') replaced
   const B = T + 1;
@@ -229,6 +230,8 @@ export function isCausal(target: Target | ((x: Tensor) => Tensor), opts: Causali
     }
     const y = evaluate({ data: x, shape: [B, T, d] });
     if (y.shape.length !== 2 || y.shape[0] !== B || y.shape[1] !== T) throw new ShapeError(op, `the target must map (B, tau, d) to (B, tau)`, [[B, T, d], y.shape]);
+    // a NaN output would make every leak NaN and the verdict a silent 'not causal'
+    for (let i = 0; i < y.data.length; i++) if (!Number.isFinite(y.data[i]!)) throw new NonFiniteError(op, 'the target output', i, y.data[i]!);
     for (let tp = 1; tp < T; tp++) {
       for (let t = 0; t < tp; t++) {
         const y0 = y.data[t]!, y1 = y.data[(tp + 1) * T + t]!;

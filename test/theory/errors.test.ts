@@ -31,6 +31,8 @@ const cases: Case[] = [
   ['empty memory', () => rnnComplexity([]), ValueError, 'rnnComplexity', /rho is empty/],
   ['non-finite filter', () => mixedMemory([1], [Number.NaN]), NonFiniteError, 'mixedMemory', /theta/],
   ['causality: tau', () => isCausal(H, { tau: 0 }), ValueError, 'isCausal', /tau/],
+  ['causality: NaN output (was a silent "not causal")', () => isCausal((x) => ({ data: new Float64Array(x.shape[0]! * x.shape[1]!).fill(Number.NaN), shape: [x.shape[0]!, x.shape[1]!] }), { tau: 3 }), NonFiniteError, 'isCausal', /the target output contains a non-finite value NaN at flat index 0/],
+  ['causality: tol', () => isCausal(H, { tau: 3, tol: -1 }), ValueError, 'isCausal', /tol must be a finite number >= 0/],
 ];
 
 describe('typed errors', () => {

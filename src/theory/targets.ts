@@ -206,6 +206,7 @@ function evaluateCoupling(
   if (tau !== undefined && T > tau) throw new ShapeError(op, `sequence length ${T} exceeds the design length tau = ${tau}`, [x.shape]);
   const r = sigma.length;
   const out = new Float64Array(B * T);
+  if (T === 0) return { data: out, shape: [B, 0] }; // no positions, no outputs
   const P = new Float64Array(T * r), Q = new Float64Array(T * r), logits = new Float64Array(T);
   const vals: Float64Array[] = new Array(T);
   const phiRow = new Float64Array(r), psiRow = new Float64Array(r);

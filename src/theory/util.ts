@@ -44,11 +44,17 @@ export function checkPositive(op: string, what: string, x: number, allowZero = f
   }
 }
 
-/** Checks a (B, τ, d) input tensor and returns its dims. */
+/**
+ * Checks a (B, τ, d) input tensor and returns its dims. Throws a ShapeError for the wrong rank or
+ * token dimension, and a NonFiniteError at the first NaN/±Inf entry (targets and alterations
+ * would otherwise turn it into silent NaN outputs).
+ */
 export function dims3(op: string, x: Tensor, d?: number): [number, number, number] {
   if (x.shape.length !== 3) throw new ShapeError(op, `expected inputs of shape (B, tau, d), got ${x.shape.length}-D`, [x.shape]);
   const [B, T, D] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
   if (d !== undefined && D !== d) throw new ShapeError(op, `expected token dimension d = ${d}, got ${D}`, [x.shape]);
+  const v = x.data;
+  for (let i = 0; i < v.length; i++) if (v[i]! - v[i]! !== 0) throw new NonFiniteError(op, 'the input', i, v[i]!);
   return [B, T, D];
 }
 

@@ -30,6 +30,8 @@ const cases: Case[] = [
   ['bound m_h', () => transformerBound(measures(H, { alpha: 1, beta: 0.5 }), { tau: 2, mh: 1.5, mff: 1 }), ValueError, 'transformerBound', /mh must be an integer/],
   ['empty memory', () => rnnComplexity([]), ValueError, 'rnnComplexity', /rho is empty/],
   ['non-finite filter', () => mixedMemory([1], [Number.NaN]), NonFiniteError, 'mixedMemory', /theta/],
+  ['NaN input to a coupling target (was a silent NaN output)', () => H.evaluate({ data: Float64Array.of(0.1, Number.NaN), shape: [1, 2, 1] }), NonFiniteError, 'couplingTarget.evaluate', /the input contains a non-finite value NaN at flat index 1/],
+  ['Inf input to a linear target', () => linearMemoryTarget([1, 0.5]).evaluate({ data: Float64Array.of(Infinity, 0), shape: [1, 2, 1] }), NonFiniteError, 'linearMemoryTarget.evaluate', /non-finite value Infinity at flat index 0/],
   ['causality: tau', () => isCausal(H, { tau: 0 }), ValueError, 'isCausal', /tau/],
   ['causality: NaN output (was a silent "not causal")', () => isCausal((x) => ({ data: new Float64Array(x.shape[0]! * x.shape[1]!).fill(Number.NaN), shape: [x.shape[0]!, x.shape[1]!] }), { tau: 3 }), NonFiniteError, 'isCausal', /the target output contains a non-finite value NaN at flat index 0/],
   ['causality: tol', () => isCausal(H, { tau: 3, tol: -1 }), ValueError, 'isCausal', /tol must be a finite number >= 0/],
@@ -43,5 +45,13 @@ describe('typed errors', () => {
     expect((err as SeqrateError).op).toBe(op);
     expect((err as Error).message.startsWith(`${op}: `)).toBe(true);
     expect((err as Error).message).toMatch(msg);
+  });
+});
+
+describe('empty sequences', () => {
+  it('a coupling target on tau = 0 gives an empty (B, 0) output (it used to crash on vals[0])', () => {
+    const y = H.evaluate({ data: new Float64Array(0), shape: [2, 0, 1] });
+    expect(y.shape).toEqual([2, 0]);
+    expect(y.data.length).toBe(0);
   });
 });

@@ -208,14 +208,23 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   return { data: o, shape };
 }
 
-/** Joins same-shape tensors along a new `axis` (numpy `stack`). */
-export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+/**
+ * Validation shared by the raw and the differentiable `stack`: at least one tensor, all of one
+ * shape `s`. Returns the normalised new axis and the shape `s[:ax] + [1] + s[ax:]` each input is
+ * viewed as before the concat.
+ */
+export function stackShape(xs: readonly Tensor[], axis: number): { ax: number; shape: number[] } {
   if (xs.length === 0) throw new ValueError('stack', 'needs at least one tensor');
   const s = xs[0]!.shape;
   for (const x of xs) if (!shapesEqual(x.shape, s)) throw new ShapeError('stack', 'all tensors must have the same shape', xs.map((t) => t.shape));
   const ax = normAxis('stack', axis, s.length + 1);
-  const ns = [...s.slice(0, ax), 1, ...s.slice(ax)];
-  return concat(xs.map((x) => ({ data: x.data, shape: ns })), ax);
+  return { ax, shape: [...s.slice(0, ax), 1, ...s.slice(ax)] };
+}
+
+/** Joins same-shape tensors along a new `axis` (numpy `stack`). */
+export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  const { ax, shape } = stackShape(xs, axis);
+  return concat(xs.map((x) => ({ data: x.data, shape })), ax);
 }
 
 /** Validated indices along an axis of length `d` (negative counts from the end). */

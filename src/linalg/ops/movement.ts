@@ -101,10 +101,6 @@ export function gather(x: Tensor, indices: Int32Array | readonly number[], axis:
 
 /** Joins same-shape tensors along a new axis: reshape each, then concat (composite). */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  if (xs.length === 0) throw new ValueError('stack', 'needs at least one tensor');
-  const s = xs[0]!.shape;
-  for (const x of xs) if (!shapesEqual(x.shape, s)) throw new ShapeError('stack', 'all tensors must have the same shape', xs.map((t) => t.shape));
-  const ax = normAxis('stack', axis, s.length + 1);
-  const ns = [...s.slice(0, ax), 1, ...s.slice(ax)];
-  return concat(xs.map((x) => reshape(x, ns)), ax);
+  const { ax, shape } = K.stackShape(xs, axis);
+  return concat(xs.map((x) => reshape(x, shape)), ax);
 }

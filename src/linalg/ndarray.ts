@@ -37,6 +37,23 @@ function isContiguous(nd: AnyNdarray): boolean {
 }
 
 /**
+ * Throws a ShapeError when the view reaches outside its storage (e.g. `ndarray(new Float64Array(3), [2, 2])`):
+ * reads there would give `undefined`, i.e. silent NaN entries. Storage without a `length` is not checked.
+ */
+function checkBounds(nd: AnyNdarray, shape: readonly number[], n: number): void {
+  const len = (nd.data as { length?: unknown }).length;
+  if (n === 0 || typeof len !== 'number') return;
+  let lo = nd.offset, hi = nd.offset;
+  for (let i = 0; i < shape.length; i++) {
+    const span = (shape[i]! - 1) * nd.stride[i]!;
+    if (span < 0) lo += span; else hi += span;
+  }
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi >= len) {
+    throw new ShapeError('fromNdarray', `the view (offset ${nd.offset}, strides [${nd.stride.join(', ')}]) reads indices ${lo}..${hi} of a storage of length ${len}`, [shape]);
+  }
+}
+
+/**
  * A tensor with the values of the ndarray view `nd` (any strides, offset and numeric dtype),
  * in row-major order of `nd.shape`. Example:
  * ```ts
@@ -48,6 +65,7 @@ export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
   checkShape('fromNdarray', shape);
   if (nd.stride.length !== shape.length) throw new ShapeError('fromNdarray', `${nd.stride.length} strides for ${shape.length} dimensions`, [shape]);
   const n = sizeOf(shape);
+  checkBounds(nd, shape, n);
   if (opts.copy === false && nd.data instanceof Float64Array && isContiguous(nd)) {
     return { data: nd.data.subarray(nd.offset, nd.offset + n), shape };
   }

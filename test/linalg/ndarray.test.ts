@@ -55,3 +55,23 @@ describe('ndarray interop', () => {
     expect(() => fromNdarray(bad)).toThrow(ShapeError);
   });
 });
+
+describe('ndarray views that reach outside their storage', () => {
+  it('are ShapeErrors naming fromNdarray (they used to read undefined, i.e. silent NaN entries)', () => {
+    expect(() => fromNdarray(ndarray(new Float64Array(3), [2, 2]))).toThrow(ShapeError);
+    expect(() => fromNdarray(ndarray(new Float64Array(3), [2, 2]))).toThrow(/^fromNdarray: the view .* reads indices 0\.\.3 of a storage of length 3 \[shapes \(2, 2\)\]/);
+    expect(() => fromNdarray(ndarray(new Float64Array(4), [2, 2]), { copy: false })).not.toThrow();
+    expect(() => fromNdarray(ndarray(new Float64Array(4), [2, 2], [2, 1], 1), { copy: false })).toThrow(ShapeError);
+    expect(() => fromNdarray(ndarray([1, 2, 3, 4], [2, 2], [-2, 1], 1))).toThrow(/reads indices -1\.\.2/);
+  });
+  it('every in-bounds strided view converts without NaN (property)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.boolean(), (r, c, flipR, flipC) => {
+      const base = ndarray(Float64Array.from({ length: r * c }, (_, i) => i), [r, c]);
+      let v = base;
+      if (flipR) v = v.step(-1, 1);
+      if (flipC) v = v.step(1, -1);
+      const t = fromNdarray(v);
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) expect(t.data[i * c + j]).toBe(v.get(i, j));
+    }), { seed: 5, numRuns: 40 });
+  });
+});

@@ -73,6 +73,7 @@ export function constructiveTransformer(spec: ConstructiveSpec): ConstructiveTra
     forward(x: Tensor): Tensor {
       check('constructiveTransformer.forward', x);
       const [B, T, d] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
+      if (B * T === 0) return { data: new Float64Array(0), shape: [B, T] }; // no tokens: nothing to read out
       const a = softmax(logits(x), -1); // (B, T, T) over s
       const vals: number[][] = [];
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {

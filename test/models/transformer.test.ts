@@ -136,6 +136,9 @@ describe('constructiveTransformer', () => {
     expect(l.data[1 * 3 + 2]).toBeCloseTo(rho(0.7, 0.3), 14);
     expect(sum(l).shape).toEqual([]);
     expect(() => constructiveTransformer({ phi: [() => 1], psi: [], f: () => 0, F: () => 0 })).toThrow(ValueError);
+    // an empty batch or τ = 0 gives an empty output (it used to crash reading vals[0])
+    expect(m.forward({ data: new Float64Array(0), shape: [0, 3, 1] }).shape).toEqual([0, 3]);
+    expect(m.forward({ data: new Float64Array(0), shape: [2, 0, 1] }).shape).toEqual([2, 0]);
   });
 });
 

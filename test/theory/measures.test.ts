@@ -183,6 +183,10 @@ describe('measures and the Transformer bound', () => {
     expect(best.mh).toBe(arg);
     expect(best.bound.total).toBe(mn);
     expect(best.mh).toBeGreaterThan(1);
+    // the curve is the bound itself at every m_h (the arg-min check above alone would pass on any curve)
+    expect(best.curve.length).toBe(12);
+    best.curve.forEach((v, i) => expect(v).toBe(transformerBound(M, { tau: 16, mh: i + 1, mff: 1e6, variant: 'proof' }).total));
+    expect(best.bound).toEqual(transformerBound(M, { tau: 16, mh: best.mh, mff: 1e6, variant: 'proof' }));
   });
 
   it('rejects bad inputs', () => {

@@ -234,12 +234,13 @@ export function logitSpectrum(matrices: Tensor | readonly Tensor[], opts: LogitS
     for (let i = 0; i < N; i++) list.push({ data: m.data.subarray(i * a * b, (i + 1) * a * b), shape: [a, b] });
   }
   if (list.length === 0) throw new ValueError(op, 'no matrices given');
+  const norm = opts.normalize ?? 'none';
+  if (norm !== 'none' && norm !== 'max' && norm !== 'fro') throw new ValueError(op, `normalize must be 'none', 'max' or 'fro', got '${String(norm)}'`);
   const shape0 = list[0]!.shape;
   if (shape0.length !== 2) throw new ShapeError(op, 'each matrix must be 2-D', [shape0]);
   const all = list.map((m, i) => {
     if (m.shape.length !== 2 || m.shape[0] !== shape0[0] || m.shape[1] !== shape0[1]) throw new ShapeError(op, `matrix ${i} differs in shape from matrix 0`, [shape0, m.shape]);
     const s = svdvals(m).data.slice();
-    const norm = opts.normalize ?? 'none';
     const c = norm === 'max' ? s[0]! : norm === 'fro' ? Math.hypot(...s) : 1;
     if (c > 0) for (let k = 0; k < s.length; k++) s[k] = s[k]! / c;
     return s;

@@ -170,6 +170,8 @@ export function kernelSpectrum(rho: (u: never, v: never) => number, opts: Kernel
   checkInt(op, 'd', d);
   const [lo, hi] = domainBounds(op, opts.domain, d);
   const method = opts.method ?? (d <= 2 ? 'grid' : 'montecarlo');
+  // an unchecked typo ('Grid') used to take the Monte-Carlo point count as a per-axis grid size
+  if (method !== 'grid' && method !== 'montecarlo') throw new ValueError(op, `method must be 'grid' or 'montecarlo', got '${String(method)}'`);
   const n = method === 'grid' ? (opts.grid ?? (d === 1 ? 128 : 24)) : (opts.points ?? 512);
   checkInt(op, method === 'grid' ? 'grid' : 'points', n, 2);
   const seed = opts.seed ?? 0;

@@ -155,6 +155,7 @@ export function decayRate(rho: ArrayLike<number>, tailFraction = 0.5): number {
 export function rnnComplexity(rho: ArrayLike<number>, opts: RnnComplexityOptions = {}): RnnComplexity {
   const op = 'rnnComplexity';
   const r = toFinite(op, 'rho', rho);
+  if (opts.decayRate !== undefined && Number.isNaN(opts.decayRate)) throw new ValueError(op, 'decayRate must be a number (Infinity for a vanishing memory), got NaN');
   const lam = opts.decayRate ?? decayRate(r, opts.tailFraction ?? 0.5);
   const c1v = lam === Infinity ? 1 : lam > 0 ? 1 + 1 / lam : Infinity;
   let c2v = 0;

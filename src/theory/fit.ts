@@ -149,6 +149,9 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
   const w = opts.weights === undefined ? new Float64Array(n).fill(1) : toFinite(op, 'weights', opts.weights);
   sameLength(op, t, w, 'x', 'weights');
   for (let i = 0; i < n; i++) if (w[i]! < 0) throw new ValueError(op, `weights must be >= 0, got ${w[i]} at index ${i}`);
+  let positive = 0;
+  for (let i = 0; i < n; i++) if (w[i]! > 0) positive++;
+  if (positive < k + 1) throw new ValueError(op, `need at least ${k + 1} points with a positive weight for a ${k}-parameter fit, got ${positive}`);
   if (!offset) for (let i = 0; i < n; i++) if (!(y[i]! > 0)) throw new ValueError(op, `y must be > 0 for a fit in log space (use offset: true for data with a floor), got ${y[i]} at index ${i}`);
   const obs = offset ? y : y.map(Math.log);
   const fitOnce = (yy: Float64Array, start?: Core): Core | null => (offset ? fitWithOffset(t, yy, w, start) : fitLogLinear(t, yy, w));

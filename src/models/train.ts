@@ -10,7 +10,7 @@
  * Plateau rule [ours]: with window w, stop when the mean loss of the last w steps fell by at most
  * rtol (relative) against the mean of the w steps before.
  */
-import { createRng, crossEntropy, item, mse, noGrad, valueAndGrad, ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
+import { createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
 import { checkConfigKeys, type Model, type Params } from './module.js';
 import { flattenParams, globalNorm, lbfgs, unflattenParams, type Optimizer } from './optim/index.js';
 
@@ -217,13 +217,18 @@ export function evaluateMse(model: Model, x: Tensor, y: Tensor, batchSize = 256)
   return s / k;
 }
 
-/** Classification accuracy: fraction of rows whose arg-max logit equals the label. */
+/**
+ * Classification accuracy: fraction of rows whose arg-max logit equals the label (the first
+ * maximum on ties). A NaN/Inf logit is a NonFiniteError naming accuracy.
+ */
 export function accuracy(model: Model, x: Tensor, labels: Int32Array, batchSize = 256): number {
   const outs = predict(model, x, batchSize);
   let correct = 0, i = 0;
   for (const o of outs) {
     const C = o.shape[1]!;
     for (let r = 0; r < o.shape[0]!; r++, i++) {
+      // a NaN logit would lose every comparison and silently vote for class 0
+      for (let c = 0; c < C; c++) { const v = o.data[r * C + c]!; if (v - v !== 0) throw new NonFiniteError('accuracy', 'the model output', i * C + c, v); }
       let best = 0;
       for (let c = 1; c < C; c++) if (o.data[r * C + c]! > o.data[r * C + best]!) best = c;
       if (best === labels[i]) correct++;

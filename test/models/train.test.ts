@@ -101,6 +101,16 @@ describe('train', () => {
     expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, plateau: { window: 0, rtol: 0.1 } })).toThrow(/window ≥ 1/);
   });
 
+  it('accuracy counts arg-max hits exactly and rejects NaN logits (they used to vote for class 0)', () => {
+    const m = new MLP({ inDim: 2, width: 1, depth: 0, outDim: 2 });
+    m.params = { '0.weight': tensor([[1, 0], [0, 1]]), '0.bias': tensor([0, 0]) }; // identity: logits = inputs
+    const x = tensor([[1, 0], [0, 1], [2, 3], [5, -1]]);
+    expect(accuracy(m, x, Int32Array.of(0, 1, 1, 1))).toBe(0.75);
+    expect(accuracy(m, x, Int32Array.of(0, 1, 1, 0), 3)).toBe(1); // chunked prediction gives the same
+    m.params = { '0.weight': tensor([[Number.NaN, 0], [0, 1]]), '0.bias': tensor([0, 0]) };
+    expect(() => accuracy(m, x, Int32Array.of(0, 0, 0, 0))).toThrow(/^accuracy: the model output contains a non-finite value NaN at flat index 0/);
+  });
+
   it('trains a small ViT on MNIST digits with cross-entropy and reports accuracy', () => {
     const { train: tr, test } = loadMnist({ seed: 0, trainSize: 256, testSize: 128 });
     const vit = new ViT({ patch: 7, dim: 16, depth: 1, heads: 2, mh: 4, mlpWidth: 32 }, { seed: 1 });

@@ -13,30 +13,14 @@
  *
  * Run alone: `npx tsc -p tsconfig.bench.json && node .bench-build/bench/autodiff.js`.
  */
-import { register } from 'node:module';
 import { valueAndGrad } from '../src/linalg/autodiff/index.js';
 import * as O from '../src/linalg/ops/index.js';
 import { createRng } from '../src/linalg/random.js';
 import { randn, type Tensor } from '../src/linalg/tensor.js';
-import { compare, isMain, loadTfCpu, median, resultTable, writeSection, type Tf } from './harness.js';
+import { compare, isMain, loadTfWithGradients, median, resultTable, writeSection, type Tf } from './harness.js';
 
 type Params = Record<string, Tensor>;
 
-/** tfjs-core CPU with its gradient registrations loaded (see the header), or null. */
-async function loadTfWithGradients(): Promise<Tf | null> {
-  const hook = 'export async function resolve(s, c, n) { try { return await n(s, c); } catch (e) {'
-    + " if ((s.startsWith('./') || s.startsWith('../')) && !s.endsWith('.js')) return n(s + '.js', c); throw e; } }";
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-  const tf = await loadTfCpu();
-  if (tf === null) return null;
-  try {
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-    return tf;
-  } catch (e) {
-    console.log(`tfjs gradients unavailable: ${(e as Error).message}`);
-    return null;
-  }
-}
 
 function scaled(rng: ReturnType<typeof createRng>, shape: number[], s: number): Tensor {
   const t = randn(rng, shape);

@@ -24,6 +24,7 @@
  * so that bench/run.ts can import them and each also runs alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { register } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -311,4 +312,29 @@ export async function loadTfCpu(): Promise<Tf | null> {
     console.log(`tfjs-cpu unavailable: ${(e as Error).message}`);
     return null;
   }
+}
+
+let tfGrads: Promise<Tf | null> | null = null;
+
+/**
+ * tfjs-core CPU with its gradient registrations loaded, or null. tfjs-core's CommonJS build (what
+ * Node loads) registers no gradients; its ESM `register_all_gradients.js` does but uses
+ * extension-less relative imports, so a one-line resolve hook adds `.js`. Loaded once per process.
+ */
+export function loadTfWithGradients(): Promise<Tf | null> {
+  tfGrads ??= (async () => {
+    const hook = 'export async function resolve(s, c, n) { try { return await n(s, c); } catch (e) {'
+      + " if ((s.startsWith('./') || s.startsWith('../')) && !s.endsWith('.js')) return n(s + '.js', c); throw e; } }";
+    register(`data:text/javascript,${encodeURIComponent(hook)}`);
+    const tf = await loadTfCpu();
+    if (tf === null) return null;
+    try {
+      await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+      return tf;
+    } catch (e) {
+      console.log(`tfjs gradients unavailable: ${(e as Error).message}`);
+      return null;
+    }
+  })();
+  return tfGrads;
 }

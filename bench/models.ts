@@ -14,28 +14,13 @@
  *
  * Run alone: `npx tsc -p tsconfig.bench.json && node .bench-build/bench/models.js`.
  */
-import { register } from 'node:module';
 import { createRng, item, mse, rand, valueAndGrad, type Tensor } from '../src/linalg/index.js';
 import { Adam, LinearRNN, Transformer, ViT, loadMnist, predict, type Model, type Params } from '../src/models/index.js';
-import { compare, cpuNow, isMain, loadTfCpu, median, resultTable, writeSection, type Tf } from './harness.js';
+import { compare, cpuNow, isMain, loadTfWithGradients, median, resultTable, writeSection, type Tf } from './harness.js';
 
 type TfT = ReturnType<Tf['tensor']>;
 type TfVar = ReturnType<Tf['variable']>;
 
-async function loadTfWithGradients(): Promise<Tf | null> {
-  const hook = 'export async function resolve(s, c, n) { try { return await n(s, c); } catch (e) {'
-    + " if ((s.startsWith('./') || s.startsWith('../')) && !s.endsWith('.js')) return n(s + '.js', c); throw e; } }";
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-  const tf = await loadTfCpu();
-  if (tf === null) return null;
-  try {
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-    return tf;
-  } catch (e) {
-    console.log(`tfjs gradients unavailable: ${(e as Error).message}`);
-    return null;
-  }
-}
 
 const B = 32, T = 32;
 

@@ -125,6 +125,7 @@ export class MLP implements Model<MLPConfig> {
     return h;
   }
 
+  /** Standalone use: checks x (…, inDim) (shape and finiteness), then `apply`. */
   forward(x: Tensor, params: Params = this.params): Tensor {
     checkInput('MLP.forward', x, [...x.shape.slice(0, -1).map(() => undefined), this.config.inDim], `(…, ${this.config.inDim})`);
     return this.apply(x, params);
@@ -134,9 +135,11 @@ export class MLP implements Model<MLPConfig> {
 /** Layer normalisation over the last axis with learned `{prefix}gamma` (ones) and `{prefix}beta` (zeros). */
 export class LayerNorm {
   constructor(readonly prefix: string, readonly dim: number, readonly eps = 1e-5) {}
+  /** Fresh parameters: `{prefix}gamma` = 1, `{prefix}beta` = 0, both (dim). */
   init(): Params {
     return { [`${this.prefix}gamma`]: ones([this.dim]), [`${this.prefix}beta`]: zeros([this.dim]) };
   }
+  /** x (…, dim) → normalised over the last axis, scaled and shifted. */
   apply(x: Tensor, p: Params): Tensor {
     return layerNorm(x, param('LayerNorm', p, `${this.prefix}gamma`), param('LayerNorm', p, `${this.prefix}beta`), this.eps);
   }
@@ -209,6 +212,7 @@ export class Attention {
     return this.config.outDim ?? this.heads * this.config.mv;
   }
 
+  /** Fresh parameters: W_Q, W_K, W_V ~ N(0, 1/n) (and W_O ~ N(0, 1/(H·m_v)), b_O = 0 with a projection). */
   init(rng: Rng): Params {
     const { dim, mh, mv, outDim } = this.config, H = this.heads, s = 1 / Math.sqrt(dim);
     const p: Params = {

@@ -77,6 +77,7 @@ export class Adam implements Optimizer {
     if (this.clipNorm !== undefined && !(this.clipNorm > 0)) throw new ValueError('Adam', `clipNorm must be > 0, got ${this.clipNorm}`);
   }
 
+  /** One Adam/AdamW update (see the file header); returns new tensors, state committed only on success. */
   step(params: Params, grads: Params, loss?: number): Params {
     const op = `${this.name === 'adamw' ? 'AdamW' : 'Adam'}.step`;
     checkStepInputs(op, params, grads, loss);

@@ -43,6 +43,7 @@ export class SGD implements Optimizer {
     if (!(this.weightDecay >= 0)) throw new ValueError('SGD', `weightDecay must be >= 0, got ${this.weightDecay}`);
   }
 
+  /** One SGD update `v ← μv + g + λp; p ← p − lr·v`; returns new tensors, state committed only on success. */
   step(params: Params, grads: Params, loss?: number): Params {
     checkStepInputs('SGD.step', params, grads, loss);
     const out: Params = {};

@@ -5,7 +5,7 @@
 import { applyPrimitive } from '../autodiff/tape.js';
 import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
-import { NonFiniteError, ValueError } from '../errors.js';
+import { NonFiniteError, ValueError, fmtShape } from '../errors.js';
 import { normAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, reciprocal, sub } from './arith.js';
@@ -56,7 +56,7 @@ export function max(x: Tensor, axis?: number | readonly number[], keepdims = fal
 export function mean(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   const axes = K.normAxes('mean', axis, x.shape.length);
   const count = axes.reduce((p, a) => p * x.shape[a]!, 1);
-  if (count === 0) throw new ValueError('mean', `mean over an empty axis set of shape (${x.shape.join(', ')})`);
+  if (count === 0) throw new ValueError('mean', `mean over an empty axis set of shape ${fmtShape(x.shape)}`);
   return mul(sum(x, axes, keepdims), 1 / count);
 }
 
@@ -80,17 +80,17 @@ export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
  * axis (a NonFiniteError at the first such entry), or every entry −Inf (a fully masked row has no
  * softmax: a ValueError) — instead of returning NaN silently.
  */
-function softmaxNonFinite(x: Tensor, ax: number, pos: number, v: number): never {
+function softmaxNonFinite(op: string, x: Tensor, ax: number, pos: number, v: number): never {
   const inner = x.shape.slice(ax + 1).reduce((p, d) => p * d, 1), R = x.shape[ax]!;
   const base = Math.floor(pos / inner) * R * inner + (pos % inner);
   if (v === -Infinity) {
-    throw new ValueError('softmax', `every entry along axis ${ax} at flat index ${base} of shape (${x.shape.join(', ')}) is -Infinity (a fully masked row has no softmax)`);
+    throw new ValueError(op, `every entry along axis ${ax} at flat index ${base} of shape ${fmtShape(x.shape)} is -Infinity (a fully masked row has no ${op})`);
   }
   for (let r = 0; r < R; r++) {
     const u = x.data[base + r * inner]!;
-    if (u !== u || u === Infinity) throw new NonFiniteError('softmax', `input of shape (${x.shape.join(', ')})`, base + r * inner, u);
+    if (u !== u || u === Infinity) throw new NonFiniteError(op, `input of shape ${fmtShape(x.shape)}`, base + r * inner, u);
   }
-  throw new NonFiniteError('softmax', `input of shape (${x.shape.join(', ')})`, base, v);
+  throw new NonFiniteError(op, `input of shape ${fmtShape(x.shape)}`, base, v);
 }
 
 /**
@@ -106,14 +106,23 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const m = K.max(x, ax, true);
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i]!;
-    if (!Number.isFinite(v)) softmaxNonFinite(x, ax, i, v);
+    if (!Number.isFinite(v)) softmaxNonFinite('softmax', x, ax, i, v);
     m.data[i] = -v;
   }
   const e = exp(add(x, m));
   return mul(e, reciprocal(sum(e, ax, true)));
 }
 
-/** `x − logSumExp(x)` along `axis` (default last), stable (composite). */
+/**
+ * `x − logSumExp(x)` along `axis` (default last), stable (composite). −Infinity entries give
+ * −Infinity; like `softmax`, a NaN/+Inf input or a row that is −Infinity throughout throws
+ * (the subtraction would otherwise be a silent `Inf − Inf = NaN`).
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return sub(x, logSumExp(x, axis, true));
+  const ax = normAxis('logSoftmax', axis, x.shape.length);
+  if (x.shape[ax] !== 0) {
+    const m = K.max(x, ax, true);
+    for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) softmaxNonFinite('logSoftmax', x, ax, i, m.data[i]!);
+  }
+  return sub(x, logSumExp(x, ax, true));
 }

@@ -201,6 +201,8 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
 
 /** Model outputs over a data set in chunks, without recording (N, …). */
 export function predict(model: Model, x: Tensor, batchSize = 256): Tensor[] {
+  // batchSize 0 or NaN would loop forever (s += 0)
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValueError('predict', `batchSize must be a positive integer, got ${batchSize}`);
   const N = x.shape[0]!, outs: Tensor[] = [];
   noGrad(() => {
     for (let s = 0; s < N; s += batchSize) outs.push(model.forward(takeRows(x, Int32Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i))));

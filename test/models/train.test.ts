@@ -109,6 +109,9 @@ describe('train', () => {
     expect(accuracy(m, x, Int32Array.of(0, 1, 1, 0), 3)).toBe(1); // chunked prediction gives the same
     m.params = { '0.weight': tensor([[Number.NaN, 0], [0, 1]]), '0.bias': tensor([0, 0]) };
     expect(() => accuracy(m, x, Int32Array.of(0, 0, 0, 0))).toThrow(/^accuracy: the model output contains a non-finite value NaN at flat index 0/);
+    // a zero or fractional chunk size used to loop forever
+    expect(() => accuracy(m, x, Int32Array.of(0, 0, 0, 0), 0)).toThrow(/^predict: batchSize must be a positive integer, got 0/);
+    expect(() => evaluateMse(m, x, x, 1.5)).toThrow(ValueError);
   });
 
   it('trains a small ViT on MNIST digits with cross-entropy and reports accuracy', () => {

@@ -103,6 +103,7 @@ function checkData(data: Dataset): number {
  */
 export function fullBatchLossAndGrad(model: Model, data: Dataset, params: Params, loss: 'mse' | 'crossEntropy', chunk: number): { loss: number; grads: Params } {
   const N = checkData(data);
+  if (!Number.isSafeInteger(chunk) || chunk < 1) throw new ValueError('fullBatchLossAndGrad', `chunk must be a positive integer, got ${chunk}`);
   let total = 0;
   const acc: Record<string, Float64Array> = {};
   for (const k of Object.keys(params)) acc[k] = new Float64Array(params[k]!.data.length);

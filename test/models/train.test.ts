@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NonFiniteError, ValueError, createRng, rand, tensor, type Tensor } from '../../src/linalg/index.js';
-import { Adam, LinearRNN, MLP, SGD, Transformer, ViT, accuracy, evaluateMse, loadMnist, train } from '../../src/models/index.js';
+import { Adam, LinearRNN, MLP, SGD, Transformer, ViT, accuracy, evaluateMse, fullBatchLossAndGrad, loadMnist, train } from '../../src/models/index.js';
 
 /** y(t) = Σ_s softmax_s[σ √2 sin(2πx(t)) √2 sin(2πx(s))] x(s): a rank-1 target of PAPER.md §1 (F = f = id). */
 function rank1Target(x: Tensor, sigma: number): Tensor {
@@ -112,6 +112,7 @@ describe('train', () => {
     // a zero or fractional chunk size used to loop forever
     expect(() => accuracy(m, x, Int32Array.of(0, 0, 0, 0), 0)).toThrow(/^predict: batchSize must be a positive integer, got 0/);
     expect(() => evaluateMse(m, x, x, 1.5)).toThrow(ValueError);
+    expect(() => fullBatchLossAndGrad(m, { x, y: x }, m.params, 'mse', 0)).toThrow(/^fullBatchLossAndGrad: chunk must be a positive integer/);
   });
 
   it('trains a small ViT on MNIST digits with cross-entropy and reports accuracy', () => {

@@ -161,6 +161,7 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
   for (let i = 0; i < n; i++) residuals[i] = obs[i]! - core.fitted[i]!;
   // residual bootstrap: y* = fitted + inflated residual drawn with replacement; refit; percentile CIs
   const B = opts.bootstrap ?? 500;
+  if (!Number.isSafeInteger(B) || B < 0) throw new ValueError(op, `bootstrap must be a non-negative integer, got ${B}`);
   const level = opts.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new ValueError(op, `level must lie in (0, 1), got ${level}`);
   const rng = createRng(opts.seed ?? 0);

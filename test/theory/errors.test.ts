@@ -36,6 +36,7 @@ const cases: Case[] = [
   ['kernelSpectrum method', () => kernelSpectrum((u, v) => u * v, { method: 'Grid' as never }), ValueError, 'kernelSpectrum', /method must be 'grid' or 'montecarlo', got 'Grid'/],
   ['rnnComplexity NaN decay rate (was C_1 = Infinity silently)', () => rnnComplexity([1, 0.5], { decayRate: Number.NaN }), ValueError, 'rnnComplexity', /decayRate must be a number/],
   ['fit with zero weights (was blamed on coinciding x values)', () => fitPowerLaw([1, 2, 3, 4], [1, 0.5, 0.3, 0.25], { weights: [1, 1, 0, 0] }), ValueError, 'fitPowerLaw', /need at least 3 points with a positive weight for a 2-parameter fit, got 2/],
+  ['fit bootstrap count (NaN used to give NaN CIs silently)', () => fitPowerLaw([1, 2, 3, 4], [1, 0.5, 0.3, 0.25], { bootstrap: Number.NaN }), ValueError, 'fitPowerLaw', /bootstrap must be a non-negative integer, got NaN/],
   ['causality: tau', () => isCausal(H, { tau: 0 }), ValueError, 'isCausal', /tau/],
   ['causality: NaN output (was a silent "not causal")', () => isCausal((x) => ({ data: new Float64Array(x.shape[0]! * x.shape[1]!).fill(Number.NaN), shape: [x.shape[0]!, x.shape[1]!] }), { tau: 3 }), NonFiniteError, 'isCausal', /the target output contains a non-finite value NaN at flat index 0/],
   ['causality: tol', () => isCausal(H, { tau: 3, tol: -1 }), ValueError, 'isCausal', /tol must be a finite number >= 0/],

@@ -71,7 +71,9 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams>
     quick: { seed: 1, ...base, mhs: [1, 2, 4, 8], seeds: 3, trainSize: 32, testSize: 128, constructiveSamples: 1000,
       model: { ...base.model, ffnWidth: 16, ffnDepth: 1 }, fit: { adamSteps: 10, lr: 5e-3, lbfgsIter: 200, gtol: 1e-10 }, podGrid: 128,
       // fitted: depth 2 fits sin(2kπu) up to k = 6 far better than depth 1 at equal cost (basis fit MSE
-      // ≈ 2e-3 vs 0.2 measured at r = 6, m_h = 8); one seed keeps the addition near 30 CPU-s
+      // ≈ 2e-3 vs 0.2 measured at r = 6, m_h = 8); a flat 800 basis-fit iterations left the r = 6, m_h = 8
+      // bases unresolved (fit MSE 1.2e-2), hence iterations grow with the number of terms (fitIterOf);
+      // one seed keeps the addition within ≈ 30 CPU-s (3 seeds would need ≈ 75)
       fitted: { mhs: [1, 2, 4, 8], seeds: 1, width: 16, depth: 2, samples: 128, fitIter: 800, lbfgsIter: 60, gtol: 1e-10 } },
     full: { seed: 1, ...base, R: 64, mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, trainSize: 256, testSize: 1024, constructiveSamples: 8000, fitMaxMh: 16,
       model: { n: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, activation: 'tanh' }, fit: { adamSteps: 500, lr: 2e-3, lbfgsIter: 500, gtol: 1e-10 }, podGrid: 256,

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { syntheticRate, type SyntheticRateConfig, type SyntheticRateParams } from '../../src/experiments/synthetic-rate.js';
-import { FITTED_DROP, fittedCollapseCheck, fittedPoint, summariseFitted, type FittedSummary } from '../../src/experiments/synthetic-rate-fitted.js';
+import { FITTED_DROP, fitIterOf, fittedCollapseCheck, fittedPoint, summariseFitted, type FittedSummary } from '../../src/experiments/synthetic-rate-fitted.js';
 import { PRESETS } from '../../src/experiments/types.js';
 
 const tiny = syntheticRate.presets.tiny as SyntheticRateConfig;
@@ -34,6 +34,16 @@ describe('synthetic-rate fitted estimate: config and plan', () => {
   });
 });
 
+describe('synthetic-rate fitted estimate: basis-fit budget', () => {
+  fcTest.prop([fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 64 })], { numRuns: 100 })(
+    'fitIter × max(1, terms/2): the base up to two terms, then non-decreasing and proportional', (fitIter, a, b) => {
+      const f = { ...tiny.fitted, fitIter };
+      expect(fitIterOf(f, Math.min(a, 2))).toBe(fitIter);
+      if (a <= b) expect(fitIterOf(f, a)).toBeLessThanOrEqual(fitIterOf(f, b));
+      expect(Math.abs(fitIterOf(f, a) - fitIter * Math.max(1, a / 2))).toBeLessThanOrEqual(0.5);
+    });
+});
+
 describe('synthetic-rate fitted estimate: tiny runs on a rank-2 target', () => {
   const at = (mh: number): { [k: string]: number | string } => fittedPoint(tiny, { kind: 'fitted', alpha: 1, rank: 2, mh, seed: tiny.seed } satisfies SyntheticRateParams);
   let one: ReturnType<typeof at>, four: ReturnType<typeof at>;
@@ -43,6 +53,7 @@ describe('synthetic-rate fitted estimate: tiny runs on a rank-2 target', () => {
     expect(four.testMse as number).toBeLessThan((one.testMse as number) / FITTED_DROP);
     expect(four.terms).toBe(2);
     expect(one.terms).toBe(1);
+    expect(four.fitIter).toBe(fitIterOf(tiny.fitted, 2));
   });
   it('reports finite diagnostics, and fine-tuning never raises the training loss', () => {
     for (const r of [one, four]) {

@@ -166,6 +166,9 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
   const chunk = Math.min(N, Math.max(bs, 256)); // full-batch passes: larger matmuls, bounded tape memory
   let stopReason: TrainResult['stopReason'] = 'maxSteps', steps = 0, lb: TrainResult['lbfgs'];
   if (opts.optimizer === 'lbfgs') {
+    // these options steer the first-order phase, which L-BFGS alone does not have
+    const ignored = (['plateau', 'targetLoss', 'lbfgsPolish'] as const).filter((k) => opts[k] !== undefined);
+    if (ignored.length > 0) throw new ValueError('train', `option ${ignored.join(', ')} has no effect with optimizer 'lbfgs' (full-batch L-BFGS runs maxSteps iterations)`);
     lb = polish(model, data, loss, chunk, { maxIter: opts.maxSteps }, history, opts.onProgress);
     steps = lb.iterations;
     // gtol met → converged; budget spent → maxSteps; ftol or a failed line search (no decrease

@@ -99,6 +99,9 @@ describe('train', () => {
     expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, epochs: 3 } as never)).toThrow(/unknown config key 'epochs'/);
     expect(() => train(m, { x, y: new Int32Array(4) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0 })).toThrow(ValueError);
     expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, plateau: { window: 0, rtol: 0.1 } })).toThrow(/window ≥ 1/);
+    // options of the first-order phase were silently ignored with L-BFGS alone
+    expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: 'lbfgs', batchSize: 4, maxSteps: 1, seed: 0, plateau: { window: 5, rtol: 0.1 } })).toThrow(/^train: option plateau has no effect with optimizer 'lbfgs'/);
+    expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: 'lbfgs', batchSize: 4, maxSteps: 1, seed: 0, targetLoss: 0, lbfgsPolish: { maxIter: 3 } })).toThrow(/option targetLoss, lbfgsPolish has no effect/);
   });
 
   it('accuracy counts arg-max hits exactly and rejects NaN logits (they used to vote for class 0)', () => {

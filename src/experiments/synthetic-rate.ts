@@ -79,7 +79,7 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams>
       model: { n: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, activation: 'tanh' }, fit: { adamSteps: 500, lr: 2e-3, lbfgsIter: 500, gtol: 1e-10 }, podGrid: 256,
       fitted: { mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, width: 32, depth: 2, samples: 256, fitIter: 2000, lbfgsIter: 500, gtol: 1e-10 } },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 60 s of CPU', full: 'about 3.5–6 CPU-hours (144 trained points of 80–160 s measured; spread them with seqrate run --mh)' },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 60–65 s of CPU (≈ 20 s of it the fitted estimate)', full: 'about 5.5–8.5 CPU-hours (144 trained points of 80–160 s and 144 fitted points of ≈ 45–60 s measured; spread them with seqrate run --mh)' },
   pointFilters: ['mh', 'alpha', 'rank', 'seed', 'kind'],
   plan,
   // relative cost (measured on the quick preset): training dominates and grows with m_h

@@ -58,7 +58,7 @@ class Xoshiro implements Rng {
   private spare: number | null = null;
 
   constructor(seed: number, stream = 0) {
-    if (!Number.isFinite(seed)) throw new ValueError('createRng', `seed must be a finite number, got ${seed}`);
+    if (!Number.isSafeInteger(seed)) throw new ValueError('createRng', `seed must be a safe integer, got ${seed}`);
     this.seed = seed;
     const t = Math.trunc(Math.abs(seed));
     const st = { hi: ((Math.floor(t / M32) % M32) ^ Math.imul(stream, 0x9e3779b1) ^ (seed < 0 ? 0x80000000 : 0)) >>> 0, lo: (t % M32) >>> 0 };

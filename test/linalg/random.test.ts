@@ -65,7 +65,10 @@ describe('createRng', () => {
     expect(p).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
-  it('rejects a non-finite seed', () => {
+  it('rejects a non-finite or fractional seed (0.3 would otherwise alias seed 0)', () => {
     expect(() => createRng(Number.NaN)).toThrow(/createRng/);
+    expect(() => createRng(Infinity)).toThrow(/createRng: seed must be a safe integer, got Infinity/);
+    expect(() => createRng(0.3)).toThrow(/createRng: seed must be a safe integer, got 0.3/);
+    expect(() => createRng(-7)).not.toThrow();
   });
 });

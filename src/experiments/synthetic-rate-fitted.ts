@@ -12,7 +12,7 @@
  */
 import type { Check, Json, Table } from '../report/schema.js';
 import { fmtNum } from '../report/format.js';
-import { fittedConstructiveTransformer } from '../models/index.js';
+import { fittedConstructiveTransformer, type Activation } from '../models/index.js';
 import { fitRegression, jnum, median, testMse } from './fit.js';
 import { inputs, rankOf, targetOf, type SyntheticRateConfig, type SyntheticRateParams } from './synthetic-rate.js';
 import { pointSeed } from './types.js';
@@ -23,9 +23,10 @@ export type FittedConfig = {
   mhs: number[];
   /** Replicate seeds: seed, seed+1, …, seed+seeds−1 (the trained estimate's training data of that seed). */
   seeds: number;
-  /** Hidden width and hidden layers of the fitted FFNs f̂ and F̂ (tanh). */
+  /** Hidden width, hidden layers and activation of the fitted FFNs f̂ and F̂ ('tanh', 'relu' or 'gelu'). */
   width: number;
   depth: number;
+  activation: string;
   /** Uniform sample points of [0, 1] for each basis fit. */
   samples: number;
   /**
@@ -69,7 +70,7 @@ export function fittedPoint(c: SyntheticRateConfig, p: SyntheticRateParams): { [
   };
   const terms = Math.min(p.mh, sigma.length), fitIter = fitIterOf(f, terms);
   const { model, fitMse } = fittedConstructiveTransformer(spec, {
-    d: 1, width: f.width, depth: f.depth, activation: 'tanh', samples: f.samples, maxIter: fitIter, seed: pointSeed(p.seed, 'fitted', p.alpha, p.rank, p.mh),
+    d: 1, width: f.width, depth: f.depth, activation: f.activation as Activation, samples: f.samples, maxIter: fitIter, seed: pointSeed(p.seed, 'fitted', p.alpha, p.rank, p.mh),
   });
   // same training / test sequences as the trained estimate of this seed (paired comparison)
   const x = inputs(p.seed, c.trainSize, c.tau, 'train', p.alpha, p.rank);

@@ -65,7 +65,7 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams>
     tiny: { seed: 1, ...base, alphas: [0.55, 1], ranks: [2, 'inf'], R: 16, mhs: [1, 2, 4], seeds: 1, trainSize: 24, testSize: 64, constructiveSamples: 200, fitMaxMh: 4,
       model: { ...base.model, n: 8, mv: 8, ffnWidth: 8, ffnDepth: 1 }, fit: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 }, podGrid: 32,
       // m_h = 1 and one m_h ≥ r = 2: enough for the fitted-collapse check at CI cost
-      fitted: { mhs: [1, 4], seeds: 1, width: 8, depth: 2, samples: 64, fitIter: 200, lbfgsIter: 20, gtol: 1e-10 } },
+      fitted: { mhs: [1, 4], seeds: 1, width: 8, depth: 2, activation: 'tanh', samples: 64, fitIter: 200, lbfgsIter: 20, gtol: 1e-10 } },
     // quick: a small FFN (width 16, depth 1) and an L-BFGS-heavy budget reach a lower floor at a third of
     // the cost of width 32 / depth 2 with Adam (measured: ≈ 2–4e-3 vs 5–7e-3 training MSE)
     quick: { seed: 1, ...base, mhs: [1, 2, 4, 8], seeds: 3, trainSize: 32, testSize: 128, constructiveSamples: 1000,
@@ -74,10 +74,10 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams>
       // ≈ 2e-3 vs 0.2 measured at r = 6, m_h = 8); a flat 800 basis-fit iterations left the r = 6, m_h = 8
       // bases unresolved (fit MSE 1.2e-2), hence iterations grow with the number of terms (fitIterOf);
       // one seed keeps the addition within ≈ 30 CPU-s (3 seeds would need ≈ 75)
-      fitted: { mhs: [1, 2, 4, 8], seeds: 1, width: 16, depth: 2, samples: 128, fitIter: 800, lbfgsIter: 60, gtol: 1e-10 } },
+      fitted: { mhs: [1, 2, 4, 8], seeds: 1, width: 16, depth: 2, activation: 'tanh', samples: 128, fitIter: 800, lbfgsIter: 60, gtol: 1e-10 } },
     full: { seed: 1, ...base, R: 64, mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, trainSize: 256, testSize: 1024, constructiveSamples: 8000, fitMaxMh: 16,
       model: { n: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, activation: 'tanh' }, fit: { adamSteps: 500, lr: 2e-3, lbfgsIter: 500, gtol: 1e-10 }, podGrid: 256,
-      fitted: { mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, width: 32, depth: 2, samples: 256, fitIter: 2000, lbfgsIter: 500, gtol: 1e-10 } },
+      fitted: { mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, width: 32, depth: 2, activation: 'tanh', samples: 256, fitIter: 2000, lbfgsIter: 500, gtol: 1e-10 } },
   },
   expectedTime: { tiny: 'a few seconds', quick: 'about 60–65 s of CPU (≈ 20 s of it the fitted estimate)', full: 'about 5.5–8.5 CPU-hours (144 trained points of 80–160 s and 144 fitted points of ≈ 45–60 s measured; spread them with seqrate run --mh)' },
   pointFilters: ['mh', 'alpha', 'rank', 'seed', 'kind'],

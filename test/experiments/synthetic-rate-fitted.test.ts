@@ -11,7 +11,7 @@ import { FITTED_DROP, fitIterOf, fittedCollapseCheck, fittedPoint, summariseFitt
 import { PRESETS } from '../../src/experiments/types.js';
 
 const tiny = syntheticRate.presets.tiny as SyntheticRateConfig;
-const FITTED_KEYS = ['depth', 'fitIter', 'gtol', 'lbfgsIter', 'mhs', 'samples', 'seeds', 'width'];
+const FITTED_KEYS = ['activation', 'depth', 'fitIter', 'gtol', 'lbfgsIter', 'mhs', 'samples', 'seeds', 'width'];
 
 describe('synthetic-rate fitted estimate: config and plan', () => {
   it('every preset records every fitted hyper-parameter, with m_h values from the sweep', () => {

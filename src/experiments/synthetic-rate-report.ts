@@ -133,7 +133,7 @@ function figures(c: SyntheticRateConfig, cvs: Curve[], fits: Fit[], spectra: { a
       return { label: `${f.estimate} fit: slope −${fmtNum(f.exponent)} (2α−1 = ${fmtNum(f.theory)})`, x: mh, y: [y0, y0 * Math.pow(mh[1] / mh[0], -f.exponent)] as [number, number], color: FIT_COLOURS[f.estimate as Estimate] };
     });
     return { file: `figures/synthetic-rate-alpha${ai}.svg`, caption: `Error vs m_h for σ_k = k^−${alpha} (log–log). Constructive (dashed; ≈ 0 once m_h ≥ r, not drawn), trained from random init (solid, min–max bars), fitted = warm start from FFN fits of the POD bases + L-BFGS (solid, own colours, min–max bars), power laws fitted on rank ∞.`,
-      spec: { kind: 'line', title: `synthetic-rate: σ_k = k^−${alpha}`, xLabel: 'm_h', yLabel: 'MSE per token', xScale: 'log', yScale: 'log', series, fits: fl, width: 760, height: 480 } };
+      spec: { kind: 'line', title: `synthetic-rate: σ_k = k^−${alpha}`, xLabel: 'm_h', yLabel: 'MSE per token', xScale: 'log', yScale: 'log', series, fits: fl, width: 1040, height: 480, legend: 'right' } };
   });
   const inf = cvs.filter((v) => v.rank === 'inf');
   figs.push({ file: 'figures/synthetic-rate-bound.svg', caption: 'Constructive L1 error (the theorem\'s left side) vs the bound\'s attention term, both variants, rank ∞.',

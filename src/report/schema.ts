@@ -145,7 +145,7 @@ const figureSpec: V = (v, p, e) => {
     S.obj({ kind: S.str, ...common, xLabel: S.str, yLabel: S.str, xScale: scale, series: S.arr(S.obj(
       { label: S.str, x: S.arr(numOrNull), y: S.arr(numOrNull) },
       { lo: S.arr(numOrNull), hi: S.arr(numOrNull), dash: S.bool, marker: S.bool, line: S.bool, color: S.int },
-    )) }, { fits: S.arr(S.obj({ label: S.str, x: S.arr(S.num), y: S.arr(S.num) }, { color: S.int })), ...size })(v, p, e);
+    )) }, { fits: S.arr(S.obj({ label: S.str, x: S.arr(S.num), y: S.arr(S.num) }, { color: S.int })), legend: S.oneOf(S.lit('inside'), S.lit('right')), ...size })(v, p, e);
   } else if (kind === 'quantile') {
     S.obj({ kind: S.str, ...common, xLabel: S.str, yLabel: S.str, categories: S.arr(S.str),
       groups: S.arr(S.obj({ label: S.str, boxes: S.arr(nullable(box)) }, { color: S.int })) }, size)(v, p, e);

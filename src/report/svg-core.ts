@@ -182,11 +182,11 @@ export function axes(frame: Frame, xs: Scale, ys: Scale, xLabel: string, yLabel:
 }
 
 /** A legend box in the top-right corner of the frame. `dash` draws a dashed sample line. */
-export function legend(frame: Frame, items: readonly { label: string; color: string; dash?: boolean; marker?: boolean; box?: boolean }[]): string {
+export function legend(frame: Frame, items: readonly { label: string; color: string; dash?: boolean; marker?: boolean; box?: boolean }[], outside = false): string {
   if (items.length === 0) return '';
-  const w = Math.min(frame.width - 10, 12 + 30 + 6.2 * Math.max(...items.map((i) => i.label.length)));
+  const w = outside ? legendWidth(items.map((i) => i.label)) : Math.min(frame.width - 10, legendWidth(items.map((i) => i.label)));
   const h = 8 + 16 * items.length;
-  const x0 = frame.left + frame.width - w - 6;
+  const x0 = outside ? frame.left + frame.width + 12 : frame.left + frame.width - w - 6;
   const y0 = frame.top + 6;
   const out = [el('rect', { x: x0, y: y0, width: w, height: h, fill: '#ffffff', 'fill-opacity': 0.85, stroke: '#999999' })];
   items.forEach((it, i) => {
@@ -197,6 +197,11 @@ export function legend(frame: Frame, items: readonly { label: string; color: str
     out.push(text(x0 + 36, y + 3, it.label, { 'font-size': 11 }));
   });
   return out.join('\n');
+}
+
+/** Width in pixels of a legend box holding `labels` (swatch plus ~6.2 px per character). */
+export function legendWidth(labels: readonly string[]): number {
+  return labels.length === 0 ? 0 : 12 + 30 + 6.2 * Math.max(...labels.map((l) => l.length));
 }
 
 /** Wraps a body in an `<svg>` document with a white background and a title. */

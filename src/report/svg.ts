@@ -10,7 +10,7 @@
  * Specs are stored in results.json so every figure can be re-drawn from the data alone.
  */
 import { ValueError } from '../linalg/errors.js';
-import { axes, colour, dataRange, el, legend, makeScale, pathD, svgDocument, text, type Frame, type ScaleKind } from './svg-core.js';
+import { axes, colour, dataRange, el, legend, legendWidth, makeScale, pathD, svgDocument, text, type Frame, type ScaleKind } from './svg-core.js';
 import { renderHeatmap, type HeatmapSpec } from './heatmap.js';
 
 export type { HeatmapPanel, HeatmapSpec } from './heatmap.js';
@@ -53,6 +53,8 @@ export interface LinePlotSpec {
   fits?: FitLine[];
   width?: number;
   height?: number;
+  /** Where the legend goes: inside the plot's top-right corner (default) or in a column to its right. */
+  legend?: 'inside' | 'right';
 }
 
 /** Five-number summary of a distribution. */
@@ -102,8 +104,8 @@ function numSeries(s: LineSeries): NumSeries {
 
 const MARGIN = { left: 72, right: 16, top: 34, bottom: 52 };
 
-function frameOf(width: number, height: number): Frame {
-  return { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right, height: height - MARGIN.top - MARGIN.bottom };
+function frameOf(width: number, height: number, extraRight = 0): Frame {
+  return { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right - extraRight, height: height - MARGIN.top - MARGIN.bottom };
 }
 
 /**
@@ -122,8 +124,10 @@ export function renderFigure(spec: FigureSpec): string {
 /** Renders a line plot (see LinePlotSpec). Throws ValueError when nothing is plottable. */
 export function linePlot(spec: LinePlotSpec): string {
   const W = spec.width ?? 640, H = spec.height ?? 420;
-  const fr = frameOf(W, H);
   const fits = spec.fits ?? [];
+  const labels = [...spec.series.map((s) => s.label), ...fits.map((f) => f.label)];
+  const legendRight = spec.legend === 'right' ? legendWidth(labels) + 12 : 0;
+  const fr = frameOf(W, H, legendRight);
   const series = spec.series.map(numSeries);
   for (const s of series) {
     if (s.x.length !== s.y.length) throw new ValueError('linePlot', `series '${s.label}': x has ${s.x.length} values, y has ${s.y.length}`);
@@ -166,7 +170,7 @@ export function linePlot(spec: LinePlotSpec): string {
     body.push(text(mx, my + 14 + 13 * i, f.label, { 'text-anchor': 'middle', 'font-size': 11, fill: c }));
     items.push({ label: f.label, color: c, dash: true });
   });
-  body.push(legend(fr, items));
+  body.push(legend(fr, items, legendRight > 0));
   return svgDocument(W, H, spec.title, body.join('\n'));
 }
 

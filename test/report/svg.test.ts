@@ -14,6 +14,21 @@ const lineSpec: LinePlotSpec = {
 };
 
 describe('SVG writer', () => {
+  it("legend 'right' puts the legend box beside the plot, clear of every data point", () => {
+    const svg = linePlot({ ...lineSpec, width: 900, legend: 'right' });
+    const boxes = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#ffffff" fill-opacity/g)];
+    expect(boxes).toHaveLength(1);
+    const legendLeft = Number(boxes[0]![1]);
+    // data markers have r = 3.2 (the legend's swatch markers r = 3)
+    const cx = [...svg.matchAll(/<circle cx="([\d.]+)" cy="[\d.]+" r="3.2"/g)].map((m) => Number(m[1]));
+    expect(cx.length).toBeGreaterThan(0);
+    expect(Math.max(...cx)).toBeLessThan(legendLeft);
+    expect(legendLeft + Number(boxes[0]![2])).toBeLessThanOrEqual(900);
+    // the default keeps the legend inside the plot, where it can cover points
+    const inside = linePlot({ ...lineSpec, width: 900 });
+    const li = Number(/<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#ffffff" fill-opacity/.exec(inside)![1]);
+    expect(li).toBeLessThan(Math.max(...[...inside.matchAll(/<circle cx="([\d.]+)" cy="[\d.]+" r="3.2"/g)].map((m) => Number(m[1]))));
+  });
   it('line plot (log–log, fit, bound, error bars) matches its snapshot', async () => {
     await expect(linePlot(lineSpec)).toMatchFileSnapshot('__snapshots__/line.svg');
   });

@@ -86,19 +86,19 @@ function data(c: OrderingRealConfig): ReturnType<typeof loadMnist> {
 function vitPoint(c: OrderingRealConfig, seed: number): R {
   const { train: tr, test } = data(c);
   const make = (shift: number): ViT => new ViT({ ...c.vit, tokenShift: shift }, { seed: pointSeed(seed, 'vit-init') });
-  const fit = (m: ViT, steps: number, label: string): void => {
+  const trainFor = (m: ViT, steps: number, label: string): void => {
     train(m, { x: tr.images, y: tr.labels }, { optimizer: new Adam({ lr: c.train.lrVit }), batchSize: c.train.batchSize, maxSteps: steps, seed: pointSeed(seed, label), loss: 'crossEntropy' });
   };
   const base = make(0);
-  fit(base, c.train.steps, 'first');
+  trainFor(base, c.train.steps, 'first');
   const before = accuracy(base, test.images, test.labels);
   const shifted = make(c.shift);
   shifted.params = base.params;
   const shiftedNoRetrain = accuracy(shifted, test.images, test.labels);
-  fit(shifted, c.train.retrainSteps, 'retrain');
+  trainFor(shifted, c.train.retrainSteps, 'retrain');
   const control = make(0);
   control.params = base.params;
-  fit(control, c.train.retrainSteps, 'retrain');
+  trainFor(control, c.train.retrainSteps, 'retrain');
   return { before, shiftedNoRetrain, after: accuracy(shifted, test.images, test.labels), control: accuracy(control, test.images, test.labels) };
 }
 
@@ -108,19 +108,19 @@ function rnnPoint(c: OrderingRealConfig, seed: number): R {
   const x = rowSequence(tr.images), xt = rowSequence(test.images), y = pm(tr.labels), yt = pm(test.labels);
   const xs = cyclicShiftTokens(x, c.shift), xts = cyclicShiftTokens(xt, c.shift);
   const make = (): LastStep => new LastStep(new TanhRNN({ d: x.shape[2]!, hidden: c.rnn.hidden }, { seed: pointSeed(seed, 'rnn-init') }));
-  const fit = (m: LastStep, xx: Tensor, steps: number, label: string): void => {
+  const trainFor = (m: LastStep, xx: Tensor, steps: number, label: string): void => {
     train(m, { x: xx, y }, { optimizer: new Adam({ lr: c.train.lrRnn }), batchSize: c.train.batchSize, maxSteps: steps, seed: pointSeed(seed, label), loss: 'mse' });
   };
   const base = make();
-  fit(base, x, c.train.steps, 'first');
+  trainFor(base, x, c.train.steps, 'first');
   const before = signAccuracy(base, xt, yt);
   const shiftedNoRetrain = signAccuracy(base, xts, yt);
   const shifted = make();
   shifted.params = base.params;
-  fit(shifted, xs, c.train.retrainSteps, 'retrain');
+  trainFor(shifted, xs, c.train.retrainSteps, 'retrain');
   const control = make();
   control.params = base.params;
-  fit(control, x, c.train.retrainSteps, 'retrain');
+  trainFor(control, x, c.train.retrainSteps, 'retrain');
   return { before, shiftedNoRetrain, after: signAccuracy(shifted, xts, yt), control: signAccuracy(control, xt, yt) };
 }
 

@@ -11,7 +11,7 @@
  * Shape legend: N sequences, T = τ tokens, d token width, o = 2 output width.
  */
 import { createRng, reshape, ShapeError, ValueError, type Rng, type Tensor } from '../linalg/index.js';
-import { Attention, MLP, checkConfigKeys, checkInput, type Activation, type Model, type Params } from '../models/index.js';
+import { Attention, MLP, checkConfigKeys, checkInput, type Activation, type Model, type Params, type TransformerConfig } from '../models/index.js';
 
 /** The demonstrations. */
 export type DemoTask = 'nearest-point' | 'centre-of-gravity' | 'selection-average';
@@ -121,14 +121,9 @@ function idealRows(task: DemoTask, s: TaskSizes, u: Float64Array, T: number): Fl
   return w;
 }
 
-/** Configuration of the demonstration model. */
-export interface DemoNetConfig {
-  d: number;
-  n: number;
-  mh: number;
-  mv: number;
-  ffnWidth: number;
-  ffnDepth: number;
+/** Configuration of the demonstration model: the paper's Transformer sizes plus a vector readout. */
+export interface DemoNetConfig extends Pick<TransformerConfig, 'd' | 'n' | 'mh' | 'mv' | 'ffnWidth' | 'ffnDepth'> {
+  /** Width of the readout F̂ (2 for points in R²). */
   outDim: number;
   activation: Activation;
   /** Factor on the initial W_Q and W_K (default 1): > 1 starts from sharper, far-from-uniform attention. */

@@ -14,6 +14,7 @@ import {
   add, broadcastTo, concat, createRng, gelu, layerNorm, matmul, relu, reshape, softmax, tanh, transpose, mul,
   ShapeError, ValueError, fmtShape, ones, randn, zeros, type Rng, type Tensor,
 } from '../linalg/index.js';
+import { dense } from '../linalg/ops/linear.js';
 import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params } from './module.js';
 
 /** Activation functions of the feed-forward networks. */
@@ -57,12 +58,15 @@ export class Linear {
     return p;
   }
 
-  /** x (…, inDim) → (…, outDim), one 2-D matmul over all rows. */
-  apply(x: Tensor, p: Params): Tensor {
+  /**
+   * x (…, inDim) → (…, outDim), one 2-D matmul over all rows; `relu` true applies ReLU after the
+   * bias, fused into the product's buffer (`dense`, same numbers as the composite).
+   */
+  apply(x: Tensor, p: Params, relu = false): Tensor {
     const last = x.shape[x.shape.length - 1];
     if (last !== this.inDim) throw new ShapeError('Linear', `${this.prefix}weight expects inputs (…, ${this.inDim}), got ${fmtShape(x.shape)}`, [x.shape]);
-    let y = matmul(rows(x), param('Linear', p, `${this.prefix}weight`)); // (M, inDim)·(inDim, outDim) → (M, outDim)
-    if (this.bias) y = add(y, param('Linear', p, `${this.prefix}bias`));
+    const b = this.bias ? param('Linear', p, `${this.prefix}bias`) : null;
+    const y = dense(rows(x), param('Linear', p, `${this.prefix}weight`), b, relu); // (M, inDim)·(inDim, outDim) + b → (M, outDim)
     return x.shape.length === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.outDim]); // (M, out) → (…, out)
   }
 }
@@ -119,8 +123,12 @@ export class MLP implements Model<MLPConfig> {
   apply(x: Tensor, p: Params): Tensor {
     let h = x;
     this.layers.forEach((layer, i) => {
-      h = layer.apply(h, p);
-      if (i < this.layers.length - 1) h = activate(h, this.activation);
+      const hidden = i < this.layers.length - 1;
+      if (hidden && this.activation === 'relu') h = layer.apply(h, p, true); // bias + ReLU fused
+      else {
+        h = layer.apply(h, p);
+        if (hidden) h = activate(h, this.activation);
+      }
     });
     return h;
   }

@@ -13,8 +13,14 @@ import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './movement.js';
+import { add } from './arith.js';
+import { relu as reluOp } from './unary.js';
 
-interface Flags { transA: boolean; transB: boolean }
+/**
+ * Attributes of the matmul primitive. `relu` (used only by `dense`, with a bias third input) fuses
+ * `relu(a·b + bias)` into the product's fresh output buffer.
+ */
+interface Flags { transA: boolean; transB: boolean; relu?: boolean }
 
 function gradA(g: Tensor, b: Tensor, { transA, transB }: Flags): Tensor {
   if (!transA) return transB ? K.matmul(g, b) : K.matmul(g, b, { transB: true });   // Ḡ·op(B)ᵀ
@@ -26,14 +32,61 @@ function gradB(g: Tensor, a: Tensor, { transA, transB }: Flags): Tensor {
   return transA ? K.matmul(g, a, { transA: true, transB: true }) : K.matmul(g, a, { transA: true }); // Ḡᵀ·op(A)
 }
 
+/**
+ * Forward of the primitive: `op(a)·op(b)`; with a third input `bias` (n) — only from `dense`,
+ * 2-D, no transposes — the bias is added and `relu` applied in place on the fresh product, with
+ * exactly the roundings of `add` then `relu` (one rounding for the sum; NaN passes through relu).
+ */
+function forward(inputs: readonly Tensor[], flags: Flags): Tensor {
+  const c = K.matmul(inputs[0]!, inputs[1]!, flags);
+  const bias = inputs[2];
+  if (bias === undefined) return c;
+  const o = c.data, bd = bias.data, n = bd.length;
+  for (let i = 0; i < o.length; i += n) for (let j = 0; j < n; j++) o[i + j] = o[i + j]! + bd[j]!;
+  if (flags.relu === true) for (let i = 0; i < o.length; i++) { const v = o[i]!; if (!(v > 0 || v !== v)) o[i] = 0; }
+  return c;
+}
+
+/** z = relu(y) ⇒ ȳ = z̄ [y > 0], read from the output (z > 0 ⇔ y > 0, NaN gives 0 in both). */
+function reluMask(g: Tensor, z: Tensor): Tensor {
+  const gd = g.data, zd = z.data, o = new Float64Array(gd.length);
+  for (let i = 0; i < o.length; i++) o[i] = zd[i]! > 0 ? gd[i]! : 0;
+  return { data: o, shape: g.shape };
+}
+
 export const matmulP = definePrimitive<'matmul', Flags>({
   name: 'matmul',
-  forward: ([a, b], flags) => K.matmul(a!, b!, flags),
-  vjp: (g, [a, b], _c, flags, needs) => [
-    needs[0] ? K.sumToShape(gradA(g, b!, flags), a!.shape) : null,
-    needs[1] ? K.sumToShape(gradB(g, a!, flags), b!.shape) : null,
-  ],
+  forward,
+  vjp: (g0, [a, b, bias], c, flags, needs) => {
+    const g = flags.relu === true ? reluMask(g0, c) : g0;
+    return [
+      needs[0] ? K.sumToShape(gradA(g, b!, flags), a!.shape) : null,
+      needs[1] ? K.sumToShape(gradB(g, a!, flags), b!.shape) : null,
+      bias !== undefined && needs[2] === true ? K.sumToShape(g, bias.shape) : null,
+    ];
+  },
 });
+
+/**
+ * Fused affine layer `act(x·w + b)` on a 2-D `x` (M, k), `w` (k, n), `b` (n) or null, act 'relu'
+ * or none (differentiable): the same numbers as `relu(add(matmul(x, w), b))` — bias and ReLU are
+ * applied in place on the product's buffer, saving two M×n temporaries per layer. Falls back to
+ * that composite when the shapes are not exactly these (so errors come from `matmul`/`add`).
+ *
+ * ```ts
+ * dense(h, w, b, true); // relu(h·w + b), h (M, k), w (k, n), b (n)
+ * ```
+ */
+export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
+  const n = w.shape[1];
+  if (b === null || x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[0]
+    || b.shape.length !== 1 || b.shape[0] !== n || n === 0) {
+    let y = matmul(x, w);
+    if (b !== null) y = add(y, b);
+    return relu ? reluOp(y) : y;
+  }
+  return applyPrimitive(matmulP, [x, w, b], { transA: false, transB: false, relu });
+}
 
 /**
  * Matrix product `op(a)·op(b)` over the last two axes, leading axes broadcast (differentiable).

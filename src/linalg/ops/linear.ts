@@ -47,10 +47,17 @@ function forward(inputs: readonly Tensor[], flags: Flags): Tensor {
   return c;
 }
 
-/** z = relu(y) ⇒ ȳ = z̄ [y > 0], read from the output (z > 0 ⇔ y > 0, NaN gives 0 in both). */
+let scratch = new Float64Array(0);
+/**
+ * z = relu(y) ⇒ ȳ = z̄ [y > 0], read from the output (z > 0 ⇔ y > 0, NaN gives 0 in both).
+ * Written into a reused module buffer: the masked cotangent never leaves the VJP (the products
+ * and the bias reduction below allocate their own results), so one buffer serves every call.
+ */
 function reluMask(g: Tensor, z: Tensor): Tensor {
-  const gd = g.data, zd = z.data, o = new Float64Array(gd.length);
-  for (let i = 0; i < o.length; i++) o[i] = zd[i]! > 0 ? gd[i]! : 0;
+  const gd = g.data, zd = z.data, n = gd.length;
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const o = scratch.subarray(0, n);
+  for (let i = 0; i < n; i++) o[i] = zd[i]! > 0 ? gd[i]! : 0;
   return { data: o, shape: g.shape };
 }
 

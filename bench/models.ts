@@ -135,7 +135,7 @@ export async function main(): Promise<void> {
   });
   const vit = vitThroughput();
   notes.push(`Targets: seqrate ≥ 5× tfjs-cpu on the Transformer step, ≥ 3× on the RNN step. Both run the same models (same initial parameters, same data); seqrate in float64, tfjs-cpu in float32 (its only dtype); each call is a full training step (forward, backward, Adam update).`);
-  notes.push('Where the time goes (V8 CPU profile of 200 seqrate Transformer steps): ≈ 75% in gemm (forward ≈ 1/3, backward ≈ 2/3 of it, ≈ 97 MFlop per step), ≈ 5% GC, the rest elementwise ops, softmax, reductions, tape and Adam; so this ratio tracks the matmul kernel and the machine load (measured 3.6×–5.1× across runs at load averages 3.4–9; wall-clock and CPU-time runs alike).');
+  notes.push('Where the time goes (V8 CPU profile of the seqrate Transformer step): ≈ 75% in matrix products (≈ 97 MFlop per step), the rest elementwise ops, softmax, reductions, tape and Adam. Linear layers use the fused `dense` (bias and ReLU applied in place on the product). Loading tfjs-core into the same process makes V8 run many more mark-compact GCs for seqrate\'s allocations (≈ 90 instead of ≈ 3 over 330 steps, measured with --trace-gc), which costs seqrate ≈ 2 ms per step in this side-by-side run.');
   notes.push(`ViT forward on MNIST (seqrate, config ${vit.config}, 16 tokens of 7×7 patches, batches of 128): ${vit.imagesPerSec.toFixed(0)} images/s.`);
   const table = resultTable(res, { notes, labels: { 'tfjs-cpu': 'tfjs-cpu (f32)' } });
   writeSection('Models', table);

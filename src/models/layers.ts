@@ -11,10 +11,9 @@
  * m_v value width per head, H heads, M = B·T rows of a token-wise map.
  */
 import {
-  add, broadcastTo, concat, createRng, gelu, layerNorm, matmul, relu, reshape, softmax, tanh, transpose, mul,
+  add, broadcastTo, concat, createRng, dense, gelu, layerNorm, matmul, relu, reshape, softmax, tanh, transpose, mul,
   ShapeError, ValueError, fmtShape, ones, randn, zeros, type Rng, type Tensor,
 } from '../linalg/index.js';
-import { dense } from '../linalg/ops/linear.js';
 import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params } from './module.js';
 
 /** Activation functions of the feed-forward networks. */

@@ -37,6 +37,13 @@ describe('README', () => {
       console.log = orig;
     }
     for (const line of logs) for (const v of line) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+    if (code.includes('gradcheck(')) {
+      // the autodiff/models example logs [value, grad shape, check.ok, first loss, final loss, stop reason]
+      const [, shape, ok, first, last] = logs.at(-1)!;
+      expect(shape).toEqual([3, 2]);
+      expect(ok).toBe(true);
+      expect(last as number).toBeLessThan((first as number) / 2);
+    }
   });
 
   it('shows the same theory example and table as docs/THEORY.md', () => {

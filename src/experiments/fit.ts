@@ -4,15 +4,15 @@
  * of PAPER.md §6. Reports the optimiser diagnostics the report needs to say which error part
  * dominates: the loss after each phase, the gradient norm at stop, iterations and stop reason.
  */
-import { item, mse, valueAndGrad, type Tensor } from '../linalg/index.js';
+import { ValueError, item, mse, valueAndGrad, type Tensor } from '../linalg/index.js';
 import { Adam, flattenParams, lbfgs, unflattenParams, type Model, type Params } from '../models/index.js';
 
 /** Budget of `fitRegression`. */
 export interface FitBudget {
   /** Adam steps (full batch). */
   adamSteps: number;
-  /** Adam learning rate. */
-  lr: number;
+  /** Adam learning rate (required when `adamSteps > 0`; unused otherwise). */
+  lr?: number;
   /** Maximum L-BFGS iterations after Adam (0: none). */
   lbfgsIter: number;
   /** L-BFGS gradient-norm tolerance. */
@@ -44,7 +44,8 @@ export function fitRegression(model: Model, x: Tensor, y: Tensor, b: FitBudget):
   const vg = valueAndGrad(lossOf);
   const history: number[] = [];
   const every = Math.max(1, Math.floor((b.adamSteps + b.lbfgsIter) / 20));
-  const opt = new Adam({ lr: b.lr });
+  if (b.adamSteps > 0 && b.lr === undefined) throw new ValueError('fitRegression', `adamSteps is ${b.adamSteps} but no Adam learning rate lr was given`);
+  const opt = b.adamSteps > 0 ? new Adam({ lr: b.lr! }) : null;
   let p = model.params;
   let initialLoss = NaN;
   for (let s = 0; s < b.adamSteps; s++) {
@@ -52,7 +53,7 @@ export function fitRegression(model: Model, x: Tensor, y: Tensor, b: FitBudget):
     const l = item(value);
     if (s === 0) initialLoss = l;
     if (s % every === 0) history.push(l);
-    p = opt.step(p, grads, l);
+    p = opt!.step(p, grads, l);
   }
   const { x: x0, layout } = flattenParams(p);
   let adamLoss = NaN;

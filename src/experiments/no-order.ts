@@ -9,7 +9,7 @@ import { permuteTime, randomKernelTarget, type Target } from '../theory/index.js
 import type { Check, Json } from '../report/schema.js';
 import { fmtNum } from '../report/format.js';
 import { jnum, median } from './fit.js';
-import { fitMemoryModel, replicateSeeds, shiftRegisterMse, type MemoryConfig, type MemoryPointResult } from './memory-common.js';
+import { QUICK_TRANSFORMER, fitMemoryModel, replicateSeeds, shiftRegisterMse, type MemoryConfig, type MemoryPointResult } from './memory-common.js';
 import { runExperiment } from './runner.js';
 import { pointSeed, type Assembled, type Experiment, type Point, type PointOutcome, type RunOptions } from './types.js';
 
@@ -20,9 +20,7 @@ type Params = { model: 'rnn' | 'transformer' | 'shift-register'; variant: 'origi
 const VARIANTS = ['original', 'permuted'] as const;
 const PAPER: Record<string, Record<string, number>> = { rnn: { original: 5.58, permuted: 5.24 }, transformer: { original: 5.43e-4, permuted: 5.36e-4 } };
 
-// quick Transformer: FFN width 16 depth 1 with an L-BFGS-heavy budget — measured 3–4× cheaper per point than
-// width 32 / depth 2 with Adam, at equal or lower error
-const tf = { n: 16, mh: 8, mv: 16, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'learned', peDim: 8, activation: 'tanh' };
+const tf = QUICK_TRANSFORMER;
 
 /** The experiment definition. */
 export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {

@@ -10,7 +10,7 @@ import { isCausal, linearMemoryTarget, mixTime, permuteTime, randomFilter, swapE
 import type { Check, Figure, Json } from '../report/schema.js';
 import { fmtNum } from '../report/format.js';
 import { jnum, median } from './fit.js';
-import { fitMemoryModel, replicateSeeds, type MemoryConfig, type MemoryPointResult } from './memory-common.js';
+import { QUICK_TRANSFORMER, fitMemoryModel, replicateSeeds, type MemoryConfig, type MemoryPointResult } from './memory-common.js';
 import { runExperiment } from './runner.js';
 import { pointSeed, type Assembled, type Experiment, type Point, type PointOutcome, type RunOptions } from './types.js';
 
@@ -29,9 +29,7 @@ const MODELS = ['rnn', 'transformer'] as const;
 const PAPER: Record<string, Record<string, number>> = { rnn: { original: 1.02e-7, ordering: 3.57e-2, mixing: 1.58e-7 }, transformer: { original: 2.18e-5, ordering: 2.51e-5, mixing: 2.39e-4 } };
 
 const common = { tau: 32, swap: 10, filterLength: 5, mixBoundary: 'causal', rnn: { hidden: 32, initRadius: 0.9 } };
-// quick Transformer: FFN width 16 depth 1 with an L-BFGS-heavy budget — measured 3–4× cheaper per point than
-// width 32 / depth 2 with Adam, at equal or lower error
-const tf = { n: 16, mh: 8, mv: 16, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'learned', peDim: 8, activation: 'tanh' };
+const tf = QUICK_TRANSFORMER;
 
 /** The experiment definition. */
 export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, MemoryPointResult> = {

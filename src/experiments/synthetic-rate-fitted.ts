@@ -77,8 +77,8 @@ export function fittedPoint(c: SyntheticRateConfig, p: SyntheticRateParams): { [
   const xt = inputs(p.seed, c.testSize, c.tau, 'test', p.alpha, p.rank);
   const y = target.evaluate(x), yt = target.evaluate(xt);
   const warmTest = testMse(model, xt, yt);
-  // L-BFGS only: adamSteps 0 (the Adam learning rate is then unused)
-  const rep = fitRegression(model, x, y, { adamSteps: 0, lr: 1, lbfgsIter: f.lbfgsIter, gtol: f.gtol });
+  // L-BFGS only (no Adam warm-up: the model is already warm-started from the basis fits)
+  const rep = fitRegression(model, x, y, { adamSteps: 0, lbfgsIter: f.lbfgsIter, gtol: f.gtol });
   return {
     trainMse: rep.finalLoss, testMse: testMse(model, xt, yt), warmMse: rep.initialLoss, warmTestMse: warmTest,
     fitInner: fitMse.inner, fitOuter: fitMse.outer, terms, fitIter,

@@ -14,6 +14,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { CLUSTER_COMMANDS, clusterMain } from './cluster/cli.js';
 import { createRunner, defaultWorkers } from './experiments/pool.js';
 import { EXPERIMENTS, getExperiment } from './experiments/registry.js';
 import { filterPoints, runExperiments, type Job } from './experiments/runner.js';
@@ -285,6 +286,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     if (cmd === 'reproduce') return await cmdReproduce(rest, io);
     if (cmd === 'run') return await cmdRun(rest, io);
     if (cmd === 'list') return cmdList(rest, io);
+    if (CLUSTER_COMMANDS.includes(cmd)) return await clusterMain(cmd, rest, io); // plan, merge: docs/CLUSTER.md
     throw new UsageError(`unknown command '${cmd}' (commands: reproduce, run, list)`);
   } catch (e) {
     if (e instanceof UsageError) { io.stderr.write(`seqrate: ${e.message}\n`); return 2; }

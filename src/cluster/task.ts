@@ -15,7 +15,14 @@ import { checkPlanMatchesCode, readPlan, type Plan, type PlanPoint } from './pla
 import { encodeJson, pointsDir, scanPoints, writeAtomic, type FailedFile, type PointFile } from './points.js';
 
 /** Options of {@link runTask}. */
-export interface TaskOptions { resume: boolean; workers: number; version: string; log: (line: string) => void }
+export interface TaskOptions {
+  resume: boolean;
+  workers: number;
+  version: string;
+  log: (line: string) => void;
+  /** Where points execute (default: a worker pool of `workers` threads, in-process from sources). */
+  runner?: PointRunner;
+}
 
 /** Counts of one task run. */
 export interface TaskOutcome { ran: number; skipped: number; failed: number }
@@ -35,7 +42,7 @@ export async function runTask(dir: string, index: number, o: TaskOptions): Promi
     else todo.push(p);
   }
   o.log(`seqrate: task ${index} of plan ${plan.hash.slice(0, 12)}: ${todo.length} point(s) to run, ${skipped} already done`);
-  const runner = createRunner({ workers: Math.max(1, Math.min(o.workers, todo.length || 1)) });
+  const runner = o.runner ?? createRunner({ workers: Math.max(1, Math.min(o.workers, todo.length || 1)) });
   let failed = 0;
   try {
     // at most runner.size points in flight, so that each point's seconds exclude queueing
@@ -45,7 +52,7 @@ export async function runTask(dir: string, index: number, o: TaskOptions): Promi
     };
     await Promise.all(Array.from({ length: runner.size }, lane));
   } finally {
-    await runner.close();
+    if (o.runner === undefined) await runner.close();
   }
   return { ran: todo.length - failed, skipped, failed };
 }

@@ -13,21 +13,25 @@ import { ValueError } from '../linalg/errors.js';
 import type { AnyExperiment, Config, Point, PresetName } from '../experiments/types.js';
 
 /**
- * Total CPU-seconds of each experiment per preset (upper ends where a range was measured).
- * - tiny, quick: `seqrate reproduce --tiny|--quick --workers 1` on the 2-core development machine
- *   (shared with other jobs), sum of `timing.points[].seconds` of results.json, rounded up.
- * - full: attention-rank from docs/full-runs/attention-rank/results.json (18 points, 1 327 s);
- *   the others from the registry's `expectedTime.full` and docs/REPRODUCE.md ("Full preset"):
- *   synthetic-rate 8.5 h, rnn-vs-transformer 1.3 h, no-order 1 h, ordering-real 15 min (estimated
- *   there), demos 18 min.
+ * Total CPU-seconds of each experiment per preset (upper ends where a range was given).
+ * - tiny: measured for this module — `node dist/cli.js reproduce --tiny --workers 1` on the 2-core
+ *   development machine, sum of results.json `timing.points[].seconds` per experiment (2.64, 0.18,
+ *   1.43, 0.29, 0.16, 0.12 s), rounded up to whole seconds.
+ * - quick: the registry's `expectedTime.quick` (65, 30, 40, 60, 40, 10 CPU-s). (A measured
+ *   `reproduce --quick --workers 1` used 212 CPU-s of user time in all, on a machine shared with
+ *   other jobs, consistent with the registry's 245.)
+ * - full: attention-rank measured end to end (docs/full-runs/attention-rank/results.json: 18 points,
+ *   1 327 s); the others from the registry's `expectedTime.full` and docs/REPRODUCE.md ("Full
+ *   preset"): synthetic-rate 8.5 h, rnn-vs-transformer 1.3 h, no-order 1 h, ordering-real 15 min
+ *   (an estimate there), demos 18 min.
  */
 export const MEASURED_TOTAL_SECONDS: Record<string, Record<PresetName, number>> = {
-  'synthetic-rate': { tiny: 3, quick: 130, full: 8.5 * 3600 },
-  'attention-rank': { tiny: 1, quick: 60, full: 1327 },
-  'ordering-real': { tiny: 2, quick: 80, full: 15 * 60 },
-  'rnn-vs-transformer': { tiny: 1, quick: 120, full: 1.3 * 3600 },
-  'no-order': { tiny: 1, quick: 80, full: 3600 },
-  demos: { tiny: 1, quick: 20, full: 18 * 60 },
+  'synthetic-rate': { tiny: 3, quick: 65, full: 8.5 * 3600 },
+  'attention-rank': { tiny: 1, quick: 30, full: 1327 },
+  'ordering-real': { tiny: 2, quick: 40, full: 15 * 60 },
+  'rnn-vs-transformer': { tiny: 1, quick: 60, full: 1.3 * 3600 },
+  'no-order': { tiny: 1, quick: 40, full: 3600 },
+  demos: { tiny: 1, quick: 10, full: 18 * 60 },
 };
 
 /** Fallback for an experiment missing above: one CPU-minute per point (tiny: 1 s). */

@@ -21,12 +21,13 @@ export const TIME_OVERHEAD_SECONDS = 120;
 /** Smallest time request (minutes): schedulers round up anyway, and tiny tasks must not be killed. */
 export const MIN_TIME_MINUTES = 5;
 /**
- * Peak resident memory of one task, measured (MB): `seqrate reproduce --quick --workers 1` peaked
- * at {@link MEASURED_PEAK_MB} MB for all experiments in one process (GNU time, maxRSS).
+ * Peak resident memory of one process running points, measured (MB): `seqrate reproduce --quick
+ * --workers 1` (all experiments, one worker thread) peaked at 307 MB (GNU time, maximum resident
+ * set size); a tiny-preset array task at 218 MB. Point files record each task's peak (`maxRssMB`).
  */
-export const MEASURED_PEAK_MB = 400;
-/** Multiplier from the measured peak to the `--mem` request. */
-export const MEMORY_SAFETY = 2.5;
+export const MEASURED_PEAK_MB = 310;
+/** Multiplier from the measured peak to the `--mem` request (the full preset's models are larger). */
+export const MEMORY_SAFETY = 3;
 
 /** One point of the plan. */
 export interface PlanPoint {

@@ -17,7 +17,8 @@ dir=${2:-}
 
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then
-  if sudo -n true 2>/dev/null; then SUDO="sudo -n"; else echo "setup-slurm: needs root or password-less sudo" >&2; exit 1; fi
+  if ! sudo -n true 2>/dev/null; then echo "setup-slurm: needs root or password-less sudo" >&2; exit 1; fi
+  SUDO="sudo -n"
 fi
 
 stop_pidfile() { # stop_pidfile FILE: SIGTERM the process whose pid FILE holds, then wait for it

@@ -45,7 +45,11 @@ export type MeasuredSeconds = Map<string, Map<string, number>>;
  * Throws ValueError when the file is not a results file of `preset`.
  */
 export function readMeasuredSeconds(file: string, preset: PresetName): MeasuredSeconds {
-  let j: { schema?: unknown; preset?: unknown; experiments?: { name: string; timing?: { points?: { key: string; seconds: number }[] } }[] };
+  let j: {
+    schema?: unknown;
+    preset?: unknown;
+    experiments?: { name: string; timing?: { points?: { key: string; seconds: number }[] } }[];
+  };
   try {
     j = JSON.parse(readFileSync(file, 'utf8')) as typeof j;
   } catch (e) {
@@ -54,7 +58,8 @@ export function readMeasuredSeconds(file: string, preset: PresetName): MeasuredS
   if (j.schema !== 'seqrate-results' || !Array.isArray(j.experiments)) {
     throw new ValueError('plan --costs', `'${file}' is not a seqrate results.json`);
   }
-  if (j.preset !== preset) throw new ValueError('plan --costs', `'${file}' is of preset ${String(j.preset)}, the plan is ${preset}`);
+  if (j.preset !== preset)
+    throw new ValueError('plan --costs', `'${file}' is of preset ${String(j.preset)}, the plan is ${preset}`);
   const out: MeasuredSeconds = new Map();
   for (const e of j.experiments) {
     const m = new Map<string, number>();
@@ -65,8 +70,13 @@ export function readMeasuredSeconds(file: string, preset: PresetName): MeasuredS
 }
 
 /** Expected CPU-seconds of every point of `e` at `preset` (measured seconds first, then the totals). */
-export function expectedSeconds(e: AnyExperiment, config: Config, preset: PresetName, points: Point[],
-  measured?: MeasuredSeconds): number[] {
+export function expectedSeconds(
+  e: AnyExperiment,
+  config: Config,
+  preset: PresetName,
+  points: Point[],
+  measured?: MeasuredSeconds,
+): number[] {
   const rel = points.map((p) => {
     const c = e.pointCost?.(config, p.params);
     return c !== undefined && Number.isFinite(c) && c > 0 ? c : 1;

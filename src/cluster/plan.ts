@@ -46,7 +46,11 @@ export interface PlanPoint {
 }
 
 /** One array task: the points it runs, in order. */
-export interface PlanTask { index: number; points: number[]; expectedSeconds: number }
+export interface PlanTask {
+  index: number;
+  points: number[];
+  expectedSeconds: number;
+}
 
 /** DIR/plan.json. */
 export interface Plan {
@@ -96,15 +100,23 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
 
 /** The hash of what determines a plan's results. */
 export function planHash(p: Pick<Plan, 'seqrateVersion' | 'preset' | 'seed' | 'experiments' | 'points'>): string {
-  const body = { seqrateVersion: p.seqrateVersion, preset: p.preset, seed: p.seed, experiments: p.experiments,
-    points: p.points.map((q) => ({ key: q.key, params: q.params })) };
+  const body = {
+    seqrateVersion: p.seqrateVersion,
+    preset: p.preset,
+    seed: p.seed,
+    experiments: p.experiments,
+    points: p.points.map((q) => ({ key: q.key, params: q.params })),
+  };
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
@@ -112,7 +124,10 @@ export function planHash(p: Pick<Plan, 'seqrateVersion' | 'preset' | 'seed' | 'e
 export function selectExperiments(only?: readonly string[]): AnyExperiment[] {
   for (const n of only ?? []) {
     if (!EXPERIMENTS.some((e) => e.name === n)) {
-      throw new ValueError('plan', `--only: unknown experiment '${n}' (known: ${EXPERIMENTS.map((e) => e.name).join(', ')})`);
+      throw new ValueError(
+        'plan',
+        `--only: unknown experiment '${n}' (known: ${EXPERIMENTS.map((e) => e.name).join(', ')})`,
+      );
     }
   }
   return EXPERIMENTS.filter((e) => only === undefined || only.includes(e.name));
@@ -122,6 +137,24 @@ export function selectExperiments(only?: readonly string[]): AnyExperiment[] {
 export function buildPlan(o: PlanOptions): Plan {
   const chosen = selectExperiments(o.only);
   const experiments = chosen.map((e) => ({ name: e.name, config: configOf(e, o.preset, o.seed) }));
+  const points = planPoints(chosen, experiments, o);
+  const tasks = groupTasks(points, o.taskSeconds);
+  const base = { seqrateVersion: o.version, preset: o.preset, seed: o.seed, experiments, points };
+  return {
+    schema: 'seqrate-cluster-plan',
+    schemaVersion: 1,
+    hash: planHash(base),
+    ...base,
+    tasks,
+    request: requestOf(tasks, o.arrayThrottle),
+    cli: o.cli,
+    node: o.node,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Every point of the chosen experiments, with stable keys, unique file names and expected costs. */
+function planPoints(chosen: AnyExperiment[], experiments: Plan['experiments'], o: PlanOptions): PlanPoint[] {
   const points: PlanPoint[] = [];
   chosen.forEach((e, ei) => {
     const config = experiments[ei]!.config;
@@ -129,27 +162,31 @@ export function buildPlan(o: PlanOptions): Plan {
     const secs = expectedSeconds(e, config, o.preset, pts, o.measured);
     pts.forEach((p, i) => {
       const key = `${e.name}/${p.key}`;
-      points.push({ index: points.length, key, experiment: e.name, pointKey: p.key, params: p.params, file: fileNameOf(key), expectedSeconds: secs[i]! });
+      const file = fileNameOf(key);
+      points.push({ index: points.length, key, experiment: e.name, pointKey: p.key, params: p.params, file,
+        expectedSeconds: secs[i]! });
     });
   });
   const files = new Map<string, string>();
   for (const p of points) {
     const other = files.get(p.file);
-    if (other !== undefined) throw new SeqrateError('plan', `points '${other}' and '${p.key}' map to the same file name '${p.file}'`);
+    if (other !== undefined)
+      throw new SeqrateError('plan', `points '${other}' and '${p.key}' map to the same file name '${p.file}'`);
     files.set(p.file, p.key);
   }
-  const tasks = groupTasks(points, o.taskSeconds);
+  return points;
+}
+
+/** The per-task Slurm requests: time from the longest task × TIME_SAFETY, memory from the measured peak. */
+function requestOf(tasks: PlanTask[], arrayThrottle: number | undefined): Plan['request'] {
   const longest = Math.max(0, ...tasks.map((t) => t.expectedSeconds));
   const timeMinutes = Math.max(MIN_TIME_MINUTES, Math.ceil((TIME_SAFETY * longest + TIME_OVERHEAD_SECONDS) / 60));
   const memoryMB = Math.ceil((MEMORY_SAFETY * MEASURED_PEAK_MB) / 64) * 64;
-  const note = `time = max(${MIN_TIME_MINUTES} min, ${TIME_SAFETY} × longest task's expected ${longest.toFixed(1)} CPU-s + ${TIME_OVERHEAD_SECONDS} s); `
-    + `memory = ${MEMORY_SAFETY} × measured peak ${MEASURED_PEAK_MB} MB, rounded up to 64 MB`;
-  const base = { seqrateVersion: o.version, preset: o.preset, seed: o.seed, experiments, points };
-  return {
-    schema: 'seqrate-cluster-plan', schemaVersion: 1, hash: planHash(base), ...base, tasks,
-    request: { timeMinutes, memoryMB, cpusPerTask: 1, arrayThrottle: o.arrayThrottle ?? null, note },
-    cli: o.cli, node: o.node, createdAt: new Date().toISOString(),
-  };
+  const note =
+    `time = max(${MIN_TIME_MINUTES} min, ${TIME_SAFETY} × longest task's expected ${longest.toFixed(1)} CPU-s ` +
+    `+ ${TIME_OVERHEAD_SECONDS} s); ` +
+    `memory = ${MEMORY_SAFETY} × measured peak ${MEASURED_PEAK_MB} MB, rounded up to 64 MB`;
+  return { timeMinutes, memoryMB, cpusPerTask: 1, arrayThrottle: arrayThrottle ?? null, note };
 }
 
 /**
@@ -173,12 +210,14 @@ export function groupTasks(points: readonly PlanPoint[], taskSeconds: number): P
 /** Reads DIR/plan.json; throws SeqrateError('plan', …) when absent or not a plan. */
 export function readPlan(dir: string): Plan {
   const f = join(dir, 'plan.json');
-  if (!existsSync(f)) throw new SeqrateError('plan', `'${dir}' has no plan.json (make one with 'seqrate plan --out ${dir}')`);
+  if (!existsSync(f))
+    throw new SeqrateError('plan', `'${dir}' has no plan.json (make one with 'seqrate plan --out ${dir}')`);
   const p = JSON.parse(readFileSync(f, 'utf8')) as Plan;
   if (p.schema !== 'seqrate-cluster-plan' || !Array.isArray(p.points) || !Array.isArray(p.tasks)) {
     throw new SeqrateError('plan', `'${f}' is not a seqrate cluster plan`);
   }
-  if (planHash(p) !== p.hash) throw new SeqrateError('plan', `'${f}' was edited: its content does not match its hash ${p.hash.slice(0, 12)}`);
+  if (planHash(p) !== p.hash)
+    throw new SeqrateError('plan', `'${f}' was edited: its content does not match its hash ${p.hash.slice(0, 12)}`);
   return p;
 }
 
@@ -188,11 +227,22 @@ export function readPlan(dir: string): Plan {
  */
 export function checkPlanMatchesCode(plan: Plan, version: string, op: string): void {
   if (plan.seqrateVersion !== version) {
-    throw new SeqrateError(op, `the plan was made by seqrate ${plan.seqrateVersion}, this is seqrate ${version}; re-plan or use the same version`);
+    throw new SeqrateError(
+      op,
+      `the plan was made by seqrate ${plan.seqrateVersion}, this is seqrate ${version}; ` +
+        're-plan or use the same version',
+    );
   }
-  const fresh = planHash({ ...plan, points: plan.experiments.flatMap((x) => {
-    const e = getExperiment(x.name);
-    return e.plan(x.config).map((p) => ({ key: `${x.name}/${p.key}`, params: p.params }) as PlanPoint);
-  }) });
-  if (fresh !== plan.hash) throw new SeqrateError(op, `this seqrate build plans different points than plan.json (hash ${plan.hash.slice(0, 12)}); re-plan`);
+  const fresh = planHash({
+    ...plan,
+    points: plan.experiments.flatMap((x) => {
+      const e = getExperiment(x.name);
+      return e.plan(x.config).map((p) => ({ key: `${x.name}/${p.key}`, params: p.params }) as PlanPoint);
+    }),
+  });
+  if (fresh !== plan.hash)
+    throw new SeqrateError(
+      op,
+      `this seqrate build plans different points than plan.json (hash ${plan.hash.slice(0, 12)}); re-plan`,
+    );
 }

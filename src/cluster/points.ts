@@ -43,14 +43,18 @@ export interface FailedFile {
 
 /** Encodes a value as JSON, tagging NaN, ±Infinity and −0 so that {@link decodeJson} restores them. */
 export function encodeJson(v: unknown, indent?: number): string {
-  return JSON.stringify(v, (_k, x: unknown) => {
-    if (typeof x !== 'number') return x;
-    if (Number.isNaN(x)) return { $float: 'NaN' };
-    if (x === Infinity) return { $float: 'Infinity' };
-    if (x === -Infinity) return { $float: '-Infinity' };
-    if (Object.is(x, -0)) return { $float: '-0' };
-    return x;
-  }, indent);
+  return JSON.stringify(
+    v,
+    (_k, x: unknown) => {
+      if (typeof x !== 'number') return x;
+      if (Number.isNaN(x)) return { $float: 'NaN' };
+      if (x === Infinity) return { $float: 'Infinity' };
+      if (x === -Infinity) return { $float: '-Infinity' };
+      if (Object.is(x, -0)) return { $float: '-0' };
+      return x;
+    },
+    indent,
+  );
 }
 
 const TAGGED: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
@@ -101,7 +105,10 @@ export function scanPoints(dir: string): PointsScan {
   const pd = pointsDir(dir);
   if (!existsSync(pd)) return scan;
   for (const f of readdirSync(pd).sort()) {
-    if (f.startsWith('.')) { scan.temporary.push(f); continue; }
+    if (f.startsWith('.')) {
+      scan.temporary.push(f);
+      continue;
+    }
     if (!f.endsWith('.json')) continue;
     let j: { schema?: unknown };
     try {
@@ -110,8 +117,10 @@ export function scanPoints(dir: string): PointsScan {
       scan.unreadable.push(f);
       continue;
     }
-    if (f.endsWith('.failed.json') && j.schema === 'seqrate-cluster-failure') scan.failed.set(f.slice(0, -'.failed.json'.length), j as FailedFile);
-    else if (!f.endsWith('.failed.json') && j.schema === 'seqrate-cluster-point') scan.done.set(f.slice(0, -'.json'.length), j as PointFile);
+    if (f.endsWith('.failed.json') && j.schema === 'seqrate-cluster-failure')
+      scan.failed.set(f.slice(0, -'.failed.json'.length), j as FailedFile);
+    else if (!f.endsWith('.failed.json') && j.schema === 'seqrate-cluster-point')
+      scan.done.set(f.slice(0, -'.json'.length), j as PointFile);
     else scan.unreadable.push(f);
   }
   return scan;

@@ -14,7 +14,9 @@ export function shellQuote(s: string): string {
 
 /** `--time` in Slurm's `D-HH:MM:SS` form. */
 export function slurmTime(minutes: number): string {
-  const d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
+  const d = Math.floor(minutes / 1440),
+    h = Math.floor((minutes % 1440) / 60),
+    m = minutes % 60;
   const hms = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
   return d > 0 ? `${d}-${hms}` : hms;
 }
@@ -52,7 +54,8 @@ export function sbatchScript(plan: Plan, dir: string): string {
 #SBATCH --ntasks=1
 #SBATCH --output=${abs}/logs/%A_%a.out
 #
-# seqrate plan ${plan.hash.slice(0, 12)}: preset ${plan.preset}, seed ${plan.seed}, ${points} points in ${plan.tasks.length} array tasks.
+# seqrate plan ${plan.hash.slice(0, 12)}: preset ${plan.preset}, seed ${plan.seed},
+# ${points} points in ${plan.tasks.length} array tasks.
 # Requests: ${r.note}.
 # Submit: sbatch ${abs}/job.sbatch            resume: sbatch ${abs}/job.sbatch --resume
 # (or only some tasks: sbatch --array=3,7 ${abs}/job.sbatch --resume; see seqrate plan --status)

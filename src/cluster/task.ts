@@ -25,13 +25,21 @@ export interface TaskOptions {
 }
 
 /** Counts of one task run. */
-export interface TaskOutcome { ran: number; skipped: number; failed: number }
+export interface TaskOutcome {
+  ran: number;
+  skipped: number;
+  failed: number;
+}
 
 /** Runs array task `index` of the plan in `dir`. */
 export async function runTask(dir: string, index: number, o: TaskOptions): Promise<TaskOutcome> {
   const plan = readPlan(dir);
   const task = plan.tasks[index];
-  if (task === undefined) throw new SeqrateError('plan --task', `task ${index} does not exist: the plan has tasks 0..${plan.tasks.length - 1}`);
+  if (task === undefined)
+    throw new SeqrateError(
+      'plan --task',
+      `task ${index} does not exist: the plan has tasks 0..${plan.tasks.length - 1}`,
+    );
   checkPlanMatchesCode(plan, o.version, 'plan --task');
   const scan = o.resume ? scanPoints(dir) : undefined;
   const todo: PlanPoint[] = [];
@@ -41,7 +49,9 @@ export async function runTask(dir: string, index: number, o: TaskOptions): Promi
     if (scan?.done.get(p.file)?.planHash === plan.hash) skipped++;
     else todo.push(p);
   }
-  o.log(`seqrate: task ${index} of plan ${plan.hash.slice(0, 12)}: ${todo.length} point(s) to run, ${skipped} already done`);
+  o.log(
+    `seqrate: task ${index} of plan ${plan.hash.slice(0, 12)}: ${todo.length} point(s) to run, ${skipped} already done`,
+  );
   const runner = o.runner ?? createRunner({ workers: Math.max(1, Math.min(o.workers, todo.length || 1)) });
   let failed = 0;
   try {
@@ -58,28 +68,35 @@ export async function runTask(dir: string, index: number, o: TaskOptions): Promi
 }
 
 /** Runs one point and writes its file (or its failure file); true on success. */
-async function runOne(root: string, plan: Plan, p: PlanPoint, task: number, runner: PointRunner, o: TaskOptions): Promise<boolean> {
+async function runOne(root: string, plan: Plan, p: PlanPoint, task: number, runner: PointRunner, o: TaskOptions) {
   const e = getExperiment(p.experiment);
   const config = plan.experiments.find((x) => x.name === p.experiment)!.config;
   const dir = pointsDir(root);
-  const common = { key: p.key, params: p.params, seqrateVersion: plan.seqrateVersion, planHash: plan.hash, task, host: hostname() };
+  const common = { key: p.key, params: p.params, seqrateVersion: plan.seqrateVersion, planHash: plan.hash, task,
+    host: hostname() };
   const t0 = performance.now();
   try {
     const result = await runner.run(e, config, p.params);
     const seconds = (performance.now() - t0) / 1000;
-    const slurm = process.env.SLURM_ARRAY_JOB_ID !== undefined
-      ? { jobId: process.env.SLURM_ARRAY_JOB_ID, arrayTaskId: process.env.SLURM_ARRAY_TASK_ID ?? '' } : null;
-    const file: PointFile = { schema: 'seqrate-cluster-point', ...common, result, seconds, finishedAt: new Date().toISOString(),
-      maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), slurm };
+    const file: PointFile = { schema: 'seqrate-cluster-point', ...common, result, seconds,
+      finishedAt: new Date().toISOString(), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      slurm: slurmIds() };
     writeAtomic(dir, `${p.file}.json`, `${encodeJson(file, 1)}\n`);
     rmSync(join(dir, `${p.file}.failed.json`), { force: true });
     o.log(`seqrate: done ${p.key} (${seconds.toFixed(2)} s)`);
     return true;
   } catch (err) {
     const error = `${(err as Error).name}: ${(err as Error).message}`;
-    const file: FailedFile = { schema: 'seqrate-cluster-failure', ...common, error, finishedAt: new Date().toISOString() };
+    const finishedAt = new Date().toISOString();
+    const file: FailedFile = { schema: 'seqrate-cluster-failure', ...common, error, finishedAt };
     writeAtomic(dir, `${p.file}.failed.json`, `${encodeJson(file, 1)}\n`);
     o.log(`seqrate: FAILED ${p.key}: ${error}`);
     return false;
   }
+}
+
+/** The Slurm job and array task ids of this process, if it runs under Slurm. */
+function slurmIds(): PointFile['slurm'] {
+  const job = process.env.SLURM_ARRAY_JOB_ID;
+  return job === undefined ? null : { jobId: job, arrayTaskId: process.env.SLURM_ARRAY_TASK_ID ?? '' };
 }

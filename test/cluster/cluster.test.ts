@@ -7,7 +7,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDist } from '../helpers/build-dist.js';
@@ -24,17 +34,34 @@ beforeAll(() => ensureDist(), 120_000);
 
 /** Runs the CLI in-process; returns exit code and the text written. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { stdout: { write: (s: string) => { out += s; return true; } }, stderr: { write: (s: string) => { err += s; return true; } } });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    stdout: {
+      write: (s: string) => {
+        out += s;
+        return true;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        err += s;
+        return true;
+      },
+    },
+  });
   return { code, out, err };
 }
 
 const ONLY = 'attention-rank,no-order';
 
 describe('seqrate plan', () => {
-  it('lists every point of every selected experiment with a stable key, params, cost and a hash of the computation', async () => {
+  it('lists every point of every selected experiment: key, params, cost, hash of the computation', async () => {
     const d = mkdtempSync(join(tmpdir(), 'seqrate-plan-'));
-    expect((await cli(['plan', '--preset', 'tiny', '--array-throttle', '3', '--task-seconds', '0', '--out', join(d, 'a')])).code).toBe(0);
+    expect(
+      (await cli(['plan', '--preset', 'tiny', '--array-throttle', '3', '--task-seconds', '0', '--out', join(d, 'a')]))
+        .code,
+    ).toBe(0);
     const plan = readPlan(join(d, 'a'));
     const want = EXPERIMENTS.flatMap((e) => e.plan({ ...e.presets.tiny, seed: 1 }).map((p) => `${e.name}/${p.key}`));
     expect(plan.points.map((p) => p.key)).toEqual(want);
@@ -86,12 +113,15 @@ describe('seqrate plan', () => {
 });
 
 describe('point files', () => {
-  fcTest.prop([fc.array(fc.double(), { maxLength: 20 })])('keep every float64 (NaN, ±Infinity, −0) through encode/decode', (xs) => {
-    const back = decodeJson(encodeJson({ xs, nested: { x: xs[0] ?? 0 } })) as { xs: number[]; nested: { x: number } };
-    expect(back.xs.length).toBe(xs.length);
-    xs.forEach((x, i) => expect(Object.is(back.xs[i], x)).toBe(true));
-    expect(Object.is(back.nested.x, xs[0] ?? 0)).toBe(true);
-  });
+  fcTest.prop([fc.array(fc.double(), { maxLength: 20 })])(
+    'keep every float64 (NaN, ±Infinity, −0) through encode/decode',
+    (xs) => {
+      const back = decodeJson(encodeJson({ xs, nested: { x: xs[0] ?? 0 } })) as { xs: number[]; nested: { x: number } };
+      expect(back.xs.length).toBe(xs.length);
+      xs.forEach((x, i) => expect(Object.is(back.xs[i], x)).toBe(true));
+      expect(Object.is(back.nested.x, xs[0] ?? 0)).toBe(true);
+    },
+  );
 
   it('plain JSON would lose them (the baseline the codec is needed against)', () => {
     const back = JSON.parse(JSON.stringify([NaN, -0, Infinity])) as unknown[];
@@ -105,7 +135,10 @@ describe('run-point.sh, status and merge', () => {
     d = mkdtempSync(join(tmpdir(), 'seqrate-cluster-'));
     dir = join(d, 'plan');
     ref = join(d, 'ref');
-    expect((await cli(['plan', '--preset', 'tiny', '--only', ONLY, '--seed', '3', '--task-seconds', '1', '--out', dir])).code).toBe(0);
+    expect(
+      (await cli(['plan', '--preset', 'tiny', '--only', ONLY, '--seed', '3', '--task-seconds', '1', '--out', dir]))
+        .code,
+    ).toBe(0);
     expect((await cli(['reproduce', '--tiny', '--only', ONLY, '--seed', '3', '--out', ref])).code).toBe(0);
   }, 120_000);
 
@@ -115,8 +148,16 @@ describe('run-point.sh, status and merge', () => {
     const st = await cli(['plan', '--status', dir]);
     expect(st.code).toBe(0);
     expect(st.out).toContain(`done ${plan.points.length}, missing 0, failed 0`);
-    const point = JSON.parse(readFileSync(join(dir, 'points', `${plan.points[0]!.file}.json`), 'utf8')) as Record<string, unknown>;
-    expect(point).toMatchObject({ key: plan.points[0]!.key, params: plan.points[0]!.params, seqrateVersion: seqrateVersion(), planHash: plan.hash });
+    const point = JSON.parse(readFileSync(join(dir, 'points', `${plan.points[0]!.file}.json`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(point).toMatchObject({
+      key: plan.points[0]!.key,
+      params: plan.points[0]!.params,
+      seqrateVersion: seqrateVersion(),
+      planHash: plan.hash,
+    });
     expect((await cli(['merge', dir, '--out', join(d, 'merged')])).code).toBe(0);
     expect(numbersOf(join(d, 'merged', 'results.json'))).toEqual(numbersOf(join(ref, 'results.json')));
     expect(readdirSync(join(d, 'merged', 'figures')).sort()).toEqual(readdirSync(join(ref, 'figures')).sort());
@@ -142,15 +183,38 @@ describe('run-point.sh, status and merge', () => {
     expect((await cli(['merge', dir, '--out', join(d, 'm3'), '--allow-partial'])).code).toBe(0);
     expect(readFileSync(join(d, 'm3', 'report.md'), 'utf8')).toMatch(/^> \*\*PARTIAL REPORT\*\*/);
     expect(readFileSync(join(d, 'm3', 'PARTIAL.txt'), 'utf8')).toContain(gone[0]!.key);
-    const res = JSON.parse(readFileSync(join(d, 'm3', 'results.json'), 'utf8')) as { experiments: { name: string; error?: string }[] };
-    expect(res.experiments.filter((e) => e.error !== undefined).map((e) => e.name).sort()).toEqual([...new Set(gone.map((p) => p.experiment))].sort());
+    const res = JSON.parse(readFileSync(join(d, 'm3', 'results.json'), 'utf8')) as {
+      experiments: { name: string; error?: string }[];
+    };
+    expect(
+      res.experiments
+        .filter((e) => e.error !== undefined)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual([...new Set(gone.map((p) => p.experiment))].sort());
     for (const p of gone) copyFileSync(join(keep, `${p.file}.json`), join(dir, 'points', `${p.file}.json`));
   }, 60_000);
 
   it('refuses a directory mixing plans or seqrate versions, naming the files', async () => {
     const plan = readPlan(dir);
     const other = join(d, 'other-plan');
-    expect((await cli(['plan', '--preset', 'tiny', '--only', 'no-order', '--seed', '9', '--task-seconds', '0', '--out', other])).code).toBe(0);
+    expect(
+      (
+        await cli([
+          'plan',
+          '--preset',
+          'tiny',
+          '--only',
+          'no-order',
+          '--seed',
+          '9',
+          '--task-seconds',
+          '0',
+          '--out',
+          other,
+        ])
+      ).code,
+    ).toBe(0);
     expect((await runPoint(other, ['0'])).code).toBe(0);
     const stray = readdirSync(join(other, 'points')).find((f) => f.endsWith('.json'))!;
     copyFileSync(join(other, 'points', stray), join(dir, 'points', stray)); // a point of another plan
@@ -177,7 +241,9 @@ describe('a killed task', () => {
   it('leaves no partial point file, and --resume runs only the points still missing', async () => {
     const d = mkdtempSync(join(tmpdir(), 'seqrate-kill-'));
     const dir = join(d, 'plan');
-    expect((await cli(['plan', '--preset', 'tiny', '--only', 'synthetic-rate', '--task-seconds', '10', '--out', dir])).code).toBe(0);
+    expect(
+      (await cli(['plan', '--preset', 'tiny', '--only', 'synthetic-rate', '--task-seconds', '10', '--out', dir])).code,
+    ).toBe(0);
     const plan = readPlan(dir);
     expect(plan.tasks.length).toBe(1);
     const child = spawn(join(dir, 'run-point.sh'), ['0'], { stdio: 'ignore' });
@@ -188,7 +254,8 @@ describe('a killed task', () => {
     const files = readdirSync(pts).filter((f) => !f.startsWith('.'));
     expect(files.length).toBeGreaterThan(0);
     expect(files.length).toBeLessThan(plan.points.length); // killed half way
-    for (const f of files) expect((decodeJson(readFileSync(join(pts, f), 'utf8')) as { planHash: string }).planHash).toBe(plan.hash);
+    for (const f of files)
+      expect((decodeJson(readFileSync(join(pts, f), 'utf8')) as { planHash: string }).planHash).toBe(plan.hash);
     const st = await cli(['plan', '--status', dir]);
     expect(st.code).toBe(1);
     expect(st.out).toContain(`done ${files.length}, missing ${plan.points.length - files.length}, failed 0`);
@@ -205,20 +272,36 @@ describe('a failing point', () => {
   it('is recorded with its error, shown by --status, and re-run by --resume', async () => {
     const d = mkdtempSync(join(tmpdir(), 'seqrate-fail-'));
     const dir = join(d, 'plan');
-    expect((await cli(['plan', '--preset', 'tiny', '--only', 'no-order', '--task-seconds', '100', '--out', dir])).code).toBe(0);
+    expect(
+      (await cli(['plan', '--preset', 'tiny', '--only', 'no-order', '--task-seconds', '100', '--out', dir])).code,
+    ).toBe(0);
     const plan = readPlan(dir);
     const bad = plan.points[2]!;
     const inline = inlineRunner();
-    const flaky = { ...inline, run: (e: never, c: never, p: Record<string, unknown>) => (JSON.stringify(p) === JSON.stringify(bad.params) ? Promise.reject(new Error('disk on fire')) : inline.run(e, c, p as never)) };
+    const flaky = {
+      ...inline,
+      run: (e: never, c: never, p: Record<string, unknown>) =>
+        JSON.stringify(p) === JSON.stringify(bad.params)
+          ? Promise.reject(new Error('disk on fire'))
+          : inline.run(e, c, p as never),
+    };
     const o = { resume: true, workers: 1, version: seqrateVersion(), log: () => undefined };
-    expect(await runTask(dir, 0, { ...o, runner: flaky as never })).toEqual({ ran: plan.points.length - 1, skipped: 0, failed: 1 });
+    expect(await runTask(dir, 0, { ...o, runner: flaky as never })).toEqual({
+      ran: plan.points.length - 1,
+      skipped: 0,
+      failed: 1,
+    });
     const st = await cli(['plan', '--status', dir]);
     expect(st.code).toBe(1);
     expect(st.out).toContain(`FAILED ${bad.key} (task 0`);
     expect(st.out).toContain('disk on fire');
     const m = await cli(['merge', dir, '--out', join(d, 'm')]);
     expect(m.err).toMatch(new RegExp(`failed +${bad.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Error: disk on fire`));
-    expect(await runTask(dir, 0, { ...o, runner: inline })).toEqual({ ran: 1, skipped: plan.points.length - 1, failed: 0 });
+    expect(await runTask(dir, 0, { ...o, runner: inline })).toEqual({
+      ran: 1,
+      skipped: plan.points.length - 1,
+      failed: 0,
+    });
     expect(existsSync(join(dir, 'points', `${bad.file}.failed.json`))).toBe(false);
     expect((await cli(['plan', '--status', dir])).code).toBe(0);
   }, 60_000);

@@ -14,7 +14,9 @@ export function runPoint(dir: string, args: string[]): Promise<{ code: number | 
   return new Promise((resolve) => {
     const child = spawn(join(dir, 'run-point.sh'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     child.on('close', (code) => resolve({ code, stderr }));
   });
 }

@@ -23,8 +23,11 @@ const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`
 const privileged = process.getuid?.() === 0 || spawnSync('sudo', ['-n', 'true']).status === 0;
 const installable = (has('sbatch') || has('apt-get')) && privileged;
 if (!installable) {
-  console.warn('test/cluster/slurm.test.ts SKIPPED: Slurm cannot be installed here '
-    + `(sbatch ${has('sbatch') ? 'present' : 'missing'}, apt-get ${has('apt-get') ? 'present' : 'missing'}, root/sudo ${privileged ? 'yes' : 'no'})`);
+  console.warn(
+    'test/cluster/slurm.test.ts SKIPPED: Slurm cannot be installed here ' +
+      `(sbatch ${has('sbatch') ? 'present' : 'missing'}, apt-get ${has('apt-get') ? 'present' : 'missing'}, ` +
+      `root/sudo ${privileged ? 'yes' : 'no'})`,
+  );
 }
 
 let env: NodeJS.ProcessEnv = process.env;
@@ -36,11 +39,28 @@ function slurm(cmd: string, args: string[]): string {
 }
 
 /** Array tasks of `job` still in the queue. */
-const queued = (job: string): string[] => slurm('squeue', ['-h', '-r', '-j', job, '-o', '%i %T']).split('\n').filter((l) => l.trim() !== '');
+const queued = (job: string): string[] =>
+  slurm('squeue', ['-h', '-r', '-j', job, '-o', '%i %T'])
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { stdout: { write: (s: string) => { out += s; return true; } }, stderr: { write: (s: string) => { err += s; return true; } } });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    stdout: {
+      write: (s: string) => {
+        out += s;
+        return true;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        err += s;
+        return true;
+      },
+    },
+  });
   return { code, out, err };
 }
 
@@ -55,18 +75,23 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
     }
   }, 300_000);
   afterAll(() => {
-    if (ownCluster !== undefined) execFileSync(join(ROOT, '.ci', 'setup-slurm.sh'), ['stop', ownCluster], { stdio: 'inherit' });
+    if (ownCluster !== undefined)
+      execFileSync(join(ROOT, '.ci', 'setup-slurm.sh'), ['stop', ownCluster], { stdio: 'inherit' });
   });
 
   it('runs the tiny preset as a job array; a cancelled task resumes; merge equals reproduce --tiny', async () => {
     const t0 = performance.now();
     const d = mkdtempSync(join(tmpdir(), 'seqrate-sbatch-'));
     const dir = join(d, 'plan');
-    expect((await cli(['plan', '--preset', 'tiny', '--task-seconds', '2', '--array-throttle', '4', '--out', dir])).code).toBe(0);
+    expect(
+      (await cli(['plan', '--preset', 'tiny', '--task-seconds', '2', '--array-throttle', '4', '--out', dir])).code,
+    ).toBe(0);
     const plan = readPlan(dir);
     const victim = plan.tasks.reduce((a, b) => (b.points.length > a.points.length ? b : a)); // the longest task
     expect(victim.points.length).toBeGreaterThan(3);
-    const job = slurm('sbatch', ['--parsable', join(dir, 'job.sbatch')]).trim().split(';')[0]!;
+    const job = slurm('sbatch', ['--parsable', join(dir, 'job.sbatch')])
+      .trim()
+      .split(';')[0]!;
     const pts = join(dir, 'points');
     const victimFiles = new Set(victim.points.map((i) => `${plan.points[i]!.file}.json`));
     const victimDone = (): number => readdirSync(pts).filter((f) => victimFiles.has(f)).length;
@@ -76,7 +101,9 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
     await waitFor(() => queued(job).length === 0, 180_000, `job ${job} to leave the queue`);
     const doneBefore = victimDone();
     expect(doneBefore, 'the cancelled task must have been killed half way').toBeLessThan(victim.points.length);
-    expect(readFileSync(join(dir, 'logs', `${job}_${victim.index}.out`), 'utf8')).toMatch(/CANCELLED|Terminated|signal/i);
+    expect(readFileSync(join(dir, 'logs', `${job}_${victim.index}.out`), 'utf8')).toMatch(
+      /CANCELLED|Terminated|signal/i,
+    );
     // no partial file: every point file is complete and of this plan
     for (const f of readdirSync(pts).filter((x) => !x.startsWith('.'))) {
       expect((decodeJson(readFileSync(join(pts, f), 'utf8')) as { planHash: string }).planHash).toBe(plan.hash);
@@ -86,18 +113,27 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
     expect(st.out).toContain(`incomplete tasks: ${victim.index}\n`);
     expect((await cli(['merge', dir, '--out', join(d, 'refused')])).code).toBe(1);
     // resume exactly as --status suggests
-    const job2 = slurm('sbatch', ['--parsable', `--array=${victim.index}`, join(dir, 'job.sbatch'), '--resume']).trim().split(';')[0]!;
+    const job2 = slurm('sbatch', ['--parsable', `--array=${victim.index}`, join(dir, 'job.sbatch'), '--resume'])
+      .trim()
+      .split(';')[0]!;
     await waitFor(() => queued(job2).length === 0, 180_000, `job ${job2} to leave the queue`);
     const log2 = readFileSync(join(dir, 'logs', `${job2}_${victim.index}.out`), 'utf8');
     expect(log2).toContain(`${victim.points.length - doneBefore} point(s) to run, ${doneBefore} already done`);
     expect((await cli(['plan', '--status', dir])).code).toBe(0);
-    const slurmIds = new Set(readdirSync(pts).map((f) => (decodeJson(readFileSync(join(pts, f), 'utf8')) as { slurm: { jobId: string } }).slurm.jobId));
+    const slurmIds = new Set(
+      readdirSync(pts).map(
+        (f) => (decodeJson(readFileSync(join(pts, f), 'utf8')) as { slurm: { jobId: string } }).slurm.jobId,
+      ),
+    );
     expect([...slurmIds].sort()).toEqual([job, job2].sort());
     expect((await cli(['merge', dir, '--out', join(d, 'merged')])).code).toBe(0);
     expect((await cli(['reproduce', '--tiny', '--out', join(d, 'local')])).code).toBe(0);
     expect(numbersOf(join(d, 'merged', 'results.json'))).toEqual(numbersOf(join(d, 'local', 'results.json')));
-    console.log(`slurm.test: job ${job} (array 0-${plan.tasks.length - 1}, ${plan.points.length} points), cancelled task ${victim.index} `
-      + `after ${doneBefore}/${victim.points.length} points, resumed as job ${job2}; merge equals reproduce --tiny; `
-      + `${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `slurm.test: job ${job} (array 0-${plan.tasks.length - 1}, ${plan.points.length} points), ` +
+        `cancelled task ${victim.index} ` +
+        `after ${doneBefore}/${victim.points.length} points, resumed as job ${job2}; merge equals reproduce --tiny; ` +
+        `${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }, 600_000);
 });

@@ -18,7 +18,7 @@ export {
   type C0Input, type CffInput, type SampleOptions, type MeasuresOptions, type Measures,
 } from './measures.js';
 export {
-  transformerBound, bestMh, decayRate, rnnComplexity, rnnBound,
+  transformerBound, bestMh, BEST_MH_MAX, decayRate, rnnComplexity, rnnBound, type BoundVariant,
   type TransformerBoundOptions, type TransformerBoundTerms, type BestMh, type RnnComplexityOptions,
   type RnnComplexity, type RnnBound,
 } from './bounds.js';
@@ -28,3 +28,9 @@ export {
   type TimeAlteration, type Permutation, type MixBoundary, type MixedMemory, type CausalityOptions,
   type CausalityReport,
 } from './alterations.js';
+export {
+  softmaxLipschitz, traceTail, couplingOscillation, correctedParts, type FfnErrors, type CorrectedParts,
+} from './corrected.js';
+export {
+  checkBound, correctedMse, type BoundPoint, type CheckBoundOptions, type CheckedPoint, type CheckBoundResult,
+} from './check.js';

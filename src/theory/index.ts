@@ -9,7 +9,7 @@ export {
   type LinearMemoryTarget, type LinearMemoryOptions,
 } from './targets.js';
 export {
-  powerLawSpectrum, exponentialSpectrum, kernelSpectrum, logitSpectrum, quadrature,
+  powerLawSpectrum, exponentialSpectrum, kernelSpectrum, KERNEL_SPECTRUM_MAX_BYTES, logitSpectrum, quadrature,
   type ModelSpectrumOptions, type Domain, type KernelSpectrumOptions, type KernelSpectrum,
   type LogitSpectrumOptions, type LogitSpectrum,
 } from './spectra.js';

@@ -32,8 +32,8 @@ describe('family 4: the corrected bound with its FFN term vs the fitted Transfor
       expect(r.bound.total).toBeGreaterThanOrEqual(r.err.ciHigh);
       // the plug-ins ε = C_FF/m_FF^β (σ_k C_FF(φ_k) on the query side) dominate the fitted errors …
       const scale = r.width ** -beta;
-      r.eps.phi.forEach((e, k) => expect(e).toBeLessThanOrEqual(sigma[k]! * 2 * Math.SQRT2 * Math.PI * (k + 1) * scale));
-      r.eps.psi.forEach((e, k) => expect(e).toBeLessThanOrEqual(2 * Math.SQRT2 * Math.PI * (k + 1) * scale));
+      Array.from(r.eps.phi).forEach((e, k) => expect(e).toBeLessThanOrEqual(sigma[k]! * 2 * Math.SQRT2 * Math.PI * (k + 1) * scale));
+      Array.from(r.eps.psi).forEach((e, k) => expect(e).toBeLessThanOrEqual(2 * Math.SQRT2 * Math.PI * (k + 1) * scale));
       expect(Math.max(r.eps.f, r.eps.F)).toBeLessThanOrEqual(scale);
       // … so the plug-in bound is the larger one
       expect(r.plugin.total).toBeGreaterThanOrEqual(r.bound.total);

@@ -7,7 +7,7 @@
  * same bound with the fit errors set to 0 (pretending exact maps).
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateErrors, fittedConstructiveTransformer } from '../../src/models/index.js';
+import { Transformer, evaluateErrors, fittedConstructiveTransformer } from '../../src/models/index.js';
 import { couplingTarget, measures, transformerBound } from '../../src/theory/index.js';
 import { fittedErrors } from './ffn-helpers.js';
 
@@ -42,6 +42,16 @@ describe('family 4: the corrected bound with its FFN term vs the fitted Transfor
 
   it('the error changes with width by no more than the two FFN terms (|err_w − err_exact| ≤ ffnTotal_w, err_exact = 0)', () => {
     for (const a of rows) for (const b of rows) expect(b.err.mean).toBeLessThanOrEqual(a.err.mean + a.bound.ffnTotal + b.bound.ffnTotal);
+  });
+
+  it('the bound holds for an untrained f̂ and F̂ too (random weights, the same selector W_Q, W_K, W_V)', () => {
+    const fitted = fittedConstructiveTransformer(spec, { d: 1, width: 8, depth: 1, seed: 3, maxIter: 5, samples: 64 }).model;
+    const model = new Transformer({ ...fitted.config }, { seed: 11 });
+    model.params = { ...model.params, 'attn.wq': fitted.params['attn.wq']!, 'attn.wk': fitted.params['attn.wk']!, 'attn.wv': fitted.params['attn.wv']! };
+    const eps = fittedErrors(model, phi, psi);
+    const err = evaluateErrors(model, H, { tau, samples: 128, seed: 2 }).l1;
+    expect(err.mean).toBeGreaterThan(Math.max(...rows.map((r) => r.err.mean))); // worse than every fitted model
+    expect(transformerBound(m, { tau, mh, mff: 8, ffnErrors: eps }).total).toBeGreaterThanOrEqual(err.ciHigh);
   });
 
   it('baseline: the same bound with the fit errors set to 0 is violated (the FFN term is what holds)', () => {

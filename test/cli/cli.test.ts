@@ -40,7 +40,7 @@ describe('help and usage errors', () => {
     [['reproduce', 'extra'], /unexpected argument 'extra'/],
     [['run'], /'seqrate run' needs an experiment name/],
     [['run', 'nope'], /unknown experiment 'nope'/],
-    [['run', 'no-order', '--mh', '2'], /unknown flag --mh for 'seqrate run'/],
+    [['run', 'no-order', '--mh', '2'], /unknown flag --mh for 'seqrate run no-order'/],
     [['run', 'synthetic-rate', '--tiny', '--mh', '99'], /no sweep point of 'synthetic-rate' \(preset tiny\) matches --mh 99/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run', 'synthetic-rate', '--tiny', '--mh', '1', '--out', 'x'], /flag --out cannot be combined with point filters/],
@@ -113,7 +113,7 @@ describe('reproduce (in-process)', () => {
     expect(readdirSync(d)).toEqual(['rep']);
 
     const again = await cli('reproduce', '--tiny', '--out', out, '--only', 'no-order');
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3);
     expect(again.err).toMatch(/already exists; pass --force/);
     expect(readdirSync(out).sort()).toEqual(['figures', 'report.md', 'results.json']);
 

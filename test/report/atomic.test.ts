@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { OutputExistsError, stageOutput } from '../../src/report/atomic.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'seqrate-atomic-'));
+/** An earlier report: the only non-empty folder `force` may replace. */
+const oldReport = (dir: string): void => {
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'old.txt'), 'old');
+  writeFileSync(join(dir, 'results.json'), JSON.stringify({ schema: 'seqrate-results' }));
+};
 
 describe('atomic output folders', () => {
   it('writes into a hidden temp folder and renames it into place', () => {
@@ -18,8 +24,7 @@ describe('atomic output folders', () => {
   });
   it('refuses an existing folder without force, replaces it with force', () => {
     const d = fresh();
-    mkdirSync(join(d, 'rep'));
-    writeFileSync(join(d, 'rep', 'old.txt'), 'old');
+    oldReport(join(d, 'rep'));
     expect(() => stageOutput(join(d, 'rep'), { force: false })).toThrow(OutputExistsError);
     const out = stageOutput(join(d, 'rep'), { force: true });
     out.write('new.txt', 'new');
@@ -30,14 +35,13 @@ describe('atomic output folders', () => {
   });
   it('abort leaves the existing target untouched and removes the temp folder', () => {
     const d = fresh();
-    mkdirSync(join(d, 'rep'));
-    writeFileSync(join(d, 'rep', 'old.txt'), 'old');
+    oldReport(join(d, 'rep'));
     const out = stageOutput(join(d, 'rep'), { force: true });
     out.write('new.txt', 'new');
     out.abort();
     out.abort();
     expect(readdirSync(d)).toEqual(['rep']);
-    expect(readdirSync(join(d, 'rep'))).toEqual(['old.txt']);
+    expect(readdirSync(join(d, 'rep')).sort()).toEqual(['old.txt', 'results.json']);
     expect(() => out.commit()).toThrow(/commit after commit\/abort/);
     expect(() => out.write('late.txt', 'x')).toThrow(/write of 'late.txt' after commit\/abort/);
     expect(readdirSync(d)).toEqual(['rep']);

@@ -7,13 +7,14 @@ import { PRESETS, type AnyExperiment, type Config, type PresetName } from '../ex
 import { fmtNum, fmtSeconds } from '../report/format.js';
 import type { Json } from '../report/schema.js';
 
-/** The distinct values of each point filter over the plan of `config`, in plan order. */
+/** The distinct values of each point filter over the plan of `config`: numbers ascending, then words in plan order. */
 export function filterValues(e: AnyExperiment, config: Config): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const f of e.pointFilters) {
     const seen = new Set<string>();
     for (const p of e.plan(config)) if (f in p.params) seen.add(String(p.params[f]));
-    out[f] = [...seen];
+    const num = (v: string): number => (v.trim() === '' ? NaN : Number(v));
+    out[f] = [...seen].sort((a, b) => (Number.isNaN(num(a)) || Number.isNaN(num(b)) ? Number(Number.isNaN(num(a))) - Number(Number.isNaN(num(b))) : num(a) - num(b)));
   }
   return out;
 }

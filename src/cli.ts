@@ -19,27 +19,23 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, UsageError, type Flags, type Kind } from './cli/args.js';
 import { experimentHelp, pointSummary, validValuesText } from './cli/experiment-text.js';
-import { capWorkers, createRunner } from './experiments/pool.js';
 import { EXPERIMENTS, getExperiment } from './experiments/registry.js';
 import { filterPoints, runExperiments, type Job } from './experiments/runner.js';
 import {
-  PRESETS, type AnyExperiment, type Config, type Point, type PointRunner, type PresetName, type Progress,
+  PRESETS, type AnyExperiment, type Config, type Point, type PresetName,
 } from './experiments/types.js';
-import { OutputError, OutputIoError, stageOutput, type StagedOutput } from './report/atomic.js';
+import { OutputError, OutputIoError, stageOutput } from './report/atomic.js';
+import { EXIT, grouped, Interrupted, say, startRunner, withSession, type CliIo } from './cli/session.js';
 import { buildResultsFile, reportFiles } from './report/index.js';
-import { createProgress, type ProgressDisplay, type ProgressSink } from './report/progress.js';
 import type { ExperimentResult, Json } from './report/schema.js';
 
 export { parseFlags, UsageError } from './cli/args.js';
 
-/** Output streams (process streams, or buffers in tests). */
-export interface CliIo { stdout: { write(s: string): unknown }; stderr: ProgressSink }
+export { EXIT, type CliIo } from './cli/session.js';
 
-/** Exit codes, one per failure class. */
-export const EXIT = { ok: 0, experimentError: 1, usage: 2, outputRefused: 3, outputIo: 4, SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
-type Sig = 'SIGHUP' | 'SIGINT' | 'SIGTERM';
-
-const COMMON: Record<string, Kind> = { tiny: 'bool', quick: 'bool', full: 'bool', preset: 'string', seed: 'uint', workers: 'posint', help: 'bool' };
+const COMMON: Record<string, Kind> = {
+  tiny: 'bool', quick: 'bool', full: 'bool', preset: 'string', seed: 'uint', workers: 'posint', help: 'bool',
+};
 const SPECS: Record<string, Record<string, Kind>> = {
   reproduce: { ...COMMON, out: 'string', force: 'bool', only: 'list' },
   run: { ...COMMON, json: 'bool', out: 'string', force: 'bool' },
@@ -105,7 +101,9 @@ export const QUICK_TIME = 'QUICK_TIME';
 function presetOf(flags: Flags): PresetName {
   const chosen = (['tiny', 'quick', 'full'] as const).filter((p) => flags[p] === true);
   if (typeof flags.preset === 'string') {
-    if (!(PRESETS as readonly string[]).includes(flags.preset)) throw new UsageError(`flag --preset expects one of ${PRESETS.join(', ')}, got '${flags.preset}'`);
+    if (!(PRESETS as readonly string[]).includes(flags.preset)) {
+      throw new UsageError(`flag --preset expects one of ${PRESETS.join(', ')}, got '${flags.preset}'`);
+    }
     chosen.push(flags.preset as PresetName);
   }
   const uniq = [...new Set(chosen)];
@@ -116,7 +114,8 @@ function presetOf(flags: Flags): PresetName {
 /** The package version (package.json one folder above src/ or dist/). */
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const pkg = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(pkg) as { version: string }).version;
   } catch {
     return 'unknown';
   }
@@ -127,93 +126,35 @@ function configOf(e: AnyExperiment, preset: PresetName, seed: number): Config {
   return { ...(e.presets[preset] as Config), seed };
 }
 
-/** The run was stopped by a signal; main returns its exit code and prints nothing more. */
-class Interrupted extends Error {
-  constructor(readonly signal: Sig) { super(`interrupted by ${signal}`); }
-}
 
-/** What a signal handler must stop: the display, the staging folder, the worker pool. */
-interface Session { progress: ProgressDisplay; staged?: StagedOutput; runner?: PointRunner; interrupted?: Sig }
-
-/** Writes one line, ignoring a stream that has gone away (the terminal closed on SIGHUP). */
-function say(io: CliIo, line: string): void {
-  try { io.stderr.write(`${line}\n`); } catch { /* nowhere to say it */ }
-}
-
-/**
- * Installs SIGHUP/SIGINT/SIGTERM handlers: stop the display, delete the staging folder, say one
- * line, close the pool and exit with 128 + signal number (a second signal exits at once).
- */
-function onSignals(s: Session, io: CliIo): () => void {
-  const handler = (sig: Sig): void => {
-    if (s.interrupted !== undefined) process.exit(EXIT[s.interrupted]);
-    s.interrupted = sig;
-    s.progress.stop();
-    s.staged?.abort();
-    say(io, `seqrate: interrupted by ${sig}; ${s.staged !== undefined ? 'output folder left untouched' : 'stopped'}`);
-    void (s.runner?.close() ?? Promise.resolve()).finally(() => process.exit(EXIT[sig]));
-  };
-  const sigs: Sig[] = ['SIGHUP', 'SIGINT', 'SIGTERM'];
-  for (const g of sigs) process.on(g, handler);
-  return () => { for (const g of sigs) process.off(g, handler); };
-}
-
-/** Runs `body` with signal handling, closing the pool and aborting the staging folder on the way out. */
-async function withSession<T>(io: CliIo, body: (s: Session) => Promise<T>): Promise<T> {
-  const s: Session = { progress: createProgress(io.stderr) };
-  const off = onSignals(s, io);
-  try {
-    const r = await body(s);
-    if (s.interrupted !== undefined) throw new Interrupted(s.interrupted);
-    return r;
-  } catch (e) {
-    s.staged?.abort();
-    if (s.interrupted !== undefined) throw new Interrupted(s.interrupted);
-    throw e;
-  } finally {
-    off();
-    await s.runner?.close();
-  }
-}
-
-/** A runner with the worker count capped at the points and the cores (warning when lowered). */
-function startRunner(s: Session, flags: Flags, points: number): PointRunner {
-  const { workers, warning } = capWorkers(typeof flags.workers === 'number' ? flags.workers : undefined, points);
-  if (warning !== undefined) s.progress.log(`seqrate: warning: ${warning}`);
-  s.runner = createRunner({ workers });
-  return s.runner;
-}
-
-/** Adds the experiment (group) and its point counts to a runner progress update. */
-function grouped(jobs: readonly Job[]): (p: Progress) => Progress & { group?: string; groupDone?: number; groupTotal?: number } {
-  const done = new Map<string, number>();
-  return (p) => {
-    const j = jobs.find((x) => p.label.startsWith(`${x.experiment.name} `));
-    if (j === undefined) return p;
-    const name = j.experiment.name, n = (done.get(name) ?? 0) + 1;
-    done.set(name, n);
-    return { ...p, group: name, groupDone: n, groupTotal: j.points?.length ?? 0 };
-  };
-}
+/** What `execute` needs besides the jobs. */
+interface ExecOptions { flags: Flags; io: CliIo; out?: string; preset: PresetName; seed: number; command: string }
 
 /** Runs jobs with progress and signal handling; writes `out` atomically if set. */
-async function execute(jobs: Job[], o: { flags: Flags; io: CliIo; out?: string; preset: PresetName; seed: number; command: string }): Promise<{ results: ExperimentResult[]; code: number }> {
+async function execute(jobs: Job[], o: ExecOptions): Promise<{ results: ExperimentResult[]; code: number }> {
   return withSession(o.io, async (s) => {
-    if (o.out !== undefined) s.staged = stageOutput(o.out, { force: o.flags.force === true, onNote: (l) => s.progress.log(`seqrate: ${l}`) });
+    const onNote = (l: string): void => s.progress.log(`seqrate: ${l}`);
+    if (o.out !== undefined) s.staged = stageOutput(o.out, { force: o.flags.force === true, onNote });
     const runner = startRunner(s, o.flags, jobs.reduce((n, j) => n + (j.points?.length ?? 0), 0));
     const t0 = performance.now();
-    s.progress.log(`seqrate: ${jobs.length} experiment(s), preset ${o.preset}, seed ${o.seed}, ${runner.mode === 'threads' ? `${runner.size} worker thread(s)` : 'in-process'}`);
+    const how = runner.mode === 'threads' ? `${runner.size} worker thread(s)` : 'in-process';
+    s.progress.log(`seqrate: ${jobs.length} experiment(s), preset ${o.preset}, seed ${o.seed}, ${how}`);
     const withGroup = grouped(jobs);
     const results = await runExperiments(jobs, { runner, onProgress: (p) => s.progress.update(withGroup(p)) });
     if (s.interrupted !== undefined) throw new Interrupted(s.interrupted);
     s.progress.finish();
     const code = results.some((r) => r.error !== undefined) ? EXIT.experimentError : EXIT.ok;
     if (s.staged !== undefined) {
-      const run = { startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(), totalSeconds: (performance.now() - t0) / 1000, workers: runner.size, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, command: o.command };
+      const seconds = (performance.now() - t0) / 1000;
+      const run = {
+        startedAt: new Date(Date.now() - 1000 * seconds).toISOString(), totalSeconds: seconds, workers: runner.size,
+        node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, command: o.command,
+      };
       const file = buildResultsFile({ preset: o.preset, seed: o.seed, version: version(), experiments: results, run });
       for (const [rel, content] of reportFiles(file)) s.staged.write(rel, content);
       s.staged.commit();
-      say(o.io, `seqrate: wrote ${s.staged.target} (${file.summary.passed}/${file.summary.checks} checks passed, ${file.summary.errors} experiment error(s))`);
+      const { passed, checks, errors } = file.summary;
+      say(o.io, `seqrate: wrote ${s.staged.target} (${passed}/${checks} checks passed, ${errors} experiment error(s))`);
     }
     return { results, code };
   });
@@ -226,13 +167,23 @@ async function cmdReproduce(args: string[], io: CliIo): Promise<number> {
   const preset = presetOf(flags);
   const seed = typeof flags.seed === 'number' ? flags.seed : 1;
   const only = Array.isArray(flags.only) ? flags.only : undefined;
-  for (const n of only ?? []) if (!EXPERIMENTS.some((e) => e.name === n)) throw new UsageError(`flag --only: unknown experiment '${n}' (known: ${EXPERIMENTS.map((e) => e.name).join(', ')})`);
+  for (const n of only ?? []) {
+    if (EXPERIMENTS.some((e) => e.name === n)) continue;
+    throw new UsageError(`flag --only: unknown experiment '${n}' (known: ${KNOWN})`);
+  }
   const chosen = EXPERIMENTS.filter((e) => only === undefined || only.includes(e.name));
-  const jobs = chosen.map((e) => { const config = configOf(e, preset, seed); return { experiment: e, config, preset, points: e.plan(config) }; });
+  const jobs = chosen.map((e) => {
+    const config = configOf(e, preset, seed);
+    return { experiment: e, config, preset, points: e.plan(config) };
+  });
   const out = typeof flags.out === 'string' ? flags.out : 'report';
-  const { code } = await execute(jobs, { flags, io, out, preset, seed, command: ['seqrate', 'reproduce', ...args].join(' ') });
+  const command = ['seqrate', 'reproduce', ...args].join(' ');
+  const { code } = await execute(jobs, { flags, io, out, preset, seed, command });
   return code;
 }
+
+/** The experiment names, for messages. */
+const KNOWN = EXPERIMENTS.map((e) => e.name).join(', ');
 
 /** Every point filter of every experiment, so that the experiment name may come after its flags. */
 const ALL_FILTERS = [...new Set(EXPERIMENTS.flatMap((e) => e.pointFilters))];
@@ -242,15 +193,20 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   for (const f of ALL_FILTERS) spec[f] ??= 'list';
   const { flags, positionals } = parseFlags(args, spec, 'run');
   const name = positionals[0];
-  const known = EXPERIMENTS.map((x) => x.name).join(', ');
+  const known = KNOWN;
   const e = name !== undefined && EXPERIMENTS.some((x) => x.name === name) ? getExperiment(name) : undefined;
   const conf = (p: PresetName): Config => configOf(e!, p, typeof flags.seed === 'number' ? flags.seed : 1);
-  if (flags.help === true) { io.stdout.write(e !== undefined ? experimentHelp(e, conf, HELP.run!) : HELP.run!); return 0; }
+  if (flags.help === true) {
+    io.stdout.write(e !== undefined ? experimentHelp(e, conf, HELP.run!) : HELP.run!);
+    return 0;
+  }
   if (name === undefined) throw new UsageError(`'seqrate run' needs an experiment name (one of ${known})`);
   if (e === undefined) throw new UsageError(`unknown experiment '${name}' (known: ${known})`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' for 'seqrate run'`);
   for (const f of ALL_FILTERS) {
-    if (flags[f] !== undefined && !e.pointFilters.includes(f) && SPECS.run![f] === undefined) throw new UsageError(`unknown flag --${f} for 'seqrate run ${name}' (its filters: ${e.pointFilters.map((x) => `--${x}`).join(' ') || 'none'})`);
+    if (flags[f] === undefined || e.pointFilters.includes(f) || SPECS.run![f] !== undefined) continue;
+    const its = e.pointFilters.map((x) => `--${x}`).join(' ') || 'none';
+    throw new UsageError(`unknown flag --${f} for 'seqrate run ${name}' (its filters: ${its})`);
   }
   const preset = presetOf(flags);
   const seed = typeof flags.seed === 'number' ? flags.seed : 1;
@@ -263,20 +219,33 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   const points = pointMode ? filterPoints(all, filters) : all;
   if (points.length === 0) {
     const asked = Object.entries(filters).map(([k, v]) => `--${k} ${v.join(',')}`).join(' ');
-    throw new UsageError(`no sweep point of '${name}' (preset ${preset}) matches ${asked}; valid values: ${validValuesText(e, config)}`);
+    const valid = validValuesText(e, config);
+    throw new UsageError(`no sweep point of '${name}' (preset ${preset}) matches ${asked}; valid values: ${valid}`);
   }
-  if (pointMode && typeof flags.out === 'string') throw new UsageError('flag --out cannot be combined with point filters (single points print their results; run the whole experiment to get a report)');
+  if (pointMode && typeof flags.out === 'string') {
+    throw new UsageError('flag --out cannot be combined with point filters '
+      + '(single points print their results; run the whole experiment to get a report)');
+  }
   if (pointMode) return runPoints(e, { config, preset }, points, flags, io);
   const out = typeof flags.out === 'string' ? flags.out : undefined;
-  const { results, code } = await execute([{ experiment: e, config, preset, points }], { flags, io, ...(out !== undefined ? { out } : {}), preset, seed, command: ['seqrate', 'run', ...args].join(' ') });
+  const command = ['seqrate', 'run', ...args].join(' ');
+  const jobs = [{ experiment: e, config, preset, points }];
+  const opts = { flags, io, ...(out !== undefined ? { out } : {}), preset, seed, command };
+  const { results, code } = await execute(jobs, opts);
   const r = results[0]!;
   if (flags.json === true) io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  else for (const c of r.checks) io.stdout.write(`${c.pass ? 'PASS' : 'FAIL'} ${r.name}/${c.id}: ${c.claim}\n  ${c.explanation}\n`);
+  else {
+    for (const c of r.checks) {
+      io.stdout.write(`${c.pass ? 'PASS' : 'FAIL'} ${r.name}/${c.id}: ${c.claim}\n  ${c.explanation}\n`);
+    }
+  }
   return code;
 }
 
 /** Runs selected points only and prints their results (JSON with --json, else a readable summary). */
-async function runPoints(e: AnyExperiment, o: { config: Config; preset: PresetName }, points: Point[], flags: Flags, io: CliIo): Promise<number> {
+async function runPoints(
+  e: AnyExperiment, o: { config: Config; preset: PresetName }, points: Point[], flags: Flags, io: CliIo,
+): Promise<number> {
   const { config } = o;
   const outs = await withSession(io, async (s) => {
     const runner = startRunner(s, flags, points.length);
@@ -293,7 +262,9 @@ async function runPoints(e: AnyExperiment, o: { config: Config; preset: PresetNa
   });
   const order = new Map(points.map((p, i) => [p.key, i]));
   outs.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
-  if (flags.json === true) io.stdout.write(`${JSON.stringify({ experiment: e.name, config, points: outs }, null, 2)}\n`);
+  if (flags.json === true) {
+    io.stdout.write(`${JSON.stringify({ experiment: e.name, config, points: outs }, null, 2)}\n`);
+  }
   else {
     io.stdout.write(`${e.name}, preset ${o.preset}, seed ${config.seed}: ${outs.length} point(s)\n`);
     for (const o of outs) io.stdout.write(pointSummary(o));
@@ -335,18 +306,25 @@ function report(e: unknown, io: CliIo): number {
   return EXIT.experimentError;
 }
 
+const PROCESS_IO: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code.
  * @example await main(['list'], { stdout: process.stdout, stderr: process.stderr }) === 0
  */
-export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === undefined) { io.stderr.write(HELP.main!); return EXIT.usage; }
     if (cmd === '--help' || cmd === '-h' || cmd === 'help') { io.stdout.write(HELP.main!); return 0; }
-    if (cmd === '--version' || cmd === '-V' || cmd === 'version') { io.stdout.write(`seqrate ${version()}\n`); return 0; }
+    if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+      io.stdout.write(`seqrate ${version()}\n`);
+      return 0;
+    }
     const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
-    if (command === undefined) throw new UsageError(`unknown command '${cmd}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    if (command === undefined) {
+      throw new UsageError(`unknown command '${cmd}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    }
     return await command(rest, io);
   } catch (e) {
     return report(e, io);
@@ -356,7 +334,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
 /** True when this module is the process entry point (also through the npm bin symlink). */
 function isEntryPoint(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    const script = process.argv[1];
+    return script !== undefined && realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
   } catch {
     return false;
   }
@@ -365,5 +344,7 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   // a closed pipe (`seqrate list | head`) is not an error
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
+  // a terminal that went away (SIGHUP) must not turn the clean-up into a crash
+  process.stderr.on('error', () => { /* nowhere left to report to */ });
   void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

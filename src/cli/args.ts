@@ -39,10 +39,13 @@ function usageOf(e: unknown, command: string): UsageError {
  * Parses `--flag`, `--flag value`, `--flag=value` (and `-h`) against `spec`.
  * @example parseFlags(['--seed=3', 'x'], { seed: 'uint' }, 'run') // { flags: { seed: 3 }, positionals: ['x'] }
  */
-export function parseFlags(args: readonly string[], spec: Record<string, Kind>, command: string): { flags: Flags; positionals: string[] } {
+export function parseFlags(
+  args: readonly string[], spec: Record<string, Kind>, command: string,
+): { flags: Flags; positionals: string[] } {
   const options: Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }> = {};
   for (const [name, kind] of Object.entries(spec)) {
-    options[name] = kind === 'bool' ? { type: 'boolean' } : { type: 'string', ...(kind === 'list' ? { multiple: true } : {}) };
+    if (kind === 'bool') options[name] = { type: 'boolean' };
+    else options[name] = { type: 'string', ...(kind === 'list' ? { multiple: true } : {}) };
   }
   if (spec.help !== undefined) options.help = { type: 'boolean', short: 'h' };
   let parsed: ReturnType<typeof parseArgs>;
@@ -70,12 +73,15 @@ function convert(name: string, kind: Kind, raw: string): number | string | strin
   }
   if (kind === 'list') {
     const parts = raw.split(',').map((s) => s.trim());
-    if (parts.some((p) => p === '')) throw new UsageError(`flag --${name} expects a comma-separated list, got '${raw}'`);
+    if (parts.some((p) => p === '')) {
+      throw new UsageError(`flag --${name} expects a comma-separated list, got '${raw}'`);
+    }
     return parts;
   }
   const v = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(v) || (kind === 'posint' && v < 1)) {
-    throw new UsageError(`flag --${name} expects a ${kind === 'posint' ? 'positive' : 'non-negative'} integer, got '${raw}'`);
+    const what = kind === 'posint' ? 'positive' : 'non-negative';
+    throw new UsageError(`flag --${name} expects a ${what} integer, got '${raw}'`);
   }
   return v;
 }

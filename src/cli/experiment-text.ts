@@ -13,8 +13,8 @@ export function filterValues(e: AnyExperiment, config: Config): Record<string, s
   for (const f of e.pointFilters) {
     const seen = new Set<string>();
     for (const p of e.plan(config)) if (f in p.params) seen.add(String(p.params[f]));
-    const num = (v: string): number => (v.trim() === '' ? NaN : Number(v));
-    out[f] = [...seen].sort((a, b) => (Number.isNaN(num(a)) || Number.isNaN(num(b)) ? Number(Number.isNaN(num(a))) - Number(Number.isNaN(num(b))) : num(a) - num(b)));
+    const nums = [...seen].filter((v) => v.trim() !== '' && Number.isFinite(Number(v))).sort((a, b) => Number(a) - Number(b));
+    out[f] = [...nums, ...[...seen].filter((v) => !nums.includes(v))];
   }
   return out;
 }
@@ -52,7 +52,8 @@ function brief(v: Json): string {
   if (typeof v === 'number') return fmtNum(v);
   if (v === null || typeof v !== 'object') return String(v);
   if (Array.isArray(v)) {
-    return v.length <= 4 && v.every((x) => typeof x === 'number') ? `[${(v as number[]).map((x) => fmtNum(x)).join(', ')}]` : `[${v.length} values]`;
+    const short = v.length <= 4 && v.every((x) => typeof x === 'number');
+    return short ? `[${(v as number[]).map((x) => fmtNum(x)).join(', ')}]` : `[${v.length} values]`;
   }
   return `{${Object.keys(v).length} fields}`;
 }

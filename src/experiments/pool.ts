@@ -31,7 +31,9 @@ export function defaultWorkers(): number {
  * copy of the data) and time. `warning` says so when an explicit request was lowered.
  * @example capWorkers(1000, 6, 2) // { workers: 2, warning: '--workers 1000 capped at 2 (6 points, 2 cores)' }
  */
-export function capWorkers(requested: number | undefined, points: number, cores = availableParallelism()): { workers: number; warning?: string } {
+export function capWorkers(
+  requested: number | undefined, points: number, cores = availableParallelism(),
+): { workers: number; warning?: string } {
   if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1)) {
     throw new ValueError('capWorkers', `workers must be a positive integer, got ${requested}`);
   }

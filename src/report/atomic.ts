@@ -79,7 +79,9 @@ export function recoverStale(abs: string): string[] {
 /** Checks that `target` may be written (or replaced with `force`); throws an OutputError otherwise. */
 function checkTarget(target: string, abs: string, force: boolean): void {
   const bad = fileInPath(abs);
-  if (bad !== undefined) throw new OutputIoError(target, `cannot create '${target}': '${bad}' is a file, not a folder`, 'ENOTDIR');
+  if (bad !== undefined) {
+    throw new OutputIoError(target, `cannot create '${target}': '${bad}' is a file, not a folder`, 'ENOTDIR');
+  }
   const st = io(target, `inspect '${target}'`, () => lstatOrNull(abs));
   if (st === undefined) return;
   checkReplaceable(target, abs, st);
@@ -111,7 +113,10 @@ export function stageOutput(target: string, opts: { force: boolean; onNote?: (li
       if (done) throw new SeqrateError('output', `write of '${rel}' after commit/abort`);
       const p = join(tmp, rel);
       try {
-        io(target, `write '${rel}' into '${parent}'`, () => { mkdirSync(dirname(p), { recursive: true }); writeFileSync(p, content); });
+        io(target, `write '${rel}' into '${parent}'`, () => {
+          mkdirSync(dirname(p), { recursive: true });
+          writeFileSync(p, content);
+        });
       } catch (e) { fail(e); }
     },
     commit() {

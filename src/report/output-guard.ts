@@ -6,7 +6,9 @@
  * folder, and — unless they are a report — the current folder, its ancestors, the home folder and
  * the file-system root are refused before anything is written.
  */
-import { accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import {
+  accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, parse, sep } from 'node:path';
 import { SeqrateError } from '../linalg/errors.js';
@@ -54,7 +56,8 @@ export class OutputIoError extends OutputError {
 const ERRNO_TEXT: Record<string, string> = {
   EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
   ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', ENOTDIR: 'a path component is not a folder',
-  EEXIST: 'already exists', ENOENT: 'no such file or folder', EBUSY: 'busy (a mount point?)', ENAMETOOLONG: 'name too long',
+  EEXIST: 'already exists', ENOENT: 'no such file or folder', EBUSY: 'busy (a mount point?)',
+  ENAMETOOLONG: 'name too long',
   EISDIR: 'is a folder', ENOTEMPTY: 'folder not empty', EXDEV: 'on another file system', EIO: 'input/output error',
 };
 
@@ -134,7 +137,8 @@ export function checkReplaceable(target: string, abs: string, st: Stats): void {
   const prot = protectedReason(abs);
   if (prot !== undefined && !report) throw new OutputRefusedError(target, prot);
   if (entries.length > 0 && !report) {
-    throw new OutputRefusedError(target, `it is not a seqrate report (no results.json with schema '${RESULTS_SCHEMA_NAME}') and not empty`);
+    const why = `it is not a seqrate report (no results.json with schema '${RESULTS_SCHEMA_NAME}') and not empty`;
+    throw new OutputRefusedError(target, why);
   }
   checkDeletable(target, abs);
 }
@@ -145,7 +149,8 @@ function checkDeletable(target: string, dir: string): void {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (e) {
     const { text, code } = errnoText(e);
-    throw new OutputIoError(target, `cannot replace '${target}': its folder '${dir}' cannot be emptied by this user: ${text}`, code);
+    const why = `cannot replace '${target}': its folder '${dir}' cannot be emptied by this user: ${text}`;
+    throw new OutputIoError(target, why, code);
   }
   for (const e of io(target, `read '${dir}'`, () => readdirSync(dir, { withFileTypes: true }))) {
     if (e.isDirectory()) checkDeletable(target, join(dir, e.name));
@@ -161,6 +166,7 @@ export function checkStickyParent(target: string, abs: string, st: Stats): void 
   if (uid === undefined || uid === 0 || st.uid === uid) return;
   const parent = statSync(dirname(abs));
   if ((parent.mode & 0o1000) !== 0 && parent.uid !== uid) {
-    throw new OutputIoError(target, `cannot replace '${target}': it belongs to another user in a sticky folder`, 'EPERM');
+    const why = `cannot replace '${target}': it belongs to another user in a sticky folder`;
+    throw new OutputIoError(target, why, 'EPERM');
   }
 }

@@ -41,7 +41,9 @@ function safeWrite(sink: ProgressSink, s: string): void {
  * Creates a progress display writing to `sink`; `now` (seconds) is injectable for tests.
  * @example const p = createProgress(process.stderr); p.update({ done: 1, total: 4, label: 'mh=1' })
  */
-export function createProgress(sink: ProgressSink, now: () => number = () => performance.now() / 1000): ProgressDisplay {
+export function createProgress(
+  sink: ProgressSink, now: () => number = () => performance.now() / 1000,
+): ProgressDisplay {
   const t0 = now();
   const tty = sink.isTTY === true;
   let barShown = false, stopped = false, lastTenth = 0;

@@ -30,7 +30,8 @@ export default function setup(): () => void {
     rmSync(base, { recursive: true, force: true });
     if (left.length > 0) {
       // a throw here is only logged by vitest; the exit code makes the run (and .ci/run) fail
-      console.error(`global teardown: FAIL: the tests left ${left.length} temporary folder(s)/file(s) behind (removed now): ${left.slice(0, 10).join(', ')}`);
+      const names = left.slice(0, 10).join(', ');
+      console.error(`global teardown: FAIL: the tests left ${left.length} temporary folder(s) behind (removed now): ${names}`);
       process.exitCode = 1;
     }
   };

@@ -49,8 +49,9 @@ export function markdownExperiment(r: ExperimentResult): string {
   const cfg = Object.entries(r.config).map(([k, v]) => [k, fmtJson(v)] as (string | number | null)[]);
   out.push('<details><summary>Configuration (every hyper-parameter)</summary>', '', markdownTable({ title: 'config', columns: ['parameter', 'value'], rows: cfg }), '', '</details>', '');
   const cpu = r.timing.points.reduce((a, p) => a + p.seconds, 0);
-  out.push(`CPU time: ${fmtSeconds(cpu)}, the sum of the run times of its ${r.timing.points.length} sweep point(s), each on one `
-    + 'thread (points of several experiments share the workers; the whole run\'s wall time is in the header).', '');
+  out.push(`Compute time: ${fmtSeconds(cpu)}, the sum of the run times of its ${r.timing.points.length} sweep point(s), each `
+    + 'on one worker thread: its CPU time when the cores are not oversubscribed, more when they are (points of several '
+    + 'experiments share the workers; the whole run\'s wall time is in the header).', '');
   return out.join('\n');
 }
 

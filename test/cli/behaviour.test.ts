@@ -106,6 +106,6 @@ describe('a whole tiny reproduction, off a terminal', () => {
     expect(md).not.toMatch(/PAPER\.md/);
     const degenerate = [...md.matchAll(/\| (-?[\d.]+(?:e-?\d+)?) – (-?[\d.]+(?:e-?\d+)?) \|/g)].filter((m) => m[1] === m[2]);
     expect(degenerate.map((m) => m[0])).toEqual([]);
-    expect(md).toMatch(/CPU time: /);
+    expect(md).toMatch(/Compute time: /);
   });
 });

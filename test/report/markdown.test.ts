@@ -1,6 +1,6 @@
 /**
- * report.md timing and references (issue 11 "Report"): each experiment states its CPU time (the
- * sum of its points' run times), the header the run's wall time, named as such; report.md links
+ * report.md timing and references (issue 11 "Report"): each experiment states its compute time
+ * (the sum of its points' run times), the header the run's wall time, named as such; report.md links
  * docs/REPRODUCE.md.
  */
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ function experiment(name: string, pointSeconds: number[], totalSeconds: number):
 }
 
 describe('report.md timings', () => {
-  it('per experiment: CPU time summed over points; header: the run\'s wall time', () => {
+  it('per experiment: compute time summed over points; header: the run\'s wall time', () => {
     // two experiments sharing 2 workers for 119.6 s: 150 s and 90 s of point time
     const f = buildResultsFile({
       preset: 'quick', seed: 1, version: '0', experiments: [experiment('a', [100, 50], 119.6), experiment('b', [60, 30], 110)],
@@ -25,8 +25,8 @@ describe('report.md timings', () => {
     });
     const md = renderMarkdown(f);
     expect(md).toContain('wall time of the whole run 2 min 00 s');
-    expect(md).toMatch(/CPU time: 2 min 30 s, the sum of the run times of its 2 sweep point\(s\)/);
-    expect(md).toMatch(/CPU time: 1 min 30 s, the sum/);
+    expect(md).toMatch(/Compute time: 2 min 30 s, the sum of the run times of its 2 sweep point\(s\)/);
+    expect(md).toMatch(/Compute time: 1 min 30 s, the sum/);
     expect(md).not.toMatch(/Wall time:/);
     expect(md).not.toMatch(/60 s/);
     expect(md).toContain('[docs/REPRODUCE.md](../docs/REPRODUCE.md)');

@@ -29,7 +29,7 @@ describe('documented times and exit codes', () => {
     const readme = read('README.md');
     const text = await help('--help');
     for (const [, code] of Object.entries(EXIT)) {
-      expect(readme).toMatch(new RegExp(`\\| (\\d+, )*${code}(, \\d+)* \\|`));
+      expect(readme).toMatch(new RegExp(`\\| (\x60\\d+\x60, )*\x60${code}\x60(, \x60\\d+\x60)* \\|`));
       expect(text).toMatch(new RegExp(`\\b${code}\\b`));
     }
   });

@@ -2,23 +2,33 @@
  * The compiled CLI under file-system faults and signals (issue 14 item 17): one clear line, an exit
  * code per failure class (3 refused, 4 file-system error, 128 + n signal), nothing half-written,
  * no temporary folder left behind. Permission cases need a user the permission bits apply to: as
- * root (who bypasses them) the CLI is spawned as uid/gid 65534 (nobody), otherwise as ourselves.
+ * root (who bypasses them) the CLI is spawned as uid/gid 65534 (nobody), or — when that user
+ * cannot read the checkout — as root without CAP_DAC_OVERRIDE (setpriv); otherwise as ourselves.
  * Then the fault test: SIGKILL at seeded random moments of `reproduce --tiny` never damages the
  * report on disk, leaves at most one temporary folder, and the next run cleans it.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDist, ROOT } from '../helpers/build-dist.js';
 import { createRng } from '../../src/linalg/random.js';
 
-beforeAll(() => ensureDist(), 120_000);
-
 const asRoot = process.getuid?.() === 0;
 const OTHER = 65534;
 const CLI = join(ROOT, 'dist', 'cli.js');
+const NO_DAC = '-dac_override,-dac_read_search,-fowner';
+/**
+ * How "another user" is simulated: ourselves when not root; as root, uid 65534 when it can read
+ * the checkout, else root without the capabilities that bypass permission bits (setpriv).
+ */
+let other: 'self' | 'uid' | 'setpriv' = 'self';
+beforeAll(() => {
+  ensureDist();
+  if (!asRoot) return;
+  other = spawnSync(process.execPath, [CLI, '--version'], { uid: OTHER, gid: OTHER }).status === 0 ? 'uid' : 'setpriv';
+}, 120_000);
 const CHEAP = ['reproduce', '--tiny', '--only', 'no-order'];
 
 interface Done { code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }
@@ -27,8 +37,12 @@ interface Done { code: number | null; signal: NodeJS.Signals | null; stderr: str
 function spawnCli(args: string[], o: { other?: boolean; cwd?: string; kill?: (child: ReturnType<typeof spawn>, err: string) => void } = {}): Promise<Done> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const ids = o.other === true && asRoot ? { uid: OTHER, gid: OTHER } : {};
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? ROOT, stdio: ['ignore', 'ignore', 'pipe'], ...ids });
+    const as = o.other === true ? other : 'self';
+    const ids = as === 'uid' ? { uid: OTHER, gid: OTHER } : {};
+    const [cmd, argv] = as === 'setpriv'
+      ? ['setpriv', ['--bounding-set', NO_DAC, '--inh-caps', NO_DAC, process.execPath, CLI, ...args]]
+      : [process.execPath, [CLI, ...args]];
+    const child = spawn(cmd, argv, { cwd: o.cwd ?? ROOT, stdio: ['ignore', 'ignore', 'pipe'], ...ids });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); o.kill?.(child, stderr); });
     o.kill?.(child, '');

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { EXIT, main, QUICK_TIME } from '../../src/cli.js';
 
-const read = (rel: string): string => readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8').replace(/\s+/g, ' ');
+/** A repository file with runs of white space (line breaks) folded to one space. */
+const read = (rel: string): string =>
+  readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8').replace(/\s+/g, ' ');
 
 async function help(...argv: string[]): Promise<string> {
   const out: string[] = [];
@@ -16,7 +18,7 @@ async function help(...argv: string[]): Promise<string> {
 }
 
 describe('documented times and exit codes', () => {
-  it('README, docs/REPRODUCE.md and reproduce --help quote the same measured quick time with its conditions', async () => {
+  it('README, docs/REPRODUCE.md and reproduce --help quote one measured quick time with its conditions', async () => {
     expect(QUICK_TIME).toMatch(/\d+ min \d{2} s wall time measured on 2 cores .*load average/);
     expect(read('README.md')).toContain(QUICK_TIME);
     expect(read('docs/REPRODUCE.md')).toContain(QUICK_TIME);

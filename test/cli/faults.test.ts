@@ -9,7 +9,9 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDist, ROOT } from '../helpers/build-dist.js';
@@ -34,7 +36,8 @@ const CHEAP = ['reproduce', '--tiny', '--only', 'no-order'];
 interface Done { code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }
 
 /** Spawns the compiled CLI (as `nobody` when `other` and we are root); `kill` may signal it. */
-function spawnCli(args: string[], o: { other?: boolean; cwd?: string; kill?: (child: ReturnType<typeof spawn>, err: string) => void } = {}): Promise<Done> {
+interface SpawnOptions { other?: boolean; cwd?: string; kill?: (child: ReturnType<typeof spawn>, err: string) => void }
+function spawnCli(args: string[], o: SpawnOptions = {}): Promise<Done> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const as = o.other === true ? other : 'self';
@@ -56,7 +59,8 @@ function snapshot(dir: string): Record<string, string> {
   const walk = (d: string, rel: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const r = `${rel}${e.name}`;
-      if (e.isDirectory()) { acc[`${r}/`] = ''; walk(join(d, e.name), `${r}/`); } else acc[r] = readFileSync(join(d, e.name), 'utf8');
+      if (e.isDirectory()) { acc[`${r}/`] = ''; walk(join(d, e.name), `${r}/`); continue; }
+      acc[r] = readFileSync(join(d, e.name), 'utf8');
     }
   };
   walk(dir, '');
@@ -93,7 +97,8 @@ describe('file-system faults: one line, exit code per class, nothing left', () =
     writeFileSync(join(d, 'file'), 'x');
     const r = await spawnCli([...CHEAP, '--out', join(d, 'file', 'sub')]);
     expect(r.code).toBe(4);
-    expect(seqrateLines(r.stderr)).toEqual([`seqrate: output: cannot create '${join(d, 'file', 'sub')}': '${join(d, 'file')}' is a file, not a folder`]);
+    const [sub, file] = [join(d, 'file', 'sub'), join(d, 'file')];
+    expect(seqrateLines(r.stderr)).toEqual([`seqrate: output: cannot create '${sub}': '${file}' is a file, not a folder`]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(d)).toEqual(['file']);
   });
@@ -122,7 +127,8 @@ describe('file-system faults: one line, exit code per class, nothing left', () =
     expect(r.stderr).toMatch(/permission denied/);
     expect(snapshot(ro)).toEqual(before);
   });
-  it('a root-owned 0555 report replaced by another user (non-root: our own 0555 report): refused before running, exit 4, no .old/.tmp left', async () => {
+  it('a root-owned 0555 report replaced by another user (non-root: our own 0555 report): refused before running, '
+    + 'exit 4, no .old/.tmp left', async () => {
     const d = fresh();
     chmodSync(d, 0o777);
     const rep = join(d, 'rep');
@@ -132,7 +138,8 @@ describe('file-system faults: one line, exit code per class, nothing left', () =
     const before = snapshot(d);
     const r = await spawnCli([...CHEAP, '--out', rep, '--force'], { other: true });
     expect(r.code).toBe(4);
-    expect(seqrateLines(r.stderr)).toEqual([expect.stringMatching(/cannot replace .*rep'.*cannot be emptied by this user: permission denied/)]);
+    const refusal = /cannot replace .*rep'.*cannot be emptied by this user: permission denied/;
+    expect(seqrateLines(r.stderr)).toEqual([expect.stringMatching(refusal)]);
     expect(r.stderr).not.toMatch(/\[\d+\/\d+\]/); // refused before any point ran
     expect(snapshot(d)).toEqual(before);
   });

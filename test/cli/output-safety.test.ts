@@ -12,7 +12,8 @@ import { main } from '../../src/cli.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [], err: string[] = [];
-  const code = await main(argv, { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false } });
+  const sink = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false } };
+  const code = await main(argv, sink);
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -22,7 +23,8 @@ function snapshot(dir: string): Record<string, string> {
   const walk = (d: string, rel: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) { acc[`${r}/`] = ''; walk(join(d, e.name), r); } else acc[r] = e.isSymbolicLink() ? '<link>' : readFileSync(join(d, e.name), 'utf8');
+      if (e.isDirectory()) { acc[`${r}/`] = ''; walk(join(d, e.name), r); continue; }
+      acc[r] = e.isSymbolicLink() ? '<link>' : readFileSync(join(d, e.name), 'utf8');
     }
   };
   walk(dir, '');

@@ -31,7 +31,8 @@ export default function setup(): () => void {
     if (left.length > 0) {
       // a throw here is only logged by vitest; the exit code makes the run (and .ci/run) fail
       const names = left.slice(0, 10).join(', ');
-      console.error(`global teardown: FAIL: the tests left ${left.length} temporary folder(s) behind (removed now): ${names}`);
+      const n = left.length;
+      console.error(`global teardown: FAIL: the tests left ${n} temporary folder(s) behind (removed now): ${names}`);
       process.exitCode = 1;
     }
   };

@@ -4,7 +4,7 @@
  * killed task leaves no partial point file and --resume completes it, merge refuses mixed
  * directories and lists missing points, failures are recorded with their error.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { spawn } from 'node:child_process';
 import {
@@ -29,6 +29,17 @@ import { seqrateVersion } from '../../src/cluster/cli.js';
 import { EXPERIMENTS } from '../../src/experiments/registry.js';
 import { inlineRunner } from '../../src/experiments/runner.js';
 import { numbersOf, runPoint, waitFor } from './helpers.js';
+
+/** A fresh temporary folder, removed after this file's tests (the global teardown counts leftovers). */
+const madeDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
+});
 
 beforeAll(() => ensureDist(), 120_000);
 
@@ -57,7 +68,7 @@ const ONLY = 'attention-rank,no-order';
 
 describe('seqrate plan', () => {
   it('lists every point of every selected experiment: key, params, cost, hash of the computation', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-plan-'));
+    const d = tempDir('seqrate-plan-');
     expect(
       (await cli(['plan', '--preset', 'tiny', '--array-throttle', '3', '--task-seconds', '0', '--out', join(d, 'a')]))
         .code,
@@ -94,7 +105,7 @@ describe('seqrate plan', () => {
   });
 
   it('rejects bad usage with exit code 2 and leaves a non-empty folder alone', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-plan-bad-'));
+    const d = tempDir('seqrate-plan-bad-');
     expect((await cli(['plan', '--help'])).out).toMatch(/seqrate plan --status DIR/);
     expect((await cli(['merge', '--out', join(d, 'r')])).code).toBe(2);
     expect((await cli(['plan', '--out', join(d, 'x')])).err).toMatch(/--preset expects one of tiny, quick, full/);
@@ -132,7 +143,7 @@ describe('point files', () => {
 describe('run-point.sh, status and merge', () => {
   let d: string, dir: string, ref: string;
   beforeAll(async () => {
-    d = mkdtempSync(join(tmpdir(), 'seqrate-cluster-'));
+    d = tempDir('seqrate-cluster-');
     dir = join(d, 'plan');
     ref = join(d, 'ref');
     expect(
@@ -239,7 +250,7 @@ describe('run-point.sh, status and merge', () => {
 
 describe('a killed task', () => {
   it('leaves no partial point file, and --resume runs only the points still missing', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-kill-'));
+    const d = tempDir('seqrate-kill-');
     const dir = join(d, 'plan');
     expect(
       (await cli(['plan', '--preset', 'tiny', '--only', 'synthetic-rate', '--task-seconds', '10', '--out', dir])).code,
@@ -270,7 +281,7 @@ describe('a killed task', () => {
 
 describe('a failing point', () => {
   it('is recorded with its error, shown by --status, and re-run by --resume', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-fail-'));
+    const d = tempDir('seqrate-fail-');
     const dir = join(d, 'plan');
     expect(
       (await cli(['plan', '--preset', 'tiny', '--only', 'no-order', '--task-seconds', '100', '--out', dir])).code,

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDist, ROOT } from '../helpers/build-dist.js';
@@ -18,6 +18,17 @@ import { main } from '../../src/cli.js';
 import { readPlan } from '../../src/cluster/plan.js';
 import { decodeJson } from '../../src/cluster/points.js';
 import { numbersOf, waitFor } from './helpers.js';
+
+/** A fresh temporary folder, removed after this file's tests (the global teardown counts leftovers). */
+const madeDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
+});
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const privileged = process.getuid?.() === 0 || spawnSync('sudo', ['-n', 'true']).status === 0;
@@ -69,7 +80,7 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
     ensureDist();
     const conf = process.env.SLURM_CONF;
     if (conf === undefined || !existsSync(conf) || spawnSync('sinfo', ['-h'], { env: process.env }).status !== 0) {
-      ownCluster = mkdtempSync(join(tmpdir(), 'seqrate-slurm-'));
+      ownCluster = tempDir('seqrate-slurm-');
       execFileSync(join(ROOT, '.ci', 'setup-slurm.sh'), ['start', ownCluster], { stdio: 'inherit' });
       env = { ...process.env, SLURM_CONF: join(ownCluster, 'slurm.conf') };
     }
@@ -81,7 +92,7 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
 
   it('runs the tiny preset as a job array; a cancelled task resumes; merge equals reproduce --tiny', async () => {
     const t0 = performance.now();
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-sbatch-'));
+    const d = tempDir('seqrate-sbatch-');
     const dir = join(d, 'plan');
     expect(
       (await cli(['plan', '--preset', 'tiny', '--task-seconds', '2', '--array-throttle', '4', '--out', dir])).code,

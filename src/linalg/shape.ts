@@ -3,16 +3,23 @@
  * Shapes are plain `readonly number[]`; a scalar has shape `[]`.
  */
 import { ShapeError, ValueError } from './errors.js';
+import { checkElements, describe } from './validate.js';
 
 export type Shape = readonly number[];
 
-/** Throws unless every dimension is a non-negative safe integer. */
+/**
+ * Throws a ShapeError unless `shape` is an array of non-negative safe integers whose product is
+ * within the element cap (`setMaxElements`); the error names `op` and the element count.
+ */
 export function checkShape(op: string, shape: Shape): void {
-  for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) {
-      throw new ShapeError(op, `invalid dimension ${d}: dimensions must be non-negative integers`, [shape]);
+  if (!Array.isArray(shape)) throw new ShapeError(op, `a shape must be an array of non-negative integers, got ${describe(shape)}`);
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(op, `invalid dimension ${describe(d)} at axis ${i}: dimensions must be non-negative integers`);
     }
   }
+  checkElements(op, sizeOf(shape), shape);
 }
 
 /** Number of elements: product of the dimensions (1 for a scalar). */
@@ -54,6 +61,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkElements(op, sizeOf(out), out);
   return out;
 }
 

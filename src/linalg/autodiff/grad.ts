@@ -4,7 +4,7 @@
  */
 import { NonFiniteError, ShapeError, ValueError } from '../errors.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { assertNotNested, backward, popTape, pushTape, Tape } from './tape.js';
+import { assertNotNested, assertNotTracedArg, backward, popTape, pushTape, Tape } from './tape.js';
 
 /** A named parameter record, e.g. `{ 'ffn.0.weight': W, 'ffn.0.bias': b }`. */
 export type TensorRecord = Record<string, Tensor>;
@@ -19,12 +19,14 @@ function leavesOf(op: string, args: readonly unknown[]): Args {
     const leaves = keys.map((k) => {
       const v = rec[k];
       if (!isTensor(v)) throw new ValueError(op, `parameter '${k}' is not a tensor`);
+      assertNotTracedArg(op, v, `parameter '${k}'`);
       return { data: v.data, shape: v.shape };
     });
     return { kind: 'record', keys, leaves };
   }
   const leaves = args.map((v, i) => {
     if (!isTensor(v)) throw new ValueError(op, `argument ${i} is not a tensor (close over non-tensor arguments instead of passing them)`);
+    assertNotTracedArg(op, v, `argument ${i}`);
     return { data: v.data, shape: v.shape };
   });
   return { kind: 'list', leaves };

@@ -30,12 +30,15 @@ export class ShapeError extends SeqrateError {
   }
 }
 
-/** A NaN or ±Inf where a finite number is required. `index` is the flat index of the first one. */
+/**
+ * A NaN or ±Inf where a finite number is required. `index` is the flat index of the first one;
+ * `note` (optional) says what it means, e.g. which of data or parameters went non-finite.
+ */
 export class NonFiniteError extends SeqrateError {
   readonly index: number;
   readonly value: number;
-  constructor(op: string, what: string, index: number, value: number) {
-    super(op, `${what} contains a non-finite value ${value} at flat index ${index}`);
+  constructor(op: string, what: string, index: number, value: number, note = '') {
+    super(op, `${what} contains a non-finite value ${value} at flat index ${index}${note ? `; ${note}` : ''}`);
     this.name = 'NonFiniteError';
     this.index = index;
     this.value = value;

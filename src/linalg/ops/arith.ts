@@ -82,7 +82,9 @@ export function reciprocal(x: Tensor): Tensor { return applyPrimitive(reciprocal
 export function maximum(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(maximumP, [toTensor('maximum', 'a', a), toTensor('maximum', 'b', b)], null); }
 /**
  * `cond ? a : b` elementwise with broadcasting; `cond` (nonzero = true) is not differentiated.
- * Example: a safe log, `where(gt0, log(where(gt0, x, 1)), 0)`.
+ * Masked branches still run their VJP (as in PyTorch and JAX): `where(m, log(x), 0)` has gradient
+ * NaN at a masked x = 0 (0 · 1/0). Mask the input as well — a safe log is
+ * `where(gt0, log(where(gt0, x, 1)), 0)`, whose gradient is exactly 0 on the masked entries.
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   return applyPrimitive(whereP, [toTensor('where', 'a', a), toTensor('where', 'b', b)], { cond: checkTensor('where', 'cond', cond) });

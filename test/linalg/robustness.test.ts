@@ -186,18 +186,18 @@ describe('arange needs finite arguments (item 13)', () => {
 describe('masked branches (item 14, documented: the safe pattern masks the input)', () => {
   const m = tensor([0, 1]), x0 = tensor([0, 4]);
   it('where(m, log(x), 0) at a masked 0 has a NaN gradient (as in PyTorch/JAX); the safe pattern gives 0', () => {
-    const [unsafe] = grad((x) => sum(where(m, log(x), 0)))(x0);
+    const [unsafe] = grad((x: Tensor) => sum(where(m, log(x), 0)))(x0);
     expect(Number.isNaN(unsafe!.data[0])).toBe(true);
-    const [safe] = grad((x) => sum(where(m, log(where(m, x, 1)), 0)))(x0);
+    const [safe] = grad((x: Tensor) => sum(where(m, log(where(m, x, 1)), 0)))(x0);
     expect(Array.from(safe!.data)).toEqual([0, 0.25]);
   });
   it('slice(sqrt(x)) dropping a zero: NaN; sqrt of the masked input: exact', () => {
-    const [unsafe] = grad((x) => sum(slice(sqrt(x), [1], [2])))(x0);
+    const [unsafe] = grad((x: Tensor) => sum(slice(sqrt(x), [1], [2])))(x0);
     expect(Number.isNaN(unsafe!.data[0])).toBe(true);
-    const [safe] = grad((x) => sum(slice(sqrt(where(m, x, 1)), [1], [2])))(x0);
+    const [safe] = grad((x: Tensor) => sum(slice(sqrt(where(m, x, 1)), [1], [2])))(x0);
     expect(Array.from(safe!.data)).toEqual([0, 0.25]);
   });
   it('the NaN is a gradient, never a silent loss: a NaN loss is still a NonFiniteError', () => {
-    expect(() => grad((x) => sum(log(x)))(tensor([-1]))).toThrow(NonFiniteError);
+    expect(() => grad((x: Tensor) => sum(log(x)))(tensor([-1]))).toThrow(NonFiniteError);
   });
 });

@@ -120,6 +120,7 @@ function fillNested(data: readonly NestedArray[], shape: readonly number[], out:
 
 /** A tensor of the given shape filled with `value`. */
 export function full(shape: Shape, value: number): Tensor {
+  checkNumber('full', 'value', value, { finite: false });
   checkShape('full', shape);
   return { data: new Float64Array(sizeOf(shape)).fill(value), shape: [...shape] };
 }
@@ -143,6 +144,7 @@ export function eye(n: number, m: number = n): Tensor {
 
 /** A scalar tensor. */
 export function scalar(v: number): Tensor {
+  checkNumber('scalar', 'v', v, { finite: false });
   return { data: Float64Array.of(v), shape: [] };
 }
 
@@ -162,8 +164,16 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
   return { data: d, shape: [n] };
 }
 
+function checkRng(op: string, rng: unknown): void {
+  const r = rng as Partial<Rng> | null;
+  if (typeof r !== 'object' || r === null || typeof r.normal !== 'function' || typeof r.uniform !== 'function') {
+    throw new ValueError(op, `rng must be a generator from createRng(seed), got ${describe(rng)}`);
+  }
+}
+
 /** Standard normal entries from the seeded generator. */
 export function randn(rng: Rng, shape: Shape): Tensor {
+  checkRng('randn', rng);
   checkShape('randn', shape);
   const d = new Float64Array(sizeOf(shape));
   for (let i = 0; i < d.length; i++) d[i] = rng.normal();
@@ -172,6 +182,8 @@ export function randn(rng: Rng, shape: Shape): Tensor {
 
 /** Uniform entries in [lo, hi) from the seeded generator. */
 export function rand(rng: Rng, shape: Shape, lo = 0, hi = 1): Tensor {
+  checkRng('rand', rng);
+  checkNumber('rand', 'lo', lo); checkNumber('rand', 'hi', hi);
   checkShape('rand', shape);
   const d = new Float64Array(sizeOf(shape));
   for (let i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.uniform();
@@ -180,17 +192,20 @@ export function rand(rng: Rng, shape: Shape, lo = 0, hi = 1): Tensor {
 
 /** A copy with its own buffer. */
 export function clone(t: Tensor): Tensor {
+  checkTensor('clone', 't', t);
   return { data: t.data.slice(), shape: [...t.shape] };
 }
 
 /** Value of a size-1 tensor. */
 export function item(t: Tensor): number {
+  checkTensor('item', 't', t);
   if (t.data.length !== 1) throw new ShapeError('item', 'only a size-1 tensor converts to a number', [t.shape]);
   return t.data[0]!;
 }
 
 /** Nested JS arrays (numpy `tolist`). */
 export function toArray(t: Tensor): NestedArray {
+  checkTensor('toArray', 't', t);
   if (t.shape.length === 0) return t.data[0]!;
   let k = 0;
   const build = (depth: number): NestedArray[] => {
@@ -204,6 +219,7 @@ export function toArray(t: Tensor): NestedArray {
 
 /** Element [i, j] of a 2-D tensor (convenience for tests and examples). */
 export function at(t: Tensor, ...idx: number[]): number {
+  checkTensor('at', 't', t);
   if (idx.length !== t.shape.length) throw new ShapeError('at', `${idx.length} indices for a ${t.shape.length}-D tensor`, [t.shape]);
   let off = 0;
   for (let i = 0; i < idx.length; i++) {
@@ -217,6 +233,7 @@ export function at(t: Tensor, ...idx: number[]): number {
 
 /** Throws a NonFiniteError naming `op` at the first NaN/Inf. */
 export function assertFinite(op: string, what: string, t: Tensor | Float64Array): void {
+  if (!(t instanceof Float64Array)) checkTensor(op, what, t);
   const d = t instanceof Float64Array ? t : t.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
@@ -244,12 +261,20 @@ export function isTensor(t: unknown): t is Tensor {
  */
 export function checkTensor(op: string, what: string, t: unknown): Tensor {
   if (isTensor(t)) return t;
+  if (typeof what !== 'string') what = describe(what);
   const o = t as { data?: unknown; shape?: unknown } | null;
   if (typeof o === 'object' && o !== null && o.data instanceof Float64Array && Array.isArray(o.shape)) {
     checkShape(op, o.shape as number[]);
     throw new ShapeError(op, `${what} is malformed: its shape holds ${sizeOf(o.shape as number[])} values but its data has ${o.data.length}`, [o.shape as number[]]);
   }
   throw new ValueError(op, `${what} must be a Tensor ({ data: Float64Array, shape }), got ${describe(t)}; tensor(...) makes one`);
+}
+
+/** Throws unless `xs` is an array of well-formed tensors (`checkTensor` on each); returns it. */
+export function checkTensorList(op: string, xs: unknown): readonly Tensor[] {
+  if (!Array.isArray(xs)) throw new ValueError(op, `expected an array of tensors, got ${describe(xs)}`);
+  xs.forEach((x, i) => checkTensor(op, `tensor ${i}`, x));
+  return xs as Tensor[];
 }
 
 /** A number becomes an (untracked) scalar tensor; a tensor is checked (`checkTensor`) and returned. */
@@ -259,6 +284,7 @@ export function toTensor(op: string, what: string, x: unknown): Tensor {
 
 /** Throws a ShapeError unless `t` is a 2-D tensor. Returns [rows, cols]. */
 export function dims2(op: string, t: Tensor): [number, number] {
+  checkTensor(op, 't', t);
   if (t.shape.length !== 2) throw new ShapeError(op, `expected a 2-D matrix, got ${t.shape.length}-D`, [t.shape]);
   return [t.shape[0]!, t.shape[1]!];
 }

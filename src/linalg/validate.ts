@@ -77,6 +77,18 @@ export function checkInt(op: string, name: string, v: unknown, min = 1): number 
   return checkNumber(op, name, v, { int: true, min });
 }
 
+/** Throws a ValueError unless `v` is an array (or typed array) of safe integers; returns it. */
+export function checkIntList(op: string, name: string, v: unknown): readonly number[] {
+  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+    throw new ValueError(op, `${name} must be an array of integers, got ${describe(v)}`);
+  }
+  const a = v as unknown as ArrayLike<unknown>;
+  for (let i = 0; i < a.length; i++) {
+    if (typeof a[i] !== 'number' || !Number.isSafeInteger(a[i])) throw new ValueError(op, `${name}[${i}] must be an integer, got ${describe(a[i])}`);
+  }
+  return v as readonly number[];
+}
+
 /** Throws a ValueError unless `v` is finite and > 0 (≥ 0 with `allowZero`); returns it. */
 export function checkPositive(op: string, name: string, v: unknown, allowZero = false): number {
   return checkNumber(op, name, v, allowZero ? { min: 0 } : { gt: 0 });

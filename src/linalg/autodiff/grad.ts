@@ -4,10 +4,15 @@
  */
 import { NonFiniteError, ShapeError, ValueError } from '../errors.js';
 import { isTensor, type Tensor } from '../tensor.js';
+import { describe } from '../validate.js';
 import { assertNotNested, assertNotTracedArg, backward, popTape, pushTape, Tape } from './tape.js';
 
 /** A named parameter record, e.g. `{ 'ffn.0.weight': W, 'ffn.0.bias': b }`. */
 export type TensorRecord = Record<string, Tensor>;
+
+function checkFn(op: string, f: unknown): void {
+  if (typeof f !== 'function') throw new ValueError(op, `f must be a function of tensors returning a scalar tensor, got ${describe(f)}`);
+}
 
 type Args = { kind: 'list'; leaves: Tensor[] } | { kind: 'record'; keys: string[]; leaves: Tensor[] };
 
@@ -82,6 +87,7 @@ function run(op: string, f: (...xs: never[]) => Tensor, args: readonly unknown[]
 export function valueAndGrad<P extends TensorRecord>(f: (params: P) => Tensor): (params: P) => { value: Tensor; grads: { [K in keyof P]: Tensor } };
 export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Tensor[] };
 export function valueAndGrad(f: (...xs: never[]) => Tensor): (...args: unknown[]) => { value: Tensor; grads: Tensor[] | TensorRecord } {
+  checkFn('valueAndGrad', f);
   return (...args: unknown[]) => run('valueAndGrad', f, args);
 }
 
@@ -96,6 +102,7 @@ export function valueAndGrad(f: (...xs: never[]) => Tensor): (...args: unknown[]
 export function grad<P extends TensorRecord>(f: (params: P) => Tensor): (params: P) => { [K in keyof P]: Tensor };
 export function grad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => Tensor[];
 export function grad(f: (...xs: never[]) => Tensor): (...args: unknown[]) => Tensor[] | TensorRecord {
+  checkFn('grad', f);
   return (...args: unknown[]) => run('grad', f, args).grads;
 }
 

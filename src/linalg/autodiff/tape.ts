@@ -18,6 +18,7 @@
 import { ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import { checkTensor, type Tensor } from '../tensor.js';
+import { describe } from '../validate.js';
 import type { OpName, Primitive } from './primitive.js';
 
 /** One recorded application of a primitive. */
@@ -89,6 +90,7 @@ export function isRecording(): boolean {
  * A `grad` called inside still records on its own fresh tape.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ValueError('noGrad', `fn must be a function, got ${describe(fn)}`);
   const saved = active;
   active = [];
   try {

@@ -141,7 +141,11 @@ export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
   if (!(rcond >= 0) || !Number.isFinite(rcond)) throw new ValueError('pinv', `rcond must be a finite non-negative number, got ${rcond}`);
   const out = new Float64Array(n * m);
   if (m === 0 || n === 0) return { data: out, shape: [n, m] };
-  const { u, s, vt } = svd(a, { checkFinite: false });
+  // (A·2^e)⁺ = A⁺·2^-e: tiny or huge data is inverted in the safe range and scaled back (±Inf where A⁺ overflows, never 0·Inf = NaN)
+  const e = safeRangeExponent(maxAbs(a.data));
+  const as = e === 0 ? a : { data: a.data.slice(), shape: a.shape };
+  if (e !== 0) scalePow2(as.data, e);
+  const { u, s, vt } = svd(as, { checkFinite: false });
   const r = effectiveRank(s.data, rcond), kk = Math.min(m, n);
   for (let i = 0; i < r; i++) {
     const inv = 1 / s.data[i]!;
@@ -151,5 +155,6 @@ export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
       for (let row = 0; row < m; row++) out[j * m + row] = out[j * m + row]! + v * u.data[row * kk + i]!;
     }
   }
+  scalePow2(out, e);
   return { data: out, shape: [n, m] };
 }

@@ -85,7 +85,7 @@ export const matmulP = definePrimitive<'matmul', Flags>({
  * ```
  */
 export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
-  checkTensor('dense', 'x', x); checkTensor('dense', 'w', w);
+  checkTensor('dense', 'x', x); checkTensor('dense', 'w', w); if (b !== null) checkTensor('dense', 'b', b);
   const n = w.shape[1];
   if (b === null || x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[0]
     || b.shape.length !== 1 || b.shape[0] !== n || n === 0) {

@@ -48,7 +48,7 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  shapeArg('shapesEqual', a); shapeArg('shapesEqual', b);
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new ShapeError('shapesEqual', `shapes must be arrays, got ${describe(a)} and ${describe(b)}`);
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -106,7 +106,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
 /** Takes slices `indices` along `axis` (numpy `take`; embedding lookup) (differentiable). */
 export function gather(x: Tensor, indices: Int32Array | readonly number[], axis: number): Tensor {
   checkTensor('gather', 'x', x);
-  if (!(indices instanceof Int32Array)) checkIntList('gather', 'indices', indices);
+  if (!(indices instanceof Int32Array) && !Array.isArray(indices)) checkIntList('gather', 'indices', indices);
   return applyPrimitive(gatherP, [x], { indices, axis: normAxis('gather', axis, x.shape.length) });
 }
 

@@ -44,7 +44,8 @@ export class NonFiniteError extends SeqrateError {
   readonly index: number;
   readonly value: number;
   constructor(op: string, what: string, index: number, value: number, note = '') {
-    super(op, `${typeof what === 'string' ? what : safeText(what)} contains a non-finite value ${value} at flat index ${index}${note ? `; ${note}` : ''}`);
+    super(op, `${typeof what === 'string' ? what : safeText(what)} contains a non-finite value ${value} at flat `
+        + `index ${index}${note ? `; ${note}` : ''}`);
     this.name = 'NonFiniteError';
     this.index = index;
     this.value = value;

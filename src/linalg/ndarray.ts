@@ -62,12 +62,14 @@ function checkBounds(nd: AnyNdarray, shape: readonly number[], n: number): void 
  * ```
  */
 export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
-  if (nd === null || typeof nd !== 'object') throw new ValueError('fromNdarray', `nd must be an ndarray view, got ${describe(nd)}`);
+  if (nd === null || typeof nd !== 'object') throw new ValueError('fromNdarray', `nd must be an ndarray view, got `
+      + `${describe(nd)}`);
   checkShape('fromNdarray', nd.shape);
   const shape = [...nd.shape];
   checkIntList('fromNdarray', 'stride', nd.stride);
   checkNumber('fromNdarray', 'offset', nd.offset, { int: true, min: 0 });
-  if (nd.data === null || typeof nd.data !== 'object') throw new ValueError('fromNdarray', `nd.data must be an array, a typed array or a get/set storage, got ${describe(nd.data)}`);
+  if (nd.data === null || typeof nd.data !== 'object') throw new ValueError('fromNdarray', `nd.data must be an `
+      + `array, a typed array or a get/set storage, got ${describe(nd.data)}`);
   if (nd.stride.length !== shape.length) throw new ShapeError('fromNdarray', `${nd.stride.length} strides for ${shape.length} dimensions`, [shape]);
   const n = sizeOf(shape);
   checkBounds(nd, shape, n);

@@ -28,7 +28,8 @@ export function describe(v: unknown): string {
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
   const o = v as { data?: unknown; shape?: unknown };
   if (o.data instanceof Float64Array && Array.isArray(o.shape)) {
-    return `a tensor-like object with shape [${o.shape.map((d) => describe(d)).join(', ')}] and ${o.data.length} values`;
+    return `a tensor-like object with shape [${o.shape.map((d) => describe(d)).join(', ')}] and ${o.data.length} `
+        + `values`;
   }
   return 'an object';
 }
@@ -84,7 +85,8 @@ export function checkIntList(op: string, name: string, v: unknown): readonly num
   }
   const a = v as unknown as ArrayLike<unknown>;
   for (let i = 0; i < a.length; i++) {
-    if (typeof a[i] !== 'number' || !Number.isSafeInteger(a[i])) throw new ValueError(op, `${name}[${i}] must be an integer, got ${describe(a[i])}`);
+    if (typeof a[i] !== 'number' || !Number.isSafeInteger(a[i])) throw new ValueError(op, `${name}[${i}] must be `
+        + `an integer, got ${describe(a[i])}`);
   }
   return v as readonly number[];
 }
@@ -121,7 +123,9 @@ export type OptionSpec = NumberSpec | readonly string[] | 'boolean' | 'function'
  * checkOptions('Adam', opts, { lr: { gt: 0 }, eps: { gt: 0 }, decoupled: 'boolean' });
  * ```
  */
-export function checkOptions(op: string, opts: unknown, spec: Readonly<Record<string, OptionSpec>>, what = 'option'): void {
+export function checkOptions(
+  op: string, opts: unknown, spec: Readonly<Record<string, OptionSpec>>, what = 'option',
+): void {
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
     throw new ValueError(op, `the ${what}s must be an object, got ${describe(opts)}`);
   }

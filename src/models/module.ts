@@ -32,7 +32,8 @@ export interface Model<C extends object = object> {
  * (`ffnWidht`) is an error instead of a silently ignored default (the shared validator's `checkKeys`).
  */
 export function checkConfigKeys(op: string, config: object, known: readonly string[]): void {
-  if (config === null || typeof config !== 'object') throw new ValueError(op, `the config must be an object, got ${describe(config)}`);
+  if (config === null || typeof config !== 'object') throw new ValueError(op, `the config must be an object, got `
+      + `${describe(config)}`);
   checkKeys(op, config, known, 'config key');
 }
 

@@ -10,7 +10,10 @@
  * Plateau rule [ours]: with window w, stop when the mean loss of the last w steps fell by at most
  * rtol (relative) against the mean of the w steps before.
  */
-import { checkTensor, createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
+import {
+  checkTensor, createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError,
+  fmtShape, type Tensor,
+} from '../linalg/index.js';
 import { checkInt, checkKeys, checkNumber, checkOptions, describe, type OptionSpec } from '../linalg/validate.js';
 import { type Model, type Params } from './module.js';
 import { flattenParams, globalNorm, lbfgs, unflattenParams, type Optimizer } from './optim/index.js';
@@ -76,9 +79,11 @@ const TRAIN_SPEC: Readonly<Record<keyof TrainOptions, OptionSpec>> = {
 function checkTrainOptions(opts: TrainOptions): void {
   const o = opts.optimizer as unknown;
   if (o !== 'lbfgs' && (o === null || typeof o !== 'object' || typeof (o as Optimizer).step !== 'function')) {
-    throw new ValueError('train', `optimizer must be an optimiser object (new Adam({ lr }), new AdamW({ lr }), new SGD({ lr }) `
+    throw new ValueError('train', `optimizer must be an optimiser object (new Adam({ lr }), new AdamW({ lr }), `
+        + `new SGD({ lr }) `
       + `or any { name, step(params, grads, loss) }) or the string 'lbfgs', got ${describe(o)}`
-      + (typeof o === 'string' ? ' (optimiser names other than \'lbfgs\' are not accepted: the object carries the learning rate)' : ''));
+      + (typeof o === 'string' ? ' (optimiser names other than \'lbfgs\' are not accepted: the object carries the '
+          + 'learning rate)' : ''));
   }
   checkOptions('train', { ...opts, optimizer: {} }, TRAIN_SPEC, 'config key');
   if (opts.plateau !== undefined) {
@@ -118,13 +123,18 @@ function lossOf(kind: 'mse' | 'crossEntropy', out: Tensor, y: Tensor | Int32Arra
 }
 
 function checkData(data: Dataset, op = 'train'): number {
-  if (data === null || typeof data !== 'object') throw new ValueError(op, `data must be { x: Tensor, y: Tensor | Int32Array }, got ${describe(data)}`);
+  if (data === null || typeof data !== 'object') throw new ValueError(op, `data must be { x: Tensor, y: Tensor | `
+      + `Int32Array }, got ${describe(data)}`);
   const x = checkTensor(op, 'data.x', data.x);
   const N = x.shape[0];
-  if (N === undefined || N < 1) throw new ShapeError(op, `inputs need a non-empty leading batch axis, got ${fmtShape(x.shape)}`, [x.shape]);
+  if (N === undefined || N < 1) throw new ShapeError(op, `inputs need a non-empty leading batch axis, got `
+      + `${fmtShape(x.shape)}`, [x.shape]);
   const y = data.y instanceof Int32Array ? data.y : checkTensor(op, 'data.y', data.y);
   const ny = y instanceof Int32Array ? y.length : y.shape[0];
-  if (ny !== N) throw new ShapeError(op, `${N} inputs but ${ny} targets`, [x.shape, y instanceof Int32Array ? [y.length] : y.shape]);
+  if (ny !== N) {
+    const yShape = y instanceof Int32Array ? [y.length] : y.shape;
+    throw new ShapeError(op, `${N} inputs but ${ny} targets`, [x.shape, yShape]);
+  }
   // NaN/Inf in the data would surface steps later as a diverged loss: name the data instead
   firstNonFinite(op, 'the inputs data.x', x.data);
   if (!(y instanceof Int32Array)) firstNonFinite(op, 'the targets data.y', y.data);
@@ -145,7 +155,8 @@ function firstNonFinite(op: string, what: string, d: Float64Array): void {
 function diverged(e: unknown, phase: string, step: number): unknown {
   if (!(e instanceof NonFiniteError)) return e;
   return new NonFiniteError('train', step > 0 ? `${phase} step ${step}` : phase, e.index, e.value,
-    `the data are finite, so the parameters or the loss diverged (try a smaller learning rate or clipNorm) — ${e.message}`);
+    `the data are finite, so the parameters or the loss diverged (try a smaller learning rate or clipNorm) — `
+        + `${e.message}`);
 }
 
 /**
@@ -287,7 +298,8 @@ export function evaluateMse(model: Model, x: Tensor, y: Tensor, batchSize = 256)
   const outs = predict(model, x, batchSize);
   const outShape = outs.length === 0 ? [0] : [outs.reduce((n, o) => n + o.shape[0]!, 0), ...outs[0]!.shape.slice(1)];
   if (outShape.length !== y.shape.length || outShape.some((d, i) => d !== y.shape[i])) {
-    throw new ShapeError('evaluateMse', `outputs have shape ${fmtShape(outShape)} but targets ${fmtShape(y.shape)} (outputs, targets)`, [outShape, y.shape]);
+    throw new ShapeError('evaluateMse', `outputs have shape ${fmtShape(outShape)} but targets `
+        + `${fmtShape(y.shape)} (outputs, targets)`, [outShape, y.shape]);
   }
   let s = 0, k = 0;
   for (const o of outs) {

@@ -80,7 +80,9 @@ export class Transformer implements Model<TransformerConfig> {
     const act = config.activation ?? 'relu';
     const { d, n, mh, mv, ffnWidth: width, ffnDepth: depth } = config;
     // refuse sizes beyond the element cap up front, naming the model (not a raw RangeError in randn)
-    const mats: [number, number][] = [[d + this.peDim, width], [width, width], [width, n], [n, mh], [n, mv], [mv, width]];
+    const mats: [number, number][] = [
+      [d + this.peDim, width], [width, width], [width, n], [n, mh], [n, mv], [mv, width],
+    ];
     for (const [r, c] of mats) checkElements('Transformer', r * c, [r, c]);
     this.ffnIn = new MLP({ inDim: d + this.peDim, width, depth, outDim: n, activation: act }, { rng, prefix: 'ffn_in.' });
     this.attn = new Attention('attn.', { dim: n, mh, mv, scale: config.scale ?? false });

@@ -167,7 +167,8 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
   const core = fitOnce(obs);
   if (!core) throw new ValueError(op, 'the fit is singular: the x values must not all coincide');
   if (offset && flatFit(core.fitted, obs)) {
-    throw new ValueError(op, 'the data are flat: with offset: true, a = 0 fits and any exponent does equally well (not identifiable)');
+    throw new ValueError(op, 'the data are flat: with offset: true, a = 0 fits and any exponent does equally well '
+        + '(not identifiable)');
   }
   const residuals = new Float64Array(n);
   for (let i = 0; i < n; i++) residuals[i] = obs[i]! - core.fitted[i]!;

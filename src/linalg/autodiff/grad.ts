@@ -11,7 +11,8 @@ import { assertNotNested, assertNotTracedArg, backward, popTape, pushTape, Tape 
 export type TensorRecord = Record<string, Tensor>;
 
 function checkFn(op: string, f: unknown): void {
-  if (typeof f !== 'function') throw new ValueError(op, `f must be a function of tensors returning a scalar tensor, got ${describe(f)}`);
+  if (typeof f !== 'function') throw new ValueError(op, `f must be a function of tensors returning a scalar `
+      + `tensor, got ${describe(f)}`);
 }
 
 type Args = { kind: 'list'; leaves: Tensor[] } | { kind: 'record'; keys: string[]; leaves: Tensor[] };

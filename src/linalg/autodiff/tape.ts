@@ -75,8 +75,9 @@ export function assertNotNested(op: string, tape: Tape): void {
  */
 export function assertNotTracedArg(op: string, x: Tensor, what: string): void {
   if (active.some((t) => t.tracked.has(x))) {
-    throw new ValueError(op, `nested differentiation: ${what} is traced by an enclosing grad; higher-order derivatives are `
-      + 'not supported (first-order autodiff) — wrap the inner call in noGrad(() => ...) to use its result as a constant');
+    throw new ValueError(op, `nested differentiation: ${what} is traced by an enclosing grad; `
+      + 'higher-order derivatives are not supported (first-order autodiff) — wrap the inner call in '
+      + 'noGrad(() => ...) to use its result as a constant');
   }
 }
 

@@ -48,7 +48,9 @@ export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number
         const oq = off[q]!;
         // a dot product of columns of norm below ~2^-450 (or above 2^450) under/overflows: scale them first
         const prod = np * nq;
-        const cosine = prod > SAFE_LO && prod < SAFE_HI ? (pending ? next : dot(x, op0, oq, r)) / np / nq : scaledCosine(x, op0, oq, r, np, nq);
+        const cosine = prod > SAFE_LO && prod < SAFE_HI
+          ? (pending ? next : dot(x, op0, oq, r)) / np / nq
+          : scaledCosine(x, op0, oq, r, np, nq);
         const ac = Math.abs(cosine);
         if (!(ac > tol)) continue;
         if (ac > worst) worst = ac;

@@ -141,7 +141,8 @@ export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
   if (!(rcond >= 0) || !Number.isFinite(rcond)) throw new ValueError('pinv', `rcond must be a finite non-negative number, got ${rcond}`);
   const out = new Float64Array(n * m);
   if (m === 0 || n === 0) return { data: out, shape: [n, m] };
-  // (A·2^e)⁺ = A⁺·2^-e: tiny or huge data is inverted in the safe range and scaled back (±Inf where A⁺ overflows, never 0·Inf = NaN)
+  // (A·2^e)⁺ = A⁺·2^-e: tiny or huge data is inverted in the safe range and scaled back
+  // (±Inf where A⁺ overflows, never 0·Inf = NaN)
   const e = safeRangeExponent(maxAbs(a.data));
   const as = e === 0 ? a : { data: a.data.slice(), shape: a.shape };
   if (e !== 0) scalePow2(as.data, e);

@@ -71,15 +71,21 @@ export const whereP = definePrimitive<'where', { cond: Tensor }>({
 });
 
 /** `a + b` with numpy broadcasting (differentiable). */
-export function add(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(addP, [toTensor('add', 'a', a), toTensor('add', 'b', b)], null); }
+export function add(a: Tensor | number, b: Tensor | number): Tensor {
+  return applyPrimitive(addP, [toTensor('add', 'a', a), toTensor('add', 'b', b)], null);
+}
 /** `a ⊙ b` elementwise with broadcasting (differentiable). */
-export function mul(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(mulP, [toTensor('mul', 'a', a), toTensor('mul', 'b', b)], null); }
+export function mul(a: Tensor | number, b: Tensor | number): Tensor {
+  return applyPrimitive(mulP, [toTensor('mul', 'a', a), toTensor('mul', 'b', b)], null);
+}
 /** `−x` (differentiable). */
 export function neg(x: Tensor): Tensor { return applyPrimitive(negP, [x], null); }
 /** `1/x` (differentiable). */
 export function reciprocal(x: Tensor): Tensor { return applyPrimitive(reciprocalP, [x], null); }
 /** Elementwise maximum with broadcasting; ties split the gradient evenly (differentiable). */
-export function maximum(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(maximumP, [toTensor('maximum', 'a', a), toTensor('maximum', 'b', b)], null); }
+export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
+  return applyPrimitive(maximumP, [toTensor('maximum', 'a', a), toTensor('maximum', 'b', b)], null);
+}
 /**
  * `cond ? a : b` elementwise with broadcasting; `cond` (nonzero = true) is not differentiated.
  * Masked branches still run their VJP (as in PyTorch and JAX): `where(m, log(x), 0)` has gradient
@@ -87,7 +93,8 @@ export function maximum(a: Tensor | number, b: Tensor | number): Tensor { return
  * `where(gt0, log(where(gt0, x, 1)), 0)`, whose gradient is exactly 0 on the masked entries.
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
-  return applyPrimitive(whereP, [toTensor('where', 'a', a), toTensor('where', 'b', b)], { cond: checkTensor('where', 'cond', cond) });
+  const c = checkTensor('where', 'cond', cond);
+  return applyPrimitive(whereP, [toTensor('where', 'a', a), toTensor('where', 'b', b)], { cond: c });
 }
 
 /** `a − b` = `a + (−b)` (composite). */

@@ -86,7 +86,9 @@ export function relu(x: Tensor): Tensor { return applyPrimitive(reluP, [x], null
 /** `|x|`; gradient 0 at 0 (differentiable). */
 export function abs(x: Tensor): Tensor { return applyPrimitive(absP, [x], null); }
 /** `xᶜ` for a constant exponent `c` (differentiable in x). Example: `pow(v, -0.5)`. */
-export function pow(x: Tensor, c: number): Tensor { return applyPrimitive(powP, [x], { c: checkNumber('pow', 'c', c, { finite: false }) }); }
+export function pow(x: Tensor, c: number): Tensor {
+  return applyPrimitive(powP, [x], { c: checkNumber('pow', 'c', c, { finite: false }) });
+}
 
 /** `x²` (composite of `pow`). */
 export function square(x: Tensor): Tensor { return pow(x, 2); }

@@ -55,11 +55,13 @@ function checkedObjective(fg: ValueGradFn, n: number): ValueGradFn {
   return (x) => {
     const r = fg(x);
     if (r === null || typeof r !== 'object' || typeof r.f !== 'number') {
-      throw new ValueError('lbfgs', `the objective must return { f: number, g: Float64Array }, got f = ${describe(r?.f)}`);
+      throw new ValueError('lbfgs', `the objective must return { f: number, g: Float64Array }, got f = `
+          + `${describe(r?.f)}`);
     }
     const len = (r.g as { length?: unknown } | undefined)?.length;
     if (len !== n) {
-      throw new ShapeError('lbfgs', `the gradient has ${describe(len)} entries but x has ${n}`, typeof len === 'number' ? [[len], [n]] : [[n]]);
+      const shapes = typeof len === 'number' ? [[len], [n]] : [[n]];
+      throw new ShapeError('lbfgs', `the gradient has ${describe(len)} entries but x has ${n}`, shapes);
     }
     return r;
   };
@@ -174,7 +176,8 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
   checkOptions('lbfgs', opts, LBFGS_SPEC);
   const maxIter = opts.maxIter ?? 100, gtol = opts.gtol ?? 1e-8, ftol = opts.ftol ?? 0;
   const m = opts.history ?? 10, maxLs = opts.maxLineSearch ?? 25;
-  if (typeof fg !== 'function') throw new ValueError('lbfgs', `fg must be a function x → { f, g }, got ${describe(fg)}`);
+  if (typeof fg !== 'function') throw new ValueError('lbfgs', `fg must be a function x → { f, g }, got `
+      + `${describe(fg)}`);
   if (!(x0 instanceof Float64Array)) throw new ValueError('lbfgs', `x0 must be a Float64Array, got ${describe(x0)}`);
   let x: Float64Array = Float64Array.from(x0);
   const checked = checkedObjective(fg, x.length);

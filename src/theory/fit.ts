@@ -133,6 +133,15 @@ function r2Of(obs: Float64Array, fitted: Float64Array, w: Float64Array): number 
   return sst > 0 ? 1 - ssr / sst : ssr === 0 ? 1 : 0;
 }
 
+/** True when the fitted curve varies by at most 1e-12·max|y| over the data (the decay term is invisible). */
+function flatFit(fitted: Float64Array, y: Float64Array): boolean {
+  let lo = Infinity, hi = -Infinity, big = 0;
+  for (let i = 0; i < y.length; i++) {
+    lo = Math.min(lo, fitted[i]!); hi = Math.max(hi, fitted[i]!); big = Math.max(big, Math.abs(y[i]!));
+  }
+  return !(hi - lo > 1e-12 * big);
+}
+
 /** The shared driver: validation, the point fit, and the residual bootstrap. */
 function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions): FitResult {
   const n = t.length;
@@ -150,6 +159,10 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
   const fitOnce = (yy: Float64Array, start?: Core): Core | null => (offset ? fitWithOffset(t, yy, w, start) : fitLogLinear(t, yy, w));
   const core = fitOnce(obs);
   if (!core) throw new ValueError(op, 'the fit is singular: the x values must not all coincide');
+  if (offset && flatFit(core.fitted, obs)) {
+    throw new ValueError(op, 'the data are flat: with offset: true, a = 0 fits and any exponent does equally well '
+        + '(not identifiable)');
+  }
   const residuals = new Float64Array(n);
   for (let i = 0; i < n; i++) residuals[i] = obs[i]! - core.fitted[i]!;
   // residual bootstrap: y* = fitted + inflated residual drawn with replacement; refit; percentile CIs

@@ -112,6 +112,7 @@ function domainBounds(op: string, domain: Domain | undefined, d: number): [numbe
 
 /** Quadrature nodes and weights: tensor midpoint grid (n per axis) or n Monte-Carlo points. */
 export function quadrature(lo: readonly number[], hi: readonly number[], n: number, method: 'grid' | 'montecarlo', seed = 0): { points: Float64Array; weights: Float64Array } {
+  checkInt('quadrature', 'n (points per axis or Monte-Carlo points)', n, 1);
   const d = lo.length;
   let vol = 1;
   for (let i = 0; i < d; i++) vol *= hi[i]! - lo[i]!;

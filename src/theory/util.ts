@@ -5,6 +5,7 @@
 import { NonFiniteError, ShapeError, ValueError } from '../linalg/errors.js';
 import type { Tensor } from '../linalg/tensor.js';
 import { lstsq } from '../linalg/decomp/index.js';
+import { checkNumber } from '../linalg/validate.js';
 
 /** Copies `a` into a Float64Array after checking it is non-empty (unless allowed) and finite. */
 export function toFinite(op: string, what: string, a: ArrayLike<number>, allowEmpty = false): Float64Array {
@@ -33,16 +34,14 @@ export function checkAlpha(op: string, alpha: number): void {
   }
 }
 
-/** Throws unless `n` is an integer >= `min`. */
+/** Throws unless `n` is an integer >= `min` (the shared validator, src/linalg/validate.ts). */
 export function checkInt(op: string, what: string, n: number, min = 1): void {
-  if (!Number.isSafeInteger(n) || n < min) throw new ValueError(op, `${what} must be an integer >= ${min}, got ${n}`);
+  checkNumber(op, what, n, { int: true, min });
 }
 
-/** Throws unless `x` is finite and > 0 (or >= 0 when `allowZero`). */
+/** Throws unless `x` is finite and > 0 (or >= 0 when `allowZero`) (the shared validator). */
 export function checkPositive(op: string, what: string, x: number, allowZero = false): void {
-  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) {
-    throw new ValueError(op, `${what} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${x}`);
-  }
+  checkNumber(op, what, x, allowZero ? { min: 0 } : { gt: 0 });
 }
 
 /**

@@ -11,7 +11,7 @@
 import { applyPrimitive } from '../autodiff/tape.js';
 import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
-import type { Tensor } from '../tensor.js';
+import { checkTensor, type Tensor } from '../tensor.js';
 import { reshape } from './movement.js';
 import { add } from './arith.js';
 import { relu as reluOp } from './unary.js';
@@ -85,6 +85,7 @@ export const matmulP = definePrimitive<'matmul', Flags>({
  * ```
  */
 export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
+  checkTensor('dense', 'x', x); checkTensor('dense', 'w', w); if (b !== null) checkTensor('dense', 'b', b);
   const n = w.shape[1];
   if (b === null || x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[0]
     || b.shape.length !== 1 || b.shape[0] !== n || n === 0) {
@@ -106,6 +107,7 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Te
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  checkTensor('matmul', 'a', a); checkTensor('matmul', 'b', b);
   const flags: Flags = { transA: opts.transA ?? false, transB: opts.transB ?? false };
   const na = a.shape.length;
   if (na > 2 && b.shape.length === 2 && !flags.transA) {

@@ -53,7 +53,7 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
   const draw = (extra: number): Drawn => {
     const fr = frameOf(W, H, extra);
     const lay = newLayout(W, H, { x: fr.left, y: fr.top, w: fr.width, h: fr.height });
-    const ys = axisScale(spec.yScale, yPos, fr.top + fr.height, fr.top, { zeroBand: zeros ? ZERO_BAND : 0 }, 'barChart');
+    const ys = axisScale(spec.yScale, yPos, fr.top + fr.height, fr.top, { zeroBand: zeros ? ZERO_BAND : 0, keepFloor: true }, 'barChart');
     const body: string[] = [axes(fr, categoryScale(spec.categories, fr), ys, '', spec.yLabel, lay)];
     const slot = fr.width / nC, bw = (slot * 0.75) / nG;
     const base = spec.yScale === 'log' ? ys.px(ys.lo) : ys.px(0);

@@ -173,6 +173,8 @@ export interface AxisOpts {
   tight?: boolean;
   /** Ticks at the data's own values when there are at most 10 distinct ones. */
   dataTicks?: boolean;
+  /** Keep the lower end at the rounded tick even when data sit on it (bars grow from it). */
+  keepFloor?: boolean;
   /** Log scales: reserve a band of this many pixels below the data for exact zeros. */
   zeroBand?: number;
 }
@@ -206,6 +208,12 @@ export function axisScale(kind: ScaleKind, values: readonly number[], p0: number
     const pad = 0.04 * (f(hi) - f(lo));
     a = g(f(lo) - pad); b = g(f(hi) + pad);
     ticks = useData ? distinct.map((v) => ({ value: v, label: fmtNum(v), major: true })) : innerTicks(kind, a, b);
+  } else if (spread && cover / 1.06 >= MIN_SPAN) {
+    // data on a rounded end would be drawn on the frame line: give that end 3 % headroom
+    // (the lower end only when the axis does not start the bars there)
+    const pad = 0.03 * (f(round.hi) - f(round.lo)), touches = (x: number, y: number): boolean => Math.abs(f(x) - f(y)) < 1e-9 * (Math.abs(f(y)) + 1);
+    if (touches(hi, b)) b = g(f(b) + pad);
+    if (o.keepFloor !== true && touches(lo, a)) a = g(f(a) - pad);
   }
   const fa = f(a), fb = f(b);
   const px = (v: number): number => {

@@ -57,10 +57,10 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
     const body: string[] = [axes(fr, categoryScale(spec.categories, fr), ys, '', spec.yLabel, lay)];
     const slot = fr.width / nC, bw = (slot * 0.75) / nG;
     const base = spec.yScale === 'log' ? ys.px(ys.lo) : ys.px(0);
-    const missing: [number, number][] = [];
+    const missing: [number, number][] = [], zeroAt: [number, number, string][] = [];
     groups.forEach((g, gi) => g.values.forEach((v, ci) => {
       const x = fr.left + slot * ci + slot * 0.125 + bw * gi, cx = x + bw * 0.46;
-      body.push(bar(v, x, bw, base, ys, g.color, g.label, lay, missing));
+      body.push(bar(v, x, bw, base, ys, g.color, g.label, lay, missing, zeroAt));
       const lo = g.lo?.[ci], hi = g.hi?.[ci];
       if (lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) return;
       if (spec.yScale === 'log' && !(lo > 0 || (lo === 0 && zeros))) return;
@@ -76,6 +76,7 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
       if (!line.labelled) items.push({ label: ch.label, color: c, dash: CHANCE_DASH });
     }
     for (const [cx, y] of missing) body.push(notAvailable(cx, y, bw, fr, lay));
+    for (const [cx, y, c] of zeroAt) body.push(zeroLabel(cx, y, c, fr, lay));
     lay.y = { data: ySpan(ys, vals), axis: [ys.zero ?? ys.px(ys.lo), ys.px(ys.hi)] };
     return { body, lay, items, frame: fr };
   };
@@ -84,12 +85,16 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
   return { svg: svgDocument(W, H, spec.title, d.body.join('\n'), text0, d.lay), layout: d.lay };
 }
 
-/** One bar (or a zero diamond), recorded in `lay`; a value the axis cannot show goes to `pending` (for 'n/a'). */
-function bar(v: number, x: number, bw: number, base: number, ys: Scale, c: string, of: string, lay: Layout, pending: [number, number][]): string {
+/**
+ * One bar (or a zero diamond, listed in `zeros` for its label), recorded in `lay`; a value the
+ * axis cannot show goes to `pending` (for 'n/a').
+ */
+function bar(v: number, x: number, bw: number, base: number, ys: Scale, c: string, of: string, lay: Layout, pending: [number, number][], zeros: [number, number, string][]): string {
   const w = bw * 0.92, cx = x + bw * 0.46;
   if (v === 0 && (ys.zero !== undefined || ys.kind === 'linear')) {
     const y = ys.zero ?? base;
     lay.marks.push({ kind: 'rect', r: { x: cx - 4.5, y: y - 4.5, w: 9, h: 9 }, of });
+    zeros.push([cx, y, c]);
     return zeroDiamond(cx, y, c);
   }
   if (!Number.isFinite(v) || (ys.kind === 'log' && v <= 0)) {
@@ -110,6 +115,16 @@ function notAvailable(cx: number, base: number, bw: number, fr: Frame, lay: Layo
   const r = firstFree(cands, box.w, box.h, { x: fr.left, y: fr.top, w: fr.width, h: fr.height }, lay, 0.5) ?? box;
   lay.labels.push({ r, text: 'n/a', role: 'direct' });
   return text(cx, r.y + fs * 0.8, 'n/a', { 'text-anchor': 'middle', 'font-size': fmtCoord(fs) });
+}
+
+/** 'exact 0' beside a zero diamond when there is room (the axis's '0' floor labels it anyway). */
+function zeroLabel(cx: number, y: number, c: string, fr: Frame, lay: Layout): string {
+  const fs = 10, box = textBox(0, 0, 'exact 0', fs);
+  const cands = [[cx - box.w / 2, y - 6 - box.h], [cx + 7, y - box.h / 2], [cx - 7 - box.w, y - box.h / 2]] as const;
+  const r = firstFree(cands, box.w, box.h, { x: fr.left, y: fr.top, w: fr.width, h: fr.height }, lay, 1);
+  if (r === null) return '';
+  lay.labels.push({ r, text: 'exact 0', role: 'direct' });
+  return text(r.x, r.y + fs * 0.8, 'exact 0', { 'font-size': fs, fill: c });
 }
 
 /** The chance-level line across the frame, with its label placed clear of every mark when possible. */

@@ -92,6 +92,7 @@ describe('figure content rules', () => {
     expect(svg).not.toMatch(/1e-3[0-9]/);
     expect(layout.labels.some((l) => l.role === 'tick' && l.text === '0')).toBe(true);
     expect(svg).toMatch(/<path d="M[^"]+Z" fill="#ffffff" stroke="#B8470B"/); // the hollow zero diamond
+    expect(layout.labels.some((l) => l.role === 'direct' && l.text === 'exact 0')).toBe(true);
     // the 0.039 and 0.289 bars differ by more than a third of the axis height
     const bars = layout.marks.filter((m) => m.kind === 'rect' && m.of === 'RNN').map((m) => (m.kind === 'rect' ? m.r.h : 0));
     expect(Math.abs(bars[1]! - bars[0]!)).toBeGreaterThan(layout.frame!.h / 3);

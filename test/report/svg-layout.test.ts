@@ -214,3 +214,18 @@ describe('layout rules hold for generated figures (property)', () => {
     }), { numRuns: 40 });
   });
 });
+
+describe('results schema', () => {
+  it('accepts the new figure fields (colorKey, colorKeys, dash pattern, chance) and rejects wrong types', async () => {
+    const { experimentResultSchema, validate } = await import('../../src/report/schema.js');
+    const result = (spec: unknown) => ({ name: 'x', title: 't', paperRef: 'r', preset: 'tiny', seed: 1, config: {}, choices: [], data: {}, tables: [], checks: [], notes: [],
+      figures: [{ file: 'figures/x.svg', caption: 'c', spec }], timing: { totalSeconds: 0, points: [] } });
+    const line = lineSpec([[1, 1], [2, 0.5]], { colorKeys: ['α=1'], series: [{ label: 'a', x: [1, 2], y: [1, 0.5], colorKey: 'α=1', dash: '2 3' }] });
+    const bar: BarChartSpec = { kind: 'bar', title: 'b', yLabel: 'acc', yScale: 'linear', categories: ['a'], groups: [{ label: 'g', values: [0.5], colorKey: 'k' }], chance: [{ value: 0.1, label: 'chance', color: 0 }] };
+    expect(validate(result(line), experimentResultSchema)).toEqual([]);
+    expect(validate(result(bar), experimentResultSchema)).toEqual([]);
+    const errs = validate(result({ ...bar, chance: [{ value: 'x', label: 'chance' }] }), experimentResultSchema);
+    expect(errs.some((e) => e.includes('chance[0].value'))).toBe(true);
+    expect(validate(result({ ...line, series: [{ ...line.series[0], colorKey: 3 }] }), experimentResultSchema).length).toBeGreaterThan(0);
+  });
+});

@@ -102,7 +102,8 @@ export function layHeatmap(spec: HeatmapSpec, desc = ''): { svg: string; layout:
   const annotate = spec.annotate ?? cell >= 22;
   const fs = Math.max(6, Math.min(11, cell * 0.45));
   const body: string[] = [];
-  const label = (x: number, y: number, s: string, size: number, anchor: 'middle' | 'end' | 'start', role: 'tick' | 'axis' = 'tick'): void => {
+  const label = (x: number, y: number, s: string, size: number, anchor: 'middle' | 'end' | 'start',
+    role: 'tick' | 'axis' = 'tick'): void => {
     lay.labels.push({ r: textBox(x, y, s, size, anchor), text: s, role });
     body.push(text(x, y, s, anchor === 'start' ? { 'font-size': size } : { 'text-anchor': anchor, 'font-size': size }));
   };
@@ -128,7 +129,8 @@ export function layHeatmap(spec: HeatmapSpec, desc = ''): { svg: string; layout:
   const yw = textBox(0, 0, spec.yLabel, 12).w;
   lay.labels.push({ r: { x: 16 - 12 * 0.8, y: cy - yw / 2, w: 12 * 1.05, h: yw }, text: spec.yLabel, role: 'axis' });
   body.push(colourBar(left + P * C * cell + (P - 1) * gap + 16, top, R * cell, min, max, lay));
-  const d = desc || `Heatmaps (${R}×${C}) of ${spec.panels.map((p) => p.label).join(', ')}; rows ${spec.yLabel}, columns ${spec.xLabel}; colour from ${fmtNum(min)} (white) to ${fmtNum(max)} (dark blue).`;
+  const d = desc || `Heatmaps (${R}×${C}) of ${spec.panels.map((p) => p.label).join(', ')}; rows ${spec.yLabel}, `
+    + `columns ${spec.xLabel}; colour from ${fmtNum(min)} (white) to ${fmtNum(max)} (dark blue).`;
   return { svg: svgDocument(W, H, spec.title, body.join('\n'), d, lay), layout: lay };
 }
 

@@ -4,7 +4,8 @@
  * (box-and-whisker) plots. Every box drawn is recorded in a Layout (see svg-layout.ts).
  */
 import { ValueError } from '../linalg/errors.js';
-import { axes, axisScale, colourChooser, el, svgDocument, text, withLegend, type Drawn, type Frame, type LegendItem, type Scale } from './svg-core.js';
+import { axes, axisScale, colourChooser, el, svgDocument, text, type Frame, type Scale } from './svg-core.js';
+import { withLegend, type Drawn, type LegendItem } from './svg-legend.js';
 import { firstFree, newLayout, textBox, TEXT_EM, type Layout } from './svg-layout.js';
 import { fmtCoord } from './format.js';
 import { directLabel, frameOf, nums, zeroDiamond } from './svg-line.js';
@@ -26,7 +27,9 @@ function categoryScale(categories: readonly string[], fr: Frame): Scale {
 
 /** The pixel extent of the values drawn on a y scale (zeros at the floor). */
 function ySpan(ys: Scale, vals: readonly number[]): [number, number] {
-  const px = vals.filter((v) => Number.isFinite(v) && (ys.kind === 'linear' || v > 0 || (v === 0 && ys.zero !== undefined))).map((v) => ys.px(v));
+  const shown = (v: number): boolean =>
+    Number.isFinite(v) && (ys.kind === 'linear' || v > 0 || (v === 0 && ys.zero !== undefined));
+  const px = vals.filter(shown).map((v) => ys.px(v));
   return px.length === 0 ? [0, 0] : [Math.min(...px), Math.max(...px)];
 }
 
@@ -36,14 +39,17 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
   const nC = spec.categories.length, nG = spec.groups.length;
   if (nC === 0 || nG === 0) throw new ValueError('barChart', 'needs at least one category and one group');
   const choose = colourChooser(spec.colorKeys);
-  const groups = spec.groups.map((g, gi) => ({ label: g.label, color: choose(g.colorKey, g.color, gi), values: nums(g.values),
+  const groups = spec.groups.map((g, gi) => ({ label: g.label, color: choose(g.colorKey, g.color, gi),
+    values: nums(g.values),
     lo: g.lo === undefined ? undefined : nums(g.lo), hi: g.hi === undefined ? undefined : nums(g.hi) }));
   for (const g of groups) {
-    if (g.values.length !== nC) throw new ValueError('barChart', `group '${g.label}' has ${g.values.length} values for ${nC} categories`);
+    if (g.values.length !== nC) throw new ValueError('barChart',
+      `group '${g.label}' has ${g.values.length} values for ${nC} categories`);
   }
   const chance = spec.chance ?? [];
   for (const ch of chance) {
-    if (!(Number.isFinite(ch.value) && (spec.yScale === 'linear' || ch.value > 0))) throw new ValueError('barChart', `chance level ${ch.value} cannot be drawn on a ${spec.yScale} axis`);
+    if (!(Number.isFinite(ch.value) && (spec.yScale === 'linear' || ch.value > 0))) throw new ValueError('barChart',
+      `chance level ${ch.value} cannot be drawn on a ${spec.yScale} axis`);
   }
   const vals = groups.flatMap((g) => [...g.values, ...(g.lo ?? []), ...(g.hi ?? [])]);
   vals.push(...chance.map((ch) => ch.value));
@@ -53,7 +59,8 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
   const draw = (extra: number): Drawn => {
     const fr = frameOf(W, H, extra);
     const lay = newLayout(W, H, { x: fr.left, y: fr.top, w: fr.width, h: fr.height });
-    const ys = axisScale(spec.yScale, yPos, fr.top + fr.height, fr.top, { zeroBand: zeros ? ZERO_BAND : 0, keepFloor: true }, 'barChart');
+    const ys = axisScale(spec.yScale, yPos, fr.top + fr.height, fr.top, { zeroBand: zeros ? ZERO_BAND : 0,
+      keepFloor: true }, 'barChart');
     const body: string[] = [axes(fr, categoryScale(spec.categories, fr), ys, '', spec.yLabel, lay)];
     const slot = fr.width / nC, bw = (slot * 0.75) / nG;
     const base = spec.yScale === 'log' ? ys.px(ys.lo) : ys.px(0);
@@ -81,7 +88,8 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
     return { body, lay, items, frame: fr };
   };
   const d = withLegend(draw, spec.legend);
-  const text0 = desc || `Bar chart of ${spec.yLabel} (${spec.yScale} axis) for ${spec.categories.join(', ')}; groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
+  const text0 = desc || `Bar chart of ${spec.yLabel} (${spec.yScale} axis) for ${spec.categories.join(', ')}; `
+    + `groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
   return { svg: svgDocument(W, H, spec.title, d.body.join('\n'), text0, d.lay), layout: d.lay };
 }
 
@@ -89,7 +97,8 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
  * One bar (or a zero diamond, listed in `zeros` for its label), recorded in `lay`; a value the
  * axis cannot show goes to `pending` (for 'n/a').
  */
-function bar(v: number, x: number, bw: number, base: number, ys: Scale, c: string, of: string, lay: Layout, pending: [number, number][], zeros: [number, number, string][]): string {
+function bar(v: number, x: number, bw: number, base: number, ys: Scale, c: string, of: string, lay: Layout,
+  pending: [number, number][], zeros: [number, number, string][]): string {
   const w = bw * 0.92, cx = x + bw * 0.46;
   if (v === 0 && (ys.zero !== undefined || ys.kind === 'linear')) {
     const y = ys.zero ?? base;
@@ -128,10 +137,12 @@ function zeroLabel(cx: number, y: number, c: string, fr: Frame, lay: Layout): st
 }
 
 /** The chance-level line across the frame, with its label placed clear of every mark when possible. */
-function chanceLine(ch: { value: number; label: string }, c: string, ys: Scale, fr: Frame, lay: Layout): { svg: string; labelled: boolean } {
+function chanceLine(ch: { value: number; label: string }, c: string, ys: Scale, fr: Frame,
+  lay: Layout): { svg: string; labelled: boolean } {
   const y = ys.px(ch.value);
   const a = [fr.left, y] as const, b = [fr.left + fr.width, y] as const;
-  const out = [el('line', { x1: a[0], y1: y, x2: b[0], y2: y, stroke: c, 'stroke-width': 1.5, 'stroke-dasharray': CHANCE_DASH })];
+  const out = [el('line', { x1: a[0], y1: y, x2: b[0], y2: y, stroke: c, 'stroke-width': 1.5,
+    'stroke-dasharray': CHANCE_DASH })];
   lay.marks.push({ kind: 'seg', a, b, of: ch.label });
   const label = directLabel(ch.label, [a, b], c, fr, lay);
   if (label !== null) out.push(label);
@@ -158,15 +169,20 @@ export function layQuantilePlot(spec: QuantilePlotSpec, desc = ''): { svg: strin
       const c = colours[gi]!, cx = fr.left + slot * (ci + 0.5) + (gi - (nG - 1) / 2) * bw;
       const top = safe(b.q3), bot = safe(b.q1);
       body.push(el('line', { x1: cx, y1: safe(b.min), x2: cx, y2: safe(b.max), stroke: c, 'stroke-width': 1 }));
-      body.push(el('rect', { x: cx - bw * 0.4, y: top, width: bw * 0.8, height: Math.max(0.5, bot - top), fill: c, 'fill-opacity': 0.35, stroke: c }));
-      body.push(el('line', { x1: cx - bw * 0.45, y1: safe(b.median), x2: cx + bw * 0.45, y2: safe(b.median), stroke: c, 'stroke-width': 2 }));
+      body.push(el('rect', { x: cx - bw * 0.4, y: top, width: bw * 0.8, height: Math.max(0.5, bot - top), fill: c,
+        'fill-opacity': 0.35, stroke: c }));
+      body.push(el('line', { x1: cx - bw * 0.45, y1: safe(b.median), x2: cx + bw * 0.45, y2: safe(b.median), stroke: c,
+        'stroke-width': 2 }));
       lay.marks.push({ kind: 'seg', a: [cx, safe(b.min)], b: [cx, safe(b.max)], of: g.label });
-      lay.marks.push({ kind: 'rect', r: { x: cx - bw * 0.45, y: Math.min(top, safe(b.median)), w: bw * 0.9, h: Math.max(0.5, Math.max(bot, safe(b.median)) - Math.min(top, safe(b.median))) }, of: g.label });
+      lay.marks.push({ kind: 'rect', r: { x: cx - bw * 0.45, y: Math.min(top, safe(b.median)), w: bw * 0.9,
+        h: Math.max(0.5, Math.max(bot, safe(b.median)) - Math.min(top, safe(b.median))) }, of: g.label });
     }));
     lay.y = { data: ySpan(ys, vals), axis: [ys.px(ys.lo), ys.px(ys.hi)] };
-    return { body, lay, items: spec.groups.map((g, gi) => ({ label: g.label, color: colours[gi]!, box: true })), frame: fr };
+    return { body, lay, items: spec.groups.map((g, gi) => ({ label: g.label, color: colours[gi]!, box: true })),
+      frame: fr };
   };
   const d = withLegend(draw, spec.legend);
-  const text0 = desc || `Box plot of ${spec.yLabel} (${spec.yScale} axis) by ${spec.xLabel}; groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
+  const text0 = desc || `Box plot of ${spec.yLabel} (${spec.yScale} axis) by ${spec.xLabel}; `
+    + `groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
   return { svg: svgDocument(W, H, spec.title, d.body.join('\n'), text0, d.lay), layout: d.lay };
 }

@@ -8,7 +8,7 @@
  */
 import { ValueError } from '../linalg/errors.js';
 import { escapeXml, fmtCoord, fmtNum } from './format.js';
-import { firstFree, rectsOverlap, textBox, TEXT_EM, type Layout, type Rect } from './svg-layout.js';
+import { rectsOverlap, textBox, type Layout } from './svg-layout.js';
 
 /** Linear or base-10 logarithmic axis. */
 export type ScaleKind = 'linear' | 'log';
@@ -38,7 +38,8 @@ export interface Tick { value: number; label: string; major: boolean }
  * Categorical palette: the hues of the colour-blind-safe Okabe–Ito set, darkened where needed so
  * that every colour reaches WCAG AA contrast (≥ 4.5:1) as text on white (test/report checks it).
  */
-export const PALETTE = ['#0072B2', '#B8470B', '#00785A', '#A8457F', '#8A6100', '#6A3D9A', '#4D4D4D', '#C0392B'] as const;
+export const PALETTE = ['#0072B2', '#B8470B', '#00785A', '#A8457F', '#8A6100', '#6A3D9A', '#4D4D4D',
+  '#C0392B'] as const;
 
 /** Colour `i` of the palette, cyclically. */
 export function colour(i: number): string {
@@ -48,7 +49,8 @@ export function colour(i: number): string {
 /** WCAG 2 contrast ratio of two `#rrggbb` colours (1 … 21). */
 export function contrastRatio(a: string, b = '#ffffff'): number {
   const lum = (h: string): number => {
-    const c = [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    const c = [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2),
+      16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
     return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
   };
   const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p) as [number, number];
@@ -61,7 +63,8 @@ export function contrastRatio(a: string, b = '#ffffff'): number {
  * figures sharing `keys` give a key the same colour everywhere; otherwise the palette index
  * `color`, otherwise `fallback`.
  */
-export function colourChooser(keys: readonly string[] = []): (key: string | undefined, color: number | undefined, fallback: number) => string {
+export function colourChooser(keys: readonly string[] = []): (key: string | undefined, color: number | undefined,
+  fallback: number) => string {
   const order = [...keys];
   return (key, color, fallback) => {
     if (key !== undefined) {
@@ -188,15 +191,18 @@ export const MIN_SPAN = 0.6;
  * otherwise (or with `tight`) the data's own range padded by 4 %. With `dataTicks` and at most 10
  * distinct values, the ticks sit at the values themselves (m_h = 1, 2, 4, 8 rather than 1, 2, 5, 10).
  */
-export function axisScale(kind: ScaleKind, values: readonly number[], p0: number, p1: number, o: AxisOpts = {}, op = 'svg'): Scale {
+export function axisScale(kind: ScaleKind, values: readonly number[], p0: number, p1: number, o: AxisOpts = {},
+  op = 'svg'): Scale {
   const [lo, hi] = dataRange(values, kind, op);
   const f = kind === 'log' ? Math.log10 : (v: number): number => v;
   const g = kind === 'log' ? (w: number): number => Math.pow(10, w) : (w: number): number => w;
-  const distinct = [...new Set(values.filter((v) => Number.isFinite(v) && (kind === 'linear' || v > 0)))].sort((a, b) => a - b);
+  const distinct = [...new Set(values.filter((v) => Number.isFinite(v) && (kind === 'linear' || v > 0)))].sort((a,
+    b) => a - b);
   const zb = kind === 'log' && (o.zeroBand ?? 0) > 0 ? o.zeroBand! * Math.sign(p0 - p1) : 0;
   const q0 = p0 - zb;
   const round = kind === 'log' ? logTicks(lo, hi) : linearTicks(lo, hi);
-  const spread = distinct.length >= 2 && (distinct[distinct.length - 1]! - distinct[0]!) > 1e-9 * Math.max(Math.abs(distinct[0]!), Math.abs(distinct[distinct.length - 1]!));
+  const first = distinct[0] ?? 0, last = distinct[distinct.length - 1] ?? 0;
+  const spread = distinct.length >= 2 && last - first > 1e-9 * Math.max(Math.abs(first), Math.abs(last));
   const cover = spread ? (f(distinct[distinct.length - 1]!) - f(distinct[0]!)) / (f(round.hi) - f(round.lo)) : 1;
   const useData = o.dataTicks === true && spread && distinct.length <= 10;
   let a = round.lo, b = round.hi, ticks = round.ticks;
@@ -211,7 +217,8 @@ export function axisScale(kind: ScaleKind, values: readonly number[], p0: number
   } else if (spread && cover / 1.06 >= MIN_SPAN) {
     // data on a rounded end would be drawn on the frame line: give that end 3 % headroom
     // (the lower end only when the axis does not start the bars there)
-    const pad = 0.03 * (f(round.hi) - f(round.lo)), touches = (x: number, y: number): boolean => Math.abs(f(x) - f(y)) < 1e-9 * (Math.abs(f(y)) + 1);
+    const pad = 0.03 * (f(round.hi) - f(round.lo)), touches = (x: number,
+      y: number): boolean => Math.abs(f(x) - f(y)) < 1e-9 * (Math.abs(f(y)) + 1);
     if (touches(hi, b)) b = g(f(b) + pad);
     if (o.keepFloor !== true && touches(lo, a)) a = g(f(a) - pad);
   }
@@ -311,7 +318,8 @@ export function axes(frame: Frame, xs: Scale, ys: Scale, xLabel: string, yLabel:
   if (ys.zero !== undefined) out.push(axisBreak(frame.left, (ys.zero + ys.px(ys.lo)) / 2));
   if (xLabel !== '') {
     out.push(text(frame.left + frame.width / 2, bottom + 38, xLabel, { 'text-anchor': 'middle', 'font-size': 13 }));
-    lay.labels.push({ r: textBox(frame.left + frame.width / 2, bottom + 38, xLabel, 13, 'middle'), text: xLabel, role: 'axis' });
+    lay.labels.push({ r: textBox(frame.left + frame.width / 2, bottom + 38, xLabel, 13, 'middle'), text: xLabel,
+      role: 'axis' });
   }
   const cy = frame.top + frame.height / 2;
   out.push(text(16, cy, yLabel, { 'text-anchor': 'middle', 'font-size': 13, transform: `rotate(-90 16 ${fmtCoord(cy)})` }));
@@ -329,77 +337,17 @@ function axisBreak(x: number, y: number): string {
   ].join('\n');
 }
 
-/** One legend entry: a line sample (optionally dashed, with a marker) or a filled box. */
-export interface LegendItem { label: string; color: string; dash?: string | undefined; marker?: boolean; box?: boolean }
-
-/** Size in pixels of a legend box holding `items`. */
-export function legendSize(items: readonly LegendItem[]): { w: number; h: number } {
-  if (items.length === 0) return { w: 0, h: 0 };
-  return { w: 12 + 30 + 11 * TEXT_EM * Math.max(...items.map((i) => [...i.label].length)), h: 8 + 16 * items.length };
-}
-
-/** Width in pixels of a legend box holding `labels`. */
-export function legendWidth(labels: readonly string[]): number {
-  return legendSize(labels.map((label) => ({ label, color: '' }))).w;
-}
-
-/**
- * A free spot for the legend inside the frame: the four corners first, then the middles of the
- * top and bottom edges; null when every one covers a mark or a label.
- */
-export function freeLegendSpot(frame: Frame, items: readonly LegendItem[], lay: Layout): Rect | null {
-  const { w, h } = legendSize(items);
-  const l = frame.left + 6, r = frame.left + frame.width - w - 6, t = frame.top + 6, b = frame.top + frame.height - h - 6;
-  const m = frame.left + (frame.width - w) / 2;
-  const within = { x: frame.left, y: frame.top, w: frame.width, h: frame.height };
-  return firstFree([[r, t], [l, t], [r, b], [l, b], [m, t], [m, b]], w, h, within, lay);
-}
-
-/** Draws the legend in box `at` and records it in `lay`. */
-export function legendAt(at: Rect, items: readonly LegendItem[], lay: Layout): string {
-  const out = [el('rect', { x: at.x, y: at.y, width: at.w, height: at.h, fill: '#ffffff', 'fill-opacity': 0.85, stroke: '#999999' })];
-  items.forEach((it, i) => {
-    const y = at.y + 14 + 16 * i;
-    const x0 = at.x;
-    if (it.box === true) out.push(el('rect', { x: x0 + 8, y: y - 6, width: 22, height: 10, fill: it.color }));
-    else out.push(el('line', { x1: x0 + 8, y1: y - 1, x2: x0 + 30, y2: y - 1, stroke: it.color, 'stroke-width': 2, 'stroke-dasharray': it.dash }));
-    if (it.marker === true) out.push(el('circle', { cx: x0 + 19, cy: y - 1, r: 3, fill: it.color }));
-    out.push(text(x0 + 36, y + 3, it.label, { 'font-size': 11, fill: '#222222' }));
-  });
-  lay.legend = at;
-  return out.join('\n');
-}
-
-/** A drawn figure before its legend: body elements, layout, the legend's entries and the frame. */
-export interface Drawn { body: string[]; lay: Layout; items: LegendItem[]; frame: Frame }
-
-/**
- * Draws a figure and its legend: in a free spot inside the plot when there is one (and `mode` is
- * not 'right'), otherwise beside it, with the figure redrawn `legend width` narrower. `draw`
- * draws everything but the legend in a frame kept `extraRight` pixels clear on the right.
- */
-export function withLegend(draw: (extraRight: number) => Drawn, mode: 'inside' | 'right' | undefined): Drawn {
-  const a = draw(0);
-  if (a.items.length === 0) return a;
-  if (mode !== 'right') {
-    const spot = freeLegendSpot(a.frame, a.items, a.lay);
-    if (spot !== null) { a.body.push(legendAt(spot, a.items, a.lay)); return a; }
-  }
-  // the narrower redraw may add entries (labels that no longer fit): one more pass then
-  let b = draw(legendSize(a.items).w + 14);
-  if (legendSize(b.items).w > legendSize(a.items).w) b = draw(legendSize(b.items).w + 14);
-  b.body.push(legendAt({ x: b.frame.left + b.frame.width + 10, y: b.frame.top, ...legendSize(b.items) }, b.items, b.lay));
-  return b;
-}
-
 /**
  * Wraps a body in an `<svg>` document with a white background, a visible title and the
  * accessible `<title>` and `<desc>`; records the title's box in `lay` when given.
  */
-export function svgDocument(width: number, height: number, title: string, body: string, desc = '', lay?: Layout): string {
-  if (lay !== undefined) lay.labels.push({ r: textBox(width / 2, 20, title, 14, 'middle'), text: title, role: 'title' });
+export function svgDocument(width: number, height: number, title: string, body: string, desc = '',
+  lay?: Layout): string {
+  if (lay !== undefined) lay.labels.push({ r: textBox(width / 2, 20, title, 14, 'middle'), text: title,
+    role: 'title' });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="Helvetica, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
+      + 'role="img" font-family="Helvetica, Arial, sans-serif">',
     el('title', {}, escapeXml(title)),
     el('desc', {}, escapeXml(desc === '' ? title : desc)),
     el('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }),

@@ -42,7 +42,8 @@ export interface Layout {
 export const TEXT_EM = 0.62;
 
 /** The box of a text drawn at baseline (x, y) with `anchor`, font size `fs`. */
-export function textBox(x: number, y: number, s: string, fs: number, anchor: 'start' | 'middle' | 'end' = 'start'): Rect {
+export function textBox(x: number, y: number, s: string, fs: number,
+  anchor: 'start' | 'middle' | 'end' = 'start'): Rect {
   const w = Math.max(1, [...s].length) * fs * TEXT_EM;
   const x0 = anchor === 'start' ? x : anchor === 'middle' ? x - w / 2 : x - w;
   return { x: x0, y: y - fs * 0.8, w, h: fs * 1.05 };
@@ -62,7 +63,13 @@ export function segmentHitsRect(a: readonly [number, number], b: readonly [numbe
   for (let i = 0; i < 4; i++) {
     if (p[i] === 0) { if (q[i]! <= 0) return false; continue; }
     const t = q[i]! / p[i]!;
-    if (p[i]! < 0) { if (t > t1) return false; if (t > t0) t0 = t; } else { if (t < t0) return false; if (t < t1) t1 = t; }
+    if (p[i]! < 0) {
+      if (t > t1) return false;
+      if (t > t0) t0 = t;
+    } else {
+      if (t < t0) return false;
+      if (t < t1) t1 = t;
+    }
   }
   return t1 - t0 > 1e-9;
 }
@@ -74,7 +81,8 @@ export function markHits(m: Mark, r: Rect): boolean {
 
 /** True when r lies inside `outer` (with an inset). */
 export function inside(r: Rect, outer: Rect, inset = 0): boolean {
-  return r.x >= outer.x + inset && r.y >= outer.y + inset && r.x + r.w <= outer.x + outer.w - inset && r.y + r.h <= outer.y + outer.h - inset;
+  return r.x >= outer.x + inset && r.y >= outer.y + inset
+    && r.x + r.w <= outer.x + outer.w - inset && r.y + r.h <= outer.y + outer.h - inset;
 }
 
 /** True when r is clear of every mark, every label and the legend. */
@@ -93,25 +101,13 @@ export function newLayout(width: number, height: number, frame: Rect | null = nu
  * The first rectangle of size w × h, among candidate top-left corners, that lies inside `within`
  * and is free (see isFree); null when none is.
  */
-export function firstFree(cands: readonly (readonly [number, number])[], w: number, h: number, within: Rect, lay: Layout, pad = 2): Rect | null {
+export function firstFree(cands: readonly (readonly [number, number])[], w: number, h: number, within: Rect,
+  lay: Layout, pad = 2): Rect | null {
   for (const [x, y] of cands) {
     const r = { x, y, w, h };
     if (inside(r, within) && isFree(r, lay, pad)) return r;
   }
   return null;
-}
-
-/**
- * Candidate top-left corners for a w × h box scanning `within` on a grid, nearest to the anchor
- * (ax, ay) first. Used when no preferred position is free.
- */
-export function gridCandidates(within: Rect, w: number, h: number, ax: number, ay: number, step = 6): [number, number][] {
-  const out: [number, number][] = [];
-  for (let y = within.y + 2; y + h <= within.y + within.h - 2; y += step) {
-    for (let x = within.x + 2; x + w <= within.x + within.w - 2; x += step) out.push([x, y]);
-  }
-  const d = ([x, y]: [number, number]): number => (x + w / 2 - ax) ** 2 + (y + h / 2 - ay) ** 2;
-  return out.sort((a, b) => d(a) - d(b) || a[1] - b[1] || a[0] - b[0]);
 }
 
 /** A layout rule that a figure breaks, in words (empty list = the figure passes). */
@@ -140,7 +136,9 @@ export function checkLayout(lay: Layout, minSpan = 0.6): string[] {
     if (s === null) continue;
     const d = Math.abs(s.data[1] - s.data[0]), a = Math.abs(s.axis[1] - s.axis[0]);
     // data drawn at a single position (under a pixel) have no span to check
-    if (d >= 1 && d < minSpan * a) bad.push(`data span ${(100 * d / a).toFixed(0)}% of the ${name} axis (< ${100 * minSpan}%)`);
+    if (d >= 1 && d < minSpan * a) {
+      bad.push(`data span ${(100 * d / a).toFixed(0)}% of the ${name} axis (< ${100 * minSpan}%)`);
+    }
   }
   return bad;
 }

@@ -7,10 +7,8 @@
  */
 import { ValueError } from '../linalg/errors.js';
 import { fmtCoord } from './format.js';
-import {
-  axes, axisScale, colourChooser, el, pathD, svgDocument, text, withLegend,
-  type Drawn, type Frame, type LegendItem, type Scale, type ScaleKind,
-} from './svg-core.js';
+import { axes, axisScale, colourChooser, el, pathD, svgDocument, text, type Frame, type Scale, type ScaleKind } from './svg-core.js';
+import { withLegend, type Drawn, type LegendItem } from './svg-legend.js';
 import { firstFree, newLayout, textBox, type Layout, type Mark } from './svg-layout.js';
 import type { LinePlotSpec, LineSeries } from './svg.js';
 
@@ -22,7 +20,8 @@ const FIT_DASH = '2 3';
 
 /** The plotting rectangle of a W × H figure with `extraRight` pixels kept free on the right. */
 export function frameOf(width: number, height: number, extraRight = 0): Frame {
-  return { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right - extraRight, height: height - MARGIN.top - MARGIN.bottom };
+  return { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right - extraRight,
+    height: height - MARGIN.top - MARGIN.bottom };
 }
 
 /** null → NaN (JSON cannot hold NaN; renderers treat both as a missing value). */
@@ -30,16 +29,19 @@ export const nums = (a: readonly (number | null)[]): number[] => a.map((v) => v 
 
 interface NumSeries { src: LineSeries; x: number[]; y: number[]; lo?: number[]; hi?: number[]; color: string }
 
-const dashOf = (d: boolean | string | undefined): string | undefined => (d === true ? SERIES_DASH : typeof d === 'string' && d !== '' ? d : undefined);
+const dashOf = (d: boolean | string | undefined): string | undefined =>
+  (d === true ? SERIES_DASH : typeof d === 'string' && d !== '' ? d : undefined);
 
 /** Draws a line plot and returns its SVG and layout (see LinePlotSpec). */
 export function layLinePlot(spec: LinePlotSpec, desc = ''): { svg: string; layout: Layout } {
   const W = spec.width ?? 640, H = spec.height ?? 420;
   const choose = colourChooser(spec.colorKeys);
   const series: NumSeries[] = spec.series.map((s, i) => {
-    if (s.x.length !== s.y.length) throw new ValueError('linePlot', `series '${s.label}': x has ${s.x.length} values, y has ${s.y.length}`);
+    if (s.x.length !== s.y.length) throw new ValueError('linePlot',
+      `series '${s.label}': x has ${s.x.length} values, y has ${s.y.length}`);
     for (const k of ['lo', 'hi'] as const) {
-      if (s[k] !== undefined && s[k].length !== s.y.length) throw new ValueError('linePlot', `series '${s.label}': ${k} has ${s[k].length} values, y has ${s.y.length}`);
+      if (s[k] !== undefined && s[k].length !== s.y.length) throw new ValueError('linePlot',
+        `series '${s.label}': ${k} has ${s[k].length} values, y has ${s.y.length}`);
     }
     const out: NumSeries = { src: s, x: nums(s.x), y: nums(s.y), color: choose(s.colorKey, s.color, i) };
     if (s.lo !== undefined) out.lo = nums(s.lo);
@@ -54,7 +56,9 @@ export function layLinePlot(spec: LinePlotSpec, desc = ''): { svg: string; layou
 
 /** A one-sentence text description of a line plot (the SVG's `<desc>` when no caption is given). */
 function describe(spec: LinePlotSpec): string {
-  return `Line plot of ${spec.yLabel} (${spec.yScale} axis) against ${spec.xLabel} (${spec.xScale} axis); series: ${spec.series.map((s) => s.label).join('; ')}.`;
+  const names = spec.series.map((s) => s.label).join('; ');
+  return `Line plot of ${spec.yLabel} (${spec.yScale} axis) against ${spec.xLabel} (${spec.xScale} axis); `
+    + `series: ${names}.`;
 }
 
 const finiteOn = (v: number, k: ScaleKind): boolean => Number.isFinite(v) && (k === 'linear' || v > 0);
@@ -80,7 +84,8 @@ function scales(spec: LinePlotSpec, series: NumSeries[], fr: Frame): { xs: Scale
 }
 
 /** Draws axes, series and fits (with their direct labels) in frame `fr`; the legend is left to the caller. */
-function drawLine(spec: LinePlotSpec, series: NumSeries[], fitColours: string[], fr: Frame, W: number, H: number): Drawn {
+function drawLine(spec: LinePlotSpec, series: NumSeries[], fitColours: string[], fr: Frame, W: number,
+  H: number): Drawn {
   const lay = newLayout(W, H, { x: fr.left, y: fr.top, w: fr.width, h: fr.height });
   const { xs, ys } = scales(spec, series, fr);
   const body: string[] = [axes(fr, xs, ys, spec.xLabel, spec.yLabel, lay)];
@@ -98,7 +103,8 @@ function drawLine(spec: LinePlotSpec, series: NumSeries[], fitColours: string[],
   const fitPts = fits.map((f) => [0, 1].map((j) => [xs.px(f.x[j]!), ys.px(f.y[j]!)] as const));
   fits.forEach((f, i) => {
     const pts = fitPts[i]!;
-    body.push(el('path', { d: pathD(pts), fill: 'none', stroke: fitColours[i]!, 'stroke-width': 1.5, 'stroke-dasharray': FIT_DASH }));
+    body.push(el('path', { d: pathD(pts), fill: 'none', stroke: fitColours[i]!, 'stroke-width': 1.5,
+      'stroke-dasharray': FIT_DASH }));
     lay.marks.push({ kind: 'seg', a: pts[0]!, b: pts[1]!, of: f.label });
     for (const p of pts) seen(p[0], p[1]);
   });
@@ -113,12 +119,15 @@ function drawLine(spec: LinePlotSpec, series: NumSeries[], fitColours: string[],
 }
 
 /** Draws one series (line, error bars, markers, zero diamonds), recording every mark. */
-function drawSeries(s: NumSeries, spec: LinePlotSpec, xs: Scale, ys: Scale, lay: Layout, seen: (x: number, y: number) => void): string {
+function drawSeries(s: NumSeries, spec: LinePlotSpec, xs: Scale, ys: Scale, lay: Layout, seen: (x: number,
+  y: number) => void): string {
   const out: string[] = [];
   const c = s.color, of = s.src.label;
-  const pts = s.x.map((x, j) => (finiteOn(x, spec.xScale) && finiteOn(s.y[j]!, spec.yScale) ? [xs.px(x), ys.px(s.y[j]!)] as const : [NaN, NaN] as const));
+  const pts = s.x.map((x, j) => (finiteOn(x, spec.xScale) && finiteOn(s.y[j]!, spec.yScale) ? [xs.px(x),
+    ys.px(s.y[j]!)] as const : [NaN, NaN] as const));
   if (s.src.line !== false) {
-    out.push(el('path', { d: pathD(pts), fill: 'none', stroke: c, 'stroke-width': 2, 'stroke-dasharray': dashOf(s.src.dash) }));
+    out.push(el('path', { d: pathD(pts), fill: 'none', stroke: c, 'stroke-width': 2,
+      'stroke-dasharray': dashOf(s.src.dash) }));
     for (let j = 1; j < pts.length; j++) {
       const a = pts[j - 1]!, b = pts[j]!;
       if (Number.isFinite(a[0]) && Number.isFinite(b[0])) lay.marks.push({ kind: 'seg', a, b, of });
@@ -166,7 +175,9 @@ function drawSeries(s: NumSeries, spec: LinePlotSpec, xs: Scale, ys: Scale, lay:
 /** The marker of an exact zero: a hollow diamond in the series' colour. */
 export function zeroDiamond(x: number, y: number, c: string): string {
   const f = fmtCoord;
-  return el('path', { d: `M${f(x)} ${f(y - 4.5)} L${f(x + 4.5)} ${f(y)} L${f(x)} ${f(y + 4.5)} L${f(x - 4.5)} ${f(y)} Z`, fill: '#ffffff', stroke: c, 'stroke-width': 1.5 });
+  return el('path',
+    { d: `M${f(x)} ${f(y - 4.5)} L${f(x + 4.5)} ${f(y)} L${f(x)} ${f(y + 4.5)} L${f(x - 4.5)} ${f(y)} Z`,
+      fill: '#ffffff', stroke: c, 'stroke-width': 1.5 });
 }
 
 /**
@@ -174,7 +185,8 @@ export function zeroDiamond(x: number, y: number, c: string): string {
  * ~25 px off the line (so it reads as that line's label); returns the text element, or null when no spot is
  * free (the caller then lists it in the legend).
  */
-export function directLabel(label: string, pts: readonly (readonly [number, number])[], c: string, fr: Frame, lay: Layout): string | null {
+export function directLabel(label: string, pts: readonly (readonly [number, number])[], c: string, fr: Frame,
+  lay: Layout): string | null {
   const fs = 11;
   const box = textBox(0, 0, label, fs, 'start');
   const [a, b] = [pts[0]!, pts[pts.length - 1]!];

@@ -98,7 +98,10 @@ export interface BarChartSpec {
   yLabel: string;
   yScale: ScaleKind;
   categories: string[];
-  groups: { label: string; values: (number | null)[]; lo?: (number | null)[]; hi?: (number | null)[]; color?: number; colorKey?: string }[];
+  groups: {
+    label: string; values: (number | null)[]; lo?: (number | null)[]; hi?: (number | null)[];
+    color?: number; colorKey?: string;
+  }[];
   /**
    * Horizontal chance-level lines (e.g. accuracy 0.1 for ten classes), each labelled, dashed grey
    * or in the colour of `color`/`colorKey` (e.g. the group it is the chance level of).
@@ -149,5 +152,6 @@ export function barChart(spec: BarChartSpec): string {
 
 /** A small SVG saying that a figure could not be drawn, and why (used in place of the figure). */
 export function unavailableFigure(title: string, reason: string): string {
-  return svgDocument(640, 80, title, `<text x="10" y="54" font-size="12">figure unavailable: ${reason.replace(/[<&>]/g, '')}</text>`, `figure unavailable: ${reason}`, newLayout(640, 80));
+  const body = `<text x="10" y="54" font-size="12">figure unavailable: ${reason.replace(/[<&>]/g, '')}</text>`;
+  return svgDocument(640, 80, title, body, `figure unavailable: ${reason}`, newLayout(640, 80));
 }

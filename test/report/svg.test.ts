@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { barChart, layoutFigure, linePlot, quantilePlot, renderFigure, type LinePlotSpec } from '../../src/report/svg.js';
+import {
+  barChart, layoutFigure, linePlot, quantilePlot, renderFigure, type LinePlotSpec,
+} from '../../src/report/svg.js';
 import { checkLayout } from '../../src/report/svg-layout.js';
 import { linearTicks, logTicks, makeScale } from '../../src/report/svg-core.js';
 

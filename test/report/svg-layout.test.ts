@@ -170,7 +170,7 @@ const lineSpecArb = fc.record({
     fc.uniqueArray(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 12 }),
     fc.uniqueArray(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 40 }),
   ),
-  n: fc.integer({ min: 1, max: 10 }),
+  n: fc.integer({ min: 1, max: 16 }),
   seed: fc.array(fc.record({ dash: fc.boolean(), marker: fc.boolean(), line: fc.boolean() }), { minLength: 10,
     maxLength: 10 }),
   scale: fc.tuple(fc.constantFrom('log', 'linear'), fc.constantFrom('log', 'linear')),

@@ -171,8 +171,6 @@ const lineSpecArb = fc.record({
     fc.uniqueArray(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 40 }),
   ),
   n: fc.integer({ min: 1, max: 16 }),
-  seed: fc.array(fc.record({ dash: fc.boolean(), marker: fc.boolean(), line: fc.boolean() }), { minLength: 10,
-    maxLength: 10 }),
   scale: fc.tuple(fc.constantFrom('log', 'linear'), fc.constantFrom('log', 'linear')),
   fits: fc.integer({ min: 0, max: 3 }),
   legend: fc.constantFrom('inside', 'right', undefined),

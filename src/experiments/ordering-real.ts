@@ -149,7 +149,8 @@ function assemble(c: OrderingRealConfig, pts: PointOutcome<P, R>[]): Assembled {
     tables: [{ title: 'Table 1: test accuracy before and after the cyclic shift (median over seeds)', columns: ['model', 'before', 'shifted, not re-trained', 'shifted, re-trained', 'control (unshifted, re-trained)', 'paper'], rows }],
     figures: [{ file: 'figures/ordering-real.svg', caption: 'Table 1 as bars: test accuracy (median over seeds).',
       spec: { kind: 'bar', title: 'Table 1: cyclic shift of tokens', yLabel: 'test accuracy', yScale: 'linear', categories: ['before', 'shifted (no retrain)', 'shifted (retrained)', 'control'],
-        groups: (['vit', 'rnn'] as const).map((m) => ({ label: m === 'vit' ? 'ViT' : 'tanh RNN (binary)', values: ['before', 'shiftedNoRetrain', 'after', 'control'].map((f) => jnum(med(m, f))) })) } }],
+        groups: (['vit', 'rnn'] as const).map((m) => ({ label: m === 'vit' ? 'ViT' : 'tanh RNN (binary)', values: ['before', 'shiftedNoRetrain', 'after', 'control'].map((f) => jnum(med(m, f))) })),
+        chance: [{ value: 0.1, label: 'chance, ViT (10 classes)', color: 0 }, { value: 0.5, label: 'chance, RNN (binary)', color: 1 }] } }],
     checks,
     notes: ['Accuracies of the two models are not comparable with each other (10-class vs binary task); compare each model\'s "re-trained" column with its own control.'],
   };

@@ -105,49 +105,55 @@ function fitTable(fits: Fit[]): Table {
     rows: fits.map((f) => [f.alpha, f.estimate, f.exponent, `[${fmtNum(f.lo)}, ${fmtNum(f.hi)}]`, f.r2, f.theory]) };
 }
 
-// palette indices (8 Okabe–Ito colours): ranks 0–2; fitted curves 3, 5, 6; fit lines 4, 7 and 6 (the
-// fitted fit shares the colour of the fitted rank-∞ curve it fits)
-const FITTED_COLOURS = [3, 5, 6] as const;
-const FIT_COLOURS: Record<Estimate, number> = { constructive: 4, trained: 7, fitted: 6 };
+// colour keys shared by every synthetic-rate figure: one colour per α (its rank-∞ curves and fits),
+// then one per finite rank and one per fitted curve; a fit line takes the colour of the curve it fits
+const alphaKey = (alpha: number): string => `α=${alpha}`;
+const colourKeys = (c: SyntheticRateConfig, cvs: Curve[]): string[] => {
+  const ranks = [...new Set(cvs.map((v) => v.rank))];
+  return [...c.alphas.map(alphaKey), ...ranks.filter((r) => r !== 'inf').map((r) => `r=${r}`), ...ranks.map((r) => `fitted r=${r}`)];
+};
+const curveKey = (alpha: number, rank: Curve['rank']): string => (rank === 'inf' ? alphaKey(alpha) : `r=${rank}`);
+const FIT_KEYS: Record<Estimate, (alpha: number) => string> = { constructive: alphaKey, trained: alphaKey, fitted: () => 'fitted r=inf' };
 
 const drop = (v: number, floor: number): number | null => (v > floor ? v : null);
 const ja = (a: readonly number[]): (number | null)[] => a.map(jnum);
 
 function figures(c: SyntheticRateConfig, cvs: Curve[], fits: Fit[], spectra: { alpha: number; numeric: number[]; prescribed: number[] }[]): Figure[] {
-  const figs: Figure[] = c.alphas.map((alpha, ai) => {
+  const colorKeys = colourKeys(c, cvs);
+  const figs: Figure[] = c.alphas.map((alpha) => {
     const mine = cvs.filter((v) => v.alpha === alpha);
     const top = Math.max(...mine.flatMap((v) => v.cons.map((k) => k.mse)));
     const series: LineSeries[] = [];
-    mine.forEach((v, i) => series.push({ label: `constructive r=${v.rank}`, x: v.mh, y: v.cons.map((k) => drop(k.mse, top * 1e-12)), dash: true, color: i }));
-    mine.forEach((v, i) => series.push({ label: `trained r=${v.rank} (median, min–max)`, x: v.mh, y: ja(v.trained.map((t) => t.median)), lo: ja(v.trained.map((t) => t.min)), hi: ja(v.trained.map((t) => t.max)), color: i }));
-    mine.forEach((v, i) => {
+    mine.forEach((v) => series.push({ label: `constructive r=${v.rank}`, x: v.mh, y: v.cons.map((k) => drop(k.mse, top * 1e-12)), dash: true, colorKey: curveKey(alpha, v.rank) }));
+    mine.forEach((v) => series.push({ label: `trained r=${v.rank} (median, min–max)`, x: v.mh, y: ja(v.trained.map((t) => t.median)), lo: ja(v.trained.map((t) => t.min)), hi: ja(v.trained.map((t) => t.max)), colorKey: curveKey(alpha, v.rank) }));
+    mine.forEach((v) => {
       const at = v.mh.map((_, j) => j).filter((j) => v.fitted[j] !== null);
       if (at.length === 0) return;
       const fs = at.map((j) => v.fitted[j]!);
-      series.push({ label: `fitted r=${v.rank} (warm start + L-BFGS)`, x: at.map((j) => v.mh[j]!), y: ja(fs.map((s) => s.median)), lo: ja(fs.map((s) => s.min)), hi: ja(fs.map((s) => s.max)), color: FITTED_COLOURS[i % FITTED_COLOURS.length]! });
+      series.push({ label: `fitted r=${v.rank} (warm start + L-BFGS)`, x: at.map((j) => v.mh[j]!), y: ja(fs.map((s) => s.median)), lo: ja(fs.map((s) => s.min)), hi: ja(fs.map((s) => s.max)), colorKey: `fitted r=${v.rank}` });
     });
     const fl = fits.filter((f) => f.alpha === alpha).map((f) => {
       const mh = [c.mhs[0]!, Math.min(c.fitMaxMh, c.mhs[c.mhs.length - 1]!)] as [number, number];
       const v = mine.find((x) => x.rank === 'inf')!;
       const y0 = valueOf(v, f.estimate as Estimate, 0);
-      return { label: `${f.estimate} fit: slope −${fmtNum(f.exponent)} (2α−1 = ${fmtNum(f.theory)})`, x: mh, y: [y0, y0 * Math.pow(mh[1] / mh[0], -f.exponent)] as [number, number], color: FIT_COLOURS[f.estimate as Estimate] };
+      return { label: `${f.estimate} fit: slope −${fmtNum(f.exponent)} (2α−1 = ${fmtNum(f.theory)})`, x: mh, y: [y0, y0 * Math.pow(mh[1] / mh[0], -f.exponent)] as [number, number], colorKey: FIT_KEYS[f.estimate as Estimate](alpha) };
     });
-    return { file: `figures/synthetic-rate-alpha${ai}.svg`, caption: `Error vs m_h for σ_k = k^−${alpha} (log–log). Constructive (dashed; ≈ 0 once m_h ≥ r, not drawn), trained from random init (solid, min–max bars), fitted = warm start from FFN fits of the POD bases + L-BFGS (solid, own colours, min–max bars), power laws fitted on rank ∞.`,
-      spec: { kind: 'line', title: `synthetic-rate: σ_k = k^−${alpha}`, xLabel: 'm_h', yLabel: 'MSE per token', xScale: 'log', yScale: 'log', series, fits: fl, width: 1040, height: 480, legend: 'right' } };
+    return { file: `figures/synthetic-rate-alpha${alpha}.svg`, caption: `Error vs m_h for σ_k = k^−${alpha} (log–log). Constructive (dashed; ≈ 0 once m_h ≥ r, not drawn), trained from random init (solid, min–max bars), fitted = warm start from FFN fits of the POD bases + L-BFGS (solid, own colours, min–max bars), power laws fitted on rank ∞.`,
+      spec: { kind: 'line', title: `synthetic-rate: σ_k = k^−${alpha}`, xLabel: 'm_h', yLabel: 'MSE per token', xScale: 'log', yScale: 'log', series, fits: fl, colorKeys, width: 1040, height: 480, legend: 'right' } };
   });
   const inf = cvs.filter((v) => v.rank === 'inf');
   figs.push({ file: 'figures/synthetic-rate-bound.svg', caption: 'Constructive L1 error (the theorem\'s left side) vs the bound\'s attention term, both variants, rank ∞.',
-    spec: { kind: 'line', title: 'bound vs constructive error (rank ∞)', xLabel: 'm_h', yLabel: 'Σ_t |H_t − Ĥ_t|', xScale: 'log', yScale: 'log', width: 760, height: 480,
-      series: inf.flatMap((v, i) => [
-        { label: `constructive α=${v.alpha}`, x: v.mh, y: ja(v.cons.map((k) => k.l1)), color: i },
-        { label: `bound proof α=${v.alpha}`, x: v.mh, y: v.bound.map((b) => drop(b.proof, 0)), dash: true, marker: false, color: i },
-        { label: `bound printed α=${v.alpha}`, x: v.mh, y: ja(v.bound.map((b) => b.printed)), dash: true, marker: false, color: i + 2 },
+    spec: { kind: 'line', title: 'bound vs constructive error (rank ∞)', xLabel: 'm_h', yLabel: 'Σ_t |H_t − Ĥ_t|', xScale: 'log', yScale: 'log', width: 760, height: 480, colorKeys,
+      series: inf.flatMap((v) => [
+        { label: `constructive α=${v.alpha}`, x: v.mh, y: ja(v.cons.map((k) => k.l1)), colorKey: alphaKey(v.alpha) },
+        { label: `bound proof α=${v.alpha}`, x: v.mh, y: v.bound.map((b) => drop(b.proof, 0)), dash: true, marker: false, colorKey: alphaKey(v.alpha) },
+        { label: `bound printed α=${v.alpha}`, x: v.mh, y: ja(v.bound.map((b) => b.printed)), dash: '2 3', marker: false, colorKey: alphaKey(v.alpha) },
       ]) } });
   figs.push({ file: 'figures/synthetic-rate-spectrum.svg', caption: 'Singular values of the coupling ρ computed numerically (quadrature + SVD) vs the prescribed σ_k = k^−α (log–log).',
-    spec: { kind: 'line', title: 'POD spectrum of ρ', xLabel: 'k', yLabel: 'σ_k', xScale: 'log', yScale: 'log',
-      series: spectra.flatMap((s, i) => [
-        { label: `numerical α=${s.alpha}`, x: s.numeric.map((_, k) => k + 1), y: ja(s.numeric), line: false, color: i },
-        { label: `k^−${s.alpha}`, x: s.prescribed.map((_, k) => k + 1), y: s.prescribed, dash: true, marker: false, color: i },
+    spec: { kind: 'line', title: 'POD spectrum of ρ', xLabel: 'k', yLabel: 'σ_k', xScale: 'log', yScale: 'log', colorKeys,
+      series: spectra.flatMap((s) => [
+        { label: `numerical α=${s.alpha}`, x: s.numeric.map((_, k) => k + 1), y: ja(s.numeric), line: false, colorKey: alphaKey(s.alpha) },
+        { label: `k^−${s.alpha}`, x: s.prescribed.map((_, k) => k + 1), y: s.prescribed, dash: true, marker: false, colorKey: alphaKey(s.alpha) },
       ]) } });
   return figs;
 }

@@ -51,7 +51,7 @@ function asmModule(stdlib: AsmStdlib, foreign: { readonly zero: number }, heap: 
   var I32 = new stdlib.Int32Array(heap);
   var imul = stdlib.Math.imul;
   var ZERO = +foreign.zero;
-  function tiles(
+  function tilesKernel(
     nb: number, m: number, n: number, k: number, aPs: number, aRs: number, aCs: number,
     bPs: number, bRs: number, bCs: number, tab: number, cB: number, ldc: number,
   ): void {
@@ -115,7 +115,8 @@ function asmModule(stdlib: AsmStdlib, foreign: { readonly zero: number }, heap: 
       }
     }
   }
-  return { tiles: tiles };
+  // Distinct names: a transpiler may print `{ tiles: tiles }` as `{ tiles }`, which asm.js rejects.
+  return { tiles: tilesKernel };
 }
 
 /** Heap of the asm.js module (a power of two, as asm.js requires): operands, packed blocks, C staging. */

@@ -114,7 +114,7 @@ describe.each(variants)('matmul vs the oracles (variant %s)', (v) => {
     }
   });
 
-  it('operands too large for the 4 MiB asm heap take the per-entry path (small op(B), huge A)', () => {
+  it('operands too large for the 4 MiB asm heap run packed (small op(B), huge A)', () => {
     const a = seeded([2, 16500, 16], 11), b = seeded([16, 5], 12); // A alone is 528 000 doubles
     const got = matmul(a, b);
     expect(got.shape).toEqual([2, 16500, 5]);
@@ -293,6 +293,20 @@ describe('chooseGemm (the default variant, a pure function of the shape)', () =>
 });
 
 describe('asm.js kernels', () => {
+  it('the module as vitest transpiles it (esbuild) validates too: no V8 asm.js warning on a fresh load', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(`${w.name}: ${w.message}`); };
+    process.on('warning', onWarning);
+    try {
+      const fresh = (await import('../../src/linalg/kernels/gemm-asm.js?fresh-instance')) as typeof import('../../src/linalg/kernels/gemm-asm.js');
+      expect(typeof fresh.asmKernels.tiles).toBe('function');
+      await new Promise((r) => setTimeout(r, 20)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => /asm\.js/i.test(w))).toEqual([]);
+  });
+
   it('the compiled module validates as asm.js (V8 prints no "Invalid asm.js" warning)', () => {
     ensureDist();
     const url = pathToFileURL(join(ROOT, 'dist', 'linalg', 'kernels', 'gemm-asm.js')).href;

@@ -30,7 +30,7 @@ async function load(root: string, tag: string): Promise<Build> {
 }
 
 /** One matmul workload (batch of products, optional transB, B shared across the batch). */
-function matmulCase(name: string, s: { batch: number; m: number; n: number; k: number; transB?: boolean; sharedB?: boolean }) {
+function matmulCase(s: { batch: number; m: number; n: number; k: number; transB?: boolean; sharedB?: boolean }) {
   return (b: Build): Contender => {
     const rng = b.L.createRng(7);
     const a = b.L.randn(rng, s.batch === 1 ? [s.m, s.k] : [s.batch, s.m, s.k]);
@@ -73,15 +73,15 @@ function attentionStep(b: Build): Contender {
 }
 
 const CASES: [string, number, (b: Build) => Contender][] = [
-  ['square 64', 2 * 64 ** 3, matmulCase('square 64', { batch: 1, m: 64, n: 64, k: 64 })],
-  ['square 128', 2 * 128 ** 3, matmulCase('square 128', { batch: 1, m: 128, n: 128, k: 128 })],
-  ['square 256', 2 * 256 ** 3, matmulCase('square 256', { batch: 1, m: 256, n: 256, k: 256 })],
-  ['square 512', 2 * 512 ** 3, matmulCase('square 512', { batch: 1, m: 512, n: 512, k: 512 })],
-  ['skinny 1024×128·128×128', 2 * 1024 * 128 * 128, matmulCase('', { batch: 1, m: 1024, n: 128, k: 128 })],
-  ['skinny 512×32·32×512', 2 * 512 * 512 * 32, matmulCase('', { batch: 1, m: 512, n: 512, k: 32 })],
-  ['batched 32×(32×16·16×32)', 2 * 32 * 32 * 32 * 16, matmulCase('', { batch: 32, m: 32, n: 32, k: 16 })],
-  ['attention 32×(32×16·(32×16)ᵀ)', 2 * 32 * 32 * 32 * 16, matmulCase('', { batch: 32, m: 32, n: 32, k: 16, transB: true })],
-  ['linear (32,32,64)·(64,64)', 2 * 32 * 32 * 64 * 64, matmulCase('', { batch: 32, m: 32, n: 64, k: 64, sharedB: true })],
+  ['square 64', 2 * 64 ** 3, matmulCase({ batch: 1, m: 64, n: 64, k: 64 })],
+  ['square 128', 2 * 128 ** 3, matmulCase({ batch: 1, m: 128, n: 128, k: 128 })],
+  ['square 256', 2 * 256 ** 3, matmulCase({ batch: 1, m: 256, n: 256, k: 256 })],
+  ['square 512', 2 * 512 ** 3, matmulCase({ batch: 1, m: 512, n: 512, k: 512 })],
+  ['skinny 1024×128·128×128', 2 * 1024 * 128 * 128, matmulCase({ batch: 1, m: 1024, n: 128, k: 128 })],
+  ['skinny 512×32·32×512', 2 * 512 * 512 * 32, matmulCase({ batch: 1, m: 512, n: 512, k: 32 })],
+  ['batched 32×(32×16·16×32)', 2 * 32 * 32 * 32 * 16, matmulCase({ batch: 32, m: 32, n: 32, k: 16 })],
+  ['attention 32×(32×16·(32×16)ᵀ)', 2 * 32 * 32 * 32 * 16, matmulCase({ batch: 32, m: 32, n: 32, k: 16, transB: true })],
+  ['linear (32,32,64)·(64,64)', 2 * 32 * 32 * 64 * 64, matmulCase({ batch: 32, m: 32, n: 64, k: 64, sharedB: true })],
   ['weight gradient (1024,64)ᵀ·(1024,32)', 2 * 1024 * 64 * 32, (b) => {
     const rng = b.L.createRng(9);
     const x = b.L.randn(rng, [1024, 64]), g = b.L.randn(rng, [1024, 32]);

@@ -45,6 +45,7 @@ interface AsmKernels {
 }
 
 // The asm.js module. Every line below is part of the validated subset: keep it that way.
+// biome-ignore format: the 3×4 tile is laid out as a grid, one row of C per line
 function asmModule(stdlib: AsmStdlib, foreign: { readonly zero: number }, heap: ArrayBuffer): AsmKernels {
   "use asm";
   var F64 = new stdlib.Float64Array(heap);

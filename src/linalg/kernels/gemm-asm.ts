@@ -1,8 +1,8 @@
 /**
- * The GEMM micro-kernel, written once, in the asm.js subset of JavaScript: a 3×4 register tile
- * of C accumulated over k with the operands read through strides. Every fast matmul variant
- * calls it: `packed` on packed panels (gemm-packed.ts), `direct` and `splitK` on the operands
- * copied unpacked into the heap (gemm-direct.ts).
+ * The GEMM micro-kernel in the asm.js subset of JavaScript: a 3×4 register tile of C accumulated
+ * over k. `tiles` reads the operands through strides and serves `direct` and `splitK` (operands
+ * copied unpacked into the heap, gemm-direct.ts); `panels` is the same tile specialised to packed
+ * panels at constant offsets, for `packed` (gemm-packed.ts).
  *
  * Why asm.js: in plain JS every typed-array load pays a map check, an overflow check on the index
  * addition and a bounds check; V8 validates asm.js modules and compiles them ahead of time through
@@ -42,6 +42,11 @@ interface AsmKernels {
     nb: number, m: number, n: number, k: number, aPs: number, aRs: number, aCs: number,
     bPs: number, bRs: number, bCs: number, tab: number, cB: number, ldc: number,
   ): void;
+  /**
+   * `tiles` specialised to packed blocks: C[cB] (mc×nc, row stride nc) = A block (mc×kc, 3-row
+   * panels at aB) · B block (kc×nc, 4-column panels at bB); mc, nc multiples of 3 and 4.
+   */
+  panels(kc: number, mc: number, nc: number, aB: number, bB: number, cB: number): void;
 }
 
 // The asm.js module. Every line below is part of the validated subset: keep it that way.
@@ -128,8 +133,42 @@ function asmModule(stdlib: AsmStdlib, foreign: { readonly zero: number }, heap: 
       }
     }
   }
+  // The packed specialisation of the same tile: panels of exactly 3 rows / 4 columns at constant
+  // offsets, full tiles only. Deliberate: the general kernel's variable offsets cost the packed path
+  // 3–25% (bench/RESULTS.md, "Refactor A/B").
+  function sweepBlock(kc: number, mc: number, nc: number, aB: number, bB: number, cB: number): void {
+    kc = kc | 0; mc = mc | 0; nc = nc | 0; aB = aB | 0; bB = bB | 0; cB = cB | 0;
+    var jr = 0, ir = 0, p = 0, ai = 0, bi = 0, ci = 0, ldc = 0;
+    var a0 = 0.5, a1 = 0.5, a2 = 0.5, b0 = 0.5, b1 = 0.5, b2 = 0.5, b3 = 0.5;
+    var c00 = 0.5, c01 = 0.5, c02 = 0.5, c03 = 0.5, c10 = 0.5, c11 = 0.5, c12 = 0.5, c13 = 0.5;
+    var c20 = 0.5, c21 = 0.5, c22 = 0.5, c23 = 0.5;
+    ldc = nc << 3;
+    for (jr = 0; (jr | 0) < (nc | 0); jr = (jr + 4) | 0) {
+      for (ir = 0; (ir | 0) < (mc | 0); ir = (ir + 3) | 0) {
+        ai = (aB + ((imul(ir, kc) | 0) << 3)) | 0;
+        bi = (bB + ((imul(jr, kc) | 0) << 3)) | 0;
+        c00 = ZERO; c01 = ZERO; c02 = ZERO; c03 = ZERO;
+        c10 = ZERO; c11 = ZERO; c12 = ZERO; c13 = ZERO;
+        c20 = ZERO; c21 = ZERO; c22 = ZERO; c23 = ZERO;
+        for (p = 0; (p | 0) < (kc | 0); p = (p + 1) | 0) {
+          a0 = +F64[ai >> 3]!; a1 = +F64[(ai + 8) >> 3]!; a2 = +F64[(ai + 16) >> 3]!;
+          b0 = +F64[bi >> 3]!; b1 = +F64[(bi + 8) >> 3]!; b2 = +F64[(bi + 16) >> 3]!; b3 = +F64[(bi + 24) >> 3]!;
+          c00 = c00 + a0 * b0; c01 = c01 + a0 * b1; c02 = c02 + a0 * b2; c03 = c03 + a0 * b3;
+          c10 = c10 + a1 * b0; c11 = c11 + a1 * b1; c12 = c12 + a1 * b2; c13 = c13 + a1 * b3;
+          c20 = c20 + a2 * b0; c21 = c21 + a2 * b1; c22 = c22 + a2 * b2; c23 = c23 + a2 * b3;
+          ai = (ai + 24) | 0; bi = (bi + 32) | 0;
+        }
+        ci = (cB + (((imul(ir, nc) | 0) + jr) << 3)) | 0;
+        F64[ci >> 3] = c00; F64[(ci + 8) >> 3] = c01; F64[(ci + 16) >> 3] = c02; F64[(ci + 24) >> 3] = c03;
+        ci = (ci + ldc) | 0;
+        F64[ci >> 3] = c10; F64[(ci + 8) >> 3] = c11; F64[(ci + 16) >> 3] = c12; F64[(ci + 24) >> 3] = c13;
+        ci = (ci + ldc) | 0;
+        F64[ci >> 3] = c20; F64[(ci + 8) >> 3] = c21; F64[(ci + 16) >> 3] = c22; F64[(ci + 24) >> 3] = c23;
+      }
+    }
+  }
   // Distinct names: a transpiler may print `{ tiles: tiles }` as `{ tiles }`, which asm.js rejects.
-  return { tiles: tilesKernel };
+  return { tiles: tilesKernel, panels: sweepBlock };
 }
 
 /** Heap of the asm.js module (a power of two, as asm.js requires): operands, packed blocks, C staging. */

@@ -6,7 +6,7 @@
  *   for jc over n in steps of NC:              B block columns
  *     for pc over k in steps of KC:            pack op(B)[pc.., jc..] into NR-wide panels
  *       for ic over m in steps of MC:          pack op(A)[ic.., pc..] into MR-tall panels
- *         all MR×NR tiles of the block:        the micro-kernel `tiles` (gemm-asm.ts)
+ *         all MR×NR tiles of the block:        the micro-kernel `panels` (gemm-asm.ts)
  * The micro-kernel runs the k loop innermost over two contiguous packed panels, so every load is
  * sequential. Transposes are absorbed by the packing (it reads op(X) with swapped strides), never
  * by copying a whole operand. Edge panels are zero-padded; the kernel writes the padded block
@@ -78,7 +78,7 @@ export function packed(g: GemmBatch): void {
         for (let ic = 0; ic < m; ic += MC) {
           const mc = Math.min(MC, m - ic);
           packPanels(g.A, aOff, aRs, aCs, ic, mc, pc, kc, MR, asmHeap, aBase);
-          asmKernels.tiles(1, roundUp(mc, MR), ncP, kc, MR * kc * 8, 8, MR * 8, NR * kc * 8, NR * 8, 8, tab * 8, sBase * 8, ncP * 8);
+          asmKernels.panels(kc, roundUp(mc, MR), ncP, aBase * 8, 0, sBase * 8);
           unstage(sBase, ncP, mc, nc, g.C, cOff + ic * ldc + jc, ldc, add);
         }
       }

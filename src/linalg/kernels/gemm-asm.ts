@@ -90,7 +90,7 @@ function asmModule(stdlib: AsmStdlib, foreign: { readonly zero: number }, heap: 
           c10 = ZERO; c11 = ZERO; c12 = ZERO; c13 = ZERO;
           c20 = ZERO; c21 = ZERO; c22 = ZERO; c23 = ZERO;
           // The k loop runs on the A pointer alone (aCs ≥ 8): fewer live integers, fewer spills.
-          for (paEnd = (pa + kA) | 0; (pa | 0) != (paEnd | 0); pa = (pa + aCs) | 0) {
+          for (paEnd = (pa + kA) | 0; (pa | 0) < (paEnd | 0); pa = (pa + aCs) | 0) {
             a0 = +F64[pa >> 3]!; a1 = +F64[(pa + ao1) >> 3]!; a2 = +F64[(pa + ao2) >> 3]!;
             b0 = +F64[pb >> 3]!; b1 = +F64[(pb + bo1) >> 3]!; b2 = +F64[(pb + bo2) >> 3]!; b3 = +F64[(pb + bo3) >> 3]!;
             c00 = c00 + a0 * b0; c01 = c01 + a0 * b1; c02 = c02 + a0 * b2; c03 = c03 + a0 * b3;

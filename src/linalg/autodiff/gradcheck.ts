@@ -14,9 +14,9 @@
  * error `O(ε⁴ φ⁽⁵⁾)`, rounding error `≈ 1.5 δ/ε` with `δ` the evaluation noise of φ (a few ulps
  * of |φ|, more for long compositions). The default `ε = 1e-5` puts the rounding term near 1e-10
  * for O(1) functions and keeps the truncation term negligible even for strongly curved ones
- * (layerNorm on nearly constant rows). The former two-point stencil at `ε = 1e-6` had a rounding
- * term near 1e-9, as large as the default `atol`: directions with a small derivative then failed
- * at random (about 1 in 400 attention-block checks), with no error in the VJP.
+ * (layerNorm on nearly constant rows). Why not the two-point stencil: at `ε = 1e-6` its rounding
+ * term is near 1e-9, as large as the default `atol`, so directions with a small derivative would
+ * fail at random with no error in the VJP.
  *
  * An entry passes when `|analytic − numeric| ≤ atol + rtol·max(|analytic|, |numeric|)`.
  * Exceptions thrown by `f` propagate.

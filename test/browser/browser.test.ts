@@ -62,7 +62,7 @@ describe('seqrate in headless Chromium', () => {
         const g = globalThis as unknown as G & { process?: unknown; Buffer?: unknown };
         return {
           result: g.seqrateCompute.compute(), math: g.seqrateCompute.mathProbe(),
-          hasNode: typeof g.process !== 'undefined' || typeof g.Buffer !== 'undefined', ua: navigator.userAgent,
+          hasNode: typeof g.process !== 'undefined' || typeof g.Buffer !== 'undefined', ua: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent,
         };
       });
       expect(errors).toEqual([]);

@@ -1,0 +1,78 @@
+/**
+ * The playground's computations, all through the library (no numbers of its own): the coupling
+ * target of the paper's App. B.2 with σ_k = scale · k^−α, its POD recomputed from ρ by quadrature
+ * and SVD, the bound's attention term τ²C_0 × (printed | proof) against m_h, and the measured L¹
+ * error E_x Σ_t |H_t(x) − Ĥ_t(x)| of the constructive Transformer (exact POD truncated to m_h terms).
+ */
+import { createRng, rand } from '../../src/linalg/index.js';
+import { constructiveTransformer } from '../../src/models/index.js';
+import { couplingTarget, kernelSpectrum, measures, powerLawSpectrum, transformerBound } from '../../src/theory/index.js';
+
+/** The target a user picks. rank 0 means "∞", truncated at R_INF terms. */
+export interface TargetChoice { alpha: number; rank: number; scale: number; tau: number }
+
+/** Terms kept for an infinite rank. */
+export const R_INF = 32;
+/** The m_h values on the x axis. */
+export const MHS = [1, 2, 3, 4, 6, 8, 12, 16];
+/** Bound variants drawn (every variant `transformerBound` accepts). */
+export const VARIANTS = ['printed', 'proof'] as const;
+
+/** σ_k = scale · k^−α for k = 1..rank (rank 0: R_INF terms). */
+export function spectrumOf(c: TargetChoice): Float64Array {
+  const s = powerLawSpectrum(c.alpha, c.rank === 0 ? R_INF : c.rank);
+  return s.map((v) => v * c.scale);
+}
+
+/** The target H of a choice. */
+export function targetOf(c: TargetChoice): ReturnType<typeof couplingTarget> {
+  return couplingTarget({ spectrum: spectrumOf(c), tau: c.tau });
+}
+
+/** Prescribed σ_k and the POD recomputed from ρ alone (grid 4·K points, first K values). */
+export function podSpectrum(c: TargetChoice): { k: number[]; prescribed: number[]; numeric: number[] } {
+  const target = targetOf(c);
+  const K = Math.min(target.spectrum.length, 16);
+  const sp = kernelSpectrum((u: number, v: number) => target.coupling(Float64Array.of(u), Float64Array.of(v)),
+    { grid: Math.max(64, 4 * K), rank: K, errorEstimate: false });
+  return {
+    k: Array.from({ length: K }, (_, i) => i + 1),
+    prescribed: Array.from(target.spectrum.subarray(0, K)),
+    numeric: Array.from(sp.sigma),
+  };
+}
+
+/** τ²C_0 × attention term of each variant at each m_h (the FFN term vanishes as m_FF → ∞). */
+export function boundCurves(c: TargetChoice, mhs: readonly number[] = MHS): Record<string, number[]> {
+  const m = measures(targetOf(c), { alpha: c.alpha, beta: 0.5 });
+  const out: Record<string, number[]> = {};
+  for (const variant of VARIANTS) {
+    out[variant] = mhs.map((mh) => {
+      const t = transformerBound(m, { tau: c.tau, mh, mff: 1, variant });
+      return t.prefactor * t.attention;
+    });
+  }
+  return out;
+}
+
+/** Measured L¹ error of the constructive model at each m_h, on `samples` seeded U[0,1] sequences. */
+export function constructiveL1(c: TargetChoice, samples = 200, mhs: readonly number[] = MHS, seed = 1): number[] {
+  const target = targetOf(c);
+  const sigma = target.spectrum;
+  const x = rand(createRng(seed), [samples, c.tau, 1]);
+  const y = target.evaluate(x);
+  const s2 = Math.SQRT2;
+  return mhs.map((mh) => {
+    const k = Math.min(mh, sigma.length);
+    const model = constructiveTransformer({
+      phi: Array.from({ length: k }, (_, i) => (u: Float64Array) => sigma[i]! * s2 * Math.sin(2 * (i + 1) * Math.PI * u[0]!)),
+      psi: Array.from({ length: k }, (_, i) => (u: Float64Array) => s2 * Math.sin(2 * (i + 1) * Math.PI * u[0]!)),
+      f: (u) => u[0]!,
+      F: (v) => v[0]!,
+    });
+    const yh = model.forward(x);
+    let l1 = 0;
+    for (let i = 0; i < y.data.length; i++) l1 += Math.abs(y.data[i]! - yh.data[i]!);
+    return l1 / samples;
+  });
+}

@@ -19,7 +19,7 @@ export async function withChromium<T>(fn: (ctx: BrowserContext) => Promise<T>): 
   process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
   const profile = mkdtempSync(join(tmpdir(), 'seqrate-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 },
+    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 640 },
   });
   try {
     return await fn(ctx);

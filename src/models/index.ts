@@ -18,3 +18,4 @@ export * from './vit.js';
 export * from './data.js';
 export * from './serialize.js';
 export * from './train.js';
+export * from './evaluate.js';

@@ -1,11 +1,16 @@
 /**
- * Rate bounds: the Transformer's Jackson-type bound (Jiang & Li 2024, Thm. 4.2; PAPER.md §3) in
- * the printed and proof-faithful variants, its minimiser over `m_h`, and the RNN side (PAPER.md
- * §4): the paper's `C_1, C_2, C_RNN` and Li, Han, E & Li (2021)'s decay rate, size and smoothness.
+ * The Transformer's Jackson-type bound (Jiang & Li 2024, Thm. 4.2; PAPER.md §3) in three variants
+ * — as printed, proof-faithful, and corrected (ours, an upper bound of the L¹ error; see
+ * corrected.ts and docs/THEORY.md) — and its minimiser over `m_h`. The RNN side is in rnn-bounds.ts.
  */
 import { ValueError } from '../linalg/errors.js';
+import { correctedParts, softmaxLipschitz, type CorrectedParts, type FfnErrors } from './corrected.js';
 import type { Measures } from './measures.js';
-import { checkAlpha, checkInt, checkPositive, toFinite } from './util.js';
+import { checkAlpha, checkInt, checkPositive } from './util.js';
+
+/** The three variants: the theorem as printed, the proof's exact tail, and our derived bound. */
+export type BoundVariant = 'printed' | 'proof' | 'corrected';
+const VARIANTS: readonly BoundVariant[] = ['printed', 'proof', 'corrected'];
 
 /** Options of {@link transformerBound}. */
 export interface TransformerBoundOptions {
@@ -13,56 +18,116 @@ export interface TransformerBoundOptions {
   tau: number;
   /** Attention (query/key) dimension `m_h ≥ 1`. */
   mh: number;
-  /** FFN neurons `m_FF ≥ 1`. */
+  /** FFN neurons `m_FF ≥ 1`, or `Infinity` for exact token-wise maps (the FFN term is then 0). */
   mff: number;
   /** FFN rate exponent (default: `measures.beta`). */
   beta?: number;
-  /** `'printed'` (default): the theorem as printed; `'proof'`: the exact tail. */
-  variant?: 'printed' | 'proof';
+  /** `'corrected'` (default, an upper bound of the L¹ error), `'printed'` or `'proof'` (kept for the record). */
+  variant?: BoundVariant;
+  /** Corrected only: a bound Ω on the logit-row oscillation of ρ and of every truncation (default:
+   * `2 supPhi supPsi Σ_k σ_k`). A smaller value the caller cannot prove voids the guarantee. */
+  oscillation?: number;
+  /** Corrected only: measured sup-norm errors of the fitted maps, instead of the `C_FF` plug-ins. */
+  ffnErrors?: FfnErrors;
 }
 
-/** Every term of the bound, separately. `total = prefactor · (attention + ffn)`. */
+/** Every term of the bound, separately. `total = attentionTotal + ffnTotal` for every variant. */
 export interface TransformerBoundTerms {
-  variant: 'printed' | 'proof';
-  /** `τ² C_0`. */
+  variant: BoundVariant;
+  /** True only for 'corrected' on targets meeting its assumptions: then `total ≥ E_x Σ_t |H_t − Ĥ_t|`. */
+  isUpperBound: boolean;
+  /** Why this is not an upper bound of the L¹ error ('' when `isUpperBound`). */
+  caveat: string;
+  /** Printed/proof: `τ² C_0`. Corrected: `K_F r_f λ(Ω + 2δ, τ) τ` (`r_f` = `parts.valueRadius`). */
   prefactor: number;
-  /** Printed: `C_1/m_h^(2α−1)`. Proof: the exact tail `Σ_{k>m_h} σ_k²`. */
+  /** Printed: `C_1/m_h^(2α−1)`. Proof: `Σ_{k>m_h} σ_k²`. Corrected: `offDiagonal + diagonal`. */
   attention: number;
-  /** `C_1²/((2α−1) m_h^(2α−1))`, the proof's upper bound of the exact tail (both variants report it). */
+  /** `C_1²/((2α−1) m_h^(2α−1))`, the proof's upper bound of the exact tail (every variant reports it). */
   attentionC1Form: number;
-  /** `C_2^(β)(H, m_h) · m_h^(β+1) / m_FF^β`. */
+  /** Printed/proof: `C_2^(β)(H, m_h) m_h^(β+1) / m_FF^β` (to be multiplied by the prefactor).
+   * Corrected: the absolute FFN term `ffnTotal` (see `corrected.ffnParts`). */
   ffn: number;
+  /** `prefactor · attention`: the attention-rank part of the bound. */
+  attentionTotal: number;
+  /** The FFN part of the bound (printed/proof: `prefactor · ffn`; corrected: `ffn`). */
+  ffnTotal: number;
   total: number;
+  /** Corrected: per-token off-diagonal term `(τ−1)√(Σ_{k>m_h} σ_k²)` (NaN for the other variants). */
+  offDiagonal: number;
+  /** Corrected: per-token diagonal term `Σ_{k>m_h} σ_k` (NaN for the other variants). */
+  diagonal: number;
+  /** Corrected: every constant of the derivation (undefined for the other variants). */
+  corrected?: CorrectedParts;
 }
 
-/**
- * The bound `τ² C_0 ( A(m_h) + C_2^(β)(H, m_h) m_h^(β+1) / m_FF^β )` on
- * `inf_Ĥ ∫ Σ_t |H_t − Ĥ_t| dx` (PAPER.md §3), with `n = 2m_h + m_v`.
- *
- * - `'printed'`: `A = C_1^(α) / m_h^(2α−1)`, as the theorem is printed.
- * - `'proof'` **[ours]**: `A = Σ_{k>m_h} σ_k²`, the exact squared L² truncation error the proof
- *   actually bounds (by `C_1²/((2α−1) m_h^(2α−1))`, also returned as `attentionC1Form`).
- *
- * Known inconsistencies, exposed rather than hidden: the statement prints `C_1` where the proof
- * yields `C_1²/(2α−1)`; the factor `m_h^(β+1)` is not derived in the paper (we keep it in both
- * variants); an L¹ error is bounded through an L² tail. Every term is returned.
- */
-export function transformerBound(m: Measures, opts: TransformerBoundOptions): TransformerBoundTerms {
-  const op = 'transformerBound';
+const CAVEAT_PRINTED = 'printed: violated by the proof\'s own construction (σ_k = k^-3, R = 512, τ = 16: the exact ' +
+  'rank-m_h POD truncation has L1 error ~ m_h^-2, above τ²C_0 C_1/m_h^(2α-1) from m_h ≈ 24 on); it also bounds an ' +
+  'L1 error by an L2-type quantity, so it fails under spectrum scaling too';
+const CAVEAT_PROOF = 'proof: bounds an L1 error (linear in the logit error) by the squared L2 tail (quadratic in ' +
+  'it), so scaling the spectrum by c → 0 breaks it (rank 2, σ = c·(1, 1/2), τ = 16, m_h = 1, c = 1e-3: ' +
+  'error 7.72e-4 > bound 1.81e-4)';
+
+function checkBoundOptions(op: string, m: Measures, opts: TransformerBoundOptions): { beta: number; variant: BoundVariant } {
   checkInt(op, 'tau', opts.tau);
   checkInt(op, 'mh', opts.mh);
-  checkInt(op, 'mff', opts.mff);
+  if (opts.mff !== Infinity) checkInt(op, 'mff', opts.mff);
   checkAlpha(op, m.alpha);
   const beta = opts.beta ?? m.beta;
   checkPositive(op, 'beta', beta);
-  const variant = opts.variant ?? 'printed';
-  if (variant !== 'printed' && variant !== 'proof') throw new ValueError(op, `variant must be 'printed' or 'proof', got '${String(variant)}'`);
+  const variant = opts.variant ?? 'corrected';
+  if (!VARIANTS.includes(variant)) throw new ValueError(op, `variant must be 'printed', 'proof' or 'corrected', got '${String(variant)}'`);
+  return { beta, variant };
+}
+
+/** Why the corrected bound's assumptions fail for these measures ('' when they hold). */
+function correctedCaveat(m: Measures): string {
+  if (m.positionEncoding !== undefined && m.positionEncoding !== 'none') {
+    return `corrected: assumes i.i.d. uniform tokens, but the target has a '${m.positionEncoding}' position encoding`;
+  }
+  if (m.basisDefect > 1e-8) return `corrected: assumes orthonormal bases (the spectrum is the POD), but basisDefect = ${m.basisDefect.toExponential(2)}`;
+  return '';
+}
+
+/**
+ * A bound on `E_x Σ_t |H_t(x) − Ĥ_t(x)|` (the theorem's left side, x ~ U(I^τ)) at `(τ, m_h, m_FF)`,
+ * `n = 2m_h + m_v`, in three variants (PAPER.md §3; docs/THEORY.md):
+ *
+ * - `'corrected'` **[ours, default]**: `K_F r_f λ(Ω+2δ, τ) τ [(τ−1)√(Σ_{k>m} σ_k²) + Σ_{k>m} σ_k + τδ]
+ *   + τ(ε_F + K_F ε_f)`, derived in docs/THEORY.md ("The corrected bound"): an upper bound for every
+ *   coupling target in the class (orthonormal bases, i.i.d. uniform tokens), any spectrum scale,
+ *   any α > ½, any finite rank, any τ. `isUpperBound` is true when those assumptions hold.
+ * - `'printed'`: `τ² C_0 (C_1^(α)/m_h^(2α−1) + C_2^(β)(H, m_h) m_h^(β+1)/m_FF^β)`, as printed.
+ * - `'proof'`: the printed form with the exact tail `Σ_{k>m_h} σ_k²` in place of `C_1/m_h^(2α−1)`.
+ *
+ * Printed and proof are **not** upper bounds of the L¹ error (`isUpperBound: false`, `caveat` says
+ * why); they are kept so the paper's inconsistencies stay measurable. Every term is returned.
+ */
+export function transformerBound(m: Measures, opts: TransformerBoundOptions): TransformerBoundTerms {
+  const op = 'transformerBound';
+  const { beta, variant } = checkBoundOptions(op, m, opts);
   const e = 2 * m.alpha - 1;
-  const prefactor = opts.tau * opts.tau * m.c0;
   const attentionC1Form = (m.c1 * m.c1) / (e * Math.pow(opts.mh, e));
+  if (variant === 'corrected') {
+    const o: Parameters<typeof correctedParts>[1] = { tau: opts.tau, mh: opts.mh, mff: opts.mff, beta };
+    if (opts.oscillation !== undefined) o.oscillation = opts.oscillation;
+    if (opts.ffnErrors !== undefined) o.ffnErrors = opts.ffnErrors;
+    const c = correctedParts(m, o);
+    const prefactor = c.valueScale * c.softmaxLipschitz * opts.tau, attention = c.offDiagonal + c.diagonal;
+    const ffnTotal = c.ffnParts.readout + c.ffnParts.value + c.ffnParts.logits;
+    const caveat = correctedCaveat(m), attentionTotal = prefactor * attention;
+    return {
+      variant, isUpperBound: caveat === '', caveat, prefactor, attention, attentionC1Form, ffn: ffnTotal,
+      attentionTotal, ffnTotal, total: attentionTotal + ffnTotal, offDiagonal: c.offDiagonal, diagonal: c.diagonal, corrected: c,
+    };
+  }
+  const prefactor = opts.tau * opts.tau * m.c0;
   const attention = variant === 'printed' ? m.c1 / Math.pow(opts.mh, e) : m.tail(opts.mh);
-  const ffn = (m.c2(opts.mh) * Math.pow(opts.mh, beta + 1)) / Math.pow(opts.mff, beta);
-  return { variant, prefactor, attention, attentionC1Form, ffn, total: prefactor * (attention + ffn) };
+  const ffn = opts.mff === Infinity ? 0 : (m.c2(opts.mh) * Math.pow(opts.mh, beta + 1)) / Math.pow(opts.mff, beta);
+  return {
+    variant, isUpperBound: false, caveat: variant === 'printed' ? CAVEAT_PRINTED : CAVEAT_PROOF, prefactor, attention,
+    attentionC1Form, ffn, attentionTotal: prefactor * attention, ffnTotal: prefactor * ffn,
+    total: prefactor * (attention + ffn), offDiagonal: NaN, diagonal: NaN,
+  };
 }
 
 /** Result of {@link bestMh}. */
@@ -75,128 +140,70 @@ export interface BestMh {
   curve: Float64Array;
 }
 
+/** Largest `mhMax` {@link bestMh} accepts: its curve takes `8 · mhMax` bytes. */
+export const BEST_MH_MAX = 10_000_000;
+
 /**
- * Minimises {@link transformerBound} over `m_h = 1..mhMax` at a fixed `m_FF` by enumeration
- * (the bound trades a falling attention term against a rising FFN term).
+ * Minimises {@link transformerBound} over `m_h = 1..mhMax` at a fixed `m_FF` (default variant
+ * `'corrected'`, a bound). Linear in `mhMax + rank`: every term is updated by running sums
+ * (`Σ_{i≤k} C_FF`, the tails, δ), not recomputed per `m_h`; the curve equals
+ * `transformerBound(...).total` to rounding. Refuses `mhMax > BEST_MH_MAX` (ValueError naming the
+ * memory it would need).
  */
-export function bestMh(m: Measures, budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: 'printed' | 'proof' }): BestMh {
-  checkInt('bestMh', 'mhMax', budget.mhMax);
-  const curve = new Float64Array(budget.mhMax);
-  let best: TransformerBoundTerms | null = null, arg = 1;
-  for (let mh = 1; mh <= budget.mhMax; mh++) {
-    const o: TransformerBoundOptions = { tau: budget.tau, mh, mff: budget.mff };
-    if (budget.beta !== undefined) o.beta = budget.beta;
-    if (budget.variant !== undefined) o.variant = budget.variant;
-    const b = transformerBound(m, o);
-    curve[mh - 1] = b.total;
-    if (best === null || b.total < best.total) { best = b; arg = mh; }
+export function bestMh(m: Measures, budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: BoundVariant }): BestMh {
+  const op = 'bestMh';
+  checkInt(op, 'mhMax', budget.mhMax);
+  if (budget.mhMax > BEST_MH_MAX) {
+    throw new ValueError(op, `mhMax = ${budget.mhMax} exceeds the cap ${BEST_MH_MAX} (its curve would need ${(8 * budget.mhMax / 2 ** 20).toFixed(0)} MiB); beyond the rank the attention terms are 0 anyway`);
   }
-  return { mh: arg, bound: best!, curve };
+  const base: TransformerBoundOptions = { tau: budget.tau, mh: 1, mff: budget.mff };
+  if (budget.beta !== undefined) base.beta = budget.beta;
+  if (budget.variant !== undefined) base.variant = budget.variant;
+  const first = transformerBound(m, base); // validates every option once
+  const curve = boundCurve(m, first, base, budget.mhMax);
+  let arg = 1;
+  for (let i = 1; i < curve.length; i++) if (curve[i]! < curve[arg - 1]!) arg = i + 1;
+  return { mh: arg, bound: transformerBound(m, { ...base, mh: arg }), curve };
 }
 
-/** Options of {@link rnnComplexity}. */
-export interface RnnComplexityOptions {
-  /** Fraction of the window used to fit the decay rate: the last `tailFraction` of it (default 0.5). */
-  tailFraction?: number;
-  /** A known decay rate λ (`|ρ(t)| ~ e^{−λt}`), overriding the estimate. */
-  decayRate?: number;
-  /** Smoothness order used for Li et al.'s γ (default 1). */
-  smoothness?: number;
-}
-
-/** The RNN-side measures of a memory `ρ`. */
-export interface RnnComplexity {
-  /** Estimated asymptotic decay rate λ (Infinity for a memory that vanishes; ≤ 0: no decay). */
-  decayRate: number;
-  /** Paper: `C_1 = 1 + inf{b > 0 : e^{t/b}|ρ(t)| → 0} = 1 + 1/λ` (Infinity when λ ≤ 0). */
-  c1: number;
-  /** Paper: `C_2 = sup_t e^{t/C_1} |ρ(t)|`. */
-  c2: number;
-  /** `C_RNN = C_1 · C_2`. */
-  cRnn: number;
-  /** Li et al.: decay rate β (= λ). */
-  beta: number;
-  /** Li et al.: size `γ = max_{0≤j≤α} sup_t e^{βt} |Δ^j ρ(t)| / β^j` (**[ours]** Δ the forward difference). */
-  gamma: number;
-  /** Li et al.: smoothness order α used for γ. */
-  smoothness: number;
-}
-
-/**
- * Estimates `λ` from samples `ρ(0..L−1)`: minus the OLS slope of `log M(t)`, `M(t) = max_{s≥t}|ρ(s)|`
- * (the decreasing envelope), over the last `tailFraction` of the window. **[ours]** a finite
- * window is read as part of an infinite memory (a memory that is exactly zero from some point on
- * has λ = ∞). Exact for `ρ(t) = c e^{−λt}` and for finite convolutions of it (once past the filter).
- */
-export function decayRate(rho: ArrayLike<number>, tailFraction = 0.5): number {
-  const op = 'decayRate';
-  const r = toFinite(op, 'rho', rho);
-  if (!(tailFraction > 0 && tailFraction <= 1)) throw new ValueError(op, `tailFraction must lie in (0, 1], got ${tailFraction}`);
-  const L = r.length;
-  const M = new Float64Array(L);
-  let run = 0;
-  for (let t = L - 1; t >= 0; t--) { run = Math.max(run, Math.abs(r[t]!)); M[t] = run; }
-  if (M[0] === 0) return Infinity;
-  const t0 = Math.min(Math.max(0, L - Math.max(2, Math.ceil(tailFraction * L))), L - 1);
-  if (L - t0 < 2) throw new ValueError(op, `need at least 2 samples to estimate a decay rate, got ${L}`);
-  if (M[L - 1] === 0) return Infinity; // finite support inside the window
-  let sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
-  for (let t = t0; t < L; t++) { const y = Math.log(M[t]!); sx += t; sy += y; sxx += t * t; sxy += t * y; n++; }
-  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  return -slope;
-}
-
-/**
- * The RNN-side complexity of a memory sampled at `s = 0..L−1` (PAPER.md §4): the paper's
- * `C_1 = 1 + 1/λ`, `C_2 = sup_t e^{t/C_1}|ρ(t)|`, `C_RNN = C_1 C_2` (Jiang & Li, App. on RNNs),
- * and Li, Han, E & Li (2021)'s `β`, `γ` and smoothness order (their Thm. 4.2 assumptions).
- * `rho` holds scalars (d = 1) or `|ρ(s)|` norms.
- */
-export function rnnComplexity(rho: ArrayLike<number>, opts: RnnComplexityOptions = {}): RnnComplexity {
-  const op = 'rnnComplexity';
-  const r = toFinite(op, 'rho', rho);
-  if (opts.decayRate !== undefined && Number.isNaN(opts.decayRate)) throw new ValueError(op, 'decayRate must be a number (Infinity for a vanishing memory), got NaN');
-  const lam = opts.decayRate ?? decayRate(r, opts.tailFraction ?? 0.5);
-  const c1v = lam === Infinity ? 1 : lam > 0 ? 1 + 1 / lam : Infinity;
-  let c2v = 0;
-  for (let t = 0; t < r.length; t++) c2v = Math.max(c2v, (c1v === Infinity ? 1 : Math.exp(t / c1v)) * Math.abs(r[t]!));
-  const smoothness = opts.smoothness ?? 1;
-  checkInt(op, 'smoothness', smoothness, 0);
-  let gamma = Infinity;
-  if (lam > 0 && lam < Infinity) {
-    gamma = 0;
-    let diff = r.slice();
-    for (let j = 0; j <= smoothness && diff.length > 0; j++) {
-      for (let t = 0; t < diff.length; t++) gamma = Math.max(gamma, (Math.exp(lam * t) * Math.abs(diff[t]!)) / Math.pow(lam, j));
-      const next = new Float64Array(Math.max(0, diff.length - 1));
-      for (let t = 0; t < next.length; t++) next[t] = diff[t + 1]! - diff[t]!;
-      diff = next;
+/** The totals at m_h = 1..M by running sums (see {@link bestMh}). */
+function boundCurve(m: Measures, first: TransformerBoundTerms, o: TransformerBoundOptions, M: number): Float64Array {
+  const s = m.spectrum, R = s.length, tau = o.tau, beta = o.beta ?? m.beta;
+  // suffix sums: sq[k] = Σ_{i>k} σ_i², tr[k] = Σ_{i>k} σ_i, for k = 0..R (smallest first)
+  const sq = new Float64Array(R + 1), tr = new Float64Array(R + 1);
+  for (let k = R - 1; k >= 0; k--) { sq[k] = sq[k + 1]! + s[k]! * s[k]!; tr[k] = tr[k + 1]! + s[k]!; }
+  const tail = (k: number): number => (k >= R ? 0 : sq[k]!);
+  const curve = new Float64Array(M);
+  const e = 2 * m.alpha - 1, mffPow = o.mff === Infinity ? Infinity : Math.pow(o.mff, beta);
+  if (first.variant !== 'corrected') {
+    const c2base = m.c2(0);
+    let c2run = c2base;
+    for (let mh = 1; mh <= M; mh++) {
+      c2run = m.cFF ? c2run + cffValue(m.cFF.phi, mh) + cffValue(m.cFF.psi, mh) : m.c2(mh);
+      const att = first.variant === 'printed' ? m.c1 / Math.pow(mh, e) : tail(mh);
+      const ffn = mffPow === Infinity ? 0 : (c2run * Math.pow(mh, beta + 1)) / mffPow;
+      curve[mh - 1] = first.prefactor * (att + ffn);
     }
-  } else if (lam === Infinity) gamma = 0;
-  return { decayRate: lam, c1: c1v, c2: c2v, cRnn: c1v * c2v, beta: lam, gamma, smoothness };
-}
-
-/** Result of {@link rnnBound}. */
-export interface RnnBound {
-  /** Jiang & Li: `d · C_RNN / m`. */
-  jiangLi: number;
-  /** Li et al.: `C(α) γ d / (β m^α)` (NaN unless `cAlpha` is given). */
-  liEtAl: number;
-}
-
-/**
- * The two RNN rates of PAPER.md §4 for a width-`m` linear RNN: `d C_RNN / m` (Jiang & Li) and
- * `C(α) γ d / (β m^α)` (Li, Han, E & Li 2021, Thm. 4.2). **[ours]** `C(α)` is supplied by the
- * caller (its value is not published); without it `liEtAl` is NaN.
- */
-export function rnnBound(c: RnnComplexity, opts: { d: number; m: number; cAlpha?: number }): RnnBound {
-  checkInt('rnnBound', 'd', opts.d);
-  checkInt('rnnBound', 'm', opts.m);
-  const jiangLi = (opts.d * c.cRnn) / opts.m;
-  let liEtAl = NaN;
-  if (opts.cAlpha !== undefined) {
-    checkPositive('rnnBound', 'cAlpha', opts.cAlpha);
-    liEtAl = (opts.cAlpha * c.gamma * opts.d) / (c.beta * Math.pow(opts.m, c.smoothness));
+    return curve;
   }
-  return { jiangLi, liEtAl };
+  const c = first.corrected!;
+  const sp = m.parts.supPhi ?? m.parts.supBases, sqs = m.parts.supPsi ?? m.parts.supBases;
+  const ffnFixed = c.ffnParts.readout + c.ffnParts.value;
+  let delta = 0;
+  for (let mh = 1; mh <= M; mh++) {
+    if (mffPow !== Infinity) {
+      const sk = s[mh - 1] ?? 0, ep = (sk * cffValue(m.cFF!.phi, mh)) / mffPow, eq = cffValue(m.cFF!.psi, mh) / mffPow;
+      delta += ep * sqs + (sk * sp + ep) * eq;
+    }
+    const lam = softmaxLipschitz(c.oscillation + 2 * delta, tau);
+    const att = c.valueScale * lam * tau * ((tau - 1) * Math.sqrt(tail(mh)) + (mh >= R ? 0 : tr[mh]!));
+    curve[mh - 1] = att + ffnFixed + c.valueScale * lam * tau * tau * delta;
+  }
+  return curve;
+}
+
+function cffValue(c: ArrayLike<number> | ((i: number) => number), i: number): number {
+  const v = typeof c === 'function' ? c(i) : c[i - 1];
+  if (v === undefined || !Number.isFinite(v) || v < 0) throw new ValueError('bestMh', `C_FF plug-in ${i} must be a finite number >= 0, got ${String(v)}`);
+  return v;
 }

@@ -243,8 +243,15 @@ export interface Measures {
   c2: (k: number) => number;
   /** `Σ_{i>k} σ_i²` as a function of k. */
   tail: (k: number) => number;
-  /** The constants `C_0` was built from. */
-  parts: { lipschitzF: number; supF: number; supBases: number };
+  /** The constants `C_0` was built from; `supPhi = max_k ‖φ_k‖_∞`, `supPsi = max_k ‖ψ_k‖_∞` (used by the
+   * corrected bound; when absent it falls back to `supBases` for each, which is valid but looser);
+   * `valueRadius = sup_u ‖f(u) − c‖` for the centre c of the box spanned by f (≤ supF; the corrected
+   * bound uses it because attention weights sum to one, so a constant shift of f cancels). */
+  parts: { lipschitzF: number; supF: number; supBases: number; supPhi?: number; supPsi?: number; valueRadius?: number };
+  /** The per-basis `C_FF` plug-ins (the corrected bound's FFN term needs them per k, not summed). */
+  cFF?: CffInput;
+  /** The target's position encoding: the corrected bound assumes i.i.d. uniform tokens ('none'). */
+  positionEncoding?: 'none' | 'sinusoidal' | 'custom';
   /** `max |⟨φ_i, φ_j⟩ − δ_ij|` over both bases by quadrature on `[0,1]^d` (0 for the sine basis):
    * the spectrum is the POD only when this is ≈ 0. */
   basisDefect: number;
@@ -271,6 +278,19 @@ export function orthonormalityDefect(fns: readonly TokenFn[], d = 1): number {
   return worst;
 }
 
+/** Half the diagonal of the box spanned by `f` over the cloud: `sup ‖f − centre‖` is at most this. */
+function boxRadius(f: (u: Float64Array) => Float64Array, cloud: { pts: Float64Array; d: number; n: number }): number {
+  let lo: Float64Array | null = null, hi: Float64Array | null = null;
+  for (let i = 0; i < cloud.n; i++) {
+    const v = f(cloud.pts.subarray(i * cloud.d, (i + 1) * cloud.d));
+    if (lo === null || hi === null) { lo = Float64Array.from(v); hi = Float64Array.from(v); continue; }
+    for (let j = 0; j < v.length; j++) { lo[j] = Math.min(lo[j]!, v[j]!); hi[j] = Math.max(hi[j]!, v[j]!); }
+  }
+  let r = 0;
+  for (let j = 0; lo !== null && hi !== null && j < lo.length; j++) r = Math.hypot(r, (hi[j]! - lo[j]!) / 2);
+  return r;
+}
+
 /**
  * Computes `C_0`, `C_1^(α)`, `C_2^(β)(H, ·)` and the tail for a target built by
  * {@link couplingTarget}. The spectrum is the target's (its bases are assumed orthonormal, so it
@@ -288,7 +308,7 @@ export function measures(target: CouplingTarget, opts: MeasuresOptions): Measure
   if (target.kind !== 'coupling') throw new ValueError(op, `measures needs a target built by couplingTarget, got kind '${String((target as { kind: unknown }).kind)}'`);
   const spectrum = target.spectrum, r = spectrum.length, d = target.d;
   const exact = target.basisName === 'sine' && target.identityMaps;
-  let supBases: number, supF: number, lipF: number;
+  let supBases: number, supF: number, lipF: number, supPhi = Math.SQRT2, supPsi = Math.SQRT2, valueRadius = 0.5;
   if (exact && target.positionEncoding === 'none') { supBases = 2 * Math.SQRT2; supF = 1; lipF = 1; }
   else {
     // sampled over the tokens the coupling actually sees (encoded, when there is a position encoding)
@@ -301,8 +321,15 @@ export function measures(target: CouplingTarget, opts: MeasuresOptions): Measure
     };
     supBases = 0;
     if (target.basisName === 'sine') supBases = 2 * Math.SQRT2; // sup over R, attained on any interval of length 1
-    else for (let k = 0; k < r; k++) supBases = Math.max(supBases, maxOver(target.basis.phi[k]!) + maxOver(target.basis.psi[k]!));
+    else {
+      supPhi = 0; supPsi = 0;
+      for (let k = 0; k < r; k++) {
+        const a = maxOver(target.basis.phi[k]!), b = maxOver(target.basis.psi[k]!);
+        supBases = Math.max(supBases, a + b); supPhi = Math.max(supPhi, a); supPsi = Math.max(supPsi, b);
+      }
+    }
     supF = maxOver(target.f);
+    valueRadius = boxRadius(target.f, cloud);
     const nOut = target.f(new Float64Array(d).fill(0.5)).length;
     lipF = lipschitzEstimate(target.F, { lo: new Array<number>(nOut).fill(-supF), hi: new Array<number>(nOut).fill(Math.max(supF, 1e-12)) }, so);
   }
@@ -319,7 +346,9 @@ export function measures(target: CouplingTarget, opts: MeasuresOptions): Measure
     c1: c1(spectrum, opts.alpha),
     c2: (k: number) => c2({ cFF: cf, k }),
     tail: (k: number) => tailEnergy(spectrum, k),
-    parts: { lipschitzF: lipF, supF, supBases },
+    parts: { lipschitzF: lipF, supF, supBases, supPhi, supPsi, valueRadius },
+    cFF: cf,
+    positionEncoding: target.positionEncoding,
     basisDefect: target.basisName === 'sine' ? 0 : Math.max(orthonormalityDefect(target.basis.phi.slice(0, r), d), orthonormalityDefect(target.basis.psi.slice(0, r), d)),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The seqrate playground: pick a coupling target (α, rank, scale, τ) and see, live, its POD
- * spectrum, the bound curves of every variant against m_h with the measured L¹ error of the
+ * spectrum, the bound curves of every variant (printed, proof, corrected) against m_h with the measured L¹ error of the
  * constructive model, and train a small Transformer in a Web Worker with a live loss curve.
  * Plots are drawn by the report's own SVG code (src/report/svg.ts).
  */
@@ -15,7 +15,7 @@ interface PlaygroundState {
   renders: number;
   spectrum: { prescribed: number[]; numeric: number[] } | null;
   bounds: Record<string, number[]> | null;
-  l1: number[] | null;
+  l1: { mean: number[]; lo: number[]; hi: number[] } | null;
   losses: number[];
   training: 'idle' | 'running' | 'done' | 'error';
   message: string;
@@ -69,7 +69,8 @@ function drawTarget(): void {
   const series: LineSeries[] = VARIANTS.map((v, i) => ({
     label: `bound (${v})`, x: MHS, y: bounds[v]!.map(positive), dash: true, marker: false, color: i + 1,
   }));
-  series.push({ label: 'constructive L¹ error (measured)', x: MHS, y: l1.map(positive), color: 0 });
+  series.push({ label: 'constructive L¹ error, 95% CI', x: MHS, y: l1.mean.map(positive), lo: l1.lo.map(positive),
+    hi: l1.hi.map(positive), color: 0 });
   $('bound-plot').innerHTML = linePlot({
     kind: 'line', title: 'bound vs measured error', xLabel: 'm_h', yLabel: 'Σ_t |H_t − Ĥ_t|', xScale: 'log', yScale: 'log',
     width: 400, height: 320, series,

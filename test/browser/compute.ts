@@ -28,7 +28,7 @@ export function compute(): Record<string, string[]> {
   out['svd.u'] = bits(u.data); out['svd.s'] = bits(s.data); out['svd.vt'] = bits(vt.data);
 
   const m = measures(couplingTarget({ spectrum: powerLawSpectrum(1.5, 32) }), { alpha: 1.5, beta: 0.5 });
-  for (const variant of ['printed', 'proof'] as const) {
+  for (const variant of ['printed', 'proof', 'corrected'] as const) {
     const b = transformerBound(m, { tau: 8, mh: 3, mff: 1e6, variant });
     out[`bound.${variant}`] = bits([b.attention, b.ffn, b.total]);
   }

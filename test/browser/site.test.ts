@@ -20,7 +20,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 interface State {
   target: TargetChoice; renders: number; spectrum: { prescribed: number[]; numeric: number[] } | null;
-  bounds: Record<string, number[]> | null; l1: number[] | null; losses: number[]; training: string; message: string;
+  bounds: Record<string, number[]> | null; l1: { mean: number[]; lo: number[]; hi: number[] } | null; losses: number[]; training: string; message: string;
 }
 const read = (page: Page): Promise<State> => page.evaluate(() => (globalThis as unknown as { playground: State }).playground);
 const relClose = (a: number[], b: number[], rtol: number): boolean =>
@@ -50,7 +50,10 @@ describe('playground in headless Chromium', () => {
         // the page's numbers are the library's (same code in Node; last-bit differences of Math.pow allowed)
         expect(relClose(s0.bounds!.proof!, boundCurves(s0.target).proof!, 1e-12)).toBe(true);
         expect(relClose(s0.bounds!.printed!, boundCurves(s0.target).printed!, 1e-12)).toBe(true);
-        expect(relClose(s0.l1!, constructiveL1(s0.target), 1e-9)).toBe(true);
+        expect(relClose(s0.bounds!.corrected!, boundCurves(s0.target).corrected!, 1e-12)).toBe(true);
+        expect(relClose(s0.l1!.mean, constructiveL1(s0.target).mean, 1e-9)).toBe(true);
+        // what the plot shows: the corrected bound lies above the measured error's upper 95% limit
+        s0.bounds!.corrected!.forEach((b, i) => expect(b).toBeGreaterThanOrEqual(s0.l1!.hi[i]!));
         const svg0 = await page.$eval('#spectrum-plot', (e) => e.innerHTML);
         expect(svg0).toMatch(/<svg/);
 
@@ -67,8 +70,8 @@ describe('playground in headless Chromium', () => {
         const s2 = await read(page);
         expect(await page.$eval('#bound-plot', (e) => e.innerHTML)).not.toBe(boundSvg);
         const at = (mh: number): number => MHS.indexOf(mh);
-        expect(s2.l1![at(1)]!).toBeGreaterThan(1e-3);
-        expect(s2.l1![at(2)]!).toBeLessThan(1e-12 * s2.l1![at(1)]!); // exact once m_h ≥ rank
+        expect(s2.l1!.mean[at(1)]!).toBeGreaterThan(1e-3);
+        expect(s2.l1!.mean[at(2)]!).toBeLessThan(1e-12 * s2.l1!.mean[at(1)]!); // exact once m_h ≥ rank
         expect(s2.bounds!.proof![at(2)]).toBe(0);
         await setControl(page, 'rank', '0');
 

@@ -14,6 +14,7 @@ export {
   type Tensor, type NestedArray,
 } from './tensor.js';
 export * from './decomp/index.js';
+export type { SvdMethod } from './decomp/svdcore.js';
 export * from './autodiff/index.js';
 export * from './ops/index.js';
 export * from './ndarray.js';

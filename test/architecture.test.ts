@@ -50,7 +50,8 @@ const linalgRank: Record<string, number> = {
 
 const allowed: Record<string, string[]> = {
   index: ['linalg', 'models', 'theory', 'experiments'],
-  cli: ['experiments', 'report', 'linalg', 'models', 'theory'],
+  cli: ['experiments', 'report', 'linalg', 'models', 'theory', 'cluster'],
+  cluster: ['experiments', 'report', 'linalg'],
   experiments: ['models', 'theory', 'linalg', 'report', 'node'],
   node: ['models', 'linalg'],
   report: ['linalg'],

@@ -7,7 +7,7 @@
 import { createRng } from '../linalg/index.js';
 import { permuteTime, randomKernelTarget, type Target } from '../theory/index.js';
 import type { Check, Json } from '../report/schema.js';
-import { fmtNum } from '../report/format.js';
+import { fmtNum, fmtRange } from '../report/format.js';
 import { jnum, median } from './fit.js';
 import { QUICK_TRANSFORMER, fitMemoryModel, replicateSeeds, shiftRegisterMse, type MemoryConfig, type MemoryPointResult } from './memory-common.js';
 import { runExperiment } from './runner.js';
@@ -75,7 +75,7 @@ function assemble(c: NoOrderConfig, pts: Out[]): Assembled {
   const lo = (m: string, v: string): number => Math.min(...sel(m, v).map((p) => Number(p.result.testMse)));
   const hi = (m: string, v: string): number => Math.max(...sel(m, v).map((p) => Number(p.result.testMse)));
   const vy = Number(sel('rnn', 'original')[0]?.result.targetVariance ?? NaN);
-  const rows = (['rnn', 'transformer'] as const).flatMap((m) => VARIANTS.map((v) => [m === 'rnn' ? 'linear RNN' : 'Transformer', v, jnum(med(m, v)), `${fmtNum(lo(m, v))} – ${fmtNum(hi(m, v))}`, jnum(med(m, v, 'trainMse')), jnum(med(m, v, 'gradNorm')), PAPER[m]![v]!]));
+  const rows = (['rnn', 'transformer'] as const).flatMap((m) => VARIANTS.map((v) => [m === 'rnn' ? 'linear RNN' : 'Transformer', v, jnum(med(m, v)), fmtRange(lo(m, v), hi(m, v)), jnum(med(m, v, 'trainMse')), jnum(med(m, v, 'gradNorm')), PAPER[m]![v]!]));
   rows.push(...VARIANTS.map((v) => ['exact shift-register RNN', v, jnum(med('shift-register', v)), '–', null, null, '–']));
   const { perm } = setup(c);
   return {

@@ -11,7 +11,7 @@
  * fitting MSEs make visible. The random-init trained estimate is unchanged.
  */
 import type { Check, Json, Table } from '../report/schema.js';
-import { fmtNum } from '../report/format.js';
+import { fmtNum, fmtRange } from '../report/format.js';
 import { fittedConstructiveTransformer, type Activation } from '../models/index.js';
 import { fitRegression, jnum, median, testMse } from './fit.js';
 import { inputs, rankOf, targetOf, type SyntheticRateConfig, type SyntheticRateParams } from './synthetic-rate.js';
@@ -107,7 +107,7 @@ export function fittedTable(c: SyntheticRateConfig, cvs: FCurve[]): Table {
   const rows = cvs.flatMap((v) => v.mh.flatMap((mh, i) => {
     const s = v.fitted[i];
     if (!s) return [];
-    return [[v.alpha, String(v.rank), mh, jnum(v.cons[i]!.mse), jnum(v.trained[i]!.median), jnum(s.median), `${fmtNum(s.min)} – ${fmtNum(s.max)}`, jnum(s.testMedian), jnum(s.warmMedian), jnum(s.fitInner), jnum(s.fitOuter), jnum(s.gradNorm), s.reasons]];
+    return [[v.alpha, String(v.rank), mh, jnum(v.cons[i]!.mse), jnum(v.trained[i]!.median), jnum(s.median), fmtRange(s.min, s.max), jnum(s.testMedian), jnum(s.warmMedian), jnum(s.fitInner), jnum(s.fitOuter), jnum(s.gradNorm), s.reasons]];
   }));
   return {
     title: `Fitted estimate: Transformer warm-started from FFN fits of the POD bases, then L-BFGS fine-tuned (MSE per token; median over ${c.fitted.seeds} seed(s))`,

@@ -4,7 +4,7 @@
  */
 import type { Check, Figure, Json, Table } from '../report/schema.js';
 import type { LineSeries } from '../report/svg.js';
-import { fmtNum } from '../report/format.js';
+import { fmtNum, fmtRange } from '../report/format.js';
 import { fitPowerLaw, measures, transformerBound } from '../theory/index.js';
 import { jnum, median } from './fit.js';
 import { fittedCollapseCheck, fittedTable, summariseFitted, type FittedSummary } from './synthetic-rate-fitted.js';
@@ -94,7 +94,7 @@ export function assembleSyntheticRate(c: SyntheticRateConfig, pts: Out[]): Assem
 function curveTable(cvs: Curve[]): Table {
   const rows = cvs.flatMap((v) => v.mh.map((mh, i) => {
     const t = v.trained[i]!, k = v.cons[i]!;
-    return [v.alpha, String(v.rank), mh, jnum(k.mse), jnum(t.median), `${fmtNum(t.min)} – ${fmtNum(t.max)}`, jnum(t.testMedian), jnum(t.gradNorm), jnum(k.l1), jnum(v.bound[i]!.proof), jnum(v.bound[i]!.printed)];
+    return [v.alpha, String(v.rank), mh, jnum(k.mse), jnum(t.median), fmtRange(t.min, t.max), jnum(t.testMedian), jnum(t.gradNorm), jnum(k.l1), jnum(v.bound[i]!.proof), jnum(v.bound[i]!.printed)];
   }));
   return { title: 'Error vs m_h (MSE per token; L1 = Σ_t |H_t − Ĥ_t| per sequence)', columns: ['α', 'rank', 'm_h', 'constructive MSE', 'trained MSE (median)', 'trained min – max', 'trained test MSE', '‖∇‖ at stop', 'constructive L1', 'bound (proof)', 'bound (printed)'], rows,
     note: 'The paper shows this as curves only (Fig. 5): the error falls with m_h at a rate set by the spectrum and vanishes once m_h ≥ r.' };
@@ -209,7 +209,7 @@ function notes(cvs: Curve[]): string[] {
   return [
     `Scale: the target variance is ${fmtNum(v0?.targetVariance ?? NaN)} per token and uniform attention (m_h = 0) gives MSE ${fmtNum(v0?.uniformMse ?? NaN)} (α = ${cvs[0]?.alpha}, r = ${cvs[0]?.rank}); errors far below these are meaningful.`,
     'The trained error can lie below the constructive one at small m_h (e.g. rank ∞, m_h = 1): the POD truncation minimises the error of the logits, not of the output after the softmax, so the constructive model is an upper bound on the best rank-m_h attention, not the optimum.',
-    'Three error parts (PAPER.md §6): the constructive curve is the attention term alone; the trained error adds FFN approximation and optimisation error; the gradient norm at stop and the trained error at m_h ≥ r (where the attention term is zero) show how large those are.',
+    'Three error parts (our decomposition of the training error the paper plots in Fig. 5, App. B.2): the constructive curve is the attention term alone; the trained error adds FFN approximation and optimisation error; the gradient norm at stop and the trained error at m_h ≥ r (where the attention term is zero) show how large those are.',
     'The fitted estimate is a trained Transformer of the paper\'s architecture warm-started from FFN fits of the target\'s POD bases (fittedConstructiveTransformer), then fine-tuned by L-BFGS: starting at the constructive solution removes the optimisation error, so its error at m_h ≥ r is the FFN floor (basis fit MSE column of its table), which grows with m_h as more outputs, of higher frequency, must be fitted. Fine-tuning optimises the output error, so at small m_h it can also lie below the constructive curve. The random-init trained estimate above is unchanged.',
   ];
 }

@@ -61,13 +61,16 @@ export interface TransformerBoundTerms {
 }
 
 const CAVEAT_PRINTED = 'printed: violated by the proof\'s own construction (σ_k = k^-3, R = 512, τ = 16: the exact ' +
-  'rank-m_h POD truncation has L1 error ~ m_h^-2, above τ²C_0 C_1/m_h^(2α-1) from m_h ≈ 24 on); it also bounds an ' +
+  'rank-m_h POD truncation has L1 error ~ m_h^-2, above τ²C_0 C_1/m_h^(2α-1) from m_h ≈ 24 on); ' +
+  'it also bounds an ' +
   'L1 error by an L2-type quantity, so it fails under spectrum scaling too';
 const CAVEAT_PROOF = 'proof: bounds an L1 error (linear in the logit error) by the squared L2 tail (quadratic in ' +
   'it), so scaling the spectrum by c → 0 breaks it (rank 2, σ = c·(1, 1/2), τ = 16, m_h = 1, c = 1e-3: ' +
   'error 7.72e-4 > bound 1.81e-4)';
 
-function checkBoundOptions(op: string, m: Measures, opts: TransformerBoundOptions): { beta: number; variant: BoundVariant } {
+function checkBoundOptions(
+  op: string, m: Measures, opts: TransformerBoundOptions,
+): { beta: number; variant: BoundVariant } {
   checkInt(op, 'tau', opts.tau);
   checkInt(op, 'mh', opts.mh);
   if (opts.mff !== Infinity) checkInt(op, 'mff', opts.mff);
@@ -75,7 +78,9 @@ function checkBoundOptions(op: string, m: Measures, opts: TransformerBoundOption
   const beta = opts.beta ?? m.beta;
   checkPositive(op, 'beta', beta);
   const variant = opts.variant ?? 'corrected';
-  if (!VARIANTS.includes(variant)) throw new ValueError(op, `variant must be 'printed', 'proof' or 'corrected', got '${String(variant)}'`);
+  if (!VARIANTS.includes(variant)) {
+    throw new ValueError(op, `variant must be 'printed', 'proof' or 'corrected', got '${String(variant)}'`);
+  }
   return { beta, variant };
 }
 
@@ -84,7 +89,10 @@ function correctedCaveat(m: Measures): string {
   if (m.positionEncoding !== undefined && m.positionEncoding !== 'none') {
     return `corrected: assumes i.i.d. uniform tokens, but the target has a '${m.positionEncoding}' position encoding`;
   }
-  if (m.basisDefect > 1e-8) return `corrected: assumes orthonormal bases (the spectrum is the POD), but basisDefect = ${m.basisDefect.toExponential(2)}`;
+  if (m.basisDefect > 1e-8) {
+    const defect = m.basisDefect.toExponential(2);
+    return `corrected: assumes orthonormal bases (the spectrum is the POD), but basisDefect = ${defect}`;
+  }
   return '';
 }
 
@@ -117,7 +125,8 @@ export function transformerBound(m: Measures, opts: TransformerBoundOptions): Tr
     const caveat = correctedCaveat(m), attentionTotal = prefactor * attention;
     return {
       variant, isUpperBound: caveat === '', caveat, prefactor, attention, attentionC1Form, ffn: ffnTotal,
-      attentionTotal, ffnTotal, total: attentionTotal + ffnTotal, offDiagonal: c.offDiagonal, diagonal: c.diagonal, corrected: c,
+      attentionTotal, ffnTotal, total: attentionTotal + ffnTotal,
+      offDiagonal: c.offDiagonal, diagonal: c.diagonal, corrected: c,
     };
   }
   const prefactor = opts.tau * opts.tau * m.c0;
@@ -150,11 +159,16 @@ export const BEST_MH_MAX = 10_000_000;
  * `transformerBound(...).total` to rounding. Refuses `mhMax > BEST_MH_MAX` (ValueError naming the
  * memory it would need).
  */
-export function bestMh(m: Measures, budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: BoundVariant }): BestMh {
+export function bestMh(
+  m: Measures, budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: BoundVariant },
+): BestMh {
   const op = 'bestMh';
   checkInt(op, 'mhMax', budget.mhMax);
   if (budget.mhMax > BEST_MH_MAX) {
-    throw new ValueError(op, `mhMax = ${budget.mhMax} exceeds the cap ${BEST_MH_MAX} (its curve would need ${(8 * budget.mhMax / 2 ** 20).toFixed(0)} MiB); beyond the rank the attention terms are 0 anyway`);
+    const mib = (8 * budget.mhMax / 2 ** 20).toFixed(0);
+    throw new ValueError(op, `mhMax = ${budget.mhMax} exceeds the cap ${BEST_MH_MAX} ` +
+      `(its curve would need ${mib} MiB); ` +
+      'beyond the rank the attention terms are 0 anyway');
   }
   const base: TransformerBoundOptions = { tau: budget.tau, mh: 1, mff: budget.mff };
   if (budget.beta !== undefined) base.beta = budget.beta;
@@ -204,6 +218,8 @@ function boundCurve(m: Measures, first: TransformerBoundTerms, o: TransformerBou
 
 function cffValue(c: ArrayLike<number> | ((i: number) => number), i: number): number {
   const v = typeof c === 'function' ? c(i) : c[i - 1];
-  if (v === undefined || !Number.isFinite(v) || v < 0) throw new ValueError('bestMh', `C_FF plug-in ${i} must be a finite number >= 0, got ${String(v)}`);
+  if (v === undefined || !Number.isFinite(v) || v < 0) {
+    throw new ValueError('bestMh', `C_FF plug-in ${i} must be a finite number >= 0, got ${String(v)}`);
+  }
   return v;
 }

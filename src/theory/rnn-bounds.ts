@@ -12,7 +12,8 @@ import { checkInt, checkPositive, toFinite } from './util.js';
 export interface RnnComplexityOptions {
   /** Fraction of the window used to fit the decay rate: the last `tailFraction` of it (default 0.5). */
   tailFraction?: number;
-  /** A known decay rate λ (`|ρ(t)| ~ e^{−λt}`), overriding the estimate (the decay is then taken as exponential). */
+  /** A known decay rate λ (`|ρ(t)| ~ e^{−λt}`), overriding the estimate (the decay is then taken as
+   * exponential). */
   decayRate?: number;
   /** Smoothness order used for Li et al.'s γ (default 1). */
   smoothness?: number;
@@ -39,7 +40,8 @@ export interface RnnComplexity {
   cRnn: number;
   /** Li et al.: decay rate β < λ (default λ/2; NaN without exponential decay). */
   beta: number;
-  /** Li et al.: `γ = max_{0≤j≤α} sup_t e^{βt} |Δ^j ρ(t)| / β^(j+1)` (**[ours]** Δ the forward difference). */
+  /** Li et al.: `γ = max_{0≤j≤α} sup_t e^{βt} |Δ^j ρ(t)| / β^(j+1)` (**[ours]** Δ the forward
+   * difference). */
   gamma: number;
   /** Li et al.: smoothness order α used for γ. */
   smoothness: number;
@@ -73,7 +75,9 @@ function lineFit(x: Float64Array, y: Float64Array): { slope: number; rss: number
 export function decayAnalysis(rho: ArrayLike<number>, tailFraction = 0.5): { rate: number; model: DecayModel } {
   const op = 'decayRate';
   const r = toFinite(op, 'rho', rho);
-  if (!(tailFraction > 0 && tailFraction <= 1)) throw new ValueError(op, `tailFraction must lie in (0, 1], got ${tailFraction}`);
+  if (!(tailFraction > 0 && tailFraction <= 1)) {
+    throw new ValueError(op, `tailFraction must lie in (0, 1], got ${tailFraction}`);
+  }
   const L = r.length, M = envelope(r);
   if (M[0] === 0) return { rate: Infinity, model: 'finite' };
   const t0 = Math.min(Math.max(0, L - Math.max(2, Math.ceil(tailFraction * L))), L - 1);
@@ -101,13 +105,19 @@ function liGamma(r: Float64Array, beta: number, smoothness: number): number {
   let gamma = 0;
   let diff = r.slice();
   for (let j = 0; j <= smoothness && diff.length > 0; j++) {
-    for (let t = 0; t < diff.length; t++) gamma = Math.max(gamma, (Math.exp(beta * t) * Math.abs(diff[t]!)) / Math.pow(beta, j + 1));
+    const scale = Math.pow(beta, j + 1);
+    for (let t = 0; t < diff.length; t++) gamma = Math.max(gamma, (Math.exp(beta * t) * Math.abs(diff[t]!)) / scale);
     const next = new Float64Array(Math.max(0, diff.length - 1));
     for (let t = 0; t < next.length; t++) next[t] = diff[t + 1]! - diff[t]!;
     diff = next;
   }
   return gamma;
 }
+
+const POLYNOMIAL_REASON = 'no exponential decay: the envelope of |ρ| is fitted better by a power of (1+t) than by ' +
+  'e^{−λt}, so C_1 = 1 + inf{b : e^{t/b}|ρ(t)| → 0} = ∞';
+
+const givenModel = (rate: number): DecayModel => (rate === Infinity ? 'finite' : rate > 0 ? 'exponential' : 'none');
 
 /**
  * The RNN-side complexity of a memory sampled at `s = 0..L−1` (PAPER.md §4): the paper's
@@ -119,13 +129,15 @@ function liGamma(r: Float64Array, beta: number, smoothness: number): number {
 export function rnnComplexity(rho: ArrayLike<number>, opts: RnnComplexityOptions = {}): RnnComplexity {
   const op = 'rnnComplexity';
   const r = toFinite(op, 'rho', rho);
-  if (opts.decayRate !== undefined && Number.isNaN(opts.decayRate)) throw new ValueError(op, 'decayRate must be a number (Infinity for a vanishing memory), got NaN');
+  if (opts.decayRate !== undefined && Number.isNaN(opts.decayRate)) {
+    throw new ValueError(op, 'decayRate must be a number (Infinity for a vanishing memory), got NaN');
+  }
   const an: { rate: number; model: DecayModel } = opts.decayRate !== undefined
-    ? { rate: opts.decayRate, model: opts.decayRate === Infinity ? 'finite' : opts.decayRate > 0 ? 'exponential' : 'none' }
+    ? { rate: opts.decayRate, model: givenModel(opts.decayRate) }
     : decayAnalysis(r, opts.tailFraction ?? 0.5);
   const lam = an.rate, smoothness = opts.smoothness ?? 1;
   checkInt(op, 'smoothness', smoothness, 0);
-  const reason = an.model === 'polynomial' ? 'no exponential decay: the envelope of |ρ| is fitted better by a power of (1+t) than by e^{−λt}, so C_1 = 1 + inf{b : e^{t/b}|ρ(t)| → 0} = ∞'
+  const reason = an.model === 'polynomial' ? POLYNOMIAL_REASON
     : an.model === 'none' ? `no decay: the envelope of |ρ| does not fall on the tail window (fitted λ = ${lam})` : '';
   const c1v = an.model === 'finite' ? 1 : an.model === 'exponential' ? 1 + 1 / lam : Infinity;
   let c2v = 0;
@@ -134,9 +146,16 @@ export function rnnComplexity(rho: ArrayLike<number>, opts: RnnComplexityOptions
   if (an.model === 'exponential') {
     beta = opts.beta ?? lam / 2;
     checkPositive(op, 'beta', beta);
-    if (!(beta < lam)) throw new ValueError(op, `Li et al.'s theorem needs beta < lambda (the decay rate), got beta = ${beta} >= ${lam}`);
+    if (!(beta < lam)) {
+      throw new ValueError(op, `Li et al.'s theorem needs beta < lambda (the decay rate), got beta = ${beta} ` +
+        `>= ${lam}`);
+    }
     gamma = liGamma(r, beta, smoothness);
-  } else if (an.model === 'finite') { beta = opts.beta ?? 1; checkPositive(op, 'beta', beta); gamma = liGamma(r, beta, smoothness); }
+  } else if (an.model === 'finite') {
+    beta = opts.beta ?? 1;
+    checkPositive(op, 'beta', beta);
+    gamma = liGamma(r, beta, smoothness);
+  }
   return { decayRate: lam, decayModel: an.model, reason, c1: c1v, c2: c2v, cRnn: c1v * c2v, beta, gamma, smoothness };
 }
 

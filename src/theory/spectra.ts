@@ -152,11 +152,14 @@ function weightedKernel(op: string, rho: (u: never, v: never) => number, points:
 
 /** Refuses a solve whose N × N matrices would exceed the cap (before anything is allocated). */
 function checkMemory(op: string, N: number, d: number, maxBytes = KERNEL_SPECTRUM_MAX_BYTES): void {
-  if (!(maxBytes > 0) || Number.isNaN(maxBytes)) throw new ValueError(op, `maxBytes must be a number > 0, got ${maxBytes}`);
+  if (!(maxBytes > 0) || Number.isNaN(maxBytes)) {
+    throw new ValueError(op, `maxBytes must be a number > 0, got ${maxBytes}`);
+  }
   const need = 32 * N * N; // 4 float64 N × N arrays: K, U, Vᵀ, workspace
   if (need > maxBytes || !Number.isSafeInteger(N * N)) {
     const gib = (need / 2 ** 30).toPrecision(3);
-    throw new ValueError(op, `N = ${N} quadrature points (d = ${d}) would need about ${gib} GiB (${need.toExponential(3)} bytes) for ` +
+    throw new ValueError(op, `N = ${N} quadrature points (d = ${d}) would need about ${gib} GiB ` +
+      `(${need.toExponential(3)} bytes) for ` +
       `its N x N matrices, above the cap of ${maxBytes} bytes; use fewer points or pass a larger maxBytes explicitly`);
   }
 }

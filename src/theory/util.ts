@@ -85,7 +85,9 @@ export function smallLstsq(cols: Float64Array[], y: Float64Array, w?: Float64Arr
  * `d_j = Σ_r w_r J_rj²` (Marquardt's diagonal scaling), as the least-squares problem of the
  * stacked matrix `[√w J; √(λ d) I]` solved by Householder QR. Null when rank-deficient.
  */
-export function dampedStep(J: Float64Array, res: Float64Array, w: Float64Array, k: number, lambda: number): Float64Array | null {
+export function dampedStep(
+  J: Float64Array, res: Float64Array, w: Float64Array, k: number, lambda: number,
+): Float64Array | null {
   const n = res.length, A = new Float64Array((n + k) * k), b = new Float64Array(n + k);
   const d = new Float64Array(k);
   for (let r = 0; r < n; r++) {

@@ -15,7 +15,8 @@
  * Run alone: `npx tsc -p tsconfig.bench.json && node .bench-build/bench/models.js`.
  */
 import { createRng, item, mse, rand, valueAndGrad, type Tensor } from '../src/linalg/index.js';
-import { Adam, LinearRNN, Transformer, ViT, loadMnist, predict, type Model, type Params } from '../src/models/index.js';
+import { Adam, LinearRNN, Transformer, ViT, predict, type Model, type Params } from '../src/models/index.js';
+import { loadMnist } from '../src/node/index.js';
 import { compare, cpuNow, isMain, loadTfWithGradients, median, resultTable, writeSection, type Tf } from './harness.js';
 
 type TfT = ReturnType<Tf['tensor']>;

@@ -6,7 +6,8 @@
  * grows. (The paper: ViT-B/16 on CIFAR-10, head size 1..64, training error ~ m_h^−0.27.)
  */
 import { slice, reshape } from '../linalg/index.js';
-import { accuracy, Adam, loadMnist, train, ViT } from '../models/index.js';
+import { accuracy, Adam, train, ViT } from '../models/index.js';
+import { loadMnist } from '../node/index.js';
 import { logitSpectrum } from '../theory/index.js';
 import { assembleAttentionRank } from './attention-rank-report.js';
 import { runExperiment } from './runner.js';

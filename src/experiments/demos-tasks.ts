@@ -11,7 +11,8 @@
  * Shape legend: N sequences, T = τ tokens, d token width, o = 2 output width.
  */
 import { createRng, reshape, ShapeError, ValueError, type Rng, type Tensor } from '../linalg/index.js';
-import { Attention, MLP, checkConfigKeys, checkInput, type Activation, type Model, type Params, type TransformerConfig } from '../models/index.js';
+import { Attention, MLP, checkInput, type Activation, type Model, type Params, type TransformerConfig } from '../models/index.js';
+import { checkConfigKeys } from '../models/module.js';
 
 /** The demonstrations. */
 export type DemoTask = 'nearest-point' | 'centre-of-gravity' | 'selection-average';

@@ -13,9 +13,15 @@ export { EXPERIMENTS, getExperiment } from './registry.js';
 export { runExperiment, runExperiments, inlineRunner, filterPoints, type Job } from './runner.js';
 export { createRunner, defaultWorkers, workerScript } from './pool.js';
 export { fitRegression, testMse, median, quantile, type FitBudget, type FitReport } from './fit.js';
-export { syntheticRate, run as runSyntheticRate, type SyntheticRateConfig } from './synthetic-rate.js';
-export { attentionRank, run as runAttentionRank, type AttentionRankConfig } from './attention-rank.js';
+export {
+  syntheticRate, run as runSyntheticRate, type SyntheticRateConfig, type SyntheticRateParams,
+} from './synthetic-rate.js';
+export type { FittedConfig } from './synthetic-rate-fitted.js';
+export {
+  attentionRank, run as runAttentionRank, type AttentionRankConfig, type AttentionRankPoint,
+} from './attention-rank.js';
 export { orderingReal, run as runOrderingReal, type OrderingRealConfig } from './ordering-real.js';
 export { rnnVsTransformer, run as runRnnVsTransformer, type RnnVsTransformerConfig } from './rnn-vs-transformer.js';
 export { noOrder, run as runNoOrder, type NoOrderConfig } from './no-order.js';
-export { shiftRegisterRnn } from './memory-common.js';
+export { shiftRegisterRnn, type MemoryPointResult, type MemoryConfig } from './memory-common.js';
+export type { Json, ExperimentResult, Check, Figure, Table } from '../report/schema.js';

@@ -7,7 +7,8 @@
  * comparison is not confounded by the extra training.
  */
 import { reshape, slice, type Tensor } from '../linalg/index.js';
-import { accuracy, Adam, cyclicShiftTokens, loadMnist, rowSequence, TanhRNN, train, ViT, type Model, type Params } from '../models/index.js';
+import { accuracy, Adam, cyclicShiftTokens, rowSequence, TanhRNN, train, ViT, type Model, type Params } from '../models/index.js';
+import { loadMnist } from '../node/index.js';
 import type { Check, Json } from '../report/schema.js';
 import { fmtNum } from '../report/format.js';
 import { jnum, median } from './fit.js';

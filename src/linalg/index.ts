@@ -8,9 +8,13 @@
  */
 export * from './errors.js';
 export * from './shape.js';
-export * from './random.js';
-export * from './tensor.js';
+export { createRng, type Rng } from './random.js';
+export {
+  tensor, full, zeros, ones, eye, scalar, arange, randn, rand, clone, item, toArray, at, assertFinite, isTensor,
+  type Tensor, type NestedArray,
+} from './tensor.js';
 export * from './decomp/index.js';
+export type { SvdMethod } from './decomp/svdcore.js';
 export * from './autodiff/index.js';
 export * from './ops/index.js';
 export * from './ndarray.js';

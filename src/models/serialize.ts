@@ -2,9 +2,11 @@
  * Saving and loading weights as JSON: `{ format, version, kind, config, params }` where each
  * parameter is `{ shape, dtype: 'float64', encoding: 'base64-f64le', data }` — the exact IEEE-754
  * bytes, little-endian, so a round trip is bit-identical (including -0, subnormals and NaN payloads).
+ * Portable: `Uint8Array` and a base64 codec of its own (RFC 4648, padded), no Node `Buffer`.
  */
 import { ShapeError, ValueError, fmtShape, sizeOf, type Tensor } from '../linalg/index.js';
 import type { Model, Params } from './module.js';
+import { fromBase64, toBase64 } from './base64.js';
 
 /** Schema version of the saved JSON; bumped on any incompatible change. */
 export const PARAMS_SCHEMA_VERSION = 1;
@@ -26,7 +28,7 @@ function encode(t: Tensor): SavedTensor {
   const bytes = new Uint8Array(t.data.length * 8);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < t.data.length; i++) view.setFloat64(8 * i, t.data[i]!, true);
-  return { shape: [...t.shape], dtype: 'float64', encoding: 'base64-f64le', data: Buffer.from(bytes).toString('base64') };
+  return { shape: [...t.shape], dtype: 'float64', encoding: 'base64-f64le', data: toBase64(bytes) };
 }
 
 function decode(name: string, s: SavedTensor): Tensor {
@@ -34,9 +36,9 @@ function decode(name: string, s: SavedTensor): Tensor {
     throw new ValueError('loadParams', `parameter '${name}' is not a {shape, dtype: 'float64', encoding: 'base64-f64le', data} record`);
   }
   if (!s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ShapeError('loadParams', `parameter '${name}' has an invalid shape [${s.shape.join(', ')}]`, []);
-  const bytes = Buffer.from(s.data, 'base64');
-  // Node's decoder silently skips characters outside the alphabet: a corrupted string must not load
-  if (bytes.toString('base64') !== s.data) throw new ValueError('loadParams', `parameter '${name}' has corrupted data (not canonical base64)`);
+  const bytes = fromBase64(s.data);
+  // a decoder that skipped characters outside the alphabet would load a corrupted string: refuse it
+  if (bytes === null) throw new ValueError('loadParams', `parameter '${name}' has corrupted data (not canonical base64)`);
   const n = sizeOf(s.shape);
   if (bytes.length !== 8 * n) throw new ShapeError('loadParams', `parameter '${name}' holds ${bytes.length / 8} values but its shape ${fmtShape(s.shape)} needs ${n}`, [s.shape]);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -68,6 +70,13 @@ export function saveParams(model: Model): SavedParams {
  * Loads saved weights into `model` (assigns `model.params`; returns the model). Checks, with a
  * clear error for each: format and schema version, model kind, config (unknown keys and differing
  * values), parameter names (missing / extra) and shapes.
+ *
+ * @example
+ * ```ts
+ * const config = { d: 1, n: 4, mh: 2, mv: 2, ffnWidth: 4, ffnDepth: 1, positionEncoding: 'none' } as const;
+ * const text = JSON.stringify(saveParams(new Transformer(config, { seed: 1 })));
+ * const copy = loadParams(new Transformer(config, { seed: 2 }), JSON.parse(text)); // seed 1's weights, bit for bit
+ * ```
  */
 export function loadParams<M extends Model>(model: M, json: unknown): M {
   const s = json as Partial<SavedParams>;

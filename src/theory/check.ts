@@ -110,7 +110,8 @@ export function correctedMse(m: Measures, t: TransformerBoundTerms, tau: number,
  * positive errors (else `measured` is null).
  *
  * ```ts
- * const r = checkBound([{ mh: 8, error: 1.7e-3, ciHigh: 1.8e-3 }, …], m, { tau: 16, measure: 'l1' });
+ * const points = [{ mh: 4, error: 6.1e-3, ciHigh: 6.4e-3 }, { mh: 8, error: 1.7e-3, ciHigh: 1.8e-3 }];
+ * const r = checkBound(points, m, { tau: 16, measure: 'l1' });
  * // r.allHold, r.minSlack, r.measured.ci95.exponent, r.predictedExponent, r.predictedBy
  * ```
  */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ShapeError, ValueError, tensor, type Tensor } from '../../src/linalg/index.js';
-import { cyclicShiftTokens, loadMnist, patchify, permuteTokens, rowSequence } from '../../src/models/data.js';
+import { cyclicShiftTokens, patchify, permuteTokens, rowSequence } from '../../src/models/data.js';
+import { loadMnist } from '../../src/node/index.js';
 
 describe('loadMnist', () => {
   it('gives a seeded, disjoint, labelled split of 28×28 images in [0, 1]', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ShapeError, ValueError, tensor, type Tensor } from '../../src/linalg/index.js';
 import { loadParams, saveParams } from '../../src/models/serialize.js';
+import { fromBase64, toBase64 } from '../../src/models/base64.js';
 import type { Model, Params } from '../../src/models/module.js';
 
 function toy(params: Params, config: Record<string, unknown> = { width: 2 }): Model {
@@ -64,5 +65,22 @@ describe('saveParams / loadParams', () => {
     const saved = saveParams(toy({ w: tensor([1, 2, 3]) }));
     expect(() => loadParams(m, saved)).toThrow();
     expect(Array.from(m.params.w!.data)).toEqual([7, 8]);
+  });
+});
+
+describe('portable base64 (weights without Node Buffer)', () => {
+  it('encodes exactly like Node Buffer and decodes back (property)', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+      const s = toBase64(bytes);
+      expect(s).toBe(Buffer.from(bytes).toString('base64'));
+      expect(fromBase64(s)).toEqual(bytes);
+    }), { numRuns: 200 });
+  });
+  it('rejects every non-canonical string that Buffer would silently accept', () => {
+    for (const s of ['QQ', 'QQ=', 'Q===', 'QR==', 'QUI=QUI=', 'QU!=', 'Q\u00e9I=', 'QUJD\n', '=QUI']) {
+      expect(fromBase64(s)).toBeNull();
+    }
+    expect(fromBase64('')).toEqual(new Uint8Array(0));
+    expect(Array.from(fromBase64('QUJD')!)).toEqual([65, 66, 67]);
   });
 });

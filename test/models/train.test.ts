@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NonFiniteError, ValueError, createRng, rand, tensor, type Tensor } from '../../src/linalg/index.js';
-import { Adam, LinearRNN, MLP, SGD, Transformer, ViT, accuracy, evaluateMse, fullBatchLossAndGrad, loadMnist, train } from '../../src/models/index.js';
+import { Adam, LinearRNN, MLP, SGD, Transformer, ViT, accuracy, evaluateMse, fullBatchLossAndGrad, train } from '../../src/models/index.js';
+import { loadMnist } from '../../src/node/index.js';
 
 /** y(t) = Σ_s softmax_s[σ √2 sin(2πx(t)) √2 sin(2πx(s))] x(s): a rank-1 target of PAPER.md §1 (F = f = id). */
 function rank1Target(x: Tensor, sigma: number): Tensor {

@@ -168,7 +168,10 @@ export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f
  * later ones α = 1 (the quasi-Newton step).
  *
  * ```ts
- * const rosen = (x: Float64Array) => ({ f: (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2, g: ... });
+ * const rosen = ([a = 0, b = 0]: Float64Array) => ({
+ *   f: (1 - a) ** 2 + 100 * (b - a * a) ** 2,
+ *   g: Float64Array.of(-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)),
+ * });
  * const r = lbfgs(rosen, Float64Array.of(-1.2, 1), { gtol: 1e-8 }); // r.x ≈ [1, 1]
  * ```
  */

@@ -11,9 +11,10 @@
  * rtol (relative) against the mean of the w steps before.
  */
 import {
-  checkTensor, createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError,
+  createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError,
   fmtShape, type Tensor,
 } from '../linalg/index.js';
+import { checkTensor } from '../linalg/tensor.js';
 import { checkInt, checkKeys, checkNumber, checkOptions, describe, type OptionSpec } from '../linalg/validate.js';
 import { type Model, type Params } from './module.js';
 import { flattenParams, globalNorm, lbfgs, unflattenParams, type Optimizer } from './optim/index.js';

@@ -26,7 +26,7 @@ const BASE_OPTIONS: ts.CompilerOptions = {
 };
 
 /** Code fences of a doc comment text. */
-export function fencesOf(comment: string): string[] {
+function fencesOf(comment: string): string[] {
   const text = comment.replace(/^\s*\/\*\*|\*\/\s*$/g, '').split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }

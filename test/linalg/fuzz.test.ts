@@ -83,7 +83,7 @@ const SPECS: Record<string, Arb[]> = {
   tensor: [nested, plausible(fc.constant(undefined))], zeros: [shape], ones: [shape], full: [shape, num], eye: [int, int], scalar: [num],
   arange: [num, plausible(fc.oneof(num, fc.constant(undefined))), plausible(fc.oneof(num, fc.constant(undefined)))],
   randn: [rng, shape], rand: [rng, shape, num, num], clone: [tensor], item: [tensor], toArray: [tensor], at: [tensor, int, int],
-  assertFinite: [str, str, tensor], isTensor: [junk], checkTensor: [str, str, tensor], checkTensorList: [str, tensors], toTensor: [str, str, orNum], dims2: [str, tensor],
+  assertFinite: [str, str, tensor], isTensor: [junk], dims2: [str, tensor],
   checkShape: [str, shape], sizeOf: [shape], stridesOf: [shape], shapesEqual: [shape, shape], broadcastShapes: [str, shape, shape],
   broadcastStrides: [shape, shape], normAxis: [str, int, int], fmtShape: [shape],
   qr: [matrix, opts], svd: [matrix, opts], svdvals: [matrix, opts], eigh: [matrix, opts], solve: [matrix, tensor, opts],

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateErrors } from '../../src/models/index.js';
 import {
-  couplingTarget, measures, orthonormalityDefect, transformerBound, type CouplingTarget, type TokenFn,
+  couplingTarget, lipschitzEstimate, measures, orthonormalityDefect, transformerBound,
+  type CouplingTarget, type TokenFn,
 } from '../../src/theory/index.js';
 import { podTruncation } from './bound-helpers.js';
 
@@ -57,3 +58,27 @@ describe('corrected bound: assumptions a target can violate are flagged', () => 
   });
 });
 
+
+describe('corrected bound: K_F is the Euclidean Lipschitz constant the derivation uses (step 1)', () => {
+  const box = { lo: [-1, -1], hi: [1, 1] };
+  it('lipschitzEstimate on R² sees gradients between the axes, and never exceeds the true constant', () => {
+    const cases: [string, (z: Float64Array) => number | number[], number][] = [
+      ['z0 + z1', (z) => z[0]! + z[1]!, Math.SQRT2],
+      ['z0 − z1', (z) => z[0]! - z[1]!, Math.SQRT2],
+      ['3 sin(z0 + 2 z1)', (z) => 3 * Math.sin(z[0]! + 2 * z[1]!), 3 * Math.sqrt(5)],
+      ['(z0 + z1, z0 − z1)', (z) => [z[0]! + z[1]!, z[0]! - z[1]!], Math.SQRT2],
+    ];
+    for (const [, fn, L] of cases) {
+      const est = lipschitzEstimate(fn, box);
+      expect(est).toBeLessThanOrEqual(L * (1 + 1e-9));
+      expect(est).toBeGreaterThan(0.999 * L);
+    }
+  });
+
+  it('a sum readout of a two-component value map gets K_F = √2 (was 1: the bound lost a factor √2)', () => {
+    const w = (u: Float64Array): number => (u[0]! < 0.5 ? 1 : -1);
+    const H = couplingTarget({ spectrum: [1e-3, 1e-3], basis: 'sine', f: (u) => [w(u), w(u)] });
+    const m = measures(H, { alpha: 1, beta: 0.5, cFF: CFF });
+    expect(m.parts.lipschitzF).toBeCloseTo(Math.SQRT2, 6);
+  });
+});

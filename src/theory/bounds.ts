@@ -86,6 +86,10 @@ function checkBoundOptions(
 
 /** Why the corrected bound's assumptions fail for these measures ('' when they hold). */
 function correctedCaveat(m: Measures): string {
+  if (m.hardMax === true) {
+    return 'corrected: assumes softmax attention (its Lipschitz factor λ), but the target attends by a hard max, ' +
+      'which is discontinuous in the logits';
+  }
   if (m.positionEncoding !== undefined && m.positionEncoding !== 'none') {
     return `corrected: assumes i.i.d. uniform tokens, but the target has a '${m.positionEncoding}' position encoding`;
   }

@@ -8,7 +8,7 @@
 import { ValueError } from '../linalg/errors.js';
 import { transformerBound, type BoundVariant, type TransformerBoundTerms } from './bounds.js';
 import { fitPowerLaw, type FitOptions, type FitResult } from './fit.js';
-import type { FfnErrors } from './corrected.js';
+import { couplingOscillation, type FfnErrors } from './corrected.js';
 import type { Measures } from './measures.js';
 import { checkInt } from './util.js';
 
@@ -30,6 +30,10 @@ export interface CheckBoundOptions {
   ffnErrors?: FfnErrors;
   /** Options of the power-law fit of the measured errors (default: 500 bootstrap resamples, seed 0). */
   fit?: FitOptions;
+  /** Floating-point allowance added to the bound in `holds` (default `a = 1e-12 τ (1 + Ω)` for 'l1', `a²`
+   * for 'mse', Ω the logit-row oscillation bound): the bound is about exact arithmetic, and at
+   * `m_h ≥ rank` the exact truncation's measured error is rounding (~1e-16), not 0. */
+  roundoff?: number;
 }
 
 /** One checked point. */
@@ -37,7 +41,7 @@ export interface CheckedPoint extends BoundPoint {
   bound: number;
   /** `bound / error` (≥ 1 where the bound holds at the point estimate). */
   slack: number;
-  /** `bound ≥ ciHigh`. */
+  /** `bound + roundoff ≥ ciHigh`. */
   holds: boolean;
   /** The bound's attention-rank terms at this point (corrected: per-token, before the prefactor). */
   offDiagonal: number;
@@ -56,6 +60,8 @@ export interface CheckBoundResult {
   allHold: boolean;
   /** The smallest `bound / error` over the points. */
   minSlack: number;
+  /** The floating-point allowance `holds` used (see {@link CheckBoundOptions.roundoff}). */
+  roundoff: number;
   /** Power-law fit `error ~ m_h^−p` of the measured errors (null with fewer than 3 points). */
   measured: FitResult | null;
   /** The variant's asymptotic exponent for this measure (infinite-rank `σ_k ~ k^−α`). */
@@ -88,6 +94,12 @@ function boundAt(m: Measures, o: CheckBoundOptions, mh: number): { total: number
   const t = transformerBound(m, opts);
   if (o.measure === 'l1' || t.variant !== 'corrected') return { total: t.total, t };
   return { total: correctedMse(m, t, o.tau, mh), t };
+}
+
+/** `1e-12 τ (1 + Ω)` (L¹) or its square (MSE): far below any real error, far above rounding. */
+function defaultRoundoff(m: Measures, o: CheckBoundOptions): number {
+  const a = 1e-12 * o.tau * (1 + (o.oscillation ?? couplingOscillation(m)));
+  return o.measure === 'l1' ? a : a * a;
 }
 
 /**
@@ -130,12 +142,16 @@ export function checkBound(points: readonly BoundPoint[], m: Measures, o: CheckB
       throw new ValueError(op, `points[${i}].ciHigh must be finite and >= error (${p.error}), got ${p.ciHigh}`);
     }
   });
+  const first = boundAt(m, o, points[0]!.mh).t; // validates the options before anything uses them
+  const roundoff = o.roundoff ?? defaultRoundoff(m, o);
+  if (!(roundoff >= 0) || !Number.isFinite(roundoff)) {
+    throw new ValueError(op, `roundoff must be a finite number >= 0, got ${roundoff}`);
+  }
   const checked = points.map((p): CheckedPoint => {
     const { total, t } = boundAt(m, o, p.mh);
-    const slack = total / p.error;
-    return { ...p, bound: total, slack, holds: total >= p.ciHigh, offDiagonal: t.offDiagonal, diagonal: t.diagonal };
+    const slack = total / p.error, holds = total + roundoff >= p.ciHigh;
+    return { ...p, bound: total, slack, holds, offDiagonal: t.offDiagonal, diagonal: t.diagonal };
   });
-  const first = boundAt(m, o, points[0]!.mh).t;
   const variant = first.variant;
   const pr = predicted(variant, o.measure, m.alpha);
   const mhs = points.map((p) => p.mh), positive = points.every((p) => p.error > 0);
@@ -151,7 +167,7 @@ export function checkBound(points: readonly BoundPoint[], m: Measures, o: CheckB
     ? '; the paper states no MSE bound: compared as printed' : '';
   return {
     variant, measure: o.measure, isUpperBound: first.isUpperBound, caveat: first.caveat + mseNote, points: checked,
-    allHold: checked.every((c) => c.holds), minSlack: Math.min(...checked.map((c) => c.slack)),
+    allHold: checked.every((c) => c.holds), minSlack: Math.min(...checked.map((c) => c.slack)), roundoff,
     measured, predictedExponent: pr.p, predictedBy: pr.by, boundExponentOverRange, dominantOverRange,
   };
 }

@@ -183,7 +183,8 @@ export function supNorm(fn: (u: Float64Array) => number | ArrayLike<number>, dom
 
 /**
  * Lipschitz constant estimated as the max of `‖g(a) − g(b)‖ / ‖a − b‖` over neighbouring grid
- * points along every axis (d ≤ 2) or over seeded random pairs at distance ≤ 1% of the box
+ * points along every axis (d ≤ 2; for d = 2 also one step along the finite-difference steepest
+ * direction, see `steepestNeighbour`) or over seeded random pairs at distance ≤ 1% of the box
  * (d > 2). A lower bound of the true constant, tight for C¹ functions as the grid refines.
  */
 export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<number>, domain: Domain = [0, 1], opts: SampleOptions = {}): number {
@@ -206,6 +207,10 @@ export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<nu
       const a = pts.subarray(i * d, (i + 1) * d);
       if (d === 1 || i % side + 1 < side) { if (i + 1 < n) best = Math.max(best, diff(a, pts.subarray((i + 1) * d, (i + 2) * d))); }
       if (d === 2 && i + side < n) best = Math.max(best, diff(a, pts.subarray((i + side) * d, (i + side + 1) * d)));
+      if (d === 2 && i + side < n && i % side + 1 < side) {
+        const b0 = pts.subarray((i + side) * d, (i + side + 1) * d), b1 = pts.subarray((i + 1) * d, (i + 2) * d);
+        best = Math.max(best, diff(a, steepestNeighbour(vec, a, b0, b1, lo, hi)));
+      }
     }
     return best;
   }
@@ -217,6 +222,32 @@ export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<nu
     best = Math.max(best, diff(a, b));
   }
   return best;
+}
+
+/**
+ * d = 2: the axis quotients alone miss a gradient between the axes (`u_0 + 2u_1` gives 2, not √5).
+ * From the forward differences to the axis neighbours `b0` (axis 0) and `b1` (axis 1), the
+ * direction v maximising `‖J v‖` (top eigenvector of `JᵀJ`), and a point one grid step from `a`
+ * along ±v, clipped to the box: its quotient is a genuine difference quotient, so still ≤ the true
+ * constant, and tends to `sup ‖J‖₂` for C¹ maps as the grid refines.
+ */
+function steepestNeighbour(
+  vec: (u: Float64Array) => Float64Array, a: Float64Array, b0: Float64Array, b1: Float64Array,
+  lo: number[], hi: number[],
+): Float64Array {
+  const fa = vec(a), f0 = vec(b0), f1 = vec(b1), h0 = b0[0]! - a[0]!, h1 = b1[1]! - a[1]!;
+  let m00 = 0, m01 = 0, m11 = 0;
+  for (let j = 0; j < fa.length; j++) {
+    const c0 = (f0[j]! - fa[j]!) / h0, c1 = (f1[j]! - fa[j]!) / h1;
+    m00 += c0 * c0; m01 += c0 * c1; m11 += c1 * c1;
+  }
+  const th = 0.5 * Math.atan2(2 * m01, m00 - m11), step = Math.min(h0, h1);
+  const at = (sign: number): Float64Array =>
+    Float64Array.of(a[0]! + sign * step * Math.cos(th), a[1]! + sign * step * Math.sin(th));
+  const inside = (b: Float64Array): boolean => b[0]! >= lo[0]! && b[0]! <= hi[0]! && b[1]! >= lo[1]! && b[1]! <= hi[1]!;
+  const b = inside(at(1)) ? at(1) : at(-1);
+  for (let j = 0; j < 2; j++) b[j] = Math.min(hi[j]!, Math.max(lo[j]!, b[j]!));
+  return b;
 }
 
 /** Options of {@link measures}. */
@@ -252,30 +283,50 @@ export interface Measures {
   cFF?: CffInput;
   /** The target's position encoding: the corrected bound assumes i.i.d. uniform tokens ('none'). */
   positionEncoding?: 'none' | 'sinusoidal' | 'custom';
+  /** The target attends by a hard max: the corrected bound's softmax Lipschitz step does not apply. */
+  hardMax?: boolean;
   /** `max |⟨φ_i, φ_j⟩ − δ_ij|` over both bases by quadrature on `[0,1]^d` (0 for the sine basis):
    * the spectrum is the POD only when this is ≈ 0. */
   basisDefect: number;
 }
 
 /**
- * `max_{i,j} |⟨g_i, g_j⟩_{L²[0,1]^d} − δ_ij|` by midpoint quadrature (1024 points for d = 1,
- * 48² for d = 2) or 4096 seeded Monte-Carlo points (d > 2, a statistical estimate).
+ * `max_{i,j} |⟨g_i, g_j⟩_{L²[0,1]^d} − δ_ij|` by midpoint quadrature, d ≤ 2: the Richardson
+ * combination `(4 G_2n − G_n)/3` of the Gram matrices on n and 2n points per axis (n = 1024 for
+ * d = 1, 48 for d = 2): exact for trigonometric polynomials of degree < n and dyadic step
+ * functions (Haar, Walsh), error O(n⁻⁴) for smooth ones (an orthonormal Legendre basis is no longer
+ * flagged by the O(n⁻²) error of a single midpoint rule), and not fooled by a function vanishing on one grid (`cos(2nπu)` is 0 at every midpoint of the
+ * n-grid). d > 2: 4096 seeded Monte-Carlo points (a statistical estimate). Any finite sample can
+ * be fooled by a function vanishing on it: for custom bases this is a check, not a proof.
  */
 export function orthonormalityDefect(fns: readonly TokenFn[], d = 1): number {
   checkInt('orthonormalityDefect', 'd', d);
   const lo = new Array<number>(d).fill(0), hi = new Array<number>(d).fill(1);
-  const q = d <= 2 ? quadrature(lo, hi, d === 1 ? 1024 : 48, 'grid') : quadrature(lo, hi, 4096, 'montecarlo', 7);
-  const N = q.weights.length, r = fns.length;
-  const V = new Float64Array(N * r);
-  for (let i = 0; i < N; i++) for (let k = 0; k < r; k++) V[i * r + k] = fns[k]!(q.points.subarray(i * d, (i + 1) * d));
+  let G: Float64Array;
+  if (d > 2) G = gram(fns, d, quadrature(lo, hi, 4096, 'montecarlo', 7));
+  else {
+    const n = d === 1 ? 1024 : 48;
+    const coarse = gram(fns, d, quadrature(lo, hi, n, 'grid')), fine = gram(fns, d, quadrature(lo, hi, 2 * n, 'grid'));
+    G = fine.map((g, i) => (4 * g - coarse[i]!) / 3);
+  }
+  const r = fns.length;
   let worst = 0;
+  for (let a = 0; a < r; a++) for (let b = 0; b <= a; b++) worst = Math.max(worst, Math.abs(G[a * r + b]! - (a === b ? 1 : 0)));
+  if (!Number.isFinite(worst)) throw new NonFiniteError('orthonormalityDefect', 'the basis values', 0, worst);
+  return worst;
+}
+
+/** The Gram matrix `Σ_i w_i g_a(u_i) g_b(u_i)` (r × r, lower triangle filled) on quadrature `q`. */
+function gram(fns: readonly TokenFn[], d: number, q: { points: Float64Array; weights: Float64Array }): Float64Array {
+  const N = q.weights.length, r = fns.length;
+  const V = new Float64Array(N * r), G = new Float64Array(r * r);
+  for (let i = 0; i < N; i++) for (let k = 0; k < r; k++) V[i * r + k] = fns[k]!(q.points.subarray(i * d, (i + 1) * d));
   for (let a = 0; a < r; a++) for (let b = 0; b <= a; b++) {
     let g = 0;
     for (let i = 0; i < N; i++) g += q.weights[i]! * V[i * r + a]! * V[i * r + b]!;
-    worst = Math.max(worst, Math.abs(g - (a === b ? 1 : 0)));
+    G[a * r + b] = g;
   }
-  if (!Number.isFinite(worst)) throw new NonFiniteError('orthonormalityDefect', 'the basis values', 0, worst);
-  return worst;
+  return G;
 }
 
 /** Half the diagonal of the box spanned by `f` over the cloud: `sup ‖f − centre‖` is at most this. */
@@ -349,6 +400,7 @@ export function measures(target: CouplingTarget, opts: MeasuresOptions): Measure
     parts: { lipschitzF: lipF, supF, supBases, supPhi, supPsi, valueRadius },
     cFF: cf,
     positionEncoding: target.positionEncoding,
+    hardMax: target.hardMax,
     basisDefect: target.basisName === 'sine' ? 0 : Math.max(orthonormalityDefect(target.basis.phi.slice(0, r), d), orthonormalityDefect(target.basis.psi.slice(0, r), d)),
   };
 }

@@ -80,7 +80,8 @@ describe('c0, c2, supNorm, lipschitzEstimate', () => {
     expect(lipschitzEstimate((u) => 3 * u[0]! - 1, [0, 2])).toBeCloseTo(3, 10); // difference quotients: rounding ~ ε/h
     // sin(2πu) has Lipschitz constant 2π (at u = 0); neighbouring-grid estimate within 1e-5
     expect(lipschitzEstimate((u) => Math.sin(2 * Math.PI * u[0]!))).toBeCloseTo(2 * Math.PI, 4);
-    expect(lipschitzEstimate((u) => u[0]! + 2 * u[1]!, { lo: [0, 0], hi: [1, 1] })).toBeCloseTo(2, 10);
+    // d = 2: the Euclidean constant of u0 + 2u1 is ‖(1, 2)‖ = √5 (axis neighbours alone would give 2)
+    expect(lipschitzEstimate((u) => u[0]! + 2 * u[1]!, { lo: [0, 0], hi: [1, 1] })).toBeCloseTo(Math.sqrt(5), 10);
     // d > 2: Monte-Carlo pairs; a linear map's ratio is at most its norm and nearly attains it
     const L = lipschitzEstimate((u) => u[0]! + u[1]! + u[2]!, { lo: [0, 0, 0], hi: [1, 1, 1] }, { points: 4000, seed: 1 });
     expect(L).toBeLessThanOrEqual(Math.sqrt(3) + 1e-12);

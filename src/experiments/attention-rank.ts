@@ -5,7 +5,7 @@
  * loss and error vs m_h with a fitted power law and CI, and the spectrum's convergence as m_h
  * grows. (The paper: ViT-B/16 on CIFAR-10, head size 1..64, training error ~ m_h^−0.27.)
  */
-import { slice, reshape } from '../linalg/index.js';
+import { slice, reshape, type Tensor } from '../linalg/index.js';
 import { accuracy, Adam, loadMnist, train, ViT } from '../models/index.js';
 import { logitSpectrum } from '../theory/index.js';
 import { assembleAttentionRank } from './attention-rank-report.js';
@@ -25,8 +25,11 @@ export type AttentionRankConfig = Config & {
 
 type Params = { mh: number; seed: number };
 
-/** What one point returns. */
-export type AttentionRankPoint = { [k: string]: number | string | number[] | number[][] };
+/** What one point returns (the untrained spectrum is the same seed's model before training). */
+export type AttentionRankPoint = {
+  trainLoss: number; trainError: number; testAccuracy: number; gradNorm: number; steps: number; stopReason: string;
+  tokens: number; meanSigma: number[]; meanSigmaNormalized: number[]; quantilesNormalized: number[][]; untrainedMeanSigmaNormalized: number[];
+};
 
 const vit = { patch: 7, dim: 24, depth: 1, heads: 1, mlpWidth: 32, pool: 'mean' };
 
@@ -62,18 +65,25 @@ function runPoint(c: AttentionRankConfig, p: Params): AttentionRankPoint {
   const { train: tr, test } = loadMnist({ seed: pointSeed(c.seed, 'mnist-split'), trainSize: c.mnist.trainSize, testSize: c.mnist.testSize });
   const model = new ViT({ patch: c.vit.patch, dim: c.vit.dim, depth: c.vit.depth, heads: c.vit.heads, mh: p.mh, mlpWidth: c.vit.mlpWidth, pool: c.vit.pool as 'mean' },
     { seed: pointSeed(p.seed, 'init', p.mh) });
+  const untrained = logitStats(model, c, test.images); // the same seed's model before training: the baseline
   const res = train(model, { x: tr.images, y: tr.labels }, { optimizer: new Adam({ lr: c.train.lr }), batchSize: c.train.batchSize, maxSteps: c.train.steps, seed: pointSeed(p.seed, 'batches', p.mh), loss: 'crossEntropy' });
   const trainAcc = accuracy(model, tr.images, tr.labels), testAcc = accuracy(model, test.images, test.labels);
+  const st = logitStats(model, c, test.images);
+  return {
+    trainLoss: res.finalLoss, trainError: 1 - trainAcc, testAccuracy: testAcc, gradNorm: res.gradNorm, steps: res.steps, stopReason: res.stopReason,
+    tokens: st.tokens, meanSigma: st.meanSigma, meanSigmaNormalized: st.meanSigmaNormalized, quantilesNormalized: st.quantilesNormalized,
+    untrainedMeanSigmaNormalized: untrained.meanSigmaNormalized,
+  };
+}
+
+/** Singular values of the block-1 head-1 logits on the first `spectrumImages` test images (raw mean, normalised mean, quantiles). */
+function logitStats(model: ViT, c: AttentionRankConfig, images: Tensor): { tokens: number; meanSigma: number[]; meanSigmaNormalized: number[]; quantilesNormalized: number[][] } {
   const n = Math.min(c.spectrumImages, c.mnist.testSize);
-  const imgs = slice(test.images, [0, 0, 0], [n, test.images.shape[1]!, test.images.shape[2]!]);
+  const imgs = slice(images, [0, 0, 0], [n, images.shape[1]!, images.shape[2]!]);
   const L = model.attentionLogits(imgs)[0]!; // block 0: (n, H, T, T)
   const T = L.shape[2]!;
   const head0 = reshape(slice(L, [0, 0, 0, 0], [n, 1, T, T]), [n, T, T]); // (n, 1, T, T) → (n, T, T)
   const raw = logitSpectrum(head0, { quantiles: LEVELS });
   const nrm = logitSpectrum(head0, { quantiles: LEVELS, normalize: 'max' });
-  return {
-    trainLoss: res.finalLoss, trainError: 1 - trainAcc, testAccuracy: testAcc, gradNorm: res.gradNorm, steps: res.steps, stopReason: res.stopReason,
-    tokens: T, meanSigma: Array.from(raw.mean), meanSigmaNormalized: Array.from(nrm.mean),
-    quantilesNormalized: nrm.quantileValues.map((q) => Array.from(q)),
-  };
+  return { tokens: T, meanSigma: Array.from(raw.mean), meanSigmaNormalized: Array.from(nrm.mean), quantilesNormalized: nrm.quantileValues.map((q) => Array.from(q)) };
 }

@@ -11,9 +11,10 @@ export function sampleExperiment(): ExperimentResult {
     tables: [{ title: 'MSE', columns: ['model', 'ours', 'paper'], rows: [['RNN', 1.2e-7, '1.02e-7'], ['T', null, 'x|y']] }],
     figures: [{ file: 'figures/demo.svg', caption: 'bars', spec: { kind: 'bar', title: 't', yLabel: 'MSE', yScale: 'log', categories: ['a'], groups: [{ label: 'g', values: [1e-3] }] } }],
     checks: [
-      { id: 'ok', claim: 'it works', pass: true, numbers: { ratio: 12.5, kind: 'x' }, explanation: 'because', paper: '3.5e4' },
-      { id: 'bad', claim: 'it fails', pass: false, numbers: { mse: 0.5 }, explanation: 'optimisation error dominates' },
+      { id: 'ok', claim: 'it works', pass: true, verdict: 'reproduced', numbers: { ratio: 12.5, kind: 'x' }, explanation: 'because', paper: '3.5e4' },
+      { id: 'bad', claim: 'it fails', pass: false, verdict: 'unresolved', numbers: { mse: 0.5 }, explanation: 'optimisation error dominates' },
     ],
+    paperVerdict: { item: 'Table 2', verdict: 'unresolved', summary: 'RNN ×1 under ordering' },
     notes: ['a note'], timing: { totalSeconds: 1.5, points: [{ key: 'p1', seconds: 1.5 }] },
   };
 }

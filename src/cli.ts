@@ -34,7 +34,7 @@ export interface CliIo { stdout: { write(s: string): unknown }; stderr: Progress
 type Kind = 'bool' | 'uint' | 'posint' | 'string' | 'list';
 type Flags = Record<string, boolean | number | string | string[]>;
 
-const COMMON: Record<string, Kind> = { tiny: 'bool', quick: 'bool', full: 'bool', preset: 'string', seed: 'uint', workers: 'posint', help: 'bool' };
+const COMMON: Record<string, Kind> = { tiny: 'bool', quick: 'bool', standard: 'bool', full: 'bool', preset: 'string', seed: 'uint', workers: 'posint', help: 'bool' };
 const SPECS: Record<string, Record<string, Kind>> = {
   reproduce: { ...COMMON, out: 'string', force: 'bool', only: 'list' },
   run: { ...COMMON, json: 'bool', out: 'string', force: 'bool' },
@@ -52,7 +52,8 @@ Usage:
 `,
   reproduce: `seqrate reproduce — run every experiment and write a report folder
 
-  --quick | --full | --tiny   preset (default --quick: all experiments in about 3 minutes on 2 cores)
+  --quick | --standard | --full | --tiny   preset (default --quick: all experiments in about 3 minutes on 2 cores;
+                              --standard: about 25 minutes, resolves every claim this machine can)
   --preset NAME               same, by name
   --out DIR                   output folder (default: report); written atomically
   --force                     replace DIR if it exists (only at the very end, atomically)
@@ -120,7 +121,7 @@ function convert(name: string, kind: Kind, raw: string): number | string | strin
 
 /** The preset selected by --tiny/--quick/--full/--preset (default quick). */
 function presetOf(flags: Flags): PresetName {
-  const chosen = (['tiny', 'quick', 'full'] as const).filter((p) => flags[p] === true);
+  const chosen = (['tiny', 'quick', 'standard', 'full'] as const).filter((p) => flags[p] === true);
   if (typeof flags.preset === 'string') {
     if (!(PRESETS as readonly string[]).includes(flags.preset)) throw new UsageError(`flag --preset expects one of ${PRESETS.join(', ')}, got '${flags.preset}'`);
     chosen.push(flags.preset as PresetName);

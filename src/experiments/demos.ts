@@ -48,10 +48,12 @@ export const demos: Experiment<DemosConfig, Params, DemoPoint> = {
       train: { batchSize: 16, lr: 1e-2, steps: { 'nearest-point': 30, 'centre-of-gravity': 30, 'selection-average': 30 } }, thresholds },
     quick: { seed: 1, sizes, model, trainSize: 512, testSize: 256, seeds: 1,
       train: { batchSize: 64, lr: 1e-2, steps: { 'nearest-point': 1500, 'centre-of-gravity': 400, 'selection-average': 600 } }, thresholds },
+    standard: { seed: 1, sizes, model, trainSize: 512, testSize: 256, seeds: 3,
+      train: { batchSize: 64, lr: 1e-2, steps: { 'nearest-point': 1500, 'centre-of-gravity': 400, 'selection-average': 600 } }, thresholds },
     full: { seed: 1, sizes, model: { ...model, n: 32, mv: 32, ffnWidth: 64 }, trainSize: 2048, testSize: 1024, seeds: 3,
       train: { batchSize: 128, lr: 5e-3, steps: { 'nearest-point': 8000, 'centre-of-gravity': 2000, 'selection-average': 3000 } }, thresholds },
   },
-  expectedTime: { tiny: 'about a second', quick: 'about 10 s of CPU', full: 'about 18 min on one core of a busy 2-core machine (measured: 17 min 46 s niced at load ≈ 7; nearest point ≈ 80% of it)' },
+  expectedTime: { tiny: 'about a second', quick: 'about 10 s of CPU', standard: 'about 30 CPU-s (estimated: 3 × the quick preset)', full: 'about 18 min on one core of a busy 2-core machine (measured: 17 min 46 s niced at load ≈ 7; nearest point ≈ 80% of it)' },
   pointFilters: ['task', 'seed'],
   plan: (c) => DEMO_TASKS.flatMap((task) => Array.from({ length: c.seeds }, (_, i): Point<Params> => ({ key: `${task} seed=${c.seed + i}`, params: { task, seed: c.seed + i } }))),
   /** ≈ seconds of one core at the quick preset: steps × batch × τ (measured 5 s for nearest point). */

@@ -10,8 +10,7 @@ import type { Check, PaperVerdict } from '../report/schema.js';
 import { fmtNum } from '../report/format.js';
 import { jnum } from './fit.js';
 import { fittedCollapseCheck } from './synthetic-rate-fitted.js';
-import { rankOf, type SyntheticRateConfig } from './synthetic-rate-common.js';
-import type { Curve, Fit } from './synthetic-rate-report.js';
+import { rankOf, type Curve, type Fit, type SyntheticRateConfig } from './synthetic-rate-common.js';
 import { paperVerdictOf, verdictOf } from './verdicts.js';
 
 /** A case's m_h-dependence measures the spectrum only if at most this fraction of ‖ρ‖² is truncated… */

@@ -5,6 +5,8 @@
  */
 import { createRng, rand, type Tensor } from '../linalg/index.js';
 import { couplingTarget, powerLawSpectrum, powerLawTailEnergy } from '../theory/index.js';
+import type { CheckBoundResult } from '../theory/index.js';
+import type { FittedSummary } from './synthetic-rate-fitted.js';
 import { pointSeed, type Config } from './types.js';
 
 /** Hyper-parameters of the fitted estimate (config key `fitted`). */
@@ -148,3 +150,36 @@ export function diagonalMass(target: ReturnType<typeof couplingTarget>, x: Tenso
 export function truncatedFraction(c: SyntheticRateConfig, alpha: number, rank: number | string): number {
   return rank === 'inf' ? powerLawTailEnergy(alpha, c.R) / powerLawTailEnergy(alpha, 0) : 0;
 }
+
+// ---- assembled curves (shared by the report, its checks and its figures) ----
+
+/** The trained estimate at one m_h: training MSE over seeds (the paper's estimate), test MSE and test L¹. */
+export interface TrainedSummary { median: number; min: number; max: number; testMedian: number; testL1: number; gradNorm: number; reasons: string; capped: number }
+
+/** One (α, rank, scale) curve. */
+export interface Curve {
+  alpha: number; rank: number | string; scale: number; role: 'paper' | 'rate'; mh: number[];
+  /** Mean attention mass of the target on s = t, and the fraction of ‖ρ‖² cut off by R. */
+  diagMass: number; truncated: number;
+  cons: ConstructiveResult[];
+  /** null where the preset does not train this case. */
+  trained: (TrainedSummary | null)[];
+  bound: { printed: number; proof: number; corrected: number }[];
+  /** The fitted estimate at each m_h (null where the preset does not compute it). */
+  fitted: (FittedSummary | null)[];
+  /** checkBound of the corrected bound on the constructive L¹ error and MSE (every m_h; exponents on m_h ≤ fitMaxMh). */
+  l1: CheckBoundResult; mse: CheckBoundResult;
+}
+
+/** Power-law fit summary (exponent p of error ~ m_h^−p). */
+export interface Fit { alpha: number; scale: number; estimate: Estimate; exponent: number; lo: number; hi: number; r2: number; theory: number }
+
+export type Estimate = 'constructive' | 'trained' | 'fitted';
+
+/** The curve value of an estimate at index i (NaN where it is not computed): MSE, or the L¹ error where `l1`. */
+export function valueOf(cv: Curve, estimate: Estimate, i: number, l1 = false): number {
+  if (estimate === 'constructive') return l1 ? cv.cons[i]!.l1 : cv.cons[i]!.mse;
+  if (estimate === 'trained') return (l1 ? cv.trained[i]?.testL1 : cv.trained[i]?.median) ?? NaN;
+  return l1 ? NaN : cv.fitted[i]?.median ?? NaN;
+}
+

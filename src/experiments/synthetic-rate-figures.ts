@@ -7,8 +7,7 @@ import type { Figure } from '../report/schema.js';
 import type { LineSeries } from '../report/svg.js';
 import { fmtNum } from '../report/format.js';
 import { jnum } from './fit.js';
-import type { SyntheticRateConfig } from './synthetic-rate-common.js';
-import { valueOf, type Curve, type Estimate, type Fit } from './synthetic-rate-report.js';
+import { valueOf, type Curve, type Estimate, type Fit, type SyntheticRateConfig } from './synthetic-rate-common.js';
 
 // palette indices (8 Okabe–Ito colours): ranks 0–2; fitted curves 3, 5, 6; fit lines 4, 7 and 6
 const FITTED_COLOURS = [3, 5, 6] as const;

@@ -7,39 +7,16 @@ import type { Json, Table } from '../report/schema.js';
 import { fmtNum } from '../report/format.js';
 import { checkBound, fitPowerLaw, measures, transformerBound, type CheckBoundResult } from '../theory/index.js';
 import { jnum, median } from './fit.js';
-import { fittedTable, summariseFitted, type FittedSummary } from './synthetic-rate-fitted.js';
+import { fittedTable, summariseFitted } from './synthetic-rate-fitted.js';
 import { syntheticRateChecks } from './synthetic-rate-checks.js';
 import { syntheticRateFigures } from './synthetic-rate-figures.js';
 import {
-  casesOf, targetOf, type ConstructiveResult, type FittedResult, type SpectrumResult, type SyntheticRateConfig, type SyntheticRateParams,
+  casesOf, targetOf, valueOf, type Curve, type Estimate, type Fit, type TrainedSummary, type ConstructiveResult, type FittedResult, type SpectrumResult, type SyntheticRateConfig, type SyntheticRateParams,
   type SyntheticRatePoint, type TrainedResult,
 } from './synthetic-rate-common.js';
 import type { Assembled, PointOutcome } from './types.js';
 
 type Out = PointOutcome<SyntheticRateParams, SyntheticRatePoint>;
-
-/** The trained estimate at one m_h: training MSE over seeds (the paper's estimate), test MSE and test L¹. */
-export interface TrainedSummary { median: number; min: number; max: number; testMedian: number; testL1: number; gradNorm: number; reasons: string; capped: number }
-
-/** One (α, rank, scale) curve. */
-export interface Curve {
-  alpha: number; rank: number | string; scale: number; role: 'paper' | 'rate'; mh: number[];
-  /** Mean attention mass of the target on s = t, and the fraction of ‖ρ‖² cut off by R. */
-  diagMass: number; truncated: number;
-  cons: ConstructiveResult[];
-  /** null where the preset does not train this case. */
-  trained: (TrainedSummary | null)[];
-  bound: { printed: number; proof: number; corrected: number }[];
-  /** The fitted estimate at each m_h (null where the preset does not compute it). */
-  fitted: (FittedSummary | null)[];
-  /** checkBound of the corrected bound on the constructive L¹ error and MSE (every m_h; exponents on m_h ≤ fitMaxMh). */
-  l1: CheckBoundResult; mse: CheckBoundResult;
-}
-
-/** Power-law fit summary (exponent p of error ~ m_h^−p). */
-export interface Fit { alpha: number; scale: number; estimate: Estimate; exponent: number; lo: number; hi: number; r2: number; theory: number }
-
-export type Estimate = 'constructive' | 'trained' | 'fitted';
 
 function trainedSummary(tr: TrainedResult[]): TrainedSummary | null {
   if (tr.length === 0) return null;
@@ -70,13 +47,6 @@ function curves(c: SyntheticRateConfig, pts: Out[]): Curve[] {
       l1: chk('l1'), mse: chk('mse'),
     };
   });
-}
-
-/** The curve value of an estimate at index i (NaN where it is not computed): MSE, or the L¹ error where `l1`. */
-export function valueOf(cv: Curve, estimate: Estimate, i: number, l1 = false): number {
-  if (estimate === 'constructive') return l1 ? cv.cons[i]!.l1 : cv.cons[i]!.mse;
-  if (estimate === 'trained') return (l1 ? cv.trained[i]?.testL1 : cv.trained[i]?.median) ?? NaN;
-  return l1 ? NaN : cv.fitted[i]?.median ?? NaN;
 }
 
 function fitCurve(c: SyntheticRateConfig, cv: Curve, estimate: Estimate): Fit | null {

@@ -61,11 +61,15 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams,
       // bases unresolved (fit MSE 1.2e-2), hence iterations grow with the number of terms (fitIterOf);
       // one seed keeps the addition within ≈ 30 CPU-s (3 seeds would need ≈ 75)
       fitted: { mhs: [1, 2, 4, 8], seeds: 1, width: 16, depth: 2, activation: 'tanh', samples: 128, fitIter: 800, lbfgsIter: 60, gtol: 1e-10 } },
+    // standard: the quick sweep with m_h = 16, 3 seeds, more Monte-Carlo sequences and a longer L-BFGS budget
+    standard: { seed: 1, ...base, mhs: [1, 2, 4, 8, 16], seeds: 3, trainSize: 64, testSize: 256, constructiveSamples: 4000,
+      model: { ...base.model, ffnWidth: 16, ffnDepth: 1 }, fit: { adamSteps: 10, lr: 5e-3, lbfgsIter: 600, gtol: 1e-10 }, podGrid: 128,
+      fitted: { mhs: [1, 2, 4, 8], seeds: 1, width: 16, depth: 2, activation: 'tanh', samples: 128, fitIter: 800, lbfgsIter: 120, gtol: 1e-10 } },
     full: { seed: 1, ...base, R: 64, mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, trainSize: 256, testSize: 1024, constructiveSamples: 8000, fitMaxMh: 16,
       model: { n: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, activation: 'tanh' }, fit: { adamSteps: 500, lr: 2e-3, lbfgsIter: 500, gtol: 1e-10 }, podGrid: 256,
       fitted: { mhs: [1, 2, 3, 4, 6, 8, 12, 16], seeds: 3, width: 32, depth: 2, activation: 'tanh', samples: 256, fitIter: 2000, lbfgsIter: 500, gtol: 1e-10 } },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 60–65 s of CPU (≈ 20 s of it the fitted estimate)', full: 'about 5.5–8.5 CPU-hours (144 trained points of 80–160 s and 144 fitted points of ≈ 45–60 s measured; spread them with seqrate run --mh)' },
+  expectedTime: { tiny: 'a few seconds', standard: 'about 9 CPU-min (estimated by scaling the quick preset)', quick: 'about 60–65 s of CPU (≈ 20 s of it the fitted estimate)', full: 'about 5.5–8.5 CPU-hours (144 trained points of 80–160 s and 144 fitted points of ≈ 45–60 s measured; spread them with seqrate run --mh)' },
   pointFilters: ['mh', 'alpha', 'rank', 'seed', 'kind', 'scale'],
   plan,
   // relative cost (measured on the quick preset): training dominates and grows with m_h

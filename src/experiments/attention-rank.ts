@@ -44,11 +44,11 @@ export const attentionRank: Experiment<AttentionRankConfig, Params, AttentionRan
     quick: { seed: 1, mnist: { trainSize: 600, testSize: 200 }, vit, mhs: [1, 2, 4, 8, 16], seeds: 2, train: { steps: 120, batchSize: 50, lr: 1e-2 }, spectrumImages: 48 },
     // standard: 3 seeds so that the trained-vs-untrained difference has a spread, m_h up to 32 and longer training
     // so that the loss exponent's CI can exclude 0 (the full run measured 0.19 [0.11, 0.26] at 2000 steps)
-    standard: { seed: 1, mnist: { trainSize: 2000, testSize: 500 }, vit, mhs: [1, 2, 4, 8, 16, 32], seeds: 3, train: { steps: 500, batchSize: 64, lr: 3e-3 }, spectrumImages: 128 },
+    standard: { seed: 1, mnist: { trainSize: 2000, testSize: 500 }, vit, mhs: [1, 2, 4, 8, 16, 32], seeds: 3, train: { steps: 1000, batchSize: 64, lr: 3e-3 }, spectrumImages: 128 },
     full: { seed: 1, mnist: { trainSize: 4000, testSize: 1000 }, vit: { patch: 7, dim: 32, depth: 2, heads: 1, mlpWidth: 64, pool: 'mean' }, mhs: [1, 2, 4, 8, 16, 32], seeds: 3,
       train: { steps: 2000, batchSize: 64, lr: 1e-3 }, spectrumImages: 256 },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 30 s of CPU', standard: 'about 4 CPU-min (estimated from one m_h = 32 point: 14 CPU-s under load)', full: 'about 25 CPU-minutes (18 points of ~80 s measured at m_h = 32)' },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 30 s of CPU', standard: 'about 7 CPU-min (estimated: 18 points; one m_h = 32 point at 500 steps measured 14 CPU-s under load)', full: 'about 25 CPU-minutes (18 points of ~80 s measured at m_h = 32)' },
   pointFilters: ['mh', 'seed'],
   plan: (c) => c.mhs.flatMap((mh) => Array.from({ length: c.seeds }, (_, i): Point<Params> => ({ key: `mh=${mh} seed=${c.seed + i}`, params: { mh, seed: c.seed + i } }))),
   pointCost: (_c, p) => 3 + 0.05 * p.mh,

@@ -34,13 +34,15 @@ export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
       fitRnn: { adamSteps: 5, lr: 1e-2, lbfgsIter: 10, gtol: 1e-12 }, fitTransformer: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 } },
     quick: { seed: 1, tau: 32, trainSize: 32, testSize: 128, seeds: 3, rnn: { hidden: 32, initRadius: 0.9 }, transformer: tf,
       fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 }, fitTransformer: { adamSteps: 10, lr: 5e-3, lbfgsIter: 250, gtol: 1e-10 } },
-    // standard: trained until L-BFGS stops by its tolerance (the Table 3 verdicts need converged models)
-    standard: { seed: 1, tau: 32, trainSize: 128, testSize: 512, seeds: 3, rnn: { hidden: 32, initRadius: 0.9 }, transformer: tf, fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 1000, gtol: 1e-9 }, fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 3000, gtol: 1e-6 } },
+    // standard: more data and seeds than quick; the Transformer does NOT converge within this machine's budget (measured:
+    // 3000 L-BFGS iterations, 93 CPU-s, test MSE 3.4% of the variance on Table 2's target, stopped by the cap), so its
+    // verdicts stay unresolved here; 1500 iterations keep the preset within 25 min
+    standard: { seed: 1, tau: 32, trainSize: 128, testSize: 512, seeds: 3, rnn: { hidden: 32, initRadius: 0.9 }, transformer: tf, fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 1000, gtol: 1e-9 }, fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 1500, gtol: 1e-6 } },
     full: { seed: 1, tau: 32, trainSize: 256, testSize: 1024, seeds: 5, rnn: { hidden: 64, initRadius: 0.9 },
       transformer: { n: 32, mh: 32, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'learned', peDim: 16, activation: 'tanh' },
       fitRnn: { adamSteps: 500, lr: 3e-3, lbfgsIter: 1000, gtol: 1e-12 }, fitTransformer: { adamSteps: 500, lr: 3e-3, lbfgsIter: 500, gtol: 1e-10 } },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', standard: 'not yet measured (6 Transformer points of ≥ 1 CPU-min each)', full: 'about 1 CPU-hour (10 Transformer points of ~3.5 min, 10 RNN points)' },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', standard: 'about 6 CPU-min (estimated: 6 Transformer points of ≈ 47 CPU-s — half of a measured 3000-iteration point, 93 CPU-s — and 6 RNN points)', full: 'about 1 CPU-hour (10 Transformer points of ~3.5 min, 10 RNN points)' },
   pointFilters: ['model', 'variant', 'seed'],
   plan: (c) => {
     const pts: Point<Params>[] = [];

@@ -38,7 +38,9 @@ function curves(c: SyntheticRateConfig, pts: Out[]): Curve[] {
     const at = c.mhs.map((mh, i) => ({ mh, i })).filter(({ mh }) => mh <= c.fitMaxMh);
     const chk = (measure: 'l1' | 'mse'): CheckBoundResult => checkBound(at.map(({ mh, i }) => {
       const k = cons[i]!, e = measure === 'l1' ? k.l1 : k.mse, se = measure === 'l1' ? k.l1Se : k.mseSe;
-      return { mh, error: Math.max(e, 0), ciHigh: Math.max(e, 0) + 1.96 * (Number.isFinite(se) ? se : 0) };
+      // round-off (≤ 1e-9 × the error at the first m_h, e.g. a finite rank at m_h ≥ r) counts as an exact 0
+      const zero = e <= 1e-9 * (measure === 'l1' ? cons[0]!.l1 : cons[0]!.mse);
+      return { mh, error: zero ? 0 : e, ciHigh: zero ? 0 : e + 1.96 * (Number.isFinite(se) ? se : 0) };
     }), m, { tau: c.tau, measure, variant: 'corrected', fit: { bootstrap: 400, seed: c.seed } });
     return {
       alpha, rank, scale, role, mh: c.mhs, diagMass: cons[0]!.diagMass, truncated: cons[0]!.truncated, cons, bound,

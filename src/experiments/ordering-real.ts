@@ -70,7 +70,7 @@ export const orderingReal: Experiment<OrderingRealConfig, P, R> = {
     full: { seed: 1, shift: 10, mnist: { trainSize: 4000, testSize: 1000 }, vit: { patch: 7, dim: 32, depth: 2, heads: 1, mh: 16, mlpWidth: 64 }, rnn: { hidden: 64 }, seeds: 3,
       train: { steps: 2000, retrainSteps: 1000, batchSize: 64, lrVit: 1e-3, lrRnn: 3e-3 } },
   },
-  expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', standard: 'not yet measured', full: 'about 15 CPU-minutes, estimated (6 points of 2–3 min)' },
+  expectedTime: { tiny: 'a few seconds', quick: 'about 40 s of CPU', standard: 'about 4 CPU-min (rough estimate, not timed)', full: 'about 15 CPU-minutes, estimated (6 points of 2–3 min)' },
   pointFilters: ['model', 'seed'],
   plan: (c) => (['vit', 'rnn'] as const).flatMap((model) => Array.from({ length: c.seeds }, (_, i): Point<P> => ({ key: `${model} seed=${c.seed + i}`, params: { model, seed: c.seed + i } }))),
   pointCost: (_c, p) => (p.model === 'vit' ? 5 : 4),

@@ -145,7 +145,6 @@ function heatmap(c: DemosConfig, t: DemoTask, pts: Out[]): HeatmapSpec {
   const T = A.length, q = c.sizes.queries;
   let labels = Array.from({ length: T }, (_, i) => String(i + 1));
   if (t === 'nearest-point') labels = labels.map((_, i) => (i < q ? `q${i + 1}` : `k${i - q + 1}`));
-  if (t === 'selection-average') labels = labels.map((l, i) => ((I[0]?.[i] ?? 0) > 0 ? `${l}*` : l));
   const spec: HeatmapSpec = { kind: 'heatmap', title: `${TASK_TEXT[t].name}: attention A[t, s]`, xLabel: 'attended token s', yLabel: 'token t',
     panels: [{ label: 'at initialisation', values: A0 }, { label: 'trained', values: A }, { label: `ideal: ${TASK_TEXT[t].ideal}`, values: I }], rowLabels: labels, colLabels: labels };
   spec.min = 0;

@@ -103,7 +103,7 @@ export async function main(): Promise<void> {
   const tf = await loadTfCpu();
   const cases = shapes.map((s, i) => ({ name: s.name, build: () => buildCase(s, tf, 1000 + i) }));
   const res = await compare({ title: 'Matmul', cases });
-  const g = (name: string): number => res.cases.find((c) => c.name === name)?.gflops['seqrate'] ?? NaN;
+  const g = (name: string): number => res.cases.find((c) => c.name === name)?.gflops.seqrate ?? NaN;
   const squareBest = Math.max(g('square 128'), g('square 256'), g('square 512'));
   const perFlop = ['skinny 1024×128·128×128', 'skinny 512×32·32×512', 'batched 32×(32×16·16×32)']
     .map((n) => `${n}: ${(g(n) / squareBest).toFixed(2)}`).join('; ');
@@ -113,8 +113,8 @@ export async function main(): Promise<void> {
     'Batched rows: seqrate and tfjs do one batched call; ml-matrix and ndarray-gemm loop over the batch. For transB rows the '
       + 'ml-matrix and ndarray-gemm operands are transposed once outside the timing (tfjs uses its transposeB flag).',
     `seqrate per-flop speed of the skinny/batched shapes relative to its best square case (n = 128..512): ${perFlop}.`,
-    'seqrate kernels: packed Goto/BLIS blocking with a 3×4 register tile whose block sweep is written in asm.js (plain JavaScript that V8 compiles ahead of time); '
-      + 'products with op(B) ≤ 4096 elements (all the attention-sized ones) run unpacked, all batch entries in one asm.js call.',
+    'seqrate kernels: one 3×4 register-tile micro-kernel written in asm.js (plain JavaScript that V8 compiles ahead of time), run by the variant `chooseGemm` picks: '
+      + '`packed` (Goto/BLIS blocking) for large products, `direct` (unpacked, all batch entries in one call) when op(B) has ≤ 16384 elements (all the attention-sized ones), `splitK` for long-k weight gradients.',
     'The machine has 2 cores shared with other jobs; ratios (same round, adjacent in time) are more stable than absolute GF/s.',
   ];
   writeSection('Matmul', resultTable(res, { notes, labels: { 'tfjs-cpu': 'tfjs-cpu (f32)' } }));

@@ -3,7 +3,7 @@
  *
  * Between folders: cli → experiments → {models, theory} → linalg; report is used by
  * experiments/cli only; models and theory never import each other.
- * Inside linalg: errors, shape → random → tensor → kernels → decomp → autodiff → ops
+ * Inside linalg: errors → validate → shape → random → tensor → kernels → decomp → autodiff → ops
  * (ndarray interop sits beside ops); kernels and decompositions never import the tape.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -77,14 +77,15 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 const linalgRank: Record<string, number> = {
-  'linalg/errors': 0, 'linalg/shape': 1, 'linalg/random': 2, 'linalg/tensor': 3,
+  'linalg/errors': 0, 'linalg/validate': 0.5, 'linalg/shape': 1, 'linalg/random': 2, 'linalg/tensor': 3,
   'linalg/kernels': 4, 'linalg/decomp': 5, 'linalg/autodiff': 6, 'linalg/ops': 7,
   'linalg/ndarray': 7, 'linalg/index': 8,
 };
 
 const allowed: Record<string, string[]> = {
   index: ['linalg', 'models', 'theory', 'experiments'],
-  cli: ['experiments', 'report', 'linalg', 'models', 'theory'],
+  cli: ['experiments', 'report', 'linalg', 'models', 'theory', 'cluster'],
+  cluster: ['experiments', 'report', 'linalg'],
   experiments: ['models', 'theory', 'linalg', 'report'],
   report: ['linalg'],
   models: ['linalg'],

@@ -4,7 +4,7 @@
  */
 import type { Check, Figure, Json } from '../report/schema.js';
 import type { Box } from '../report/svg.js';
-import { fmtNum } from '../report/format.js';
+import { fmtNum, fmtRange } from '../report/format.js';
 import { fitPowerLaw } from '../theory/index.js';
 import type { AttentionRankConfig, AttentionRankPoint } from './attention-rank.js';
 import { jnum, median } from './fit.js';
@@ -54,7 +54,7 @@ export function assembleAttentionRank(c: AttentionRankConfig, pts: Out[]): Assem
     ],
     data: { perMh: per.map(({ q, ...r }) => r) as unknown as Json, fit: fit === null ? null : { exponent: fit.exponent, ci95: fit.ci95.exponent, r2: fit.r2 }, spectrumDistances: dists, untrainedSpectrumDistances: distsUntrained },
     tables: [{ title: 'Training loss, error and logit rank vs head size m_h (median over seeds); untrained = the same seeds before training', columns: ['m_h', 'train CE loss', 'min – max', 'train 0/1 error', 'test accuracy', '‖∇‖ at stop', 'rank for 99% of ‖logits‖²', 'same, untrained', 'effective rank (per seed)', 'same, untrained', 'σ_{m_h+1}/σ_1'],
-      rows: per.map((r) => [r.mh, jnum(r.loss), `${fmtNum(r.lossMin)} – ${fmtNum(r.lossMax)}`, jnum(r.error), jnum(r.testAcc), jnum(r.gradNorm), r.rank99, r.untrainedRank99,
+      rows: per.map((r) => [r.mh, jnum(r.loss), fmtRange(r.lossMin, r.lossMax), jnum(r.error), jnum(r.testAcc), jnum(r.gradNorm), r.rank99, r.untrainedRank99,
         r.erank.map((v) => fmtNum(v)).join(', '), r.erankUntrained.map((v) => fmtNum(v)).join(', '), r.mh < r.mean.length ? jnum(r.mean[r.mh]!) : null]),
       note: `Paper (ViT-B/16, CIFAR-10): training error ~ m_h^−0.27. Ours: ${fit === null ? 'no fit' : `exponent ${fmtNum(fit.exponent)} [${fmtNum(fit.ci95.exponent[0])}, ${fmtNum(fit.ci95.exponent[1])}]`}.` }],
     figures: figures(c, per, fit, K),

@@ -7,7 +7,7 @@
 import { Adam, evaluateMse, train } from '../models/index.js';
 import type { Check, Json } from '../report/schema.js';
 import type { HeatmapSpec } from '../report/heatmap.js';
-import { fmtNum } from '../report/format.js';
+import { fmtNum, fmtRange } from '../report/format.js';
 import { jnum, median } from './fit.js';
 import { variance } from './memory-common.js';
 import { DEMO_TASKS, DemoNet, attentionStats, makeTaskData, taskDim, taskTau, type DemoTask, type TaskData, type TaskSizes } from './demos-tasks.js';
@@ -117,7 +117,7 @@ function assemble(c: DemosConfig, pts: Out[]): Assembled {
   const s = (t: DemoTask, f: string): number => stat(pts, t, f).med;
   const rows = DEMO_TASKS.map((t) => {
     const m = stat(pts, t, 'massOnIdeal');
-    return [TASK_TEXT[t].name, TASK_TEXT[t].ideal, TASK_TEXT[t].rows, jnum(m.med), `${fmtNum(m.lo)} – ${fmtNum(m.hi)}`, jnum(s(t, 'uniformMass')), jnum(s(t, 'initMassOnIdeal')), jnum(s(t, 'tv')), jnum(s(t, 'initTv')), jnum(s(t, 'entropyRatio')),
+    return [TASK_TEXT[t].name, TASK_TEXT[t].ideal, TASK_TEXT[t].rows, jnum(m.med), fmtRange(m.lo, m.hi), jnum(s(t, 'uniformMass')), jnum(s(t, 'initMassOnIdeal')), jnum(s(t, 'tv')), jnum(s(t, 'initTv')), jnum(s(t, 'entropyRatio')),
       jnum(s(t, 'uniformTv')), jnum(s(t, 'argmaxHit')), jnum(s(t, 'testMse')), jnum(s(t, 'relMse'))];
   });
   const tv = c.train;

@@ -25,6 +25,24 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/**
+ * The worker count actually used: `requested` (default: the cores) capped at the number of
+ * points and at the cores — more threads than either only cost memory (each worker holds its own
+ * copy of the data) and time. `warning` says so when an explicit request was lowered.
+ * @example capWorkers(1000, 6, 2) // { workers: 2, warning: '--workers 1000 capped at 2 (6 points, 2 cores)' }
+ */
+export function capWorkers(
+  requested: number | undefined, points: number, cores = availableParallelism(),
+): { workers: number; warning?: string } {
+  if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1)) {
+    throw new ValueError('capWorkers', `workers must be a positive integer, got ${requested}`);
+  }
+  const want = requested ?? cores;
+  const workers = Math.max(1, Math.min(want, points, cores));
+  if (requested === undefined || workers >= requested) return { workers };
+  return { workers, warning: `--workers ${requested} capped at ${workers} (${points} point(s), ${cores} core(s))` };
+}
+
 interface Task { id: number; name: string; config: Config; params: PointParams; resolve: (v: Json) => void; reject: (e: Error) => void }
 interface Reply { id: number; ok: boolean; result?: Json; error?: string }
 

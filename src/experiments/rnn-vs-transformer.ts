@@ -8,7 +8,7 @@
 import { createRng } from '../linalg/index.js';
 import { isCausal, linearMemoryTarget, mixTime, permuteTime, randomFilter, swapEnds, type Target } from '../theory/index.js';
 import type { Check, Figure, Json } from '../report/schema.js';
-import { fmtNum } from '../report/format.js';
+import { fmtNum, fmtRange } from '../report/format.js';
 import { jnum, median } from './fit.js';
 import { QUICK_TRANSFORMER, fitMemoryModel, replicateSeeds, type MemoryConfig, type MemoryPointResult } from './memory-common.js';
 import { runExperiment } from './runner.js';
@@ -86,7 +86,7 @@ function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
   const span = (model: string, alt: string): [number, number] => { const v = pts.filter((p) => p.params.model === model && p.params.alteration === alt).map((p) => Number(p.result.testMse)); return [Math.min(...v), Math.max(...v)]; };
   const tg = targets(c);
   const causal = Object.fromEntries(ALTERATIONS.map((a) => [a, isCausal(tg[a], { tau: c.tau, d: 1, seed: c.seed }).causal]));
-  const rows = MODELS.flatMap((m) => ALTERATIONS.map((a) => [m === 'rnn' ? 'linear RNN' : 'Transformer', a, jnum(med(m, a)), `${fmtNum(span(m, a)[0])} – ${fmtNum(span(m, a)[1])}`, jnum(med(m, a, 'trainMse')), jnum(med(m, a, 'gradNorm')), PAPER[m]![a]!]));
+  const rows = MODELS.flatMap((m) => ALTERATIONS.map((a) => [m === 'rnn' ? 'linear RNN' : 'Transformer', a, jnum(med(m, a)), fmtRange(span(m, a)[0], span(m, a)[1]), jnum(med(m, a, 'trainMse')), jnum(med(m, a, 'gradNorm')), PAPER[m]![a]!]));
   const ratio = (m: string, a: string): number => med(m, a) / med(m, 'original');
   const figures: Figure[] = [{ file: 'figures/rnn-vs-transformer.svg', caption: 'Table 2 as bars: test MSE (median over seeds, min–max bars), log scale.',
     spec: { kind: 'bar', title: 'Table 2: ρ(s) = e^−s, τ = ' + c.tau, yLabel: 'test MSE', yScale: 'log', categories: [...ALTERATIONS],

@@ -17,7 +17,7 @@ const drop = (v: number, floor: number): number | null => (v > floor ? v : null)
 const ja = (a: readonly number[]): (number | null)[] => a.map(jnum);
 const pct = (v: number): string => `${fmtNum(100 * v)}%`;
 
-function paperFigure(c: SyntheticRateConfig, cvs: Curve[], fits: Fit[], alpha: number, ai: number): Figure {
+function paperFigure(c: SyntheticRateConfig, cvs: Curve[], fits: Fit[], alpha: number): Figure {
   const mine = cvs.filter((v) => v.alpha === alpha && v.role === 'paper');
   const top = Math.max(...mine.flatMap((v) => v.cons.map((k) => k.mse)));
   const series: LineSeries[] = [];
@@ -36,7 +36,7 @@ function paperFigure(c: SyntheticRateConfig, cvs: Curve[], fits: Fit[], alpha: n
     return { label: `${f.estimate} fit: slope −${fmtNum(f.exponent)} (2α−1 = ${fmtNum(f.theory)})`, x: mh, y: [y0, y0 * Math.pow(mh[1] / mh[0], -f.exponent)] as [number, number], color: FIT_COLOURS[f.estimate] };
   });
   const diag = inf ? `; rank ∞ (R = ${c.R}): ${pct(inf.truncated)} of ‖ρ‖² cut off, ${pct(inf.diagMass)} of the attention on s = t` : '';
-  return { file: `figures/synthetic-rate-alpha${ai}.svg`, caption: `MSE vs m_h for σ_k = k^−${alpha} (the paper's case${diag}; log–log). Constructive (dashed; ≈ 0 once m_h ≥ r, not drawn), trained from random init (solid, min–max bars), fitted = oracle-initialised certificate in a different architecture (n = 2m_h + 1, m_v = 1; own colours), power laws fitted on rank ∞.`,
+  return { file: `figures/synthetic-rate-alpha${alpha}.svg`, caption: `MSE vs m_h for σ_k = k^−${alpha} (the paper's case${diag}; log–log). Constructive (dashed; ≈ 0 once m_h ≥ r, not drawn), trained from random init (solid, min–max bars), fitted = oracle-initialised certificate in a different architecture (n = 2m_h + 1, m_v = 1; own colours), power laws fitted on rank ∞.`,
     spec: { kind: 'line', title: `synthetic-rate: σ_k = k^−${alpha}`, xLabel: 'm_h', yLabel: 'MSE per token', xScale: 'log', yScale: 'log', series, fits: fl, width: 1040, height: 480, legend: 'right' } };
 }
 
@@ -74,7 +74,7 @@ function rateFigure(c: SyntheticRateConfig, cvs: Curve[]): Figure | null {
 
 /** Every figure of synthetic-rate. */
 export function syntheticRateFigures(c: SyntheticRateConfig, cvs: Curve[], fits: Fit[], spectra: { alpha: number; numeric: number[]; prescribed: number[] }[]): Figure[] {
-  const figs = c.alphas.map((alpha, ai) => paperFigure(c, cvs, fits, alpha, ai));
+  const figs = c.alphas.map((alpha) => paperFigure(c, cvs, fits, alpha));
   figs.push(boundFigure(cvs));
   const r = rateFigure(c, cvs);
   if (r !== null) figs.push(r);

@@ -12,7 +12,7 @@
  * oracle initialisation. What remains at m_h ≥ r is the FFN floor (basis fit MSEs reported).
  */
 import type { Check, Table } from '../report/schema.js';
-import { fmtNum } from '../report/format.js';
+import { fmtNum, fmtRange } from '../report/format.js';
 import { fittedConstructiveTransformer, type Activation } from '../models/index.js';
 import { fitRegression, jnum, median, testMse } from './fit.js';
 import { inputs, rankOf, targetOf, type FittedConfig, type FittedResult, type SyntheticRateConfig, type SyntheticRateParams } from './synthetic-rate-common.js';
@@ -87,7 +87,7 @@ export function fittedTable(c: SyntheticRateConfig, cvs: FCurve[]): Table {
   const rows = cvs.flatMap((v) => v.mh.flatMap((mh, i) => {
     const s = v.fitted[i];
     if (!s) return [];
-    return [[v.alpha, String(v.rank), mh, jnum(v.cons[i]!.mse), jnum(v.trained[i]?.median ?? NaN), jnum(s.median), `${fmtNum(s.min)} – ${fmtNum(s.max)}`, jnum(s.testMedian), jnum(s.warmMedian), jnum(s.fitInner), jnum(s.fitOuter), jnum(s.gradNorm), s.reasons]];
+    return [[v.alpha, String(v.rank), mh, jnum(v.cons[i]!.mse), jnum(v.trained[i]?.median ?? NaN), jnum(s.median), fmtRange(s.min, s.max), jnum(s.testMedian), jnum(s.warmMedian), jnum(s.fitInner), jnum(s.fitOuter), jnum(s.gradNorm), s.reasons]];
   }));
   return {
     title: `Fitted estimate (oracle-initialised achievability certificate: FFN fits of the exact POD bases, n = 2m_h + 1, m_v = 1 — not the trained architecture — then L-BFGS; MSE per token; median over ${c.fitted.seeds} seed(s))`,

@@ -128,7 +128,7 @@ function notes(cvs: Curve[]): string[] {
   return [
     `Scale: the target variance is ${fmtNum(v0?.targetVariance ?? NaN)} per token and uniform attention (m_h = 0) gives MSE ${fmtNum(v0?.uniformMse ?? NaN)} (${cvs[0] ? caseName(cvs[0]) : ''}); errors far below these are meaningful.`,
     'The trained error can lie below the constructive one at small m_h: the POD truncation minimises the error of the logits, not of the output after the softmax, so the constructive model is an upper bound on the best rank-m_h attention, not the optimum.',
-    'Three error parts (PAPER §6): the constructive curve is the attention term alone; the trained error adds FFN approximation and optimisation error; the gradient norm at stop and the trained error at m_h ≥ r (where the attention term is zero) show how large those are.',
+    'Three error parts (our decomposition of the training error the paper plots in Fig. 5, App. B.2): the constructive curve is the attention term alone; the trained error adds FFN approximation and optimisation error; the gradient norm at stop and the trained error at m_h ≥ r (where the attention term is zero) show how large those are.',
     'The fitted estimate is initialised from the exact POD (an oracle training does not have) in a different architecture (n = 2m_h + 1, m_v = 1): it certifies that an error is achievable, not that training reaches it.',
   ];
 }

@@ -3,12 +3,17 @@
  * every shape, so a user can find the offending call without a debugger.
  */
 
+/** Text of an op name that is not a string (never throws: error messages must not fail). */
+function safeText(v: unknown): string {
+  try { return String(v); } catch { return `(${typeof v})`; }
+}
+
 /** Base class: `instanceof SeqrateError` catches every error this library throws on purpose. */
 export class SeqrateError extends Error {
   /** The operation that raised the error, e.g. `'matmul'`. */
   readonly op: string;
   constructor(op: string, message: string) {
-    super(`${op}: ${message}`);
+    super(`${typeof op === 'string' ? op : safeText(op)}: ${message}`);
     this.name = 'SeqrateError';
     this.op = op;
   }
@@ -16,6 +21,7 @@ export class SeqrateError extends Error {
 
 /** Formats a shape like numpy: `(2, 3)`, `(5,)`, `()`. */
 export function fmtShape(shape: readonly number[]): string {
+  if (!Array.isArray(shape)) return safeText(shape);
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
@@ -30,12 +36,16 @@ export class ShapeError extends SeqrateError {
   }
 }
 
-/** A NaN or ±Inf where a finite number is required. `index` is the flat index of the first one. */
+/**
+ * A NaN or ±Inf where a finite number is required. `index` is the flat index of the first one;
+ * `note` (optional) says what it means, e.g. which of data or parameters went non-finite.
+ */
 export class NonFiniteError extends SeqrateError {
   readonly index: number;
   readonly value: number;
-  constructor(op: string, what: string, index: number, value: number) {
-    super(op, `${what} contains a non-finite value ${value} at flat index ${index}`);
+  constructor(op: string, what: string, index: number, value: number, note = '') {
+    super(op, `${typeof what === 'string' ? what : safeText(what)} contains a non-finite value ${value} at flat `
+        + `index ${index}${note ? `; ${note}` : ''}`);
     this.name = 'NonFiniteError';
     this.index = index;
     this.value = value;

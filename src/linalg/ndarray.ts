@@ -10,7 +10,8 @@
 import ndarray from 'ndarray';
 import { ShapeError, ValueError } from './errors.js';
 import { checkShape, sizeOf, stridesOf } from './shape.js';
-import type { Tensor } from './tensor.js';
+import { checkTensor, type Tensor } from './tensor.js';
+import { checkIntList, checkNumber, describe } from './validate.js';
 
 /** Options of the conversions. */
 export interface NdarrayOptions {
@@ -61,8 +62,14 @@ function checkBounds(nd: AnyNdarray, shape: readonly number[], n: number): void 
  * ```
  */
 export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
+  if (nd === null || typeof nd !== 'object') throw new ValueError('fromNdarray', `nd must be an ndarray view, got `
+      + `${describe(nd)}`);
+  checkShape('fromNdarray', nd.shape);
   const shape = [...nd.shape];
-  checkShape('fromNdarray', shape);
+  checkIntList('fromNdarray', 'stride', nd.stride);
+  checkNumber('fromNdarray', 'offset', nd.offset, { int: true, min: 0 });
+  if (nd.data === null || typeof nd.data !== 'object') throw new ValueError('fromNdarray', `nd.data must be an `
+      + `array, a typed array or a get/set storage, got ${describe(nd.data)}`);
   if (nd.stride.length !== shape.length) throw new ShapeError('fromNdarray', `${nd.stride.length} strides for ${shape.length} dimensions`, [shape]);
   const n = sizeOf(shape);
   checkBounds(nd, shape, n);
@@ -95,6 +102,7 @@ export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
  * `{ copy: false }`. Example: `toNdarray(t).get(1, 0)`.
  */
 export function toNdarray(t: Tensor, opts: NdarrayOptions = {}): ndarray.NdArray<Float64Array> {
+  checkTensor('toNdarray', 't', t);
   const data = opts.copy === false ? t.data : t.data.slice();
   return ndarray(data, [...t.shape]);
 }

@@ -27,6 +27,9 @@ const M32 = 0x100000000;
 
 /** splitmix64 on two 32-bit halves; returns the next 64-bit output as [hi, lo]. */
 export function splitmix(state: { hi: number; lo: number }): [number, number] {
+  if (state === null || typeof state !== 'object' || typeof state.hi !== 'number' || typeof state.lo !== 'number') {
+    throw new ValueError('splitmix', 'state must be { hi: number, lo: number } (32-bit halves)');
+  }
   // state += 0x9E3779B97F4A7C15
   let lo = (state.lo + 0x7f4a7c15) >>> 0;
   let hi = (state.hi + 0x9e3779b9 + (lo < state.lo ? 1 : 0)) >>> 0;

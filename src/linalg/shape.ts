@@ -3,20 +3,35 @@
  * Shapes are plain `readonly number[]`; a scalar has shape `[]`.
  */
 import { ShapeError, ValueError } from './errors.js';
+import { checkElements, checkNumber, describe } from './validate.js';
 
 export type Shape = readonly number[];
 
-/** Throws unless every dimension is a non-negative safe integer. */
-export function checkShape(op: string, shape: Shape): void {
-  for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) {
-      throw new ShapeError(op, `invalid dimension ${d}: dimensions must be non-negative integers`, [shape]);
+/** Throws a ShapeError unless `shape` is an array of non-negative safe integers (no size cap). */
+function shapeArg(op: string, shape: unknown): asserts shape is Shape {
+  if (!Array.isArray(shape)) throw new ShapeError(op, `a shape must be an array of non-negative integers, got `
+      + `${describe(shape)}`);
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(op, `invalid dimension ${describe(d)} at axis ${i}: dimensions must be non-negative `
+          + `integers`);
     }
   }
 }
 
+/**
+ * Throws a ShapeError unless `shape` is an array of non-negative safe integers whose product is
+ * within the element cap (`setMaxElements`); the error names `op` and the element count.
+ */
+export function checkShape(op: string, shape: Shape): void {
+  shapeArg(op, shape);
+  checkElements(op, sizeOf(shape), shape);
+}
+
 /** Number of elements: product of the dimensions (1 for a scalar). */
 export function sizeOf(shape: Shape): number {
+  shapeArg('sizeOf', shape);
   let n = 1;
   for (const d of shape) n *= d;
   return n;
@@ -24,6 +39,7 @@ export function sizeOf(shape: Shape): number {
 
 /** Row-major (C order) strides in elements. */
 export function stridesOf(shape: Shape): number[] {
+  shapeArg('stridesOf', shape);
   const s = new Array<number>(shape.length);
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -34,6 +50,8 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new ShapeError('shapesEqual', `shapes must be arrays, got `
+      + `${describe(a)} and ${describe(b)}`);
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -44,6 +62,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  * Throws a ShapeError naming `op` and both shapes.
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  shapeArg(op, a); shapeArg(op, b);
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -54,6 +73,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkElements(op, sizeOf(out), out);
   return out;
 }
 
@@ -62,6 +82,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * `shape` must be broadcast-compatible with `target` (checked by the caller).
  */
 export function broadcastStrides(shape: Shape, target: Shape): number[] {
+  shapeArg('broadcastStrides', shape); shapeArg('broadcastStrides', target);
   const st = stridesOf(shape);
   const out = new Array<number>(target.length).fill(0);
   const off = target.length - shape.length;
@@ -71,6 +92,8 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 
 /** Normalises a possibly negative axis against `ndim`; throws a ValueError when out of range. */
 export function normAxis(op: string, axis: number, ndim: number): number {
+  checkNumber(op, 'ndim', ndim, { int: true, min: 0 });
+  if (typeof axis !== 'number') throw new ValueError(op, `axis must be an integer, got ${describe(axis)}`);
   const a = axis < 0 ? axis + ndim : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= ndim) {
     throw new ValueError(op, `axis ${axis} is out of range for an array of ${ndim} dimensions`);

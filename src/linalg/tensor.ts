@@ -4,7 +4,8 @@
  *
  * Legend: `data` flat values in C order; `shape` dimensions, `[]` for a scalar.
  */
-import { NonFiniteError, ShapeError, ValueError } from './errors.js';
+import { NonFiniteError, ShapeError, ValueError, fmtShape } from './errors.js';
+import { checkElements, checkNumber, describe } from './validate.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import type { Rng } from './random.js';
 
@@ -19,6 +20,8 @@ export type NestedArray = number | readonly NestedArray[];
 /**
  * Creates a tensor. `data` is a flat array (then `shape` is required, or taken as `[length]`) or
  * a rectangular nested array (shape inferred). Flat Float64Array input is *not* copied.
+ * Throws a ValueError naming the first entry that is not a number (string, null, boolean, bigint,
+ * object…) and its index, and a ShapeError naming the path of the first ragged sub-array.
  *
  * ```ts
  * const a = tensor([[1, 2], [3, 4]]);          // shape [2, 2]
@@ -32,8 +35,8 @@ export function tensor(data: NestedArray | ArrayLike<number>, shape?: Shape): Te
     if (sizeOf(s) !== 1) throw new ShapeError('tensor', 'a scalar needs a shape of size 1', [s]);
     return { data: Float64Array.of(data), shape: [...s] };
   }
-  if (data instanceof Float64Array || isFlat(data)) {
-    const flat = data instanceof Float64Array ? data : Float64Array.from(data as ArrayLike<number>);
+  const flat = flatData(data);
+  if (flat) {
     const s = shape ?? [flat.length];
     checkShape('tensor', s);
     if (sizeOf(s) !== flat.length) {
@@ -41,45 +44,90 @@ export function tensor(data: NestedArray | ArrayLike<number>, shape?: Shape): Te
     }
     return { data: flat, shape: [...s] };
   }
-  const inferred = inferShape(data as readonly NestedArray[]);
+  const nested = data as readonly NestedArray[];
+  const inferred = inferShape(nested);
+  checkShape('tensor', inferred);
   const out = new Float64Array(sizeOf(inferred));
-  let k = 0;
-  const walk = (x: NestedArray, depth: number): void => {
-    if (typeof x === 'number') {
-      out[k++] = x;
-      return;
-    }
-    if (x.length !== inferred[depth]) {
-      throw new ShapeError('tensor', `ragged nested array: length ${x.length} at depth ${depth}, expected ${inferred[depth]}`, [inferred]);
-    }
-    for (const y of x) walk(y, depth + 1);
-  };
-  walk(data as NestedArray, 0);
+  fillNested(nested, inferred, out);
   const s = shape ?? inferred;
-  if (sizeOf(s) !== out.length) throw new ShapeError('tensor', `nested data of shape (${inferred.join(', ')}) does not fit the shape`, [s]);
+  checkShape('tensor', s);
+  if (sizeOf(s) !== out.length) throw new ShapeError('tensor', `nested data of shape ${fmtShape(inferred)} does `
+      + `not fit the shape`, [s]);
   return { data: out, shape: [...s] };
 }
 
-function isFlat(data: ArrayLike<number> | readonly NestedArray[]): boolean {
-  if (ArrayBuffer.isView(data)) return true;
-  const a = data as readonly unknown[];
-  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number') return false;
-  return true;
+/**
+ * The data as a Float64Array when it is flat (a typed array or an array of numbers only), else
+ * null. Throws a ValueError for anything that is neither an array nor a numeric typed array.
+ */
+function flatData(data: unknown): Float64Array | null {
+  if (data instanceof Float64Array) return data;
+  if (ArrayBuffer.isView(data)) {
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array || data instanceof DataView) {
+      throw new ValueError('tensor', `data must hold numbers, got ${describe(data)}`);
+    }
+    return Float64Array.from(data as unknown as ArrayLike<number>);
+  }
+  if (!Array.isArray(data)) {
+    throw new ValueError('tensor', `data must be a number, an array of numbers, a nested array or a typed array, `
+        + `got ${describe(data)}`);
+  }
+  for (let i = 0; i < data.length; i++) if (typeof data[i] !== 'number') return null;
+  return Float64Array.from(data as number[]);
 }
 
+/** Deepest nesting accepted (numpy allows 32 or 64 dimensions); also stops self-containing arrays. */
+const MAX_DEPTH = 64;
+
+/** The shape along the first entry of every level (checked against the rest by `fillNested`). */
 function inferShape(data: readonly NestedArray[]): number[] {
   const s: number[] = [];
-  let x: NestedArray = data;
-  while (typeof x !== 'number') {
+  let x: unknown = data;
+  while (Array.isArray(x)) {
+    if (s.length === MAX_DEPTH) throw new ShapeError('tensor', `nested arrays deeper than ${MAX_DEPTH} levels (or `
+        + `an array that contains itself)`);
     s.push(x.length);
     if (x.length === 0) break;
-    x = x[0]!;
+    x = x[0];
   }
   return s;
 }
 
+const fmtPath = (path: readonly number[]): string => `[${path.join(', ')}]`;
+
+/** Writes the nested entries in C order into `out`, checking every entry and every length. */
+function fillNested(data: readonly NestedArray[], shape: readonly number[], out: Float64Array): void {
+  let k = 0;
+  const path: number[] = [];
+  const walk = (x: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof x === 'number') { out[k++] = x; return; }
+      if (Array.isArray(x)) throw new ShapeError('tensor', `ragged nested array: an array at ${fmtPath(path)} `
+          + `where a number was expected (shape ${fmtShape(shape)} from the first entries)`);
+      throw new ValueError('tensor', `entry ${describe(x)} at index ${fmtPath(path)} is not a number`);
+    }
+    if (!Array.isArray(x)) {
+      if (typeof x !== 'number') throw new ValueError('tensor', `entry ${describe(x)} at index ${fmtPath(path)} `
+          + `is not a number`);
+      throw new ShapeError('tensor', `ragged nested array: the number ${x} at ${fmtPath(path)} where an array of `
+          + `length ${shape[depth]} was expected`);
+    }
+    if (x.length !== shape[depth]) {
+      throw new ShapeError('tensor', `ragged nested array: length ${x.length} at ${fmtPath(path)} but `
+          + `${shape[depth]} at ${fmtPath(path.map(() => 0))}`);
+    }
+    for (let i = 0; i < x.length; i++) {
+      path.push(i);
+      walk(x[i], depth + 1);
+      path.pop();
+    }
+  };
+  walk(data, 0);
+}
+
 /** A tensor of the given shape filled with `value`. */
 export function full(shape: Shape, value: number): Tensor {
+  checkNumber('full', 'value', value, { finite: false });
   checkShape('full', shape);
   return { data: new Float64Array(sizeOf(shape)).fill(value), shape: [...shape] };
 }
@@ -103,21 +151,37 @@ export function eye(n: number, m: number = n): Tensor {
 
 /** A scalar tensor. */
 export function scalar(v: number): Tensor {
+  checkNumber('scalar', 'v', v, { finite: false });
   return { data: Float64Array.of(v), shape: [] };
 }
 
-/** Evenly spaced values in [start, stop) with step (numpy `arange`). */
+/**
+ * Evenly spaced values in [start, stop) with step (numpy `arange`). Every argument must be a
+ * finite number (ValueError otherwise), and the length within the element cap (ShapeError).
+ */
 export function arange(start: number, stop?: number, step = 1): Tensor {
   if (stop === undefined) { stop = start; start = 0; }
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be finite and non-zero, got ${step}`);
+  checkNumber('arange', 'start', start);
+  checkNumber('arange', 'stop', stop);
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be finite and non-zero, got `
+      + `${describe(step)}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  checkElements('arange', n, [n]);
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = start + i * step;
   return { data: d, shape: [n] };
 }
 
+function checkRng(op: string, rng: unknown): void {
+  const r = rng as Partial<Rng> | null;
+  if (typeof r !== 'object' || r === null || typeof r.normal !== 'function' || typeof r.uniform !== 'function') {
+    throw new ValueError(op, `rng must be a generator from createRng(seed), got ${describe(rng)}`);
+  }
+}
+
 /** Standard normal entries from the seeded generator. */
 export function randn(rng: Rng, shape: Shape): Tensor {
+  checkRng('randn', rng);
   checkShape('randn', shape);
   const d = new Float64Array(sizeOf(shape));
   for (let i = 0; i < d.length; i++) d[i] = rng.normal();
@@ -126,6 +190,8 @@ export function randn(rng: Rng, shape: Shape): Tensor {
 
 /** Uniform entries in [lo, hi) from the seeded generator. */
 export function rand(rng: Rng, shape: Shape, lo = 0, hi = 1): Tensor {
+  checkRng('rand', rng);
+  checkNumber('rand', 'lo', lo); checkNumber('rand', 'hi', hi);
   checkShape('rand', shape);
   const d = new Float64Array(sizeOf(shape));
   for (let i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.uniform();
@@ -134,17 +200,20 @@ export function rand(rng: Rng, shape: Shape, lo = 0, hi = 1): Tensor {
 
 /** A copy with its own buffer. */
 export function clone(t: Tensor): Tensor {
+  checkTensor('clone', 't', t);
   return { data: t.data.slice(), shape: [...t.shape] };
 }
 
 /** Value of a size-1 tensor. */
 export function item(t: Tensor): number {
+  checkTensor('item', 't', t);
   if (t.data.length !== 1) throw new ShapeError('item', 'only a size-1 tensor converts to a number', [t.shape]);
   return t.data[0]!;
 }
 
 /** Nested JS arrays (numpy `tolist`). */
 export function toArray(t: Tensor): NestedArray {
+  checkTensor('toArray', 't', t);
   if (t.shape.length === 0) return t.data[0]!;
   let k = 0;
   const build = (depth: number): NestedArray[] => {
@@ -158,6 +227,7 @@ export function toArray(t: Tensor): NestedArray {
 
 /** Element [i, j] of a 2-D tensor (convenience for tests and examples). */
 export function at(t: Tensor, ...idx: number[]): number {
+  checkTensor('at', 't', t);
   if (idx.length !== t.shape.length) throw new ShapeError('at', `${idx.length} indices for a ${t.shape.length}-D tensor`, [t.shape]);
   let off = 0;
   for (let i = 0; i < idx.length; i++) {
@@ -171,6 +241,7 @@ export function at(t: Tensor, ...idx: number[]): number {
 
 /** Throws a NonFiniteError naming `op` at the first NaN/Inf. */
 export function assertFinite(op: string, what: string, t: Tensor | Float64Array): void {
+  if (!(t instanceof Float64Array)) checkTensor(op, what, t);
   const d = t instanceof Float64Array ? t : t.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
@@ -182,11 +253,48 @@ export function assertFinite(op: string, what: string, t: Tensor | Float64Array)
 export function isTensor(t: unknown): t is Tensor {
   if (typeof t !== 'object' || t === null) return false;
   const o = t as { data?: unknown; shape?: unknown };
-  return o.data instanceof Float64Array && Array.isArray(o.shape) && sizeOf(o.shape as number[]) === o.data.length;
+  if (!(o.data instanceof Float64Array) || !Array.isArray(o.shape)) return false;
+  let n = 1;
+  for (const d of o.shape as unknown[]) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) return false;
+    n *= d;
+  }
+  return n === o.data.length;
+}
+
+/**
+ * Returns `t` after checking that it is a well-formed tensor: Float64Array data, a shape of
+ * non-negative integers, and as many values as the shape holds. Otherwise a ValueError (not a
+ * tensor at all: names what it is and how to make one) or a ShapeError (data and shape disagree).
+ */
+export function checkTensor(op: string, what: string, t: unknown): Tensor {
+  if (isTensor(t)) return t;
+  if (typeof what !== 'string') what = describe(what);
+  const o = t as { data?: unknown; shape?: unknown } | null;
+  if (typeof o === 'object' && o !== null && o.data instanceof Float64Array && Array.isArray(o.shape)) {
+    checkShape(op, o.shape as number[]);
+    throw new ShapeError(op, `${what} is malformed: its shape holds ${sizeOf(o.shape as number[])} values but its `
+        + `data has ${o.data.length}`, [o.shape as number[]]);
+  }
+  throw new ValueError(op, `${what} must be a Tensor ({ data: Float64Array, shape }), got ${describe(t)}; `
+      + `tensor(...) makes one`);
+}
+
+/** Throws unless `xs` is an array of well-formed tensors (`checkTensor` on each); returns it. */
+export function checkTensorList(op: string, xs: unknown): readonly Tensor[] {
+  if (!Array.isArray(xs)) throw new ValueError(op, `expected an array of tensors, got ${describe(xs)}`);
+  xs.forEach((x, i) => checkTensor(op, `tensor ${i}`, x));
+  return xs as Tensor[];
+}
+
+/** A number becomes an (untracked) scalar tensor; a tensor is checked (`checkTensor`) and returned. */
+export function toTensor(op: string, what: string, x: unknown): Tensor {
+  return typeof x === 'number' ? { data: Float64Array.of(x), shape: [] } : checkTensor(op, what, x);
 }
 
 /** Throws a ShapeError unless `t` is a 2-D tensor. Returns [rows, cols]. */
 export function dims2(op: string, t: Tensor): [number, number] {
+  checkTensor(op, 't', t);
   if (t.shape.length !== 2) throw new ShapeError(op, `expected a 2-D matrix, got ${t.shape.length}-D`, [t.shape]);
   return [t.shape[0]!, t.shape[1]!];
 }

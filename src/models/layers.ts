@@ -58,14 +58,16 @@ export class Linear {
   }
 
   /**
-   * x (…, inDim) → (…, outDim), one 2-D matmul over all rows; `relu` true applies ReLU after the
-   * bias, fused into the product's buffer (`dense`, same numbers as the composite).
+   * x (…, inDim) → (…, outDim), one 2-D product over all rows, then the activation `act` if
+   * given (`true` is 'relu'). ReLU runs inside the `dense` primitive; tanh and GELU after it.
    */
-  apply(x: Tensor, p: Params, relu = false): Tensor {
+  apply(x: Tensor, p: Params, act: Activation | boolean = false): Tensor {
     const last = x.shape[x.shape.length - 1];
     if (last !== this.inDim) throw new ShapeError('Linear', `${this.prefix}weight expects inputs (…, ${this.inDim}), got ${fmtShape(x.shape)}`, [x.shape]);
     const b = this.bias ? param('Linear', p, `${this.prefix}bias`) : null;
-    const y = dense(rows(x), param('Linear', p, `${this.prefix}weight`), b, relu); // (M, inDim)·(inDim, outDim) + b → (M, outDim)
+    const relu = act === true || act === 'relu';
+    let y = dense(rows(x), param('Linear', p, `${this.prefix}weight`), b, relu); // (M, inDim)·(inDim, outDim) + b → (M, outDim)
+    if (!relu && act !== false) y = activate(y, act);
     return x.shape.length === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.outDim]); // (M, out) → (…, out)
   }
 }
@@ -118,18 +120,10 @@ export class MLP implements Model<MLPConfig> {
     this.params = Object.assign({}, ...this.layers.map((l) => l.init(rng))) as Params;
   }
 
-  /** x (…, inDim) → (…, outDim). */
+  /** x (…, inDim) → (…, outDim): hidden layers with the activation, a linear output layer. */
   apply(x: Tensor, p: Params): Tensor {
-    let h = x;
-    this.layers.forEach((layer, i) => {
-      const hidden = i < this.layers.length - 1;
-      if (hidden && this.activation === 'relu') h = layer.apply(h, p, true); // bias + ReLU fused
-      else {
-        h = layer.apply(h, p);
-        if (hidden) h = activate(h, this.activation);
-      }
-    });
-    return h;
+    const last = this.layers.length - 1;
+    return this.layers.reduce((h, layer, i) => layer.apply(h, p, i < last ? this.activation : false), x);
   }
 
   /** Standalone use: checks x (…, inDim) (shape and finiteness), then `apply`. */

@@ -8,6 +8,7 @@
  * its blocks' records with prefixed names — no nested objects, no copies per forward.
  */
 import { NonFiniteError, ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
+import { checkInt as checkIntV, checkKeys, describe } from '../linalg/validate.js';
 import type { Params } from './optim/params.js';
 
 export type { Params };
@@ -28,21 +29,17 @@ export interface Model<C extends object = object> {
 
 /**
  * Throws a ValueError naming `op` when `config` has a key outside `known`, so a misspelt option
- * (`ffnWidht`) is an error instead of a silently ignored default.
+ * (`ffnWidht`) is an error instead of a silently ignored default (the shared validator's `checkKeys`).
  */
 export function checkConfigKeys(op: string, config: object, known: readonly string[]): void {
-  const ok = new Set(known);
-  for (const k of Object.keys(config)) {
-    if (!ok.has(k)) throw new ValueError(op, `unknown config key '${k}' (known keys: ${known.join(', ')})`);
-  }
+  if (config === null || typeof config !== 'object') throw new ValueError(op, `the config must be an object, got `
+      + `${describe(config)}`);
+  checkKeys(op, config, known, 'config key');
 }
 
-/** Throws a ValueError unless `v` is a positive integer (or non-negative when `allowZero`). */
+/** Throws a ValueError unless `v` is a positive integer (or non-negative when `allowZero`); returns it. */
 export function checkInt(op: string, name: string, v: unknown, allowZero = false): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < (allowZero ? 0 : 1)) {
-    throw new ValueError(op, `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(v)}`);
-  }
-  return v;
+  return checkIntV(op, name, v, allowZero ? 0 : 1);
 }
 
 /** The tensor `params[name]`, or a ValueError naming the model and the missing parameter. */

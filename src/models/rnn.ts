@@ -8,7 +8,9 @@
  * Row-vector convention: h (B, m), so the step is `h ← h Wᵀ + x_t Uᵀ` with W (m, m), U (m, d).
  * Shape legend: B batch, T = τ steps, d input width, m hidden width.
  */
-import { add, createRng, matmul, randn, reshape, stack, tanh, zeros, ValueError, type Rng, type Tensor } from '../linalg/index.js';
+import {
+  add, createRng, matmul, randn, reshape, spectralRadius, stack, tanh, zeros, ValueError, type Rng, type Tensor,
+} from '../linalg/index.js';
 import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params } from './module.js';
 
 /** Configuration of LinearRNN / TanhRNN. */
@@ -23,32 +25,8 @@ export interface RNNConfig {
 
 const KEYS = ['d', 'hidden', 'initRadius'] as const;
 
-/**
- * Spectral radius of a square matrix by Gelfand's formula ρ(W) = lim ‖W^k‖^{1/k}, with k = 2^j
- * by repeated squaring, renormalising each square and accumulating the log-norm (no overflow).
- * After 60 squarings the bias factor (C·k^{m−1})^{1/k} is 1 to double precision for any W of
- * moderate size; returns 0 for nilpotent W. Works for non-normal and complex-spectrum W
- * (unlike power iteration), at the cost of 61 m×m products.
- */
-export function spectralRadius(w: Tensor): number {
-  const m = w.shape[0]!;
-  if (w.shape.length !== 2 || w.shape[1] !== m) throw new ValueError('spectralRadius', `expected a square matrix, got (${w.shape.join(', ')})`);
-  let a: Float64Array = Float64Array.from(w.data);
-  let logNorm = 0, k = 1, est = 0;
-  for (let j = 0; j <= 60; j++) {
-    let s = 0;
-    for (const v of a) s += v * v;
-    const nrm = Math.sqrt(s);
-    if (nrm === 0) return 0;
-    for (let i = 0; i < a.length; i++) a[i]! /= nrm;
-    logNorm += Math.log(nrm); // ‖W^k‖ = exp(logNorm) with A = W^k / ‖W^k‖
-    est = Math.exp(logNorm / k);
-    a = matmul({ data: a, shape: [m, m] }, { data: a, shape: [m, m] }).data; // A² (fast gemm; plain tensors, nothing recorded)
-    logNorm *= 2;
-    k *= 2;
-  }
-  return est;
-}
+/** Re-exported from seqrate/linalg, where it now lives (kept here so `seqrate/models` still has it). */
+export { spectralRadius } from '../linalg/index.js';
 
 function initRecurrent(op: string, rng: Rng, m: number, radius: number): Tensor {
   if (!(radius > 0 && radius < 1)) throw new ValueError(op, `initRadius must lie in (0, 1), got ${radius}`);

@@ -10,8 +10,12 @@
  * Plateau rule [ours]: with window w, stop when the mean loss of the last w steps fell by at most
  * rtol (relative) against the mean of the w steps before.
  */
-import { createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.js';
-import { checkConfigKeys, type Model, type Params } from './module.js';
+import {
+  checkTensor, createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError,
+  fmtShape, type Tensor,
+} from '../linalg/index.js';
+import { checkInt, checkKeys, checkNumber, checkOptions, describe, type OptionSpec } from '../linalg/validate.js';
+import { type Model, type Params } from './module.js';
 import { flattenParams, globalNorm, lbfgs, unflattenParams, type Optimizer } from './optim/index.js';
 
 /** A supervised data set: inputs with leading batch axis N, and targets (regression) or labels (classification). */
@@ -65,7 +69,36 @@ export interface TrainResult {
   lbfgs?: { iterations: number; reason: string; evaluations: number };
 }
 
-const TRAIN_KEYS = ['optimizer', 'batchSize', 'maxSteps', 'plateau', 'targetLoss', 'seed', 'loss', 'onProgress', 'lbfgsPolish'];
+/** Declarative checks of `TrainOptions` (src/linalg/validate.ts); `optimizer` is checked apart. */
+const TRAIN_SPEC: Readonly<Record<keyof TrainOptions, OptionSpec>> = {
+  optimizer: 'object', batchSize: { int: true, min: 1 }, maxSteps: { int: true, min: 0 }, plateau: 'object',
+  targetLoss: { finite: false }, seed: { int: true }, loss: ['mse', 'crossEntropy'], onProgress: 'function',
+  lbfgsPolish: 'object',
+};
+
+function checkTrainOptions(opts: TrainOptions): void {
+  const o = opts.optimizer as unknown;
+  if (o !== 'lbfgs' && (o === null || typeof o !== 'object' || typeof (o as Optimizer).step !== 'function')) {
+    throw new ValueError('train', `optimizer must be an optimiser object (new Adam({ lr }), new AdamW({ lr }), `
+        + `new SGD({ lr }) `
+      + `or any { name, step(params, grads, loss) }) or the string 'lbfgs', got ${describe(o)}`
+      + (typeof o === 'string' ? ' (optimiser names other than \'lbfgs\' are not accepted: the object carries the '
+          + 'learning rate)' : ''));
+  }
+  checkOptions('train', { ...opts, optimizer: {} }, TRAIN_SPEC, 'config key');
+  if (opts.plateau !== undefined) {
+    checkKeys('train', opts.plateau, ['window', 'rtol'], 'plateau key');
+    checkInt('train', 'plateau.window', opts.plateau.window, 1);
+    checkNumber('train', 'plateau.rtol', opts.plateau.rtol, { min: 0 });
+  }
+  if (opts.lbfgsPolish !== undefined) {
+    const o = opts.lbfgsPolish;
+    checkKeys('train', o, ['maxIter', 'gtol', 'history'], 'lbfgsPolish key');
+    checkInt('train', 'lbfgsPolish.maxIter', o.maxIter, 0);
+    if (o.gtol !== undefined) checkNumber('train', 'lbfgsPolish.gtol', o.gtol, { min: 0 });
+    if (o.history !== undefined) checkInt('train', 'lbfgsPolish.history', o.history, 1);
+  }
+}
 
 /** Rows `idx` of a tensor along axis 0 (a plain copy; data is never traced). */
 export function takeRows(t: Tensor, idx: ArrayLike<number>): Tensor {
@@ -89,12 +122,41 @@ function lossOf(kind: 'mse' | 'crossEntropy', out: Tensor, y: Tensor | Int32Arra
   return crossEntropy(out, y);
 }
 
-function checkData(data: Dataset): number {
-  const N = data.x.shape[0];
-  if (N === undefined || N < 1) throw new ShapeError('train', `inputs need a non-empty leading batch axis, got ${fmtShape(data.x.shape)}`, [data.x.shape]);
-  const ny = data.y instanceof Int32Array ? data.y.length : data.y.shape[0];
-  if (ny !== N) throw new ShapeError('train', `${N} inputs but ${ny} targets`, [data.x.shape, data.y instanceof Int32Array ? [data.y.length] : data.y.shape]);
+function checkData(data: Dataset, op = 'train'): number {
+  if (data === null || typeof data !== 'object') throw new ValueError(op, `data must be { x: Tensor, y: Tensor | `
+      + `Int32Array }, got ${describe(data)}`);
+  const x = checkTensor(op, 'data.x', data.x);
+  const N = x.shape[0];
+  if (N === undefined || N < 1) throw new ShapeError(op, `inputs need a non-empty leading batch axis, got `
+      + `${fmtShape(x.shape)}`, [x.shape]);
+  const y = data.y instanceof Int32Array ? data.y : checkTensor(op, 'data.y', data.y);
+  const ny = y instanceof Int32Array ? y.length : y.shape[0];
+  if (ny !== N) {
+    const yShape = y instanceof Int32Array ? [y.length] : y.shape;
+    throw new ShapeError(op, `${N} inputs but ${ny} targets`, [x.shape, yShape]);
+  }
+  // NaN/Inf in the data would surface steps later as a diverged loss: name the data instead
+  firstNonFinite(op, 'the inputs data.x', x.data);
+  if (!(y instanceof Int32Array)) firstNonFinite(op, 'the targets data.y', y.data);
   return N;
+}
+
+function firstNonFinite(op: string, what: string, d: Float64Array): void {
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v - v !== 0) throw new NonFiniteError(op, what, i, v, 'the data must be finite');
+  }
+}
+
+/**
+ * A NaN/Inf raised while training on checked-finite data means the parameters (or the loss)
+ * diverged: re-raised naming training, the phase, the step and the optimiser's own message.
+ */
+function diverged(e: unknown, phase: string, step: number): unknown {
+  if (!(e instanceof NonFiniteError)) return e;
+  return new NonFiniteError('train', step > 0 ? `${phase} step ${step}` : phase, e.index, e.value,
+    `the data are finite, so the parameters or the loss diverged (try a smaller learning rate or clipNorm) — `
+        + `${e.message}`);
 }
 
 /**
@@ -103,7 +165,7 @@ function checkData(data: Dataset): number {
  */
 export function fullBatchLossAndGrad(model: Model, data: Dataset, params: Params, loss: 'mse' | 'crossEntropy', chunk: number): { loss: number; grads: Params } {
   const N = checkData(data);
-  if (!Number.isSafeInteger(chunk) || chunk < 1) throw new ValueError('fullBatchLossAndGrad', `chunk must be a positive integer, got ${chunk}`);
+  checkInt('fullBatchLossAndGrad', 'chunk', chunk, 1);
   let total = 0;
   const acc: Record<string, Float64Array> = {};
   for (const k of Object.keys(params)) acc[k] = new Float64Array(params[k]!.data.length);
@@ -131,10 +193,20 @@ function plateaued(h: readonly number[], window: number, rtol: number): boolean 
 /** Full-batch L-BFGS on the model's parameters; updates `model.params`. */
 function polish(model: Model, data: Dataset, loss: 'mse' | 'crossEntropy', chunk: number, o: { maxIter: number; gtol?: number; history?: number }, history: number[], onProgress?: (p: Progress) => void): { iterations: number; reason: string; evaluations: number } {
   const { x: x0, layout } = flattenParams(model.params);
-  const r = lbfgs((v) => {
-    const { loss: f, grads } = fullBatchLossAndGrad(model, data, unflattenParams(v, layout), loss, chunk);
-    return { f, g: flattenParams(grads, layout.entries.map((e) => e.name)).x };
-  }, x0, {
+  const names = layout.entries.map((e) => e.name);
+  let calls = 0;
+  const fg = (v: Float64Array): { f: number; g: Float64Array } => {
+    calls++;
+    try {
+      const { loss: f, grads } = fullBatchLossAndGrad(model, data, unflattenParams(v, layout), loss, chunk);
+      return { f, g: flattenParams(grads, names).x };
+    } catch (e) {
+      // a non-finite trial point is rejected by the line search (and named at the start point)
+      if (e instanceof NonFiniteError && calls > 1) return { f: Infinity, g: new Float64Array(v.length).fill(NaN) };
+      throw diverged(e, 'L-BFGS start (iteration 0)', 0);
+    }
+  };
+  const r = lbfgs(fg, x0, {
     maxIter: o.maxIter, gtol: o.gtol ?? 1e-10, history: o.history ?? 20,
     onIter: ({ iteration, f, gradNorm }) => { history.push(f); onProgress?.({ phase: 'lbfgs', step: iteration, loss: f, gradNorm }); },
   });
@@ -154,14 +226,9 @@ function polish(model: Model, data: Dataset, loss: 'mse' | 'crossEntropy', chunk
  * ```
  */
 export function train(model: Model, data: Dataset, opts: TrainOptions): TrainResult {
-  checkConfigKeys('train', opts, TRAIN_KEYS);
+  checkTrainOptions(opts);
   const t0 = performance.now();
   const N = checkData(data), loss = opts.loss ?? 'mse';
-  if (!Number.isSafeInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('train', `batchSize must be a positive integer, got ${opts.batchSize}`);
-  if (!Number.isSafeInteger(opts.maxSteps) || opts.maxSteps < 0) throw new ValueError('train', `maxSteps must be a non-negative integer, got ${opts.maxSteps}`);
-  if (opts.plateau && (!Number.isSafeInteger(opts.plateau.window) || opts.plateau.window < 1 || !(opts.plateau.rtol >= 0))) {
-    throw new ValueError('train', `plateau needs an integer window ≥ 1 and rtol ≥ 0, got ${JSON.stringify(opts.plateau)}`);
-  }
   const bs = Math.min(opts.batchSize, N), history: number[] = [];
   const chunk = Math.min(N, Math.max(bs, 256)); // full-batch passes: larger matmuls, bounded tape memory
   let stopReason: TrainResult['stopReason'] = 'maxSteps', steps = 0, lb: TrainResult['lbfgs'];
@@ -182,9 +249,14 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
       const idx = perm.subarray(pos, pos + bs);
       pos += bs;
       const xb = takeRows(data.x, idx), yb = takeLabels(data.y, idx);
-      const { value, grads } = valueAndGrad((p: Params) => lossOf(loss, model.forward(xb, p), yb))(model.params);
-      const l = item(value);
-      model.params = opt.step(model.params, grads as Params, l);
+      let l: number;
+      try {
+        const { value, grads } = valueAndGrad((p: Params) => lossOf(loss, model.forward(xb, p), yb))(model.params);
+        l = item(value);
+        model.params = opt.step(model.params, grads as Params, l);
+      } catch (e) {
+        throw diverged(e, `${opt.name} (first-order)`, steps + 1);
+      }
       steps++;
       history.push(l);
       opts.onProgress?.({ phase: 'first-order', step: steps, loss: l });
@@ -206,7 +278,9 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
 /** Model outputs over a data set in chunks, without recording (N, …). */
 export function predict(model: Model, x: Tensor, batchSize = 256): Tensor[] {
   // batchSize 0 or NaN would loop forever (s += 0)
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValueError('predict', `batchSize must be a positive integer, got ${batchSize}`);
+  checkInt('predict', 'batchSize', batchSize, 1);
+  checkTensor('predict', 'x', x);
+  if (x.shape.length === 0) throw new ShapeError('predict', 'x needs a leading batch axis', [x.shape]);
   const N = x.shape[0]!, outs: Tensor[] = [];
   noGrad(() => {
     for (let s = 0; s < N; s += batchSize) outs.push(model.forward(takeRows(x, Int32Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i))));
@@ -214,12 +288,28 @@ export function predict(model: Model, x: Tensor, batchSize = 256): Tensor[] {
   return outs;
 }
 
-/** Mean squared error of the model's outputs against targets y (same shape as the outputs). */
+/**
+ * Mean squared error of the model's outputs against targets y of exactly the outputs' shape
+ * (ShapeError naming both shapes otherwise; a transposed (5, 16) against (16, 5) is refused even
+ * though the sizes agree). A NaN/Inf output is a NonFiniteError naming evaluateMse.
+ */
 export function evaluateMse(model: Model, x: Tensor, y: Tensor, batchSize = 256): number {
+  checkTensor('evaluateMse', 'y', y);
   const outs = predict(model, x, batchSize);
+  const outShape = outs.length === 0 ? [0] : [outs.reduce((n, o) => n + o.shape[0]!, 0), ...outs[0]!.shape.slice(1)];
+  if (outShape.length !== y.shape.length || outShape.some((d, i) => d !== y.shape[i])) {
+    throw new ShapeError('evaluateMse', `outputs have shape ${fmtShape(outShape)} but targets `
+        + `${fmtShape(y.shape)} (outputs, targets)`, [outShape, y.shape]);
+  }
   let s = 0, k = 0;
-  for (const o of outs) for (const v of o.data) { const e = v - y.data[k++]!; s += e * e; }
-  if (k !== y.data.length) throw new ShapeError('evaluateMse', `outputs hold ${k} values but targets ${y.data.length}`, [y.shape]);
+  for (const o of outs) {
+    for (const v of o.data) {
+      if (v - v !== 0) throw new NonFiniteError('evaluateMse', 'the model output', k, v);
+      const e = v - y.data[k++]!;
+      s += e * e;
+    }
+  }
+  if (k === 0) throw new ShapeError('evaluateMse', 'no rows to evaluate', [outShape]);
   return s / k;
 }
 

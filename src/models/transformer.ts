@@ -15,6 +15,7 @@
  * Shape legend: B batch, T = τ tokens, d token width, n = f̂ output width, m_h, m_v, p = peDim.
  */
 import { createRng, reshape, type Tensor, ValueError } from '../linalg/index.js';
+import { checkElements } from '../linalg/validate.js';
 import { Attention, MLP, concatPositions, learnedEncodingInit, sinusoidalEncoding, type Activation } from './layers.js';
 import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params } from './module.js';
 
@@ -78,6 +79,11 @@ export class Transformer implements Model<TransformerConfig> {
     const rng = createRng(opts.seed ?? 0);
     const act = config.activation ?? 'relu';
     const { d, n, mh, mv, ffnWidth: width, ffnDepth: depth } = config;
+    // refuse sizes beyond the element cap up front, naming the model (not a raw RangeError in randn)
+    const mats: [number, number][] = [
+      [d + this.peDim, width], [width, width], [width, n], [n, mh], [n, mv], [mv, width],
+    ];
+    for (const [r, c] of mats) checkElements('Transformer', r * c, [r, c]);
     this.ffnIn = new MLP({ inDim: d + this.peDim, width, depth, outDim: n, activation: act }, { rng, prefix: 'ffn_in.' });
     this.attn = new Attention('attn.', { dim: n, mh, mv, scale: config.scale ?? false });
     const attnParams = this.attn.init(rng);

@@ -46,13 +46,29 @@ export function fmtCoord(x: number, decimals = 2): string {
   return s === '-0' ? '0' : s;
 }
 
-/** Seconds as `1.2 s`, `3 min 05 s` (for human-readable timing lines only). */
+/**
+ * Seconds as `3.2 s` (below 10 s), `42 s`, `2 min 05 s`, `1 h 02 min 05 s`: rounded once, to a
+ * tenth below 10 s and to the second above, so a carry never prints `60 s` or `1 min 60 s`
+ * (`fmtSeconds(59.6) === '1 min 00 s'`). For human-readable timing lines only.
+ */
 export function fmtSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s).toString()} s`;
-  const m = Math.floor(s / 60);
-  const r = Math.round(s - 60 * m);
-  return `${m} min ${r.toString().padStart(2, '0')} s`;
+  const tenths = Math.round(s * 10);
+  if (tenths < 100) return `${(tenths / 10).toFixed(1)} s`;
+  const r = Math.round(s);
+  if (r < 60) return `${r} s`;
+  const sec = (r % 60).toString().padStart(2, '0');
+  if (r < 3600) return `${Math.floor(r / 60)} min ${sec} s`;
+  return `${Math.floor(r / 3600)} h ${(Math.floor(r / 60) % 60).toString().padStart(2, '0')} min ${sec} s`;
+}
+
+/**
+ * A spread `lo – hi` through fmtNum, or one value when both print the same (one seed, or every
+ * seed equal): `fmtRange(0.00156, 0.00156) === '0.00156'`.
+ */
+export function fmtRange(lo: number, hi: number, digits = 3): string {
+  const a = fmtNum(lo, digits), b = fmtNum(hi, digits);
+  return a === b ? a : `${a} – ${b}`;
 }
 
 /** `a ± b` with the same number of significant digits as fmtNum. */

@@ -7,6 +7,7 @@
 import { ValueError } from '../linalg/errors.js';
 import { fmtNum } from './format.js';
 import { el, svgDocument, text } from './svg-core.js';
+import { newLayout, textBox, type Layout } from './svg-layout.js';
 
 /** One matrix of a heatmap figure; `values[i][j]` is row i, column j (null = missing, drawn grey). */
 export interface HeatmapPanel { label: string; values: (number | null)[][] }
@@ -83,6 +84,11 @@ function rangeOf(spec: HeatmapSpec): [number, number] {
  * @example renderHeatmap({ kind: 'heatmap', title: 'attention', xLabel: 's', yLabel: 't', panels: [{ label: 'learned', values: [[0.9, 0.1], [0.2, 0.8]] }] })
  */
 export function renderHeatmap(spec: HeatmapSpec): string {
+  return layHeatmap(spec).svg;
+}
+
+/** Renders a heatmap and records its cells (as marks) and labels in a Layout. */
+export function layHeatmap(spec: HeatmapSpec, desc = ''): { svg: string; layout: Layout } {
   const [R, C] = shapeOf(spec);
   const [min, max] = rangeOf(spec);
   const P = spec.panels.length;
@@ -90,14 +96,20 @@ export function renderHeatmap(spec: HeatmapSpec): string {
   const W = spec.width ?? Math.max(360, left + P * 300 + (P - 1) * gap + bar);
   const cell = Math.min((W - left - bar - (P - 1) * gap) / P / C, ((spec.height ?? 420) - top - bottom) / R);
   const H = spec.height ?? Math.ceil(top + R * cell + bottom);
+  const lay = newLayout(W, H);
   const rowL = spec.rowLabels ?? Array.from({ length: R }, (_, i) => String(i + 1));
   const colL = spec.colLabels ?? Array.from({ length: C }, (_, j) => String(j + 1));
   const annotate = spec.annotate ?? cell >= 22;
   const fs = Math.max(6, Math.min(11, cell * 0.45));
   const body: string[] = [];
+  const label = (x: number, y: number, s: string, size: number, anchor: 'middle' | 'end' | 'start',
+    role: 'tick' | 'axis' = 'tick'): void => {
+    lay.labels.push({ r: textBox(x, y, s, size, anchor), text: s, role });
+    body.push(text(x, y, s, anchor === 'start' ? { 'font-size': size } : { 'text-anchor': anchor, 'font-size': size }));
+  };
   spec.panels.forEach((p, k) => {
     const x0 = left + k * (C * cell + gap);
-    body.push(text(x0 + (C * cell) / 2, top - 12, p.label, { 'text-anchor': 'middle', 'font-size': 12 }));
+    label(x0 + (C * cell) / 2, top - 12, p.label, 12, 'middle', 'axis');
     p.values.forEach((row, i) => row.forEach((v, j) => {
       const ok = v !== null && Number.isFinite(v);
       body.push(el('rect', { x: x0 + j * cell, y: top + i * cell, width: cell, height: cell, fill: ok ? rampColour(v, min, max) : '#dddddd', stroke: '#ffffff', 'stroke-width': 0.5 }));
@@ -106,25 +118,36 @@ export function renderHeatmap(spec: HeatmapSpec): string {
         body.push(text(x0 + (j + 0.5) * cell, top + (i + 0.5) * cell + fs * 0.35, cellLabel(v), { 'text-anchor': 'middle', 'font-size': fs, fill: dark ? '#ffffff' : '#222222' }));
       }
     }));
+    lay.marks.push({ kind: 'rect', r: { x: x0, y: top, w: C * cell, h: R * cell }, of: p.label });
     body.push(el('rect', { x: x0, y: top, width: C * cell, height: R * cell, fill: 'none', stroke: '#333333' }));
-    colL.forEach((l, j) => body.push(text(x0 + (j + 0.5) * cell, top + R * cell + 13, l, { 'text-anchor': 'middle', 'font-size': fs })));
-    if (k === 0) rowL.forEach((l, i) => body.push(text(x0 - 5, top + (i + 0.5) * cell + fs * 0.35, l, { 'text-anchor': 'end', 'font-size': fs })));
-    body.push(text(x0 + (C * cell) / 2, top + R * cell + 32, spec.xLabel, { 'text-anchor': 'middle', 'font-size': 12 }));
+    colL.forEach((l, j) => label(x0 + (j + 0.5) * cell, top + R * cell + 13, l, fs, 'middle'));
+    if (k === 0) rowL.forEach((l, i) => label(x0 - 5, top + (i + 0.5) * cell + fs * 0.35, l, fs, 'end'));
+    label(x0 + (C * cell) / 2, top + R * cell + 32, spec.xLabel, 12, 'middle', 'axis');
   });
   const cy = top + (R * cell) / 2;
   body.push(text(16, cy, spec.yLabel, { 'text-anchor': 'middle', 'font-size': 12, transform: `rotate(-90 16 ${cy.toFixed(2)})` }));
-  body.push(colourBar(left + P * C * cell + (P - 1) * gap + 16, top, R * cell, min, max));
-  return svgDocument(W, H, spec.title, body.join('\n'));
+  const yw = textBox(0, 0, spec.yLabel, 12).w;
+  lay.labels.push({ r: { x: 16 - 12 * 0.8, y: cy - yw / 2, w: 12 * 1.05, h: yw }, text: spec.yLabel, role: 'axis' });
+  body.push(colourBar(left + P * C * cell + (P - 1) * gap + 16, top, R * cell, min, max, lay));
+  const d = desc || `Heatmaps (${R}×${C}) of ${spec.panels.map((p) => p.label).join(', ')}; rows ${spec.yLabel}, `
+    + `columns ${spec.xLabel}; colour from ${fmtNum(min)} (white) to ${fmtNum(max)} (dark blue).`;
+  return { svg: svgDocument(W, H, spec.title, body.join('\n'), d, lay), layout: lay };
 }
 
 /** A vertical colour bar of height h at (x, y) with the range's ends and middle labelled. */
-function colourBar(x: number, y: number, h: number, min: number, max: number): string {
+function colourBar(x: number, y: number, h: number, min: number, max: number, lay: Layout): string {
   const steps = 16, out: string[] = [];
   for (let i = 0; i < steps; i++) {
     const v = max - ((i + 0.5) / steps) * (max - min);
     out.push(el('rect', { x, y: y + (i * h) / steps, width: 12, height: h / steps + 0.5, fill: rampColour(v, min, max) }));
   }
   out.push(el('rect', { x, y, width: 12, height: h, fill: 'none', stroke: '#333333' }));
-  for (const f of [0, 0.5, 1]) out.push(text(x + 16, y + (1 - f) * h + 4, fmtNum(min + f * (max - min), 2), { 'font-size': 10 }));
+  lay.marks.push({ kind: 'rect', r: { x, y, w: 12, h }, of: 'colour bar' });
+  // labels 10 px high: the middle one only on a bar tall enough for three, the ends on one for two
+  for (const f of h >= 36 ? [0, 0.5, 1] : h >= 24 ? [0, 1] : [1]) {
+    const s = fmtNum(min + f * (max - min), 2);
+    lay.labels.push({ r: textBox(x + 16, y + (1 - f) * h + 4, s, 10), text: s, role: 'tick' });
+    out.push(text(x + 16, y + (1 - f) * h + 4, s, { 'font-size': 10 }));
+  }
   return out.join('\n');
 }

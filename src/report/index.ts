@@ -4,14 +4,15 @@
  */
 import { renderMarkdown } from './markdown.js';
 import { SCHEMA_VERSION, type ExperimentResult, type ResultsFile } from './schema.js';
-import { renderFigure } from './svg.js';
+import { renderFigure, unavailableFigure } from './svg.js';
 
 export * from './format.js';
 export * from './schema.js';
 export * from './svg.js';
 export * from './markdown.js';
 export * from './atomic.js';
-export { PALETTE, colour, linearTicks, logTicks, makeScale } from './svg-core.js';
+export { PALETTE, colour, contrastRatio, linearTicks, logTicks, makeScale } from './svg-core.js';
+export { checkLayout, type Layout } from './svg-layout.js';
 
 /**
  * Assembles a ResultsFile (summary counts included) from experiment results and run facts.
@@ -43,9 +44,9 @@ export function reportFiles(f: ResultsFile): Map<string, string> {
     for (const fig of e.figures) {
       let svg: string;
       try {
-        svg = renderFigure(fig.spec);
+        svg = renderFigure(fig.spec, fig.caption);
       } catch (err) {
-        svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60"><text x="10" y="30">figure unavailable: ${String((err as Error).message).replace(/[<&>]/g, '')}</text></svg>\n`;
+        svg = unavailableFigure(fig.spec.title, String((err as Error).message));
       }
       files.set(fig.file, svg);
     }

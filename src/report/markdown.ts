@@ -48,7 +48,10 @@ export function markdownExperiment(r: ExperimentResult): string {
   if (r.choices.length > 0) out.push('### Our choices (where the paper is silent)', '', ...r.choices.map((n) => `- ${n}`), '');
   const cfg = Object.entries(r.config).map(([k, v]) => [k, fmtJson(v)] as (string | number | null)[]);
   out.push('<details><summary>Configuration (every hyper-parameter)</summary>', '', markdownTable({ title: 'config', columns: ['parameter', 'value'], rows: cfg }), '', '</details>', '');
-  out.push(`Wall time: ${fmtSeconds(r.timing.totalSeconds)} over ${r.timing.points.length} sweep point(s).`, '');
+  const cpu = r.timing.points.reduce((a, p) => a + p.seconds, 0);
+  out.push(`Compute time: ${fmtSeconds(cpu)}, the sum of the run times of its ${r.timing.points.length} sweep point(s), each `
+    + 'on one worker thread: its CPU time when the cores are not oversubscribed, more when they are (points of several '
+    + 'experiments share the workers; the whole run\'s wall time is in the header).', '');
   return out.join('\n');
 }
 
@@ -67,7 +70,7 @@ export function renderMarkdown(f: ResultsFile): string {
     '',
     `- command: \`${f.run.command}\``,
     `- preset: \`${f.preset}\`, seed ${f.seed}, seqrate ${f.seqrateVersion}, results schema v${f.schemaVersion} (see \`results.json\`)`,
-    `- machine: node ${f.run.node} on ${f.run.platform}, ${f.run.cpus} cores, ${f.run.workers} worker(s); started ${f.run.startedAt}, took ${fmtSeconds(f.run.totalSeconds)}`,
+    `- machine: node ${f.run.node} on ${f.run.platform}, ${f.run.cpus} cores, ${f.run.workers} worker(s); started ${f.run.startedAt}; wall time of the whole run ${fmtSeconds(f.run.totalSeconds)}`,
     `- checks: **${f.summary.passed} passed, ${f.summary.failed} failed** of ${f.summary.checks}; experiments with errors: ${f.summary.errors}`,
     '',
     '## Verdicts on the paper',
@@ -78,7 +81,9 @@ export function renderMarkdown(f: ResultsFile): string {
     'a check fails robustly (every seed, independent of the budget), `unresolved` when this preset cannot decide; `engine` marks self-checks of seqrate.',
     '',
     'Reproducing means the *pattern* of the paper holds with honest statistics, not that our numbers equal theirs; the',
-    'quick preset uses small budgets, and every failing check below says what its numbers show.',
+    'quick preset uses small budgets, and every failing check below says what its numbers show. How to run it, the presets',
+    'and what each experiment does: [docs/REPRODUCE.md](../docs/REPRODUCE.md) in the seqrate repository (the link works',
+    'for the default `report/` folder of `npm run reproduce`).',
     '',
     markdownTable({ title: 'All checks (failures first)', columns: ['experiment', 'check', 'pass', 'verdict', 'numbers'], rows: summaryRows }),
     '',

@@ -165,17 +165,19 @@ const figureSpec: V = (v, p, e) => {
   const kind = (v as { kind?: unknown } | null)?.kind;
   const common = { title: S.str, yScale: scale };
   const size = { width: S.num, height: S.num };
+  const figOpts = { legend: S.oneOf(S.lit('inside'), S.lit('right')), colorKeys: S.arr(S.str) };
   if (kind === 'line') {
     S.obj({ kind: S.str, ...common, xLabel: S.str, yLabel: S.str, xScale: scale, series: S.arr(S.obj(
       { label: S.str, x: S.arr(numOrNull), y: S.arr(numOrNull) },
-      { lo: S.arr(numOrNull), hi: S.arr(numOrNull), dash: S.bool, marker: S.bool, line: S.bool, color: S.int },
-    )) }, { fits: S.arr(S.obj({ label: S.str, x: S.arr(S.num), y: S.arr(S.num) }, { color: S.int })), legend: S.oneOf(S.lit('inside'), S.lit('right')), ...size })(v, p, e);
+      { lo: S.arr(numOrNull), hi: S.arr(numOrNull), dash: S.oneOf(S.bool, S.str), marker: S.bool, line: S.bool, color: S.int, colorKey: S.str },
+    )) }, { fits: S.arr(S.obj({ label: S.str, x: S.arr(S.num), y: S.arr(S.num) }, { color: S.int, colorKey: S.str })), ...figOpts, ...size })(v, p, e);
   } else if (kind === 'quantile') {
     S.obj({ kind: S.str, ...common, xLabel: S.str, yLabel: S.str, categories: S.arr(S.str),
-      groups: S.arr(S.obj({ label: S.str, boxes: S.arr(nullable(box)) }, { color: S.int })) }, size)(v, p, e);
+      groups: S.arr(S.obj({ label: S.str, boxes: S.arr(nullable(box)) }, { color: S.int, colorKey: S.str })) }, { ...figOpts, ...size })(v, p, e);
   } else if (kind === 'bar') {
     S.obj({ kind: S.str, ...common, yLabel: S.str, categories: S.arr(S.str),
-      groups: S.arr(S.obj({ label: S.str, values: S.arr(numOrNull) }, { lo: S.arr(numOrNull), hi: S.arr(numOrNull), color: S.int })) }, size)(v, p, e);
+      groups: S.arr(S.obj({ label: S.str, values: S.arr(numOrNull) }, { lo: S.arr(numOrNull), hi: S.arr(numOrNull), color: S.int, colorKey: S.str })) },
+    { chance: S.arr(S.obj({ value: S.num, label: S.str }, { color: S.int, colorKey: S.str })), ...figOpts, ...size })(v, p, e);
   } else if (kind === 'heatmap') {
     S.obj({ kind: S.str, title: S.str, xLabel: S.str, yLabel: S.str, panels: S.arr(S.obj({ label: S.str, values: S.arr(S.arr(numOrNull)) })) },
       { rowLabels: S.arr(S.str), colLabels: S.arr(S.str), min: S.num, max: S.num, annotate: S.bool, ...size })(v, p, e);

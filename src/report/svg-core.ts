@@ -8,6 +8,7 @@
  */
 import { ValueError } from '../linalg/errors.js';
 import { escapeXml, fmtCoord, fmtNum } from './format.js';
+import { rectsOverlap, textBox, type Layout } from './svg-layout.js';
 
 /** Linear or base-10 logarithmic axis. */
 export type ScaleKind = 'linear' | 'log';
@@ -24,17 +25,54 @@ export interface Scale {
   /** Pixel position of value `v` (log scales clamp non-positive values to `lo`). */
   px(v: number): number;
   ticks: Tick[];
+  /** Log scales with exact zeros: the pixel of the "0" floor, below the lowest decade. */
+  zero?: number;
+  /** Category axis: every tick label must show (they are staggered rather than left off). */
+  categorical?: boolean;
 }
 
 /** One labelled tick. */
 export interface Tick { value: number; label: string; major: boolean }
 
-/** Colour-blind-safe categorical palette (Okabe–Ito), indexed cyclically. */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
+/**
+ * Categorical palette: the hues of the colour-blind-safe Okabe–Ito set, darkened where needed so
+ * that every colour reaches WCAG AA contrast (≥ 4.5:1) as text on white (test/report checks it).
+ */
+export const PALETTE = ['#0072B2', '#B8470B', '#00785A', '#A8457F', '#8A6100', '#6A3D9A', '#4D4D4D',
+  '#C0392B'] as const;
 
 /** Colour `i` of the palette, cyclically. */
 export function colour(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
+}
+
+/** WCAG 2 contrast ratio of two `#rrggbb` colours (1 … 21). */
+export function contrastRatio(a: string, b = '#ffffff'): number {
+  const lum = (h: string): number => {
+    const c = [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2),
+      16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p) as [number, number];
+  return (x + 0.05) / (y + 0.05);
+}
+
+/**
+ * A colour chooser for the series of one figure: a series with a `colorKey` gets the palette
+ * colour at that key's position in `keys` (keys not listed follow, in order of first use), so
+ * figures sharing `keys` give a key the same colour everywhere; otherwise the palette index
+ * `color`, otherwise `fallback`.
+ */
+export function colourChooser(keys: readonly string[] = []): (key: string | undefined, color: number | undefined,
+  fallback: number) => string {
+  const order = [...keys];
+  return (key, color, fallback) => {
+    if (key !== undefined) {
+      if (!order.includes(key)) order.push(key);
+      return colour(order.indexOf(key));
+    }
+    return colour(color ?? fallback);
+  };
 }
 
 /**
@@ -49,6 +87,8 @@ export function dataRange(values: readonly number[], kind: ScaleKind, op = 'svg'
     if (v > hi) hi = v;
   }
   if (lo > hi) throw new ValueError(op, `no ${kind === 'log' ? 'positive finite' : 'finite'} value to plot`);
+  // a range too narrow to draw (relative width below 1e-9) is widened like a single value
+  if (hi - lo <= 1e-9 * Math.max(Math.abs(lo), Math.abs(hi))) { const m = (lo + hi) / 2; lo = m; hi = m; }
   if (lo === hi) return kind === 'log' ? [lo / 2, hi * 2] : [lo - (lo === 0 ? 1 : Math.abs(lo) / 2), hi + (hi === 0 ? 1 : Math.abs(hi) / 2)];
   return [lo, hi];
 }
@@ -120,7 +160,7 @@ export function makeScale(kind: ScaleKind, lo: number, hi: number, p0: number, p
   const t = kind === 'log' ? logTicks(lo, hi) : linearTicks(lo, hi);
   const a = fixed ? lo : t.lo;
   const b = fixed ? hi : t.hi;
-  const ticks = t.ticks.filter((tk) => tk.value >= a * (1 - 1e-12) - 1e-300 && tk.value <= b * (1 + 1e-12) + 1e-300);
+  const ticks = t.ticks.filter((tk) => within(tk.value, a, b));
   const f = kind === 'log' ? (v: number) => Math.log10(v) : (v: number) => v;
   const fa = f(a), fb = f(b);
   const px = (v: number): number => {
@@ -128,6 +168,87 @@ export function makeScale(kind: ScaleKind, lo: number, hi: number, p0: number, p
     return p0 + ((w - fa) / (fb - fa)) * (p1 - p0);
   };
   return { kind, lo: a, hi: b, px, ticks };
+}
+
+/** Options of axisScale. */
+export interface AxisOpts {
+  /** Range tight around the data (small padding) instead of whole ticks/decades. */
+  tight?: boolean;
+  /** Ticks at the data's own values when there are at most 10 distinct ones. */
+  dataTicks?: boolean;
+  /** Keep the lower end at the rounded tick even when data sit on it (bars grow from it). */
+  keepFloor?: boolean;
+  /** Log scales: reserve a band of this many pixels below the data for exact zeros. */
+  zeroBand?: number;
+}
+
+/** Minimum fraction of an axis the data must span (the figure layout rule). */
+export const MIN_SPAN = 0.6;
+
+/**
+ * The scale of an axis drawn from the data `values` onto pixels [p0, p1]: whole ticks (linear) or
+ * whole decades (log) around the data when the data then span at least MIN_SPAN of the axis,
+ * otherwise (or with `tight`) the data's own range padded by 4 %. With `dataTicks` and at most 10
+ * distinct values, the ticks sit at the values themselves (m_h = 1, 2, 4, 8 rather than 1, 2, 5, 10).
+ */
+export function axisScale(kind: ScaleKind, values: readonly number[], p0: number, p1: number, o: AxisOpts = {},
+  op = 'svg'): Scale {
+  const [lo, hi] = dataRange(values, kind, op);
+  const f = kind === 'log' ? Math.log10 : (v: number): number => v;
+  const g = kind === 'log' ? (w: number): number => Math.pow(10, w) : (w: number): number => w;
+  const distinct = [...new Set(values.filter((v) => Number.isFinite(v) && (kind === 'linear' || v > 0)))].sort((a,
+    b) => a - b);
+  const zb = kind === 'log' && (o.zeroBand ?? 0) > 0 ? o.zeroBand! * Math.sign(p0 - p1) : 0;
+  const q0 = p0 - zb;
+  const round = kind === 'log' ? logTicks(lo, hi) : linearTicks(lo, hi);
+  const first = distinct[0] ?? 0, last = distinct[distinct.length - 1] ?? 0;
+  const spread = distinct.length >= 2 && last - first > 1e-9 * Math.max(Math.abs(first), Math.abs(last));
+  const cover = spread ? (f(distinct[distinct.length - 1]!) - f(distinct[0]!)) / (f(round.hi) - f(round.lo)) : 1;
+  const useData = o.dataTicks === true && spread && distinct.length <= 10;
+  let a = round.lo, b = round.hi, ticks = round.ticks;
+  if (zb !== 0 && !spread) {
+    // exact zeros and one positive value: the value near the top, a decade above the zero floor
+    const v = distinct[distinct.length - 1] ?? hi;
+    a = v / 10; b = v * 1.25; ticks = innerTicks(kind, a, b);
+  } else if (spread && (useData || o.tight === true || cover < MIN_SPAN)) {
+    const pad = 0.04 * (f(hi) - f(lo));
+    a = g(f(lo) - pad); b = g(f(hi) + pad);
+    ticks = useData ? distinct.map((v) => ({ value: v, label: fmtNum(v), major: true })) : innerTicks(kind, a, b);
+  } else if (spread && cover / 1.06 >= MIN_SPAN) {
+    // data on a rounded end would be drawn on the frame line: give that end 3 % headroom
+    // (the lower end only when the axis does not start the bars there)
+    const pad = 0.03 * (f(round.hi) - f(round.lo)), touches = (x: number,
+      y: number): boolean => Math.abs(f(x) - f(y)) < 1e-9 * (Math.abs(f(y)) + 1);
+    if (touches(hi, b)) b = g(f(b) + pad);
+    if (o.keepFloor !== true && touches(lo, a)) a = g(f(a) - pad);
+  }
+  const fa = f(a), fb = f(b);
+  const px = (v: number): number => {
+    if (kind === 'log' && !(v > 0)) return zb !== 0 ? p0 - 0.35 * zb : q0;
+    return q0 + ((f(v) - fa) / (fb - fa)) * (p1 - q0);
+  };
+  const s: Scale = { kind, lo: a, hi: b, px, ticks: ticks.filter((t) => within(t.value, a, b)) };
+  if (zb !== 0) s.zero = p0 - 0.35 * zb;
+  return s;
+}
+
+/** Ticks strictly inside a tight range [a, b], at least two of them labelled. */
+function innerTicks(kind: ScaleKind, a: number, b: number): Tick[] {
+  const inRange = (t: Tick): boolean => t.value >= a && t.value <= b;
+  if (kind === 'log') {
+    const t = logTicks(a, b).ticks.filter(inRange);
+    if (t.filter((k) => k.label !== '').length >= 4) return t;
+    // few labels (e.g. k = 1 … 32 shows only 1 and 10): label the 2× and 5× ticks as well
+    const all = t.map((k) => ({ ...k, label: fmtNum(k.value) }));
+    if (all.length >= 2) return all;
+  }
+  return linearTicks(a, b, 4).ticks.filter(inRange).filter((t) => t.value > 0 || kind === 'linear');
+}
+
+/** v in [a, b] up to rounding (1e-12 of the magnitudes; negative ends included). */
+function within(v: number, a: number, b: number): boolean {
+  const eps = 1e-12 * Math.max(Math.abs(a), Math.abs(b)) + 1e-300;
+  return v >= a - eps && v <= b + eps;
 }
 
 /** An SVG element as a string: `el('line', {x1: 0, ...})`; numbers go through fmtCoord. */
@@ -157,57 +278,78 @@ export function pathD(points: readonly (readonly [number, number])[]): string {
   return out.join(' ');
 }
 
-/** The x and y axes of a frame: grid lines, tick marks, tick labels and axis labels. */
-export function axes(frame: Frame, xs: Scale, ys: Scale, xLabel: string, yLabel: string): string {
+/**
+ * The x and y axes of a frame: grid lines, tick marks, tick labels (a label that would overlap
+ * its neighbour is left off, the tick stays) and axis captions, all recorded in `lay`. A log
+ * y scale with a zero floor gets a "0" tick at the floor and a break mark on the axis.
+ */
+export function axes(frame: Frame, xs: Scale, ys: Scale, xLabel: string, yLabel: string, lay: Layout): string {
   const out: string[] = [];
   const bottom = frame.top + frame.height;
   const right = frame.left + frame.width;
+  // a label that would overlap a neighbour is left off; category labels (which must all show) move
+  // one row down instead
+  const tickLabel = (x: number, y: number, label: string, anchor: 'middle' | 'end', rows = 1): void => {
+    const r0 = textBox(x, y, label, 11, anchor);
+    // a label at the right end that would leave the canvas moves left, just inside it
+    if (r0.x + r0.w > lay.width - 1) x -= r0.x + r0.w - (lay.width - 1);
+    for (let k = 0; k < rows; k++) {
+      const r = textBox(x, y + 13 * k, label, 11, anchor);
+      if (lay.labels.some((l) => rectsOverlap(l.r, { x: r.x - 3, y: r.y - 1, w: r.w + 6, h: r.h + 2 }))) continue;
+      lay.labels.push({ r, text: label, role: 'tick' });
+      out.push(text(x, y + 13 * k, label, { 'text-anchor': anchor, 'font-size': 11 }));
+      return;
+    }
+  };
   for (const t of xs.ticks) {
     const x = xs.px(t.value);
     out.push(el('line', { x1: x, y1: frame.top, x2: x, y2: bottom, stroke: t.major ? '#dddddd' : '#f0f0f0', 'stroke-width': 1 }));
     out.push(el('line', { x1: x, y1: bottom, x2: x, y2: bottom + (t.major ? 5 : 3), stroke: '#333333' }));
-    if (t.label !== '') out.push(text(x, bottom + 17, t.label, { 'text-anchor': 'middle', 'font-size': 11 }));
+    if (t.label !== '') tickLabel(x, bottom + 17, t.label, 'middle', xs.categorical === true ? 2 : 1);
   }
-  for (const t of ys.ticks) {
+  const yTicks = ys.zero === undefined ? ys.ticks : [{ value: 0, label: '0', major: true }, ...ys.ticks];
+  for (const t of yTicks) {
     const y = ys.px(t.value);
     out.push(el('line', { x1: frame.left, y1: y, x2: right, y2: y, stroke: t.major ? '#dddddd' : '#f0f0f0', 'stroke-width': 1 }));
     out.push(el('line', { x1: frame.left - (t.major ? 5 : 3), y1: y, x2: frame.left, y2: y, stroke: '#333333' }));
-    if (t.label !== '') out.push(text(frame.left - 8, y + 4, t.label, { 'text-anchor': 'end', 'font-size': 11 }));
+    if (t.label !== '') tickLabel(frame.left - 8, y + 4, t.label, 'end');
   }
   out.push(el('rect', { x: frame.left, y: frame.top, width: frame.width, height: frame.height, fill: 'none', stroke: '#333333' }));
-  out.push(text(frame.left + frame.width / 2, bottom + 38, xLabel, { 'text-anchor': 'middle', 'font-size': 13 }));
+  if (ys.zero !== undefined) out.push(axisBreak(frame.left, (ys.zero + ys.px(ys.lo)) / 2));
+  if (xLabel !== '') {
+    out.push(text(frame.left + frame.width / 2, bottom + 38, xLabel, { 'text-anchor': 'middle', 'font-size': 13 }));
+    lay.labels.push({ r: textBox(frame.left + frame.width / 2, bottom + 38, xLabel, 13, 'middle'), text: xLabel,
+      role: 'axis' });
+  }
   const cy = frame.top + frame.height / 2;
   out.push(text(16, cy, yLabel, { 'text-anchor': 'middle', 'font-size': 13, transform: `rotate(-90 16 ${fmtCoord(cy)})` }));
+  const yw = textBox(0, 0, yLabel, 13).w;
+  lay.labels.push({ r: { x: 16 - 13 * 0.8, y: cy - yw / 2, w: 13 * 1.05, h: yw }, text: yLabel, role: 'axis' });
   return out.join('\n');
 }
 
-/** A legend box in the top-right corner of the frame. `dash` draws a dashed sample line. */
-export function legend(frame: Frame, items: readonly { label: string; color: string; dash?: boolean; marker?: boolean; box?: boolean }[], outside = false): string {
-  if (items.length === 0) return '';
-  const w = outside ? legendWidth(items.map((i) => i.label)) : Math.min(frame.width - 10, legendWidth(items.map((i) => i.label)));
-  const h = 8 + 16 * items.length;
-  const x0 = outside ? frame.left + frame.width + 12 : frame.left + frame.width - w - 6;
-  const y0 = frame.top + 6;
-  const out = [el('rect', { x: x0, y: y0, width: w, height: h, fill: '#ffffff', 'fill-opacity': 0.85, stroke: '#999999' })];
-  items.forEach((it, i) => {
-    const y = y0 + 14 + 16 * i;
-    if (it.box === true) out.push(el('rect', { x: x0 + 8, y: y - 6, width: 22, height: 10, fill: it.color }));
-    else out.push(el('line', { x1: x0 + 8, y1: y - 1, x2: x0 + 30, y2: y - 1, stroke: it.color, 'stroke-width': 2, 'stroke-dasharray': it.dash === true ? '6 4' : undefined }));
-    if (it.marker === true) out.push(el('circle', { cx: x0 + 19, cy: y - 1, r: 3, fill: it.color }));
-    out.push(text(x0 + 36, y + 3, it.label, { 'font-size': 11 }));
-  });
-  return out.join('\n');
-}
-
-/** Width in pixels of a legend box holding `labels` (swatch plus ~6.2 px per character). */
-export function legendWidth(labels: readonly string[]): number {
-  return labels.length === 0 ? 0 : 12 + 30 + 6.2 * Math.max(...labels.map((l) => l.length));
-}
-
-/** Wraps a body in an `<svg>` document with a white background and a title. */
-export function svgDocument(width: number, height: number, title: string, body: string): string {
+/** A break mark (two short slanted strokes on a white gap) across the y axis at height y. */
+function axisBreak(x: number, y: number): string {
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    el('rect', { x: x - 6, y: y - 3, width: 12, height: 6, fill: '#ffffff' }),
+    el('line', { x1: x - 6, y1: y - 1, x2: x + 6, y2: y - 5, stroke: '#333333' }),
+    el('line', { x1: x - 6, y1: y + 5, x2: x + 6, y2: y + 1, stroke: '#333333' }),
+  ].join('\n');
+}
+
+/**
+ * Wraps a body in an `<svg>` document with a white background, a visible title and the
+ * accessible `<title>` and `<desc>`; records the title's box in `lay` when given.
+ */
+export function svgDocument(width: number, height: number, title: string, body: string, desc = '',
+  lay?: Layout): string {
+  if (lay !== undefined) lay.labels.push({ r: textBox(width / 2, 20, title, 14, 'middle'), text: title,
+    role: 'title' });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
+      + 'role="img" font-family="Helvetica, Arial, sans-serif">',
+    el('title', {}, escapeXml(title)),
+    el('desc', {}, escapeXml(desc === '' ? title : desc)),
     el('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }),
     text(width / 2, 20, title, { 'text-anchor': 'middle', 'font-size': 14, 'font-weight': 'bold' }),
     body,

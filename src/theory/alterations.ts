@@ -9,7 +9,7 @@
 import { NonFiniteError, ShapeError, ValueError } from '../linalg/errors.js';
 import { createRng, type Rng } from '../linalg/random.js';
 import type { Tensor } from '../linalg/tensor.js';
-import type { RnnComplexity } from './bounds.js';
+import type { RnnComplexity } from './rnn-bounds.js';
 import type { Target } from './targets.js';
 import { checkInt, dims3, toFinite } from './util.js';
 

@@ -1,12 +1,12 @@
 /**
- * Rate bounds: the Transformer's Jackson-type bound (Jiang & Li 2024, Thm. 4.2; PAPER.md §3) in
- * the printed and proof-faithful variants, its minimiser over `m_h`, and the RNN side (PAPER.md
- * §4): the paper's `C_1, C_2, C_RNN` and Li, Han, E & Li (2021)'s decay rate, size and smoothness.
+ * The Transformer's Jackson-type bound (Jiang & Li 2024, Thm. 4.2; PAPER.md §3) in three variants
+ * — as printed, proof-faithful, and corrected (ours, an upper bound of the L¹ error; see
+ * corrected.ts and docs/THEORY.md) — and its minimiser over `m_h`. The RNN side is in rnn-bounds.ts.
  */
 import { ValueError } from '../linalg/errors.js';
 import { correctedParts, softmaxLipschitz, type CorrectedParts, type FfnErrors } from './corrected.js';
 import type { Measures } from './measures.js';
-import { checkAlpha, checkInt, checkPositive, toFinite } from './util.js';
+import { checkAlpha, checkInt, checkPositive } from './util.js';
 
 /** The three variants: the theorem as printed, the proof's exact tail, and our derived bound. */
 export type BoundVariant = 'printed' | 'proof' | 'corrected';
@@ -61,13 +61,16 @@ export interface TransformerBoundTerms {
 }
 
 const CAVEAT_PRINTED = 'printed: violated by the proof\'s own construction (σ_k = k^-3, R = 512, τ = 16: the exact ' +
-  'rank-m_h POD truncation has L1 error ~ m_h^-2, above τ²C_0 C_1/m_h^(2α-1) from m_h ≈ 24 on); it also bounds an ' +
+  'rank-m_h POD truncation has L1 error ~ m_h^-2, above τ²C_0 C_1/m_h^(2α-1) from m_h ≈ 24 on); ' +
+  'it also bounds an ' +
   'L1 error by an L2-type quantity, so it fails under spectrum scaling too';
 const CAVEAT_PROOF = 'proof: bounds an L1 error (linear in the logit error) by the squared L2 tail (quadratic in ' +
   'it), so scaling the spectrum by c → 0 breaks it (rank 2, σ = c·(1, 1/2), τ = 16, m_h = 1, c = 1e-3: ' +
   'error 7.72e-4 > bound 1.81e-4)';
 
-function checkBoundOptions(op: string, m: Measures, opts: TransformerBoundOptions): { beta: number; variant: BoundVariant } {
+function checkBoundOptions(
+  op: string, m: Measures, opts: TransformerBoundOptions,
+): { beta: number; variant: BoundVariant } {
   checkInt(op, 'tau', opts.tau);
   checkInt(op, 'mh', opts.mh);
   if (opts.mff !== Infinity) checkInt(op, 'mff', opts.mff);
@@ -75,7 +78,9 @@ function checkBoundOptions(op: string, m: Measures, opts: TransformerBoundOption
   const beta = opts.beta ?? m.beta;
   checkPositive(op, 'beta', beta);
   const variant = opts.variant ?? 'corrected';
-  if (!VARIANTS.includes(variant)) throw new ValueError(op, `variant must be 'printed', 'proof' or 'corrected', got '${String(variant)}'`);
+  if (!VARIANTS.includes(variant)) {
+    throw new ValueError(op, `variant must be 'printed', 'proof' or 'corrected', got '${String(variant)}'`);
+  }
   return { beta, variant };
 }
 
@@ -84,7 +89,10 @@ function correctedCaveat(m: Measures): string {
   if (m.positionEncoding !== undefined && m.positionEncoding !== 'none') {
     return `corrected: assumes i.i.d. uniform tokens, but the target has a '${m.positionEncoding}' position encoding`;
   }
-  if (m.basisDefect > 1e-8) return `corrected: assumes orthonormal bases (the spectrum is the POD), but basisDefect = ${m.basisDefect.toExponential(2)}`;
+  if (m.basisDefect > 1e-8) {
+    const defect = m.basisDefect.toExponential(2);
+    return `corrected: assumes orthonormal bases (the spectrum is the POD), but basisDefect = ${defect}`;
+  }
   return '';
 }
 
@@ -117,7 +125,8 @@ export function transformerBound(m: Measures, opts: TransformerBoundOptions): Tr
     const caveat = correctedCaveat(m), attentionTotal = prefactor * attention;
     return {
       variant, isUpperBound: caveat === '', caveat, prefactor, attention, attentionC1Form, ffn: ffnTotal,
-      attentionTotal, ffnTotal, total: attentionTotal + ffnTotal, offDiagonal: c.offDiagonal, diagonal: c.diagonal, corrected: c,
+      attentionTotal, ffnTotal, total: attentionTotal + ffnTotal,
+      offDiagonal: c.offDiagonal, diagonal: c.diagonal, corrected: c,
     };
   }
   const prefactor = opts.tau * opts.tau * m.c0;
@@ -150,11 +159,16 @@ export const BEST_MH_MAX = 10_000_000;
  * `transformerBound(...).total` to rounding. Refuses `mhMax > BEST_MH_MAX` (ValueError naming the
  * memory it would need).
  */
-export function bestMh(m: Measures, budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: BoundVariant }): BestMh {
+export function bestMh(
+  m: Measures, budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: BoundVariant },
+): BestMh {
   const op = 'bestMh';
   checkInt(op, 'mhMax', budget.mhMax);
   if (budget.mhMax > BEST_MH_MAX) {
-    throw new ValueError(op, `mhMax = ${budget.mhMax} exceeds the cap ${BEST_MH_MAX} (its curve would need ${(8 * budget.mhMax / 2 ** 20).toFixed(0)} MiB); beyond the rank the attention terms are 0 anyway`);
+    const mib = (8 * budget.mhMax / 2 ** 20).toFixed(0);
+    throw new ValueError(op, `mhMax = ${budget.mhMax} exceeds the cap ${BEST_MH_MAX} ` +
+      `(its curve would need ${mib} MiB); ` +
+      'beyond the rank the attention terms are 0 anyway');
   }
   const base: TransformerBoundOptions = { tau: budget.tau, mh: 1, mff: budget.mff };
   if (budget.beta !== undefined) base.beta = budget.beta;
@@ -204,113 +218,8 @@ function boundCurve(m: Measures, first: TransformerBoundTerms, o: TransformerBou
 
 function cffValue(c: ArrayLike<number> | ((i: number) => number), i: number): number {
   const v = typeof c === 'function' ? c(i) : c[i - 1];
-  if (v === undefined || !Number.isFinite(v) || v < 0) throw new ValueError('bestMh', `C_FF plug-in ${i} must be a finite number >= 0, got ${String(v)}`);
-  return v;
-}
-
-/** Options of {@link rnnComplexity}. */
-export interface RnnComplexityOptions {
-  /** Fraction of the window used to fit the decay rate: the last `tailFraction` of it (default 0.5). */
-  tailFraction?: number;
-  /** A known decay rate λ (`|ρ(t)| ~ e^{−λt}`), overriding the estimate. */
-  decayRate?: number;
-  /** Smoothness order used for Li et al.'s γ (default 1). */
-  smoothness?: number;
-}
-
-/** The RNN-side measures of a memory `ρ`. */
-export interface RnnComplexity {
-  /** Estimated asymptotic decay rate λ (Infinity for a memory that vanishes; ≤ 0: no decay). */
-  decayRate: number;
-  /** Paper: `C_1 = 1 + inf{b > 0 : e^{t/b}|ρ(t)| → 0} = 1 + 1/λ` (Infinity when λ ≤ 0). */
-  c1: number;
-  /** Paper: `C_2 = sup_t e^{t/C_1} |ρ(t)|`. */
-  c2: number;
-  /** `C_RNN = C_1 · C_2`. */
-  cRnn: number;
-  /** Li et al.: decay rate β (= λ). */
-  beta: number;
-  /** Li et al.: size `γ = max_{0≤j≤α} sup_t e^{βt} |Δ^j ρ(t)| / β^j` (**[ours]** Δ the forward difference). */
-  gamma: number;
-  /** Li et al.: smoothness order α used for γ. */
-  smoothness: number;
-}
-
-/**
- * Estimates `λ` from samples `ρ(0..L−1)`: minus the OLS slope of `log M(t)`, `M(t) = max_{s≥t}|ρ(s)|`
- * (the decreasing envelope), over the last `tailFraction` of the window. **[ours]** a finite
- * window is read as part of an infinite memory (a memory that is exactly zero from some point on
- * has λ = ∞). Exact for `ρ(t) = c e^{−λt}` and for finite convolutions of it (once past the filter).
- */
-export function decayRate(rho: ArrayLike<number>, tailFraction = 0.5): number {
-  const op = 'decayRate';
-  const r = toFinite(op, 'rho', rho);
-  if (!(tailFraction > 0 && tailFraction <= 1)) throw new ValueError(op, `tailFraction must lie in (0, 1], got ${tailFraction}`);
-  const L = r.length;
-  const M = new Float64Array(L);
-  let run = 0;
-  for (let t = L - 1; t >= 0; t--) { run = Math.max(run, Math.abs(r[t]!)); M[t] = run; }
-  if (M[0] === 0) return Infinity;
-  const t0 = Math.min(Math.max(0, L - Math.max(2, Math.ceil(tailFraction * L))), L - 1);
-  if (L - t0 < 2) throw new ValueError(op, `need at least 2 samples to estimate a decay rate, got ${L}`);
-  if (M[L - 1] === 0) return Infinity; // finite support inside the window
-  let sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
-  for (let t = t0; t < L; t++) { const y = Math.log(M[t]!); sx += t; sy += y; sxx += t * t; sxy += t * y; n++; }
-  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  return -slope;
-}
-
-/**
- * The RNN-side complexity of a memory sampled at `s = 0..L−1` (PAPER.md §4): the paper's
- * `C_1 = 1 + 1/λ`, `C_2 = sup_t e^{t/C_1}|ρ(t)|`, `C_RNN = C_1 C_2` (Jiang & Li, App. on RNNs),
- * and Li, Han, E & Li (2021)'s `β`, `γ` and smoothness order (their Thm. 4.2 assumptions).
- * `rho` holds scalars (d = 1) or `|ρ(s)|` norms.
- */
-export function rnnComplexity(rho: ArrayLike<number>, opts: RnnComplexityOptions = {}): RnnComplexity {
-  const op = 'rnnComplexity';
-  const r = toFinite(op, 'rho', rho);
-  if (opts.decayRate !== undefined && Number.isNaN(opts.decayRate)) throw new ValueError(op, 'decayRate must be a number (Infinity for a vanishing memory), got NaN');
-  const lam = opts.decayRate ?? decayRate(r, opts.tailFraction ?? 0.5);
-  const c1v = lam === Infinity ? 1 : lam > 0 ? 1 + 1 / lam : Infinity;
-  let c2v = 0;
-  for (let t = 0; t < r.length; t++) c2v = Math.max(c2v, (c1v === Infinity ? 1 : Math.exp(t / c1v)) * Math.abs(r[t]!));
-  const smoothness = opts.smoothness ?? 1;
-  checkInt(op, 'smoothness', smoothness, 0);
-  let gamma = Infinity;
-  if (lam > 0 && lam < Infinity) {
-    gamma = 0;
-    let diff = r.slice();
-    for (let j = 0; j <= smoothness && diff.length > 0; j++) {
-      for (let t = 0; t < diff.length; t++) gamma = Math.max(gamma, (Math.exp(lam * t) * Math.abs(diff[t]!)) / Math.pow(lam, j));
-      const next = new Float64Array(Math.max(0, diff.length - 1));
-      for (let t = 0; t < next.length; t++) next[t] = diff[t + 1]! - diff[t]!;
-      diff = next;
-    }
-  } else if (lam === Infinity) gamma = 0;
-  return { decayRate: lam, c1: c1v, c2: c2v, cRnn: c1v * c2v, beta: lam, gamma, smoothness };
-}
-
-/** Result of {@link rnnBound}. */
-export interface RnnBound {
-  /** Jiang & Li: `d · C_RNN / m`. */
-  jiangLi: number;
-  /** Li et al.: `C(α) γ d / (β m^α)` (NaN unless `cAlpha` is given). */
-  liEtAl: number;
-}
-
-/**
- * The two RNN rates of PAPER.md §4 for a width-`m` linear RNN: `d C_RNN / m` (Jiang & Li) and
- * `C(α) γ d / (β m^α)` (Li, Han, E & Li 2021, Thm. 4.2). **[ours]** `C(α)` is supplied by the
- * caller (its value is not published); without it `liEtAl` is NaN.
- */
-export function rnnBound(c: RnnComplexity, opts: { d: number; m: number; cAlpha?: number }): RnnBound {
-  checkInt('rnnBound', 'd', opts.d);
-  checkInt('rnnBound', 'm', opts.m);
-  const jiangLi = (opts.d * c.cRnn) / opts.m;
-  let liEtAl = NaN;
-  if (opts.cAlpha !== undefined) {
-    checkPositive('rnnBound', 'cAlpha', opts.cAlpha);
-    liEtAl = (opts.cAlpha * c.gamma * opts.d) / (c.beta * Math.pow(opts.m, c.smoothness));
+  if (v === undefined || !Number.isFinite(v) || v < 0) {
+    throw new ValueError('bestMh', `C_FF plug-in ${i} must be a finite number >= 0, got ${String(v)}`);
   }
-  return { jiangLi, liEtAl };
+  return v;
 }

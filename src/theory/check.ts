@@ -22,7 +22,8 @@ export interface CheckBoundOptions {
   mff?: number;
   /** Default `'corrected'`. */
   variant?: BoundVariant;
-  /** Which measured error the points hold: `'l1'` = `E Σ_t |H_t − Ĥ_t|`, `'mse'` = `E (1/τ) Σ_t (H_t − Ĥ_t)²`. */
+  /** Which measured error the points hold: `'l1'` = `E Σ_t |H_t − Ĥ_t|`,
+   * `'mse'` = `E (1/τ) Σ_t (H_t − Ĥ_t)²`. */
   measure: 'l1' | 'mse';
   beta?: number;
   oscillation?: number;
@@ -67,7 +68,9 @@ export interface CheckBoundResult {
   dominantOverRange: 'diagonal' | 'off-diagonal' | 'tail' | 'printed';
 }
 
-function predicted(variant: BoundVariant, measure: 'l1' | 'mse', alpha: number): { p: number; by: CheckBoundResult['predictedBy'] } {
+type Term = CheckBoundResult['predictedBy'];
+
+function predicted(variant: BoundVariant, measure: 'l1' | 'mse', alpha: number): { p: number; by: Term } {
   if (variant === 'printed') return { p: 2 * alpha - 1, by: 'printed' };
   if (variant === 'proof') return { p: 2 * alpha - 1, by: 'tail' };
   // corrected: off-diagonal √tail₂ ~ m^−(α−½), diagonal trace ~ m^−(α−1); the MSE squares both
@@ -76,7 +79,9 @@ function predicted(variant: BoundVariant, measure: 'l1' | 'mse', alpha: number):
 }
 
 function boundAt(m: Measures, o: CheckBoundOptions, mh: number): { total: number; t: TransformerBoundTerms } {
-  const opts: Parameters<typeof transformerBound>[1] = { tau: o.tau, mh, mff: o.mff ?? Infinity, variant: o.variant ?? 'corrected' };
+  const opts: Parameters<typeof transformerBound>[1] = {
+    tau: o.tau, mh, mff: o.mff ?? Infinity, variant: o.variant ?? 'corrected',
+  };
   if (o.beta !== undefined) opts.beta = o.beta;
   if (o.oscillation !== undefined) opts.oscillation = o.oscillation;
   if (o.ffnErrors !== undefined) opts.ffnErrors = o.ffnErrors;
@@ -111,27 +116,38 @@ export function correctedMse(m: Measures, t: TransformerBoundTerms, tau: number,
  */
 export function checkBound(points: readonly BoundPoint[], m: Measures, o: CheckBoundOptions): CheckBoundResult {
   const op = 'checkBound';
-  if (o.measure !== 'l1' && o.measure !== 'mse') throw new ValueError(op, `measure must be 'l1' or 'mse', got '${String(o.measure)}'`);
+  if (o.measure !== 'l1' && o.measure !== 'mse') {
+    throw new ValueError(op, `measure must be 'l1' or 'mse', got '${String(o.measure)}'`);
+  }
   if (points.length === 0) throw new ValueError(op, 'no points given');
   points.forEach((p, i) => {
     checkInt(op, `points[${i}].mh`, p.mh);
-    if (!(p.error >= 0) || !Number.isFinite(p.error)) throw new ValueError(op, `points[${i}].error must be a finite number >= 0, got ${p.error}`);
-    if (!(p.ciHigh >= p.error) || !Number.isFinite(p.ciHigh)) throw new ValueError(op, `points[${i}].ciHigh must be finite and >= error (${p.error}), got ${p.ciHigh}`);
+    if (!(p.error >= 0) || !Number.isFinite(p.error)) {
+      throw new ValueError(op, `points[${i}].error must be a finite number >= 0, got ${p.error}`);
+    }
+    if (!(p.ciHigh >= p.error) || !Number.isFinite(p.ciHigh)) {
+      throw new ValueError(op, `points[${i}].ciHigh must be finite and >= error (${p.error}), got ${p.ciHigh}`);
+    }
   });
   const checked = points.map((p): CheckedPoint => {
     const { total, t } = boundAt(m, o, p.mh);
-    return { ...p, bound: total, slack: total / p.error, holds: total >= p.ciHigh, offDiagonal: t.offDiagonal, diagonal: t.diagonal };
+    const slack = total / p.error;
+    return { ...p, bound: total, slack, holds: total >= p.ciHigh, offDiagonal: t.offDiagonal, diagonal: t.diagonal };
   });
   const first = boundAt(m, o, points[0]!.mh).t;
   const variant = first.variant;
   const pr = predicted(variant, o.measure, m.alpha);
   const mhs = points.map((p) => p.mh), positive = points.every((p) => p.error > 0);
-  const measured = points.length >= 3 && positive ? fitPowerLaw(mhs, points.map((p) => p.error), { seed: 0, ...o.fit }) : null;
+  const errors = points.map((p) => p.error);
+  const measured = points.length >= 3 && positive ? fitPowerLaw(mhs, errors, { seed: 0, ...o.fit }) : null;
   const distinct = new Set(mhs).size >= 2, bounds = checked.map((c) => c.bound);
-  const boundExponentOverRange = distinct && bounds.every((b) => b > 0) ? fitPowerLaw(mhs, bounds, { bootstrap: 0 }).exponent : NaN;
+  const fitBound = distinct && bounds.every((b) => b > 0);
+  const boundExponentOverRange = fitBound ? fitPowerLaw(mhs, bounds, { bootstrap: 0 }).exponent : NaN;
   const last = checked.reduce((a, b) => (b.mh > a.mh ? b : a));
-  const dominantOverRange = variant === 'corrected' ? (last.diagonal >= last.offDiagonal ? 'diagonal' : 'off-diagonal') : pr.by;
-  const mseNote = o.measure === 'mse' && variant !== 'corrected' ? '; the paper states no MSE bound: compared as printed' : '';
+  const dominantOverRange: Term = variant !== 'corrected' ? pr.by
+    : last.diagonal >= last.offDiagonal ? 'diagonal' : 'off-diagonal';
+  const mseNote = o.measure === 'mse' && variant !== 'corrected'
+    ? '; the paper states no MSE bound: compared as printed' : '';
   return {
     variant, measure: o.measure, isUpperBound: first.isUpperBound, caveat: first.caveat + mseNote, points: checked,
     allHold: checked.every((c) => c.holds), minSlack: Math.min(...checked.map((c) => c.slack)),

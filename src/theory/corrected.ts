@@ -21,7 +21,9 @@ import { checkPositive } from './util.js';
  */
 export function softmaxLipschitz(oscillation: number, tau: number): number {
   checkPositive('softmaxLipschitz', 'oscillation', oscillation, true);
-  if (!(Number.isSafeInteger(tau) && tau >= 1)) throw new ValueError('softmaxLipschitz', `tau must be an integer >= 1, got ${tau}`);
+  if (!(Number.isSafeInteger(tau) && tau >= 1)) {
+    throw new ValueError('softmaxLipschitz', `tau must be an integer >= 1, got ${tau}`);
+  }
   if (tau === 1) return 0; // a single token: the softmax is the constant 1
   // κ = 1 / (1 + (τ − 1) e^−Ω), written so that Ω = 1e6 gives κ = 1 instead of NaN
   const kappa = 1 / (1 + (tau - 1) * Math.exp(-oscillation));
@@ -67,7 +69,8 @@ export interface CorrectedParts {
   logitFitError: number;
   /** λ(Ω + 2δ, τ). */
   softmaxLipschitz: number;
-  /** `K_F r_f`, `r_f = parts.valueRadius` (else `‖f‖_∞`): attention weights sum to 1, so f − c works for any c. */
+  /** `K_F r_f`, `r_f = parts.valueRadius` (else `‖f‖_∞`): attention weights sum to 1, so f − c works
+   * for any constant c. */
   valueScale: number;
   /** Per-token off-diagonal sum `(τ − 1) √tail₂(m_h)` (Cauchy–Schwarz, step 4). */
   offDiagonal: number;
@@ -81,10 +84,15 @@ export interface CorrectedParts {
 function pluginErrors(op: string, m: Measures, mh: number, mff: number, beta: number): FfnErrors {
   if (mff === Infinity) return { F: 0, f: 0, phi: new Float64Array(mh), psi: new Float64Array(mh) };
   const cff = m.cFF;
-  if (cff === undefined) throw new ValueError(op, "the 'corrected' FFN term needs the per-basis C_FF plug-ins (measures().cFF) or explicit ffnErrors");
+  if (cff === undefined) {
+    throw new ValueError(op, "the 'corrected' FFN term needs the per-basis C_FF plug-ins (measures().cFF) " +
+      'or explicit ffnErrors');
+  }
   const at = (c: ArrayLike<number> | ((i: number) => number), i: number): number => {
     const v = typeof c === 'function' ? c(i) : c[i - 1];
-    if (v === undefined || !(v >= 0) || !Number.isFinite(v)) throw new ValueError(op, `C_FF plug-in ${i} must be a finite number >= 0, got ${String(v)}`);
+    if (v === undefined || !(v >= 0) || !Number.isFinite(v)) {
+      throw new ValueError(op, `C_FF plug-in ${i} must be a finite number >= 0, got ${String(v)}`);
+    }
     return v;
   };
   const scale = Math.pow(mff, -beta);
@@ -102,16 +110,19 @@ function pluginErrors(op: string, m: Measures, mh: number, mff: number, beta: nu
  * With exact bases (`mff = Infinity` or zero `ffnErrors`) δ = ε = 0.
  */
 export function correctedParts(
-  m: Measures, opts: { tau: number; mh: number; mff: number; beta: number; oscillation?: number; ffnErrors?: FfnErrors },
+  m: Measures,
+  opts: { tau: number; mh: number; mff: number; beta: number; oscillation?: number; ffnErrors?: FfnErrors },
 ): CorrectedParts {
   const op = 'transformerBound';
   const { tau, mh } = opts;
   const omega = opts.oscillation ?? couplingOscillation(m);
   checkPositive(op, 'oscillation', omega, true);
   const eps = opts.ffnErrors ?? pluginErrors(op, m, mh, opts.mff, opts.beta);
-  if (eps.phi.length < mh || eps.psi.length < mh) throw new ValueError(op, `ffnErrors.phi/psi need m_h = ${mh} entries, got ${eps.phi.length} and ${eps.psi.length}`);
+  if (eps.phi.length < mh || eps.psi.length < mh) {
+    throw new ValueError(op, `ffnErrors.phi/psi need m_h = ${mh} entries, got ${eps.phi.length} and ${eps.psi.length}`);
+  }
   const sp = m.parts.supPhi ?? m.parts.supBases, sq = m.parts.supPsi ?? m.parts.supBases;
-  // δ = Σ_{k≤m} ( ε_φk ‖ψ_k‖_∞ + (σ_k‖φ_k‖_∞ + ε_φk) ε_ψk )   (step 6: product rule for σφψ − φ̂ψ̂)
+  // δ = Σ_{k≤m} (ε_φk ‖ψ_k‖_∞ + (σ_k‖φ_k‖_∞ + ε_φk) ε_ψk)   (step 6: product rule for σφψ − φ̂ψ̂)
   let delta = 0;
   for (let k = 0; k < mh; k++) {
     const ep = eps.phi[k]!, eq = eps.psi[k]!;
@@ -126,6 +137,8 @@ export function correctedParts(
   return {
     oscillation: omega, logitFitError: delta, softmaxLipschitz: lam, valueScale,
     offDiagonal: (tau - 1) * Math.sqrt(m.tail(mh)), diagonal: traceTail(m.spectrum, mh),
-    ffnParts: { readout: tau * eps.F, value: tau * m.parts.lipschitzF * eps.f, logits: valueScale * lam * tau * tau * delta },
+    ffnParts: {
+      readout: tau * eps.F, value: tau * m.parts.lipschitzF * eps.f, logits: valueScale * lam * tau * tau * delta,
+    },
   };
 }

@@ -9,7 +9,7 @@
  */
 import { ValueError } from '../linalg/errors.js';
 import { createRng } from '../linalg/random.js';
-import { quantileSorted, sameLength, smallLstsq, solveSpd, toFinite } from './util.js';
+import { dampedStep, quantileSorted, sameLength, smallLstsq, toFinite } from './util.js';
 
 /** Options of {@link fitPowerLaw} / {@link fitExponential}. */
 export interface FitOptions {
@@ -95,26 +95,19 @@ function fitWithOffset(t: Float64Array, y: Float64Array, w: Float64Array, start?
     return s;
   };
   let rss = resid(a, p, c);
-  const JtJ = new Float64Array(9), Jtr = new Float64Array(3);
+  const J = new Float64Array(n * 3), r = new Float64Array(n);
   let converged = false;
   for (let it = 0; it < 200 && !converged; it++) {
-    // normal equations of the linearised problem at the current θ
-    JtJ.fill(0); Jtr.fill(0);
+    // the linearised problem at the current θ: Jacobian rows (∂/∂a, ∂/∂p, ∂/∂c) and residuals
     for (let i = 0; i < n; i++) {
       const e = Math.exp(-p * (t[i]! - tmin));
-      const J = [e, -a * (t[i]! - tmin) * e, 1];
-      const r = y[i]! - a * e - c;
-      for (let j = 0; j < 3; j++) {
-        Jtr[j] = Jtr[j]! + w[i]! * J[j]! * r;
-        for (let k = 0; k < 3; k++) JtJ[j * 3 + k] = JtJ[j * 3 + k]! + w[i]! * J[j]! * J[k]!;
-      }
+      J[3 * i] = e; J[3 * i + 1] = -a * (t[i]! - tmin) * e; J[3 * i + 2] = 1;
+      r[i] = y[i]! - a * e - c;
     }
-    // damped step (Marquardt scaling of the diagonal); raise the damping until the RSS does not grow
+    // damped step (Marquardt scaling of the diagonal, solved by QR); raise the damping until the RSS does not grow
     let accepted = false;
     for (let tries = 0; tries < 20 && !accepted; tries++) {
-      const M = JtJ.slice();
-      for (let j = 0; j < 3; j++) M[j * 4] = M[j * 4]! * (1 + lambda) + 1e-300;
-      const step = solveSpd(M, Jtr, 3);
+      const step = dampedStep(J, r, w, 3, lambda);
       const r2 = step ? resid(a + step[0]!, p + step[1]!, c + step[2]!) : Infinity;
       if (step && r2 <= rss) {
         converged = (rss - r2) <= 1e-14 * Math.max(rss, 1e-300);
@@ -140,6 +133,15 @@ function r2Of(obs: Float64Array, fitted: Float64Array, w: Float64Array): number 
   return sst > 0 ? 1 - ssr / sst : ssr === 0 ? 1 : 0;
 }
 
+/** True when the fitted curve varies by at most 1e-12·max|y| over the data (the decay term is invisible). */
+function flatFit(fitted: Float64Array, y: Float64Array): boolean {
+  let lo = Infinity, hi = -Infinity, big = 0;
+  for (let i = 0; i < y.length; i++) {
+    lo = Math.min(lo, fitted[i]!); hi = Math.max(hi, fitted[i]!); big = Math.max(big, Math.abs(y[i]!));
+  }
+  return !(hi - lo > 1e-12 * big);
+}
+
 /** The shared driver: validation, the point fit, and the residual bootstrap. */
 function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions): FitResult {
   const n = t.length;
@@ -157,6 +159,10 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
   const fitOnce = (yy: Float64Array, start?: Core): Core | null => (offset ? fitWithOffset(t, yy, w, start) : fitLogLinear(t, yy, w));
   const core = fitOnce(obs);
   if (!core) throw new ValueError(op, 'the fit is singular: the x values must not all coincide');
+  if (offset && flatFit(core.fitted, obs)) {
+    throw new ValueError(op, 'the data are flat: with offset: true, a = 0 fits and any exponent does equally well '
+        + '(not identifiable)');
+  }
   const residuals = new Float64Array(n);
   for (let i = 0; i < n; i++) residuals[i] = obs[i]! - core.fitted[i]!;
   // residual bootstrap: y* = fitted + inflated residual drawn with replacement; refit; percentile CIs

@@ -9,7 +9,7 @@ export {
   type LinearMemoryTarget, type LinearMemoryOptions,
 } from './targets.js';
 export {
-  powerLawSpectrum, exponentialSpectrum, kernelSpectrum, logitSpectrum, quadrature,
+  powerLawSpectrum, exponentialSpectrum, kernelSpectrum, KERNEL_SPECTRUM_MAX_BYTES, logitSpectrum, quadrature,
   type ModelSpectrumOptions, type Domain, type KernelSpectrumOptions, type KernelSpectrum,
   type LogitSpectrumOptions, type LogitSpectrum,
 } from './spectra.js';
@@ -18,9 +18,8 @@ export {
   type C0Input, type CffInput, type SampleOptions, type MeasuresOptions, type Measures,
 } from './measures.js';
 export {
-  transformerBound, bestMh, BEST_MH_MAX, decayRate, rnnComplexity, rnnBound, type BoundVariant,
-  type TransformerBoundOptions, type TransformerBoundTerms, type BestMh, type RnnComplexityOptions,
-  type RnnComplexity, type RnnBound,
+  transformerBound, bestMh, BEST_MH_MAX, type BoundVariant,
+  type TransformerBoundOptions, type TransformerBoundTerms, type BestMh,
 } from './bounds.js';
 export { fitPowerLaw, fitExponential, type FitOptions, type FitResult } from './fit.js';
 export {
@@ -34,3 +33,7 @@ export {
 export {
   checkBound, correctedMse, type BoundPoint, type CheckBoundOptions, type CheckedPoint, type CheckBoundResult,
 } from './check.js';
+export {
+  decayRate, decayAnalysis, rnnComplexity, rnnBound, type RnnComplexityOptions, type RnnComplexity, type RnnBound,
+  type DecayModel,
+} from './rnn-bounds.js';

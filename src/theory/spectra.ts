@@ -68,7 +68,14 @@ export interface KernelSpectrumOptions {
   rank?: number;
   /** Compute the two-grid discretisation-error estimate (default true). */
   errorEstimate?: boolean;
+  /** Memory cap in bytes (default {@link KERNEL_SPECTRUM_MAX_BYTES}, 256 MiB). A request whose
+   * estimated working memory `4 · 8 · N²` (kernel, U, Vᵀ and SVD workspace) exceeds it is refused
+   * with a ValueError naming the size it would need; raise the cap explicitly to run it. */
+  maxBytes?: number;
 }
+
+/** Default memory cap of {@link kernelSpectrum}: 256 MiB (N ≈ 2900 quadrature points; the SVD costs O(N³)). */
+export const KERNEL_SPECTRUM_MAX_BYTES = 256 * 2 ** 20;
 
 /** Result of {@link kernelSpectrum}. */
 export interface KernelSpectrum {
@@ -105,6 +112,7 @@ function domainBounds(op: string, domain: Domain | undefined, d: number): [numbe
 
 /** Quadrature nodes and weights: tensor midpoint grid (n per axis) or n Monte-Carlo points. */
 export function quadrature(lo: readonly number[], hi: readonly number[], n: number, method: 'grid' | 'montecarlo', seed = 0): { points: Float64Array; weights: Float64Array } {
+  checkInt('quadrature', 'n (points per axis or Monte-Carlo points)', n, 1);
   const d = lo.length;
   let vol = 1;
   for (let i = 0; i < d; i++) vol *= hi[i]! - lo[i]!;
@@ -143,6 +151,20 @@ function weightedKernel(op: string, rho: (u: never, v: never) => number, points:
   return { data: K, shape: [N, N] };
 }
 
+/** Refuses a solve whose N × N matrices would exceed the cap (before anything is allocated). */
+function checkMemory(op: string, N: number, d: number, maxBytes = KERNEL_SPECTRUM_MAX_BYTES): void {
+  if (!(maxBytes > 0) || Number.isNaN(maxBytes)) {
+    throw new ValueError(op, `maxBytes must be a number > 0, got ${maxBytes}`);
+  }
+  const need = 32 * N * N; // 4 float64 N × N arrays: K, U, Vᵀ, workspace
+  if (need > maxBytes || !Number.isSafeInteger(N * N)) {
+    const gib = (need / 2 ** 30).toPrecision(3);
+    throw new ValueError(op, `N = ${N} quadrature points (d = ${d}) would need about ${gib} GiB ` +
+      `(${need.toExponential(3)} bytes) for ` +
+      `its N x N matrices, above the cap of ${maxBytes} bytes; use fewer points or pass a larger maxBytes explicitly`);
+  }
+}
+
 /**
  * The POD of a two-variable kernel, `ρ(u, v) = Σ_k σ_k φ_k(u) ψ_k(v)` (PAPER.md §1), computed as
  * the SVD of the quadrature-weighted matrix `K_ij = √w_i ρ(u_i, u_j) √w_j`. On `[0,1]` with a
@@ -175,6 +197,7 @@ export function kernelSpectrum(rho: (u: never, v: never) => number, opts: Kernel
   const n = method === 'grid' ? (opts.grid ?? (d === 1 ? 128 : 24)) : (opts.points ?? 512);
   checkInt(op, method === 'grid' ? 'grid' : 'points', n, 2);
   const seed = opts.seed ?? 0;
+  checkMemory(op, method === 'grid' ? Math.pow(n, d) : n, d, opts.maxBytes);
   // phase 1: the fine solve with vectors
   const { points, weights } = quadrature(lo, hi, n, method, seed);
   const N = weights.length;

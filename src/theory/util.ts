@@ -4,6 +4,8 @@
  */
 import { NonFiniteError, ShapeError, ValueError } from '../linalg/errors.js';
 import type { Tensor } from '../linalg/tensor.js';
+import { lstsq } from '../linalg/decomp/index.js';
+import { checkNumber } from '../linalg/validate.js';
 
 /** Copies `a` into a Float64Array after checking it is non-empty (unless allowed) and finite. */
 export function toFinite(op: string, what: string, a: ArrayLike<number>, allowEmpty = false): Float64Array {
@@ -32,16 +34,14 @@ export function checkAlpha(op: string, alpha: number): void {
   }
 }
 
-/** Throws unless `n` is an integer >= `min`. */
+/** Throws unless `n` is an integer >= `min` (the shared validator, src/linalg/validate.ts). */
 export function checkInt(op: string, what: string, n: number, min = 1): void {
-  if (!Number.isSafeInteger(n) || n < min) throw new ValueError(op, `${what} must be an integer >= ${min}, got ${n}`);
+  checkNumber(op, what, n, { int: true, min });
 }
 
-/** Throws unless `x` is finite and > 0 (or >= 0 when `allowZero`). */
+/** Throws unless `x` is finite and > 0 (or >= 0 when `allowZero`) (the shared validator). */
 export function checkPositive(op: string, what: string, x: number, allowZero = false): void {
-  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) {
-    throw new ValueError(op, `${what} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${x}`);
-  }
+  checkNumber(op, what, x, allowZero ? { min: 0 } : { gt: 0 });
 }
 
 /**
@@ -63,55 +63,46 @@ export function sameLength(op: string, a: ArrayLike<number>, b: ArrayLike<number
   if (a.length !== b.length) throw new ValueError(op, `${na} and ${nb} must have the same length, got ${a.length} and ${b.length}`);
 }
 
-/** Weighted linear least squares for a tiny dense design (n × k, k <= 4) by the normal equations
- * solved with a Cholesky factorisation plus a scaled ridge guard. Returns the coefficients, or
- * null when the system is singular. Only used for 2–3 parameter fits of well-spread data. */
+/**
+ * Weighted linear least squares `min Σ_r w_r (Σ_i c_i cols[i][r] − y_r)²` for a small dense
+ * design (n × k) by Householder QR (`linalg.lstsq`, rows scaled by `√w_r`; never forms AᵀA).
+ * Returns the coefficients, or null when the design is rank-deficient.
+ */
 export function smallLstsq(cols: Float64Array[], y: Float64Array, w?: Float64Array): Float64Array | null {
   const k = cols.length, n = y.length;
-  const A = new Float64Array(k * k), b = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let r = 0; r < n; r++) s += (w ? w[r]! : 1) * cols[i]![r]! * cols[j]![r]!;
-      A[i * k + j] = s;
-      A[j * k + i] = s;
-    }
-    let s = 0;
-    for (let r = 0; r < n; r++) s += (w ? w[r]! : 1) * cols[i]![r]! * y[r]!;
-    b[i] = s;
+  const A = new Float64Array(n * k), b = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const sw = w ? Math.sqrt(w[r]!) : 1;
+    for (let i = 0; i < k; i++) A[r * k + i] = sw * cols[i]![r]!;
+    b[r] = sw * y[r]!;
   }
-  return solveSpd(A, b, k);
+  return solveLstsq(A, b, n, k);
 }
 
-/** Solves the k × k SPD system A x = b by Cholesky (column-scaled for conditioning); null if not SPD. */
-export function solveSpd(A: Float64Array, b: Float64Array, k: number): Float64Array | null {
-  const sc = new Float64Array(k);
-  for (let i = 0; i < k; i++) sc[i] = A[i * k + i]! > 0 ? 1 / Math.sqrt(A[i * k + i]!) : 1;
-  const L = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * k + j]! * sc[i]! * sc[j]!;
-      for (let p = 0; p < j; p++) s -= L[i * k + p]! * L[j * k + p]!;
-      if (i === j) {
-        if (!(s > 1e-14)) return null;
-        L[i * k + i] = Math.sqrt(s);
-      } else L[i * k + j] = s / L[j * k + j]!;
-    }
+/**
+ * The Levenberg–Marquardt step `argmin_s Σ_r w_r (J_r·s − r_r)² + λ Σ_j d_j s_j²` with
+ * `d_j = Σ_r w_r J_rj²` (Marquardt's diagonal scaling), as the least-squares problem of the
+ * stacked matrix `[√w J; √(λ d) I]` solved by Householder QR. Null when rank-deficient.
+ */
+export function dampedStep(
+  J: Float64Array, res: Float64Array, w: Float64Array, k: number, lambda: number,
+): Float64Array | null {
+  const n = res.length, A = new Float64Array((n + k) * k), b = new Float64Array(n + k);
+  const d = new Float64Array(k);
+  for (let r = 0; r < n; r++) {
+    const sw = Math.sqrt(w[r]!);
+    for (let j = 0; j < k; j++) { A[r * k + j] = sw * J[r * k + j]!; d[j] = d[j]! + w[r]! * J[r * k + j]! ** 2; }
+    b[r] = sw * res[r]!;
   }
-  const z = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = b[i]! * sc[i]!;
-    for (let p = 0; p < i; p++) s -= L[i * k + p]! * z[p]!;
-    z[i] = s / L[i * k + i]!;
-  }
-  const x = new Float64Array(k);
-  for (let i = k - 1; i >= 0; i--) {
-    let s = z[i]!;
-    for (let p = i + 1; p < k; p++) s -= L[p * k + i]! * x[p]!;
-    x[i] = s / L[i * k + i]!;
-  }
-  for (let i = 0; i < k; i++) x[i] = x[i]! * sc[i]!;
-  return x;
+  for (let j = 0; j < k; j++) A[(n + j) * k + j] = Math.sqrt(lambda * d[j]!) + 1e-150;
+  return solveLstsq(A, b, n + k, k);
+}
+
+function solveLstsq(A: Float64Array, b: Float64Array, n: number, k: number): Float64Array | null {
+  for (let i = 0; i < A.length; i++) if (!Number.isFinite(A[i]!)) return null;
+  for (let i = 0; i < b.length; i++) if (!Number.isFinite(b[i]!)) return null;
+  const sol = lstsq({ data: A, shape: [n, k] }, { data: b, shape: [n] });
+  return sol.rank < k ? null : Float64Array.from(sol.x.data);
 }
 
 /** Empirical quantile (linear interpolation, numpy's default) of a sorted array. */

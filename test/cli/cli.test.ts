@@ -2,8 +2,8 @@
  * The seqrate CLI in-process (main(argv, io)): help, flag errors and exit codes, list, run of
  * single points, reproduce into a folder (atomic, --force).
  */
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, parseFlags, UsageError } from '../../src/cli.js';
@@ -13,6 +13,15 @@ function io(): { out: string[]; err: string[]; io: Parameters<typeof main>[1] } 
   const out: string[] = [], err: string[] = [];
   return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false } } };
 }
+const made: string[] = [];
+/** A temporary folder removed after the test. */
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'seqrate-cli-'));
+  made.push(d);
+  return d;
+}
+afterEach(() => { for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const b = io();
   const code = await main(argv, b.io);
@@ -40,7 +49,7 @@ describe('help and usage errors', () => {
     [['reproduce', 'extra'], /unexpected argument 'extra'/],
     [['run'], /'seqrate run' needs an experiment name/],
     [['run', 'nope'], /unknown experiment 'nope'/],
-    [['run', 'no-order', '--mh', '2'], /unknown flag --mh for 'seqrate run'/],
+    [['run', 'no-order', '--mh', '2'], /unknown flag --mh for 'seqrate run no-order'/],
     [['run', 'synthetic-rate', '--tiny', '--mh', '99'], /no sweep point of 'synthetic-rate' \(preset tiny\) matches --mh 99/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run', 'synthetic-rate', '--tiny', '--mh', '1', '--out', 'x'], /flag --out cannot be combined with point filters/],
@@ -79,7 +88,7 @@ describe('list and run', () => {
     expect(r.err).toMatch(/\[2\/2\]/);
   });
   it('run NAME --out DIR writes a one-experiment report', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-cli-'));
+    const d = temp();
     const r = await cli('run', 'rnn-vs-transformer', '--tiny', '--out', join(d, 'one'));
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^(PASS|FAIL) rnn-vs-transformer\/rnn-degrades-under-ordering/m);
@@ -98,7 +107,7 @@ describe('list and run', () => {
 
 describe('reproduce (in-process)', () => {
   it('writes report.md, results.json and figures atomically; refuses to overwrite without --force', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-cli-'));
+    const d = temp();
     const out = join(d, 'rep');
     const r = await cli('reproduce', '--tiny', '--out', out, '--only', 'no-order,rnn-vs-transformer', '--seed', '2');
     expect(r.code).toBe(0);
@@ -113,7 +122,7 @@ describe('reproduce (in-process)', () => {
     expect(readdirSync(d)).toEqual(['rep']);
 
     const again = await cli('reproduce', '--tiny', '--out', out, '--only', 'no-order');
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3);
     expect(again.err).toMatch(/already exists; pass --force/);
     expect(readdirSync(out).sort()).toEqual(['figures', 'report.md', 'results.json']);
 
@@ -124,7 +133,7 @@ describe('reproduce (in-process)', () => {
     expect(readdirSync(d)).toEqual(['rep']);
   });
   it('creates missing parent folders', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-cli-'));
+    const d = temp();
     mkdirSync(join(d, 'a'));
     const r = await cli('reproduce', '--tiny', '--out', join(d, 'a', 'b', 'rep'), '--only', 'no-order');
     expect(r.code).toBe(0);

@@ -2,15 +2,24 @@
  * The compiled CLI as a child process: worker_threads pool gives the same numbers as in-process
  * execution; SIGTERM / SIGINT mid-run leave an existing output folder untouched and no temp dirs.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDist, ROOT } from '../helpers/build-dist.js';
 import { main } from '../../src/cli.js';
 
 beforeAll(() => ensureDist(), 120_000);
+
+const made: string[] = [];
+/** A temporary folder removed after the test. */
+function temp(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+afterEach(() => { for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
 interface Done { code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }
 
@@ -32,7 +41,7 @@ const numbersOf = (file: string): unknown => {
 
 describe('compiled CLI', () => {
   it('runs points on 2 worker threads with the same results.json numbers as in-process', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-dist-'));
+    const d = temp('seqrate-dist-');
     const r = await spawnCli(['reproduce', '--tiny', '--only', 'synthetic-rate,no-order', '--workers', '2', '--seed', '4', '--out', join(d, 'threads')]);
     expect(r.stderr).toMatch(/2 worker thread\(s\)/);
     expect(r.code).toBe(0);
@@ -53,20 +62,23 @@ describe('compiled CLI', () => {
     expect(r.code).toBe(0);
   });
 
-  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s mid-run leaves the existing folder untouched', async (sig, exit) => {
-    const d = mkdtempSync(join(tmpdir(), 'seqrate-sig-'));
+  it.each([['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const)('%s mid-run leaves the existing report untouched, says one line, no stack trace', async (sig, exit) => {
+    const d = temp('seqrate-sig-');
     const out = join(d, 'report');
     mkdirSync(out);
     writeFileSync(join(out, 'keep.txt'), 'precious');
+    writeFileSync(join(out, 'results.json'), '{"schema": "seqrate-results"}');
     let sent = false;
-    const r = await spawnCli(['reproduce', '--quick', '--only', 'synthetic-rate', '--out', out, '--force', '--workers', '2'], (text, child) => {
-      if (!sent && /\[1\/\d+\]/.test(text)) { sent = true; child.kill(sig); }
+    const r = await spawnCli(['reproduce', '--tiny', '--out', out, '--force', '--workers', '2'], (text, child) => {
+      if (!sent && /\[\d+\/\d+\]/.test(text)) { sent = true; child.kill(sig); }
     });
     expect(sent).toBe(true);
     expect(r.code).toBe(exit);
-    expect(r.stderr).toMatch(new RegExp(`interrupted by ${sig}`));
+    // the interrupt line is the last thing written: no progress after it, no stack trace
+    expect(r.stderr).toMatch(new RegExp(`\\nseqrate: interrupted by ${sig}; output folder left untouched\\n$`));
+    expect(r.stderr).not.toMatch(/Error|\n\s+at /);
     expect(readdirSync(d)).toEqual(['report']);
-    expect(readdirSync(out)).toEqual(['keep.txt']);
+    expect(readdirSync(out).sort()).toEqual(['keep.txt', 'results.json']);
     expect(readFileSync(join(out, 'keep.txt'), 'utf8')).toBe('precious');
   });
 });

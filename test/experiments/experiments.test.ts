@@ -7,7 +7,8 @@ import { EXPERIMENTS, getExperiment } from '../../src/experiments/registry.js';
 import { runExperiment, runExperiments } from '../../src/experiments/runner.js';
 import { PRESETS, type Config } from '../../src/experiments/types.js';
 import { experimentResultSchema, validate, type ExperimentResult } from '../../src/report/schema.js';
-import { renderFigure } from '../../src/report/svg.js';
+import { layoutFigure } from '../../src/report/svg.js';
+import { checkLayout } from '../../src/report/svg-layout.js';
 
 const strip = (r: ExperimentResult): unknown => JSON.parse(JSON.stringify({ ...r, timing: null }));
 
@@ -25,8 +26,10 @@ describe.each(EXPERIMENTS.map((e) => [e.name]))('experiment %s (tiny preset)', (
     expect(first.tables.length).toBeGreaterThan(0);
     expect(first.choices.length).toBeGreaterThan(0);
     for (const f of first.figures) {
-      expect(f.file).toMatch(/^figures\/[a-z0-9-]+\.svg$/);
-      expect(renderFigure(f.spec)).toContain('</svg>');
+      expect(f.file).toMatch(/^figures\/[a-z0-9-]+(\.[0-9]+)?\.svg$/);
+      const { svg, layout } = layoutFigure(f.spec, f.caption);
+      expect(svg).toContain('</svg>');
+      expect(checkLayout(layout), f.file).toEqual([]); // the figure layout rules (test/report/svg-layout.test.ts)
     }
     expect(seen).toEqual(Array.from({ length: e.plan(e.presets.tiny).length }, (_, i) => i + 1));
   });

@@ -4,7 +4,7 @@
  * for bit (same summation order) and the naive oracle to rounding.
  */
 import { describe, expect, it } from 'vitest';
-import { matmul, matmulNaive, setGemmPath } from '../../src/linalg/kernels/matmul.js';
+import { chooseGemm, matmul, matmulNaive } from '../../src/linalg/kernels/matmul.js';
 import { createRng } from '../../src/linalg/random.js';
 import { randn } from '../../src/linalg/tensor.js';
 
@@ -19,16 +19,17 @@ describe('matmul split-k path', () => {
   it.each(cases)('$name: equals the packed kernel bit for bit and the oracle to 1e-12', ({ a, b, transA, transB }) => {
     const rng = createRng(11);
     const A = randn(rng, a), B = randn(rng, b);
-    const fast = matmul(A, B, { transA, transB });
-    const old = setGemmPath('packed');
-    let packed;
-    try {
-      packed = matmul(A, B, { transA, transB });
-    } finally {
-      setGemmPath(old);
-    }
+    const fast = matmul(A, B, { transA, transB, variant: 'splitK' });
+    const packed = matmul(A, B, { transA, transB, variant: 'packed' });
     expect(fast.shape).toEqual(packed.shape);
     expect(fast.data).toEqual(packed.data);
     expect(fast).toBeAllclose(matmulNaive(A, B, { transA, transB }), { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it('is what the default choice runs for these shapes (so the bit-for-bit check covers the default path)', () => {
+    for (const { a, b, transA, transB } of cases) {
+      const m = transA ? a[1]! : a[0]!, k = transA ? a[0]! : a[1]!, n = transB ? b[0]! : b[1]!;
+      expect(chooseGemm({ nb: 1, m, n, k, aSpan: a[0]! * a[1]!, bSpan: b[0]! * b[1]! })).toBe('splitK');
+    }
   });
 });

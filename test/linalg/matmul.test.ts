@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Matrix } from 'ml-matrix';
-import { gemm, matmul, matmulNaive, setAsmBatch, setGemmPath } from '../../src/linalg/kernels/matmul.js';
-import { KC, MC, MR, NC, NR, setAsmSweep } from '../../src/linalg/kernels/gemm-packed.js';
-import { ShapeError } from '../../src/linalg/errors.js';
+import {
+  chooseGemm, gemm, gemmApplicable, GEMM_VARIANT_NAMES, matmul as matmulAuto, matmulNaive,
+  type GemmShape, type GemmVariant, type MatmulOptions,
+} from '../../src/linalg/kernels/matmul.js';
+import { KC, MC, MR, NC, NR } from '../../src/linalg/kernels/gemm-packed.js';
+import { ShapeError, ValueError } from '../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../src/linalg/tensor.js';
 import { bget, broadcastPairArb, refBroadcast, seeded, size, unravel } from '../helpers/gradcheck-cases.js';
 import { ensureDist, ROOT } from '../helpers/build-dist.js';
@@ -43,20 +46,28 @@ function operandShapes(ba: number[], bb: number[], m: number, n: number, k: numb
 const tol = { rtol: 1e-12, atol: 1e-12 };
 
 /**
- * Runs a block of tests once per kernel: the packed one with its asm.js sweep and with its JS
- * sweep (forced), the direct one (forced), the default dispatch (small products in the asm.js
- * batch kernel), and the default dispatch without the batch kernel.
+ * Runs a block of tests once per entry of the variant table and once with the default choice.
+ * A forced variant that cannot run a shape (heap too small, k not a multiple of KC) must say so
+ * with a ValueError; `run` then falls back to the default so the rest of the test still checks
+ * the numbers.
  */
-const kernels: [string, 'auto' | 'packed' | 'direct', boolean, boolean][] = [
-  ['packed kernel, asm.js sweep', 'packed', true, true], ['packed kernel, JS sweep', 'packed', false, true],
-  ['direct kernel', 'direct', true, true], ['default dispatch', 'auto', true, true],
-  ['default dispatch, no asm batch kernel', 'auto', true, false],
-];
+const variants: (GemmVariant | 'auto')[] = ['auto', ...GEMM_VARIANT_NAMES];
 
-describe.each(kernels)('matmul vs the oracles (%s)', (_label, path, asm, batchKernel) => {
-  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true, savedBatch = true;
-  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); savedBatch = setAsmBatch(batchKernel); });
-  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); setAsmBatch(savedBatch); });
+function withVariant(v: GemmVariant | 'auto'): (a: Tensor, b: Tensor, opts?: MatmulOptions) => Tensor {
+  if (v === 'auto') return matmulAuto;
+  return (a, b, opts = {}) => {
+    try {
+      return matmulAuto(a, b, { ...opts, variant: v });
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      expect(String(e)).toMatch(new RegExp(`matmul: variant '${v}' cannot run`));
+      return matmulAuto(a, b, opts);
+    }
+  };
+}
+
+describe.each(variants)('matmul vs the oracles (variant %s)', (v) => {
+  const matmul = withVariant(v);
   it('random batched shapes with broadcasting, all four transposes, dims 0..13', () => {
     fc.assert(fc.property(
       broadcastPairArb(2, 0, 3), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 13 }),
@@ -103,7 +114,7 @@ describe.each(kernels)('matmul vs the oracles (%s)', (_label, path, asm, batchKe
     }
   });
 
-  it('operands too large for the 4 MiB asm heap take the per-entry path (small op(B), huge A)', () => {
+  it('operands too large for the 4 MiB asm heap run packed (small op(B), huge A)', () => {
     const a = seeded([2, 16500, 16], 11), b = seeded([16, 5], 12); // A alone is 528 000 doubles
     const got = matmul(a, b);
     expect(got.shape).toEqual([2, 16500, 5]);
@@ -152,6 +163,7 @@ describe.each(kernels)('matmul vs the oracles (%s)', (_label, path, asm, batchKe
 });
 
 describe('matmul shapes and errors', () => {
+  const matmul = matmulAuto;
   it('size-0 dimensions give empty or zero results like numpy', () => {
     expect(matmul(seeded([0, 3], 1), seeded([3, 4], 2)).shape).toEqual([0, 4]);
     const z = matmul(seeded([2, 0], 1), seeded([0, 3], 2));
@@ -182,10 +194,8 @@ describe('matmul shapes and errors', () => {
   });
 });
 
-describe.each(kernels)('gemm raw kernel (%s)', (_label, path, asm, batchKernel) => {
-  let saved: 'auto' | 'packed' | 'direct' = 'auto', savedAsm = true, savedBatch = true;
-  beforeAll(() => { saved = setGemmPath(path); savedAsm = setAsmSweep(asm); savedBatch = setAsmBatch(batchKernel); });
-  afterAll(() => { setGemmPath(saved); setAsmSweep(savedAsm); setAsmBatch(savedBatch); });
+describe.each(variants)('gemm raw kernel (variant %s)', (v) => {
+  const variant = v === 'auto' ? undefined : v;
   it('strided submatrices with offsets, accumulate mode, and untouched surroundings', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 0, max: 11 }),
@@ -196,7 +206,14 @@ describe.each(kernels)('gemm raw kernel (%s)', (_label, path, asm, batchKernel) 
         const A = seeded([ar * lda + 3], seed).data, B = seeded([br * ldb + 2], seed + 1).data;
         const C0 = seeded([m * ldc + 5], seed + 2).data;
         const C = C0.slice();
-        gemm(tA, tB, m, n, k, A, 3, lda, B, 2, ldb, C, 5, ldc, acc);
+        const shape: GemmShape = { nb: 1, m, n, k, aSpan: (ar - 1) * lda + ac, bSpan: (br - 1) * ldb + bc };
+        const run = (): void => gemm(tA, tB, m, n, k, A, 3, lda, B, 2, ldb, C, 5, ldc, acc, variant);
+        if (variant !== undefined && !gemmApplicable(variant, shape)) {
+          expect(run).toThrow(ValueError); // nothing written
+          expect(C).toEqual(C0);
+          return;
+        }
+        run();
         for (let q = 0; q < C.length; q++) {
           const r = Math.floor((q - 5) / ldc), c = (q - 5) % ldc;
           if (q < 5 || c >= n || r >= m) { expect(C[q]).toBe(C0[q]); continue; }
@@ -231,7 +248,7 @@ describe.each(kernels)('gemm raw kernel (%s)', (_label, path, asm, batchKernel) 
     const m = 7, n = 6, k = KC + 9;
     const A = seeded([m * k], 3).data, B = seeded([k * n], 4).data;
     const C = new Float64Array(m * n).fill(1);
-    gemm(false, false, m, n, k, A, 0, k, B, 0, n, C, 0, n, true);
+    gemm(false, false, m, n, k, A, 0, k, B, 0, n, C, 0, n, true, v === 'splitK' ? undefined : variant);
     const ref = matmulNaive({ data: A, shape: [m, k] }, { data: B, shape: [k, n] });
     expect({ data: C.map((v) => v - 1), shape: [m, n] }).toBeAllclose(ref, { rtol: 1e-11, atol: 1e-12 });
   });
@@ -242,11 +259,60 @@ function toRows(t: Tensor): number[][] {
   return Array.from({ length: r }, (_, i) => Array.from(t.data.subarray(i * c, (i + 1) * c)));
 }
 
+describe('chooseGemm (the default variant, a pure function of the shape)', () => {
+  const shapeArb = fc.record({
+    nb: fc.integer({ min: 1, max: 64 }), m: fc.integer({ min: 1, max: 2048 }), n: fc.integer({ min: 1, max: 2048 }),
+    k: fc.constantFrom(1, 3, 16, 63, 64, 255, 256, 512, 768, 1000, 1024, 4096),
+  }).map(({ nb, m, n, k }): GemmShape => ({ nb, m, n, k, aSpan: nb * m * k, bSpan: nb * k * n }));
+
+  it('always picks a variant that can run the shape, and the same one for the same shape', () => {
+    fc.assert(fc.property(shapeArb, (s) => {
+      const v = chooseGemm(s);
+      expect(gemmApplicable(v, s)).toBe(true);
+      expect(chooseGemm({ ...s })).toBe(v);
+      expect(v).not.toBe('naive');
+    }), { numRuns: 500 });
+  });
+
+  it('routes attention-sized batches to direct, large squares to packed, 1024-row weight gradients to splitK', () => {
+    expect(chooseGemm({ nb: 32, m: 32, n: 32, k: 16, aSpan: 32 * 512, bSpan: 32 * 512 })).toBe('direct');
+    expect(chooseGemm({ nb: 1, m: 512, n: 512, k: 512, aSpan: 512 * 512, bSpan: 512 * 512 })).toBe('packed');
+    expect(chooseGemm({ nb: 1, m: 64, n: 32, k: 1024, aSpan: 1024 * 64, bSpan: 1024 * 32 })).toBe('splitK');
+    // a batch too large for the asm heap cannot run direct, whatever its shape
+    expect(chooseGemm({ nb: 1, m: 33000, n: 5, k: 16, aSpan: 33000 * 16, bSpan: 80 })).toBe('packed');
+  });
+
+  it('a forced variant that cannot run the shape is a ValueError naming the operation; unknown names too', () => {
+    const a = seeded([3, 4], 1), b = seeded([4, 2], 2);
+    expect(() => matmulAuto(a, b, { variant: 'splitK' })).toThrow(ValueError);
+    expect(() => matmulAuto(a, b, { variant: 'splitK' })).toThrow(/matmul: variant 'splitK' cannot run 1 product\(s\) of 3×4·4×2/);
+    expect(() => matmulAuto(a, b, { variant: 'fast' as GemmVariant })).toThrow(/matmul: unknown variant 'fast'/);
+    const big = seeded([2, 16500, 16], 3), small = seeded([16, 5], 4);
+    expect(() => matmulAuto(big, small, { variant: 'direct' })).toThrow(/variant 'direct' cannot run/);
+  });
+});
+
 describe('asm.js kernels', () => {
+  it('the module as vitest transpiles it (esbuild) validates too: no V8 asm.js warning on a fresh load', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(`${w.name}: ${w.message}`); };
+    process.on('warning', onWarning);
+    try {
+      // @ts-expect-error: the query string (a fresh module instance for vitest) has no declaration file
+      const fresh = (await import('../../src/linalg/kernels/gemm-asm.js?fresh-instance')) as typeof import('../../src/linalg/kernels/gemm-asm.js');
+      expect(typeof fresh.asmKernels.tiles).toBe('function');
+      expect(typeof fresh.asmKernels.panels).toBe('function');
+      await new Promise((r) => setTimeout(r, 20)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => /asm\.js/i.test(w))).toEqual([]);
+  });
+
   it('the compiled module validates as asm.js (V8 prints no "Invalid asm.js" warning)', () => {
     ensureDist();
     const url = pathToFileURL(join(ROOT, 'dist', 'linalg', 'kernels', 'gemm-asm.js')).href;
-    const script = `const m = await import(${JSON.stringify(url)}); if (typeof m.asmKernels.batch !== 'function') process.exit(3);`;
+    const script = `const m = await import(${JSON.stringify(url)}); if (typeof m.asmKernels.tiles !== 'function') process.exit(3);`;
     const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(res.status).toBe(0);
     expect(res.stderr).not.toMatch(/asm\.js/i);

@@ -80,7 +80,7 @@ describe('TanhRNN', () => {
     expect(() => new TanhRNN({ d: 1, hidden: 3, hiden: 2 } as never)).toThrow(/unknown config key 'hiden'/);
     expect(() => new LinearRNN({ d: 1, hidden: 3, initRadius: 1.2 })).toThrow(/initRadius/);
     // kernels(len) with a bad length used to die in a RangeError from the Float64Array constructor
-    expect(() => new LinearRNN({ d: 1, hidden: 3 }).kernels(-1)).toThrow(/^LinearRNN.kernels: len must be a non-negative integer/);
+    expect(() => new LinearRNN({ d: 1, hidden: 3 }).kernels(-1)).toThrow(/^LinearRNN.kernels: len must be an integer >= 0/);
     expect(new LinearRNN({ d: 1, hidden: 3 }).kernels(0).shape).toEqual([0, 1]);
     // τ = 0: an empty (B, 0) output, not a 'stack needs at least one tensor' error
     expect(m.forward({ data: new Float64Array(0), shape: [2, 0, 2] }).shape).toEqual([2, 0]);

@@ -98,7 +98,7 @@ describe('train', () => {
     expect(() => train(m, { x, y: rand(createRng(0), [5, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0 })).toThrow(/4 inputs but 5 targets/);
     expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, epochs: 3 } as never)).toThrow(/unknown config key 'epochs'/);
     expect(() => train(m, { x, y: new Int32Array(4) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0 })).toThrow(ValueError);
-    expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, plateau: { window: 0, rtol: 0.1 } })).toThrow(/window ≥ 1/);
+    expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: new Adam({ lr: 1 }), batchSize: 2, maxSteps: 1, seed: 0, plateau: { window: 0, rtol: 0.1 } })).toThrow(/plateau.window must be an integer >= 1, got 0/);
     // options of the first-order phase were silently ignored with L-BFGS alone
     expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: 'lbfgs', batchSize: 4, maxSteps: 1, seed: 0, plateau: { window: 5, rtol: 0.1 } })).toThrow(/^train: option plateau has no effect with optimizer 'lbfgs'/);
     expect(() => train(m, { x, y: rand(createRng(0), [4, 3]) }, { optimizer: 'lbfgs', batchSize: 4, maxSteps: 1, seed: 0, targetLoss: 0, lbfgsPolish: { maxIter: 3 } })).toThrow(/option targetLoss, lbfgsPolish has no effect/);
@@ -113,9 +113,9 @@ describe('train', () => {
     m.params = { '0.weight': tensor([[Number.NaN, 0], [0, 1]]), '0.bias': tensor([0, 0]) };
     expect(() => accuracy(m, x, Int32Array.of(0, 0, 0, 0))).toThrow(/^accuracy: the model output contains a non-finite value NaN at flat index 0/);
     // a zero or fractional chunk size used to loop forever
-    expect(() => accuracy(m, x, Int32Array.of(0, 0, 0, 0), 0)).toThrow(/^predict: batchSize must be a positive integer, got 0/);
+    expect(() => accuracy(m, x, Int32Array.of(0, 0, 0, 0), 0)).toThrow(/^predict: batchSize must be an integer >= 1, got 0/);
     expect(() => evaluateMse(m, x, x, 1.5)).toThrow(ValueError);
-    expect(() => fullBatchLossAndGrad(m, { x, y: x }, m.params, 'mse', 0)).toThrow(/^fullBatchLossAndGrad: chunk must be a positive integer/);
+    expect(() => fullBatchLossAndGrad(m, { x, y: x }, m.params, 'mse', 0)).toThrow(/^fullBatchLossAndGrad: chunk must be an integer >= 1/);
   });
 
   it('trains a small ViT on MNIST digits with cross-entropy and reports accuracy', () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { barChart, linePlot, quantilePlot, renderFigure, type LinePlotSpec } from '../../src/report/svg.js';
+import {
+  barChart, layoutFigure, linePlot, quantilePlot, renderFigure, type LinePlotSpec,
+} from '../../src/report/svg.js';
+import { checkLayout } from '../../src/report/svg-layout.js';
 import { linearTicks, logTicks, makeScale } from '../../src/report/svg-core.js';
 
 const lineSpec: LinePlotSpec = {
@@ -24,10 +27,11 @@ describe('SVG writer', () => {
     expect(cx.length).toBeGreaterThan(0);
     expect(Math.max(...cx)).toBeLessThan(legendLeft);
     expect(legendLeft + Number(boxes[0]![2])).toBeLessThanOrEqual(900);
-    // the default keeps the legend inside the plot, where it can cover points
-    const inside = linePlot({ ...lineSpec, width: 900 });
-    const li = Number(/<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#ffffff" fill-opacity/.exec(inside)![1]);
-    expect(li).toBeLessThan(Math.max(...[...inside.matchAll(/<circle cx="([\d.]+)" cy="[\d.]+" r="3.2"/g)].map((m) => Number(m[1]))));
+    // the default puts the legend in a free corner when there is one, clear of every mark
+    const { layout } = layoutFigure({ ...lineSpec, width: 900 });
+    expect(layout.legend).not.toBeNull();
+    expect(layout.legend!.x + layout.legend!.w).toBeLessThanOrEqual(layout.frame!.x + layout.frame!.w);
+    expect(checkLayout(layout)).toEqual([]);
   });
   it('line plot (log–log, fit, bound, error bars) matches its snapshot', async () => {
     await expect(linePlot(lineSpec)).toMatchFileSnapshot('__snapshots__/line.svg');
@@ -94,5 +98,13 @@ describe('ticks and scales', () => {
     expect(s.px(s.hi)).toBeCloseTo(0, 9);
     expect(s.px(1e-2)).toBeGreaterThan(s.px(1e-1));
     expect(s.px(-1)).toBe(400);
+  });
+});
+
+describe('tick filtering', () => {
+  it('keeps the tick at a negative lower end of the axis', () => {
+    const s = makeScale('linear', -1, 2.5, 400, 0);
+    expect(s.ticks[0]!.value).toBe(-1);
+    expect(s.ticks.map((t) => t.value)).toContain(2.5);
   });
 });

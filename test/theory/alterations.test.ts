@@ -159,18 +159,21 @@ describe('mixTime and mixed memory', () => {
 });
 
 describe('rnnComplexity and rnnBound', () => {
-  it('e^{−s}: λ = 1, C_1 = 2, C_2 = 1, C_RNN = 2; Li et al. β = 1, γ', () => {
+  it('e^{−s}: λ = 1, C_1 = 2, C_2 = 1, C_RNN = 2; Li et al. β = λ/2 < λ, γ with β^(j+1)', () => {
     const c = rnnComplexity(expMemory(32));
     expect(c.decayRate).toBeCloseTo(1, 12);
+    expect(c.decayModel).toBe('exponential');
     expect(c.c1).toBeCloseTo(2, 12);
     expect(c.c2).toBeCloseTo(1, 12);
     expect(c.cRnn).toBeCloseTo(2, 12);
-    expect(c.beta).toBeCloseTo(1, 12);
-    // γ = max(sup e^{t}|e^{−t}|, sup e^{t}|Δe^{−t}|/1) = max(1, 1 − e^{−1}) = 1
-    expect(c.gamma).toBeCloseTo(1, 12);
+    expect(c.beta).toBeCloseTo(0.5, 12);
+    // γ = max(sup e^{t/2}e^{−t}/β, sup e^{t/2}(1 − e^{−1})e^{−t}/β²) = max(2, 4(1 − e^{−1}))
+    expect(c.gamma).toBeCloseTo(4 * (1 - Math.exp(-1)), 12);
     const b = rnnBound(c, { d: 1, m: 128, cAlpha: 3 });
     expect(b.jiangLi).toBeCloseTo(2 / 128, 14);
-    expect(b.liEtAl).toBeCloseTo(3 / 128, 14);
+    expect(b.liEtAl).toBeCloseTo((3 * 4 * (1 - Math.exp(-1))) / (0.5 * 128), 12);
+    // their theorem needs β < λ
+    expect(() => rnnComplexity(expMemory(32), { beta: 1 })).toThrow(/beta < lambda/);
     expect(Number.isNaN(rnnBound(c, { d: 1, m: 4 }).liEtAl)).toBe(true);
   });
 

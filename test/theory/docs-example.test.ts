@@ -6,36 +6,45 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bestMh, couplingTarget, fitPowerLaw, kernelSpectrum, measures, powerLawSpectrum, transformerBound } from '../../src/theory/index.js';
+import { bestMh, checkBound, couplingTarget, kernelSpectrum, measures, powerLawSpectrum, transformerBound } from '../../src/theory/index.js';
+import { constructiveTransformer, evaluateErrors } from '../../src/models/index.js';
 
 function example() {
   // EXAMPLE START
-  // 1. A spectrum: σ_k = k^(−α) with α = 1, infinite rank truncated at 1024 terms (App. B.2).
-  const alpha = 1;
-  const spectrum = powerLawSpectrum(alpha, Infinity);
+  // 1. A spectrum: σ_k = k^(−α) with α = 2, rank 256 (the App. B.2 family, a faster decay).
+  const alpha = 2;
+  const spectrum = powerLawSpectrum(alpha, 256);
 
   // 2. The target H_t(x) = Σ_s softmax_s[ρ(x(t), x(s))]·x(s), ρ = Σ_k σ_k √2 sin(2kπu) √2 sin(2kπv).
   const target = couplingTarget({ spectrum });
 
-  // 3. The POD recomputed from ρ alone by quadrature + SVD (first 4 terms: 1, 1/2, 1/3, 1/4).
+  // 3. The POD recomputed from ρ alone by quadrature + SVD (first 4 terms: 1, 1/4, 1/9, 1/16).
   const rho4 = couplingTarget({ spectrum: spectrum.slice(0, 4) }).coupling;
   const pod = kernelSpectrum((u, v) => rho4(Float64Array.of(u), Float64Array.of(v)), { grid: 32, rank: 4 });
 
-  // 4. Measures: C_0 = 2√2, C_1^(1) = 1, C_2^(1/2)(H, k) from the default sine-basis plug-ins.
+  // 4. Measures: C_0 = 2√2, C_1^(2) = 1, the sup norms, C_FF plug-ins of the sine basis.
   const m = measures(target, { alpha, beta: 0.5 });
 
-  // 5. The bound as a function of m_h, both variants, at τ = 16 and m_FF = 10^8.
-  const rows = [1, 2, 4, 8, 16].map((mh) => {
-    const printed = transformerBound(m, { tau: 16, mh, mff: 1e8, variant: 'printed' });
-    const proof = transformerBound(m, { tau: 16, mh, mff: 1e8, variant: 'proof' });
-    return { mh, printedAttention: printed.attention, proofAttention: proof.attention, ffn: proof.ffn, printed: printed.total, proof: proof.total };
+  // 5. The exact rank-m_h POD truncation as a Transformer; its L¹ error E Σ_t |H_t − Ĥ_t| (95% CI)
+  //    beside the three variants of the bound (exact FFNs: m_FF = ∞), at τ = 16.
+  const truncation = (mh: number) => constructiveTransformer({
+    phi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => spectrum[k]! * target.basis.phi[k]!(u)),
+    psi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => target.basis.psi[k]!(u)),
+    f: (u) => u[0]!, F: (v) => v[0]!,
+  });
+  const rows = [2, 4, 8, 16, 32, 64].map((mh) => {
+    const l1 = evaluateErrors(truncation(mh), target, { tau: 16, samples: 256, seed: 1 }).l1;
+    const bound = (variant: 'corrected' | 'printed' | 'proof') => transformerBound(m, { tau: 16, mh, mff: Infinity, variant }).total;
+    return { mh, error: l1.mean, ciHigh: l1.ciHigh, corrected: bound('corrected'), printed: bound('printed'), proof: bound('proof') };
   });
 
-  // 6. The exact tail decays like m_h^−(2α−1): fit its exponent; find the m_h minimising the bound.
-  const fit = fitPowerLaw(rows.map((r) => r.mh), rows.map((r) => r.proofAttention), { seed: 1 });
-  const best = bestMh(m, { tau: 16, mff: 1e8, mhMax: 64, variant: 'proof' });
+  // 6. Check the theory on these numbers: does the corrected bound hold, and at which rate do the errors fall?
+  const check = checkBound(rows, m, { tau: 16, measure: 'l1' });
+
+  // 7. The m_h minimising the corrected bound at m_FF = 10^8 (attention term falls, FFN term rises).
+  const best = bestMh(m, { tau: 16, mff: 1e8, mhMax: 256 });
   // EXAMPLE END
-  return { pod, m, rows, fit, best };
+  return { pod, m, rows, check, best };
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -52,19 +61,22 @@ describe('docs/THEORY.md worked example', () => {
   });
 
   it('computes the numbers the docs print', () => {
-    const { pod, m, rows, fit, best } = example();
-    expect(pod.sigma).toBeAllclose([1, 1 / 2, 1 / 3, 1 / 4], { rtol: 1e-12 });
+    const { pod, m, rows, check, best } = example();
+    expect(pod.sigma).toBeAllclose([1, 1 / 4, 1 / 9, 1 / 16], { rtol: 1e-12 });
     expect(m.c0).toBeCloseTo(2 * Math.SQRT2, 14);
-    expect(m.c1).toBe(1);
-    // the table in the docs: | m_h | printed attention | proof attention | ffn | printed | proof |
+    expect(m.c1).toBeCloseTo(1, 14);
+    // the table in the docs: | m_h | L¹ error | upper 95% | corrected | printed | proof |
     const table = docs.split('\n').filter((l) => /^\| \d+ \|/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => Number(c.trim())));
     expect(table.length).toBe(rows.length);
     rows.forEach((r, i) => {
-      const got = [r.mh, r.printedAttention, r.proofAttention, r.ffn, r.printed, r.proof];
-      expect(table[i]!).toBeAllclose(got.map((v) => Number(v.toPrecision(4))), { rtol: 1e-12 });
+      const got = [r.mh, r.error, r.ciHigh, r.corrected, r.printed, r.proof];
+      expect(table[i]!).toBeAllclose(got.map((v) => Number(v.toPrecision(3))), { rtol: 1e-12 });
     });
-    expect(docs).toContain(`exponent ${fit.exponent.toFixed(3)}`);
-    expect(docs).toContain(`[${fit.ci95.exponent[0].toFixed(3)}, ${fit.ci95.exponent[1].toFixed(3)}]`);
+    expect(check.allHold).toBe(true);
+    expect(docs).toContain(`smallest slack ${check.minSlack.toFixed(1)}`);
+    const fit = check.measured!;
+    expect(docs).toContain(`exponent ${fit.exponent.toFixed(2)} (95% CI [${fit.ci95.exponent[0].toFixed(2)}, ${fit.ci95.exponent[1].toFixed(2)}])`);
+    expect(docs).toContain(`predicts ${check.predictedExponent} (${check.predictedBy} term)`);
     expect(docs).toContain(`m_h = ${best.mh}`);
   });
 });

@@ -4,10 +4,16 @@
  */
 import { NonFiniteError, ShapeError, ValueError } from '../errors.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { assertNotNested, backward, popTape, pushTape, Tape } from './tape.js';
+import { describe } from '../validate.js';
+import { assertNotNested, assertNotTracedArg, backward, popTape, pushTape, Tape } from './tape.js';
 
 /** A named parameter record, e.g. `{ 'ffn.0.weight': W, 'ffn.0.bias': b }`. */
 export type TensorRecord = Record<string, Tensor>;
+
+function checkFn(op: string, f: unknown): void {
+  if (typeof f !== 'function') throw new ValueError(op, `f must be a function of tensors returning a scalar `
+      + `tensor, got ${describe(f)}`);
+}
 
 type Args = { kind: 'list'; leaves: Tensor[] } | { kind: 'record'; keys: string[]; leaves: Tensor[] };
 
@@ -19,12 +25,14 @@ function leavesOf(op: string, args: readonly unknown[]): Args {
     const leaves = keys.map((k) => {
       const v = rec[k];
       if (!isTensor(v)) throw new ValueError(op, `parameter '${k}' is not a tensor`);
+      assertNotTracedArg(op, v, `parameter '${k}'`);
       return { data: v.data, shape: v.shape };
     });
     return { kind: 'record', keys, leaves };
   }
   const leaves = args.map((v, i) => {
     if (!isTensor(v)) throw new ValueError(op, `argument ${i} is not a tensor (close over non-tensor arguments instead of passing them)`);
+    assertNotTracedArg(op, v, `argument ${i}`);
     return { data: v.data, shape: v.shape };
   });
   return { kind: 'list', leaves };
@@ -80,6 +88,7 @@ function run(op: string, f: (...xs: never[]) => Tensor, args: readonly unknown[]
 export function valueAndGrad<P extends TensorRecord>(f: (params: P) => Tensor): (params: P) => { value: Tensor; grads: { [K in keyof P]: Tensor } };
 export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Tensor[] };
 export function valueAndGrad(f: (...xs: never[]) => Tensor): (...args: unknown[]) => { value: Tensor; grads: Tensor[] | TensorRecord } {
+  checkFn('valueAndGrad', f);
   return (...args: unknown[]) => run('valueAndGrad', f, args);
 }
 
@@ -94,6 +103,7 @@ export function valueAndGrad(f: (...xs: never[]) => Tensor): (...args: unknown[]
 export function grad<P extends TensorRecord>(f: (params: P) => Tensor): (params: P) => { [K in keyof P]: Tensor };
 export function grad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => Tensor[];
 export function grad(f: (...xs: never[]) => Tensor): (...args: unknown[]) => Tensor[] | TensorRecord {
+  checkFn('grad', f);
   return (...args: unknown[]) => run('grad', f, args).grads;
 }
 

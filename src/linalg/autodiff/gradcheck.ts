@@ -14,16 +14,17 @@
  * error `O(ε⁴ φ⁽⁵⁾)`, rounding error `≈ 1.5 δ/ε` with `δ` the evaluation noise of φ (a few ulps
  * of |φ|, more for long compositions). The default `ε = 1e-5` puts the rounding term near 1e-10
  * for O(1) functions and keeps the truncation term negligible even for strongly curved ones
- * (layerNorm on nearly constant rows). The former two-point stencil at `ε = 1e-6` had a rounding
- * term near 1e-9, as large as the default `atol`: directions with a small derivative then failed
- * at random (about 1 in 400 attention-block checks), with no error in the VJP.
+ * (layerNorm on nearly constant rows). Why not the two-point stencil: at `ε = 1e-6` its rounding
+ * term is near 1e-9, as large as the default `atol`, so directions with a small derivative would
+ * fail at random with no error in the VJP.
  *
  * An entry passes when `|analytic − numeric| ≤ atol + rtol·max(|analytic|, |numeric|)`.
  * Exceptions thrown by `f` propagate.
  */
-import { ValueError } from '../errors.js';
+import { NonFiniteError, ValueError } from '../errors.js';
 import { createRng, type Rng } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import { checkTensorList, isTensor, type Tensor } from '../tensor.js';
+import { describe } from '../validate.js';
 import { vjpOf } from './grad.js';
 import { noGrad } from './tape.js';
 
@@ -84,6 +85,8 @@ class Tracker {
   worst: GradcheckResult['worst'];
   constructor(private readonly rtol: number, private readonly atol: number) {}
   see(input: number, analytic: number, numeric: number, outIndex?: number, inIndex?: number): void {
+    if (analytic - analytic !== 0) throw new NonFiniteError('gradcheck', `the analytic derivative of input `
+        + `${input}`, inIndex ?? 0, analytic);
     const err = Math.abs(analytic - numeric);
     const scale = Math.max(Math.abs(analytic), Math.abs(numeric));
     const bad = !(err <= this.atol + this.rtol * scale);
@@ -121,11 +124,27 @@ function checkOptions(opts: GradcheckOptions, eps: number, rtol: number, atol: n
  * ```
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+  if (typeof f !== 'function') throw new ValueError('gradcheck', `f must be a function of tensors, got ${describe(f)}`);
+  checkTensorList('gradcheck', inputs);
+  if (opts === null || typeof opts !== 'object') throw new ValueError('gradcheck', `opts must be an object, got `
+      + `${describe(opts)}`);
   const eps = opts.eps ?? 1e-5, rtol = opts.rtol ?? 1e-6, atol = opts.atol ?? 1e-9;
   checkOptions(opts, eps, rtol, atol);
   const rng = createRng(opts.seed ?? 0);
   const tr = new Tracker(rtol, atol);
-  const fx = (xs: Tensor[]): Tensor => noGrad(() => f(...xs));
+  const fx = (xs: Tensor[]): Tensor => {
+    const y: unknown = noGrad(() => f(...xs));
+    if (!isTensor(y)) throw new ValueError('gradcheck', `f must return a Tensor, got ${describe(y)}`);
+    // a NaN/Inf within ±2·eps of the point makes every difference quotient meaningless
+    for (let k = 0; k < y.data.length; k++) {
+      const v = y.data[k]!;
+      if (v - v !== 0) {
+        const note = 'finite differences are undefined there';
+        throw new NonFiniteError('gradcheck', 'f near the point (within ±2·eps)', k, v, note);
+      }
+    }
+    return y;
+  };
   if (opts.mode === 'full') {
     const y0 = fx([...inputs]);
     const rows = Array.from({ length: y0.data.length }, (_, o) => vjpOf(f, inputs, (out) => {

@@ -17,7 +17,8 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { checkTensor, type Tensor } from '../tensor.js';
+import { describe } from '../validate.js';
 import type { OpName, Primitive } from './primitive.js';
 
 /** One recorded application of a primitive. */
@@ -66,6 +67,20 @@ export function assertNotNested(op: string, tape: Tape): void {
   }
 }
 
+/**
+ * Throws when `x`, an argument of a `grad`/`valueAndGrad` called inside another one, is traced by
+ * an enclosing tape: the inner derivative would be computed on raw kernels, so the outer tape
+ * would see a constant and silently return 0 instead of the second derivative. Together with
+ * `assertNotNested` (closures) every nesting that reaches a traced value is an error.
+ */
+export function assertNotTracedArg(op: string, x: Tensor, what: string): void {
+  if (active.some((t) => t.tracked.has(x))) {
+    throw new ValueError(op, `nested differentiation: ${what} is traced by an enclosing grad; `
+      + 'higher-order derivatives are not supported (first-order autodiff) — wrap the inner call in '
+      + 'noGrad(() => ...) to use its result as a constant');
+  }
+}
+
 /** True while some tape is recording (outside `noGrad`). */
 export function isRecording(): boolean {
   return active.length !== 0;
@@ -76,6 +91,7 @@ export function isRecording(): boolean {
  * A `grad` called inside still records on its own fresh tape.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ValueError('noGrad', `fn must be a function, got ${describe(fn)}`);
   const saved = active;
   active = [];
   try {
@@ -90,6 +106,8 @@ export function noGrad<T>(fn: () => T): T {
  * the inputs. This is the only entry point of the ops into the tape.
  */
 export function applyPrimitive<A>(p: Primitive<OpName, A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  // a malformed input (plain array, data shorter than its shape) would read undefined → silent NaN
+  for (let i = 0; i < inputs.length; i++) checkTensor(p.name, `input ${i}`, inputs[i]);
   let out = p.forward(inputs, attrs);
   if (active.length === 0) return out;
   // The tape keys on object identity: an output must be a distinct object from its inputs.

@@ -1,7 +1,7 @@
 /**
  * Householder bidiagonalisation A = Q·B·Pᵀ (m ≥ n) for the Golub–Kahan–Reinsch path.
- * Measured here, the fused unblocked code below (≈ 3 GF/s at n = 256) beat a gemm-blocked
- * xLABRD port (its BLAS-2 half makes more passes over the panel), so only the fused code is kept.
+ * Fused unblocked code rather than a gemm-blocked xLABRD port: the port's BLAS-2 half makes more
+ * passes over the panel, and it ran slower on the benchmark machine (bench/RESULTS.md).
  */
 import { makeReflector, type HouseholderQR } from './householder.js';
 

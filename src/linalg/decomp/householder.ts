@@ -76,19 +76,37 @@ function swapColumns(cm: Float64Array, m: number, p: number, k: number): void {
   for (let i = 0; i < m; i++) { const t = cm[op + i]!; cm[op + i] = cm[ok + i]!; cm[ok + i] = t; }
 }
 
+/** LAPACK's safe minimum for reflectors, dlamch('S')/dlamch('E') = 2^-1022 / 2^-53 = 2^-969. */
+const SAFMIN = 2 ** -969;
+const RSAFMN = 2 ** 969;
+
 /**
  * xLARFG on x = a[off .. off+len): overwrites x(0) with β, x(1..) with v(1..), returns τ.
- * β = −sign(x0)·‖x‖ so that H·x = β·e1.
+ * β = −sign(x0)·‖x‖ so that H·x = β·e1. As in LAPACK dlarfg, when |β| < 2^-969 the vector is
+ * first scaled up by exact powers of two (else 1/(α − β) overflows for subnormal x and v becomes
+ * ±Inf/NaN), and β scaled back afterwards.
  */
 export function makeReflector(a: Float64Array, off: number, len: number): number {
   if (len <= 1) return 0;
-  const xnorm = nrm2(a, off + 1, len - 1);
+  let xnorm = nrm2(a, off + 1, len - 1);
   if (xnorm === 0) return 0;
-  const alpha = a[off]!;
-  const beta = -(alpha >= 0 ? 1 : -1) * hypot2(alpha, xnorm);
+  let alpha = a[off]!;
+  let beta = -(alpha >= 0 ? 1 : -1) * hypot2(alpha, xnorm);
+  let knt = 0;
+  if (Math.abs(beta) < SAFMIN) {
+    do {
+      knt++;
+      for (let i = off + 1; i < off + len; i++) a[i] = a[i]! * RSAFMN;
+      beta *= RSAFMN;
+      alpha *= RSAFMN;
+    } while (Math.abs(beta) < SAFMIN && knt < 20);
+    xnorm = nrm2(a, off + 1, len - 1);
+    beta = -(alpha >= 0 ? 1 : -1) * hypot2(alpha, xnorm);
+  }
   const tau = (beta - alpha) / beta;
   const scal = 1 / (alpha - beta);
   for (let i = off + 1; i < off + len; i++) a[i] = a[i]! * scal;
+  for (let j = 0; j < knt; j++) beta *= SAFMIN;
   a[off] = beta;
   return tau;
 }

@@ -1,7 +1,7 @@
 /**
  * Decompositions (non-differentiable): Householder QR, symmetric eigendecomposition,
  * preconditioned one-sided Jacobi SVD, least squares, LU solve, determinant, pseudo-inverse,
- * norms and condition numbers. See each function's doc comment for algorithm and stability.
+ * norms, condition numbers and the spectral radius. See each function's doc comment for algorithm and stability.
  */
 export { qr, type QrOptions } from './qr.js';
 export { svd, svdvals, type SvdOptions, type SvdResult } from './svd.js';
@@ -11,3 +11,4 @@ export { solve, det, SingularMatrixError } from './lu.js';
 export type { FiniteOption } from './util.js';
 export { eigh } from './eigh.js';
 export { norm, cond, type NormOrd } from './norm.js';
+export { spectralRadius } from './spectral.js';

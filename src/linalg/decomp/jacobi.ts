@@ -46,7 +46,11 @@ export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number
         have = false;
         if (np === 0 || nq === 0) continue;
         const oq = off[q]!;
-        const cosine = (pending ? next : dot(x, op0, oq, r)) / np / nq;
+        // a dot product of columns of norm below ~2^-450 (or above 2^450) under/overflows: scale them first
+        const prod = np * nq;
+        const cosine = prod > SAFE_LO && prod < SAFE_HI
+          ? (pending ? next : dot(x, op0, oq, r)) / np / nq
+          : scaledCosine(x, op0, oq, r, np, nq);
         const ac = Math.abs(cosine);
         if (!(ac > tol)) continue;
         if (ac > worst) worst = ac;
@@ -71,6 +75,27 @@ export function oneSidedJacobi(op: string, x: Float64Array, r: number, n: number
   if (acc) compact(acc, aoff, n);
   for (let j = 0; j < n; j++) nrm[j] = nrm2(x, j * r, r);
   return nrm;
+}
+
+const SAFE_LO = 2 ** -900, SAFE_HI = 2 ** 900;
+
+/** 2^k for any k in [-2148, 2046], as the product of two factors (each a double). */
+function halves(k: number): [number, number] {
+  const k1 = Math.trunc(k / 2);
+  return [2 ** k1, 2 ** (k - k1)];
+}
+
+/**
+ * x_aᵀx_b / (na·nb) with both columns first scaled by exact powers of two to norms in [1, 2)
+ * (so products neither underflow to subnormal nor overflow, whatever the column norms).
+ */
+function scaledCosine(x: Float64Array, a: number, b: number, len: number, na: number, nb: number): number {
+  const ea = -Math.floor(Math.log2(na)), eb = -Math.floor(Math.log2(nb));
+  const [a1, a2] = halves(ea), [b1, b2] = halves(eb);
+  let sum = 0;
+  for (let i = 0; i < len; i++) sum += ((x[a + i]! * a1) * a2) * ((x[b + i]! * b1) * b2);
+  const sa = (na * a1) * a2, sb = (nb * b1) * b2;
+  return sum / sa / sb;
 }
 
 function swapI(a: Int32Array, p: number, q: number): void { const t = a[p]!; a[p] = a[q]!; a[q] = t; }

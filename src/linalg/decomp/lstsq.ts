@@ -2,11 +2,11 @@
  * Least squares and the pseudo-inverse.
  */
 import { ShapeError, ValueError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { checkTensor, type Tensor } from '../tensor.js';
 import { applyQt } from './householder.js';
 import { qrFactor } from './wy.js';
 import { svd, svdvals } from './svd.js';
-import { entry, toColMajor, type FiniteOption } from './util.js';
+import { entry, maxAbs, safeRangeExponent, scalePow2, toColMajor, type FiniteOption } from './util.js';
 
 /** Options of `lstsq`. */
 export interface LstsqOptions extends FiniteOption {
@@ -40,7 +40,7 @@ export interface LstsqResult {
  */
 export function lstsq(a: Tensor, b: Tensor, opts: LstsqOptions = {}): LstsqResult {
   const [m, n] = entry('lstsq', a, opts);
-  if (b === null || typeof b !== 'object' || !(b.data instanceof Float64Array)) throw new ShapeError('lstsq', 'b must be a Tensor', [a.shape]);
+  checkTensor('lstsq', 'b', b);
   if (b.shape.length !== 1 && b.shape.length !== 2) throw new ShapeError('lstsq', `b must be 1-D or 2-D, got ${b.shape.length}-D`, [a.shape, b.shape]);
   if (b.shape[0] !== m) throw new ShapeError('lstsq', `a has ${m} rows but b has ${b.shape[0]}`, [a.shape, b.shape]);
   const k = b.shape.length === 1 ? 1 : b.shape[1]!;
@@ -48,6 +48,20 @@ export function lstsq(a: Tensor, b: Tensor, opts: LstsqOptions = {}): LstsqResul
   const rcond = opts.rcond ?? Number.EPSILON * Math.max(m, n);
   if (!(rcond >= 0) || !Number.isFinite(rcond)) throw new ValueError('lstsq', `rcond must be a finite non-negative number, got ${rcond}`);
   const xShape = b.shape.length === 1 ? [n] : [n, k];
+  // exact power-of-two scaling of a and b into the safe range (subnormal or huge data), undone on x
+  const ea = safeRangeExponent(maxAbs(a.data)), eb = safeRangeExponent(maxAbs(b.data));
+  if (ea === 0 && eb === 0) return solve(a, b, m, n, k, xShape, rcond);
+  const as = a.data.slice(), bs = b.data.slice();
+  scalePow2(as, ea); scalePow2(bs, eb);
+  const r = solve({ data: as, shape: a.shape }, { data: bs, shape: b.shape }, m, n, k, xShape, rcond);
+  scalePow2(r.x.data, ea - eb);
+  scalePow2(r.residuals.data, -2 * eb);
+  scalePow2(r.s.data, -ea);
+  return r;
+}
+
+/** lstsq on data in the safe range: QR path at full column rank, else the truncated SVD. */
+function solve(a: Tensor, b: Tensor, m: number, n: number, k: number, xShape: number[], rcond: number): LstsqResult {
   const s = svdvals(a, { checkFinite: false });
   const rank = effectiveRank(s.data, rcond);
   if (rank === n && m >= n) return qrPath(a, b, m, n, k, xShape, s);
@@ -127,7 +141,12 @@ export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
   if (!(rcond >= 0) || !Number.isFinite(rcond)) throw new ValueError('pinv', `rcond must be a finite non-negative number, got ${rcond}`);
   const out = new Float64Array(n * m);
   if (m === 0 || n === 0) return { data: out, shape: [n, m] };
-  const { u, s, vt } = svd(a, { checkFinite: false });
+  // (A·2^e)⁺ = A⁺·2^-e: tiny or huge data is inverted in the safe range and scaled back
+  // (±Inf where A⁺ overflows, never 0·Inf = NaN)
+  const e = safeRangeExponent(maxAbs(a.data));
+  const as = e === 0 ? a : { data: a.data.slice(), shape: a.shape };
+  if (e !== 0) scalePow2(as.data, e);
+  const { u, s, vt } = svd(as, { checkFinite: false });
   const r = effectiveRank(s.data, rcond), kk = Math.min(m, n);
   for (let i = 0; i < r; i++) {
     const inv = 1 / s.data[i]!;
@@ -137,5 +156,6 @@ export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
       for (let row = 0; row < m; row++) out[j * m + row] = out[j * m + row]! + v * u.data[row * kk + i]!;
     }
   }
+  scalePow2(out, e);
   return { data: out, shape: [n, m] };
 }

@@ -4,7 +4,7 @@
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { accumulateIdentity, qrFactor } from './wy.js';
-import { entry, fromColMajor, toColMajor, type FiniteOption } from './util.js';
+import { entry, fromColMajor, maxAbs, safeRangeExponent, scalePow2, toColMajor, type FiniteOption } from './util.js';
 
 /** Options of `qr`. */
 export interface QrOptions extends FiniteOption {
@@ -30,10 +30,14 @@ export function qr(a: Tensor, opts: QrOptions = {}): { q: Tensor; r: Tensor } {
   if (mode !== 'reduced' && mode !== 'complete') throw new ValueError('qr', `mode must be 'reduced' or 'complete', got '${String(mode)}'`);
   const k = Math.min(m, n);
   const qcols = mode === 'complete' ? m : k;
-  const f = qrFactor(toColMajor(a.data, m, n), m, n);
+  // exact power-of-two scaling of subnormal or huge data into the safe range (Q is unchanged; R is scaled back)
+  const cm = toColMajor(a.data, m, n), e = safeRangeExponent(maxAbs(cm));
+  scalePow2(cm, e);
+  const f = qrFactor(cm, m, n);
   // R: the upper triangle of the first qcols rows.
   const r = new Float64Array(qcols * n);
   for (let i = 0; i < qcols; i++) for (let j = i; j < n; j++) r[i * n + j] = f.cm[j * m + i]!;
+  scalePow2(r, -e);
   // Q = H_0···H_{k−1}·[I_k 0; 0 I], accumulated backwards in blocks (compact WY + gemm).
   const q = new Float64Array(m * qcols);
   for (let j = 0; j < qcols; j++) q[j * m + j] = 1;

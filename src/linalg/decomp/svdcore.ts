@@ -2,8 +2,8 @@
  * The preconditioned one-sided Jacobi SVD of a tall matrix (Drmač & Veselić, "New fast and
  * accurate Jacobi SVD algorithm I/II", SIMAX 29, 2008), simplified:
  *
- *   0. scale A by an exact power of two so that max|a_ij| ∈ [½, 1) (no overflow/underflow of
- *      squared norms; σ are scaled back exactly);
+ *   0. scale A by an exact power of two when max|a_ij| is outside [2^-500, 2^500] (no overflow of
+ *      squared norms, no subnormal data; σ are scaled back exactly);
  *   1. sort the rows by decreasing ∞-norm (Cox–Higham row pivoting: makes the next step
  *      row-wise backward stable, needed for row-graded A = D·B);
  *   2. Householder QR with column pivoting, A·P = Q·R (R n×n, |r_11| ≥ |r_22| ≥ … roughly);
@@ -21,7 +21,7 @@ import { bidiagonalize } from './brd.js';
 import { applyQ, householderQR } from './householder.js';
 import { qrFactor } from './wy.js';
 import { oneSidedJacobi } from './jacobi.js';
-import { maxAbs, normalisingExponent, scalePow2, timesPow2 } from './util.js';
+import { maxAbs, safeRangeExponent, scalePow2, timesPow2 } from './util.js';
 
 /** Internal result of the tall-matrix SVD drivers, column-major factors. */
 export interface TallSVD {
@@ -65,7 +65,9 @@ export function isGraded(cm: Float64Array, m: number, n: number): boolean {
 /** SVD of the column-major m×n matrix `cm` (m ≥ n ≥ 1). `cm` is overwritten. */
 export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vectors: boolean, full: boolean, method: SvdMethod = 'auto'): TallSVD {
   // Phase 0: exact scaling, then the choice of algorithm.
-  const e = normalisingExponent(maxAbs(cm));
+  // Only data outside [2^-500, 2^500] is scaled: normalising every matrix to max 1 would push
+  // the small rows of a strongly graded one (1e150 … 1e-150) into underflow for no reason.
+  const e = safeRangeExponent(maxAbs(cm));
   scalePow2(cm, e);
   if (method === 'golub-kahan' || (method === 'auto' && !isGraded(cm, m, n))) return golubKahan(op, cm, m, n, vectors, full, e);
   // Phase 1: row sorting by decreasing ∞-norm.

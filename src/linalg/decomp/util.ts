@@ -7,7 +7,7 @@
  * for wide inputs and the Householder / Jacobi inner loops run over contiguous memory.
  */
 import { ShapeError } from '../errors.js';
-import { assertFinite, dims2, type Tensor } from '../tensor.js';
+import { assertFinite, checkTensor, dims2, type Tensor } from '../tensor.js';
 
 /** Options common to every decomposition. */
 export interface FiniteOption {
@@ -17,9 +17,7 @@ export interface FiniteOption {
 
 /** Validates a 2-D finite matrix; returns [m, n]. */
 export function entry(op: string, a: Tensor, opts: FiniteOption | undefined, what = 'a'): [number, number] {
-  if (a === null || typeof a !== 'object' || !(a.data instanceof Float64Array) || !Array.isArray(a.shape)) {
-    throw new ShapeError(op, `${what} must be a Tensor`);
-  }
+  checkTensor(op, what, a);
   const dims = dims2(op, a);
   if (opts?.checkFinite !== false) assertFinite(op, what, a);
   return dims;
@@ -103,4 +101,16 @@ export function normalisingExponent(mx: number): number {
 export function timesPow2(v: number, e: number): number {
   const e1 = Math.trunc(e / 2), e2 = e - e1;
   return (v * pow2(e1)) * pow2(e2);
+}
+
+/**
+ * Exponent e of the exact scaling by 2^e that brings max|x| = `mx` into the safe range
+ * [2^-500, 2^500], or 0 when it is already there (LAPACK xGELSD's anrm < smlnum / > bignum rule):
+ * tiny (e.g. subnormal) data is scaled up to max|x|·2^e ∈ [½, 1), huge data down to ∈ [2^499, 2^500),
+ * so entries of very different magnitude are not pushed into underflow without need.
+ */
+export function safeRangeExponent(mx: number): number {
+  if (mx === 0 || !Number.isFinite(mx) || (mx >= 2 ** -500 && mx <= 2 ** 500)) return 0;
+  const e = normalisingExponent(mx);
+  return mx < 1 ? e : e + 500;
 }

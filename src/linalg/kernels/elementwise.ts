@@ -13,15 +13,12 @@
  */
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { toTensor, type Tensor } from '../tensor.js';
 
 /** Inner loop of a binary op: `o[io + j] = f(a[ia + j·sa], b[ib + j·sb])` for j < n. */
 export type Inner = (a: Float64Array, ia: number, sa: number, b: Float64Array, ib: number, sb: number,
   o: Float64Array, io: number, n: number) => void;
 
-function asTensor(x: Tensor | number): Tensor {
-  return typeof x === 'number' ? { data: Float64Array.of(x), shape: [] } : x;
-}
 
 /**
  * Collapses a broadcast of shapes to the fewest loops: returns merged dims and per-operand strides
@@ -54,7 +51,7 @@ export function collapseBroadcast(out: Shape, strides: number[][]): { dims: numb
  * Throws a ShapeError naming `op` and both shapes when the shapes do not broadcast.
  */
 export function broadcastApply(op: string, x: Tensor | number, y: Tensor | number, inner: Inner): Tensor {
-  const a = asTensor(x), b = asTensor(y);
+  const a = toTensor(op, 'a', x), b = toTensor(op, 'b', y);
   // Phase 1: fast paths (same shape, scalar operand).
   if (shapesEqual(a.shape, b.shape)) {
     const o = new Float64Array(a.data.length);
@@ -201,11 +198,12 @@ export function powScalar(x: Tensor, p: number): Tensor {
  * like numpy's truthiness). Throws a ShapeError naming all three shapes when they do not broadcast.
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
-  const A = asTensor(a), B = asTensor(b);
+  const A = toTensor('where', 'a', a), B = toTensor('where', 'b', b);
   let shape: number[];
   try {
     shape = broadcastShapes('where', broadcastShapes('where', cond.shape, A.shape), B.shape);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof ShapeError) || !e.message.includes('cannot broadcast')) throw e;
     throw new ShapeError('where', 'condition and branches do not broadcast', [cond.shape, A.shape, B.shape]);
   }
   const size = sizeOf(shape);

@@ -13,12 +13,15 @@
  * Legend: `d` input buffer, `R` reduced length, `inner` trailing (kept) length, `o` output.
  */
 import { ShapeError, ValueError } from '../errors.js';
+import { describe } from '../validate.js';
 import { normAxis, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 /** Sorted, de-duplicated, normalised axes; `undefined` means every axis. */
 export function normAxes(op: string, axis: number | readonly number[] | undefined, ndim: number): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axis !== 'number' && !Array.isArray(axis)) throw new ValueError(op, `axis must be an integer or an `
+      + `array of integers, got ${describe(axis)}`);
   const list = typeof axis === 'number' ? [axis] : axis;
   const out = [...new Set(list.map((a) => normAxis(op, a, ndim)))].sort((p, q) => p - q);
   if (out.length !== list.length) throw new ValueError(op, `repeated axis in [${list.join(', ')}]`);

@@ -9,12 +9,7 @@
 import { applyPrimitive } from '../autodiff/tape.js';
 import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
-import type { Tensor } from '../tensor.js';
-
-/** A number becomes an (untracked) scalar tensor. */
-export function toT(x: Tensor | number): Tensor {
-  return typeof x === 'number' ? { data: Float64Array.of(x), shape: [] } : x;
-}
+import { checkTensor, toTensor, type Tensor } from '../tensor.js';
 
 // z = a + b  ⇒  ā = Σ_bcast z̄,  b̄ = Σ_bcast z̄.
 export const addP = definePrimitive<'add', null>({
@@ -76,21 +71,30 @@ export const whereP = definePrimitive<'where', { cond: Tensor }>({
 });
 
 /** `a + b` with numpy broadcasting (differentiable). */
-export function add(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(addP, [toT(a), toT(b)], null); }
+export function add(a: Tensor | number, b: Tensor | number): Tensor {
+  return applyPrimitive(addP, [toTensor('add', 'a', a), toTensor('add', 'b', b)], null);
+}
 /** `a ⊙ b` elementwise with broadcasting (differentiable). */
-export function mul(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(mulP, [toT(a), toT(b)], null); }
+export function mul(a: Tensor | number, b: Tensor | number): Tensor {
+  return applyPrimitive(mulP, [toTensor('mul', 'a', a), toTensor('mul', 'b', b)], null);
+}
 /** `−x` (differentiable). */
 export function neg(x: Tensor): Tensor { return applyPrimitive(negP, [x], null); }
 /** `1/x` (differentiable). */
 export function reciprocal(x: Tensor): Tensor { return applyPrimitive(reciprocalP, [x], null); }
 /** Elementwise maximum with broadcasting; ties split the gradient evenly (differentiable). */
-export function maximum(a: Tensor | number, b: Tensor | number): Tensor { return applyPrimitive(maximumP, [toT(a), toT(b)], null); }
+export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
+  return applyPrimitive(maximumP, [toTensor('maximum', 'a', a), toTensor('maximum', 'b', b)], null);
+}
 /**
  * `cond ? a : b` elementwise with broadcasting; `cond` (nonzero = true) is not differentiated.
- * Example: a safe log, `where(gt0, log(where(gt0, x, 1)), 0)`.
+ * Masked branches still run their VJP (as in PyTorch and JAX): `where(m, log(x), 0)` has gradient
+ * NaN at a masked x = 0 (0 · 1/0). Mask the input as well — a safe log is
+ * `where(gt0, log(where(gt0, x, 1)), 0)`, whose gradient is exactly 0 on the masked entries.
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
-  return applyPrimitive(whereP, [toT(a), toT(b)], { cond });
+  const c = checkTensor('where', 'cond', cond);
+  return applyPrimitive(whereP, [toTensor('where', 'a', a), toTensor('where', 'b', b)], { cond: c });
 }
 
 /** `a − b` = `a + (−b)` (composite). */

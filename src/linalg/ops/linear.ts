@@ -1,6 +1,6 @@
 /**
- * Differentiable matrix product: the `matmul` primitive with `transA`/`transB` flags and leading
- * batch dimensions (numpy semantics). The VJP never materialises a transpose: it calls the kernel
+ * Differentiable matrix products: the `matmul` primitive with `transA`/`transB` flags and leading
+ * batch dimensions (numpy semantics), and the `dense` primitive (affine layer with optional ReLU). The VJP never materialises a transpose: it calls the kernel
  * with flipped flags.
  *
  * Derivation, with `C = op(A)·op(B)` and `Ḡ = ∂L/∂C`: `∂L/∂op(A) = Ḡ·op(B)ᵀ`,
@@ -11,16 +11,13 @@
 import { applyPrimitive } from '../autodiff/tape.js';
 import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
-import type { Tensor } from '../tensor.js';
+import { checkTensor, type Tensor } from '../tensor.js';
 import { reshape } from './movement.js';
 import { add } from './arith.js';
 import { relu as reluOp } from './unary.js';
 
-/**
- * Attributes of the matmul primitive. `relu` (used only by `dense`, with a bias third input) fuses
- * `relu(a·b + bias)` into the product's fresh output buffer.
- */
-interface Flags { transA: boolean; transB: boolean; relu?: boolean }
+/** Attributes of the matmul primitive: use the transpose of `a` / `b`. */
+interface Flags { transA: boolean; transB: boolean }
 
 function gradA(g: Tensor, b: Tensor, { transA, transB }: Flags): Tensor {
   if (!transA) return transB ? K.matmul(g, b) : K.matmul(g, b, { transB: true });   // Ḡ·op(B)ᵀ
@@ -32,59 +29,62 @@ function gradB(g: Tensor, a: Tensor, { transA, transB }: Flags): Tensor {
   return transA ? K.matmul(g, a, { transA: true, transB: true }) : K.matmul(g, a, { transA: true }); // Ḡᵀ·op(A)
 }
 
-/**
- * Forward of the primitive: `op(a)·op(b)`; with a third input `bias` (n) — only from `dense`,
- * 2-D, no transposes — the bias is added and `relu` applied in place on the fresh product, with
- * exactly the roundings of `add` then `relu` (one rounding for the sum; NaN passes through relu).
- */
-function forward(inputs: readonly Tensor[], flags: Flags): Tensor {
-  const c = K.matmul(inputs[0]!, inputs[1]!, flags);
-  const bias = inputs[2];
-  if (bias === undefined) return c;
-  const o = c.data, bd = bias.data, n = bd.length;
-  for (let i = 0; i < o.length; i += n) for (let j = 0; j < n; j++) o[i + j] = o[i + j]! + bd[j]!;
-  if (flags.relu === true) for (let i = 0; i < o.length; i++) { const v = o[i]!; if (!(v > 0 || v !== v)) o[i] = 0; }
-  return c;
-}
-
-let scratch = new Float64Array(0);
-/**
- * z = relu(y) ⇒ ȳ = z̄ [y > 0], read from the output (z > 0 ⇔ y > 0, NaN gives 0 in both).
- * Written into a reused module buffer: the masked cotangent never leaves the VJP (the products
- * and the bias reduction below allocate their own results), so one buffer serves every call.
- */
-function reluMask(g: Tensor, z: Tensor): Tensor {
-  const gd = g.data, zd = z.data, n = gd.length;
-  if (scratch.length < n) scratch = new Float64Array(n);
-  const o = scratch.subarray(0, n);
-  for (let i = 0; i < n; i++) o[i] = zd[i]! > 0 ? gd[i]! : 0;
-  return { data: o, shape: g.shape };
-}
-
 export const matmulP = definePrimitive<'matmul', Flags>({
   name: 'matmul',
-  forward,
-  vjp: (g0, [a, b, bias], c, flags, needs) => {
-    const g = flags.relu === true ? reluMask(g0, c) : g0;
+  forward: ([a, b], flags) => K.matmul(a!, b!, flags),
+  vjp: (g, [a, b], _c, flags, needs) => [
+    needs[0] ? K.sumToShape(gradA(g, b!, flags), a!.shape) : null,
+    needs[1] ? K.sumToShape(gradB(g, a!, flags), b!.shape) : null,
+  ],
+});
+
+/**
+ * The dense primitive `z = act(x·w + b)`, x (M, k), w (k, n), b (n), act ReLU or identity: the
+ * bias and the ReLU are applied in place on the product's fresh buffer, which saves two M×n
+ * temporaries per layer against the composite, with exactly its roundings (one rounding for the
+ * sum; NaN passes through ReLU).
+ *
+ * VJP, with ȳ = z̄ ⊙ [y > 0] (read from the output: z > 0 ⇔ y > 0, NaN gives 0 in both) for
+ * ReLU and ȳ = z̄ otherwise: x̄ = ȳ·wᵀ, w̄ = xᵀ·ȳ, b̄ = Σ_rows ȳ.
+ */
+export const denseP = definePrimitive<'dense', { relu: boolean }>({
+  name: 'dense',
+  forward: ([x, w, b], { relu }) => {
+    const y = K.matmul(x!, w!);
+    const o = y.data, bd = b!.data, n = bd.length;
+    for (let i = 0; i < o.length; i += n) for (let j = 0; j < n; j++) o[i + j] = o[i + j]! + bd[j]!;
+    if (relu) for (let i = 0; i < o.length; i++) { const v = o[i]!; if (!(v > 0 || v !== v)) o[i] = 0; }
+    return y;
+  },
+  vjp: (g, [x, w], z, { relu }, needs) => {
+    const gy = relu ? reluMask(g, z) : g;
     return [
-      needs[0] ? K.sumToShape(gradA(g, b!, flags), a!.shape) : null,
-      needs[1] ? K.sumToShape(gradB(g, a!, flags), b!.shape) : null,
-      bias !== undefined && needs[2] === true ? K.sumToShape(g, bias.shape) : null,
+      needs[0] ? K.matmul(gy, w!, { transB: true }) : null,
+      needs[1] ? K.matmul(x!, gy, { transA: true }) : null,
+      needs[2] ? K.sumToShape(gy, [gy.shape[1]!]) : null,
     ];
   },
 });
 
+/** ȳ = z̄ ⊙ [z > 0], a fresh tensor. */
+function reluMask(g: Tensor, z: Tensor): Tensor {
+  const gd = g.data, zd = z.data, o = new Float64Array(gd.length);
+  for (let i = 0; i < o.length; i++) o[i] = zd[i]! > 0 ? gd[i]! : 0;
+  return { data: o, shape: g.shape };
+}
+
 /**
- * Fused affine layer `act(x·w + b)` on a 2-D `x` (M, k), `w` (k, n), `b` (n) or null, act 'relu'
- * or none (differentiable): the same numbers as `relu(add(matmul(x, w), b))` — bias and ReLU are
- * applied in place on the product's buffer, saving two M×n temporaries per layer. Falls back to
- * that composite when the shapes are not exactly these (so errors come from `matmul`/`add`).
+ * Affine layer `act(x·w + b)` on a 2-D `x` (M, k), `w` (k, n), `b` (n) or null, act 'relu' or
+ * none (differentiable): the `dense` primitive, the same numbers as `relu(add(matmul(x, w), b))`.
+ * Falls back to that composite when the shapes are not exactly these (so errors come from
+ * `matmul`/`add`).
  *
  * ```ts
  * dense(h, w, b, true); // relu(h·w + b), h (M, k), w (k, n), b (n)
  * ```
  */
 export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
+  checkTensor('dense', 'x', x); checkTensor('dense', 'w', w); if (b !== null) checkTensor('dense', 'b', b);
   const n = w.shape[1];
   if (b === null || x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[0]
     || b.shape.length !== 1 || b.shape[0] !== n || n === 0) {
@@ -92,7 +92,7 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Te
     if (b !== null) y = add(y, b);
     return relu ? reluOp(y) : y;
   }
-  return applyPrimitive(matmulP, [x, w, b], { transA: false, transB: false, relu });
+  return applyPrimitive(denseP, [x, w, b], { relu });
 }
 
 /**
@@ -106,6 +106,7 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Te
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  checkTensor('matmul', 'a', a); checkTensor('matmul', 'b', b);
   const flags: Flags = { transA: opts.transA ?? false, transB: opts.transB ?? false };
   const na = a.shape.length;
   if (na > 2 && b.shape.length === 2 && !flags.transA) {

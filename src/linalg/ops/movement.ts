@@ -6,8 +6,9 @@ import { applyPrimitive } from '../autodiff/tape.js';
 import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { normAxis, shapesEqual, type Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { checkShape, normAxis, shapesEqual, type Shape } from '../shape.js';
+import { checkTensor, checkTensorList, type Tensor } from '../tensor.js';
+import { checkIntList } from '../validate.js';
 
 // Reshape is a relabelling of the same elements: x̄ = reshape(z̄, shape(x)). Shares buffers.
 export const reshapeP = definePrimitive<'reshape', { shape: Shape }>({
@@ -67,28 +68,36 @@ export const gatherP = definePrimitive<'gather', { indices: Int32Array | readonl
 
 /** Same elements, new shape (one −1 inferred); O(1), shares the buffer (differentiable). */
 export function reshape(x: Tensor, shape: Shape): Tensor {
+  checkTensor('reshape', 'x', x);
   if (shapesEqual(x.shape, shape)) return x;
   return applyPrimitive(reshapeP, [x], { shape: K.reshape(x, shape).shape });
 }
 
 /** Permutes axes (default reverses them); `perm[i]` is the input axis of output axis i (differentiable). */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  checkTensor('transpose', 'x', x);
+  if (perm !== undefined) checkIntList('transpose', 'perm', perm);
   return applyPrimitive(transposeP, [x], { perm: K.normPerm('transpose', perm, x.shape.length) });
 }
 
 /** numpy broadcast to `shape`, materialised (differentiable; the VJP sums back). */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  checkTensor('broadcastTo', 'x', x);
+  checkShape('broadcastTo', shape);
   return applyPrimitive(broadcastToP, [x], { shape: [...shape] });
 }
 
 /** `x[starts:ends]` per axis (ends exclusive, negative from the end, clamped) (differentiable). */
 export function slice(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
+  checkTensor('slice', 'x', x);
+  checkIntList('slice', 'starts', starts); checkIntList('slice', 'ends', ends);
   const { lo, shape } = K.sliceBounds(x.shape, starts, ends);
   return applyPrimitive(sliceP, [x], { lo, box: shape });
 }
 
 /** Joins tensors along an existing axis (differentiable). */
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
+  checkTensorList('concat', xs);
   if (xs.length === 0) throw new ValueError('concat', 'needs at least one tensor');
   if (xs[0]!.shape.length === 0) throw new ShapeError('concat', 'cannot concatenate scalars (use stack)', xs.map((x) => x.shape));
   return applyPrimitive(concatP, xs, { axis: normAxis('concat', axis, xs[0]!.shape.length) });
@@ -96,11 +105,14 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
 
 /** Takes slices `indices` along `axis` (numpy `take`; embedding lookup) (differentiable). */
 export function gather(x: Tensor, indices: Int32Array | readonly number[], axis: number): Tensor {
+  checkTensor('gather', 'x', x);
+  if (!(indices instanceof Int32Array) && !Array.isArray(indices)) checkIntList('gather', 'indices', indices);
   return applyPrimitive(gatherP, [x], { indices, axis: normAxis('gather', axis, x.shape.length) });
 }
 
 /** Joins same-shape tensors along a new axis: reshape each, then concat (composite). */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('stack', xs);
   const { ax, shape } = K.stackShape(xs, axis);
   return concat(xs.map((x) => reshape(x, shape)), ax);
 }

@@ -4,7 +4,8 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { checkTensor, type Tensor } from '../tensor.js';
+import { checkIntList, checkNumber } from '../validate.js';
 import { add, mul, neg, sub } from './arith.js';
 import { gather, reshape } from './movement.js';
 import { logSoftmax, mean } from './reduce.js';
@@ -15,6 +16,7 @@ import { pow, square } from './unary.js';
  * The shapes must agree exactly (no silent broadcasting of a mis-shaped target).
  */
 export function mse(pred: Tensor, target: Tensor): Tensor {
+  checkTensor('mse', 'pred', pred); checkTensor('mse', 'target', target);
   if (!shapesEqual(pred.shape, target.shape)) throw new ShapeError('mse', 'prediction and target shapes differ', [pred.shape, target.shape]);
   return mean(square(sub(pred, target)));
 }
@@ -24,6 +26,8 @@ export function mse(pred: Tensor, target: Tensor): Tensor {
  * `−mean_b logSoftmax(logits)[b, labels[b]]`, stable (composite).
  */
 export function crossEntropy(logits: Tensor, labels: Int32Array | readonly number[]): Tensor {
+  checkTensor('crossEntropy', 'logits', logits);
+  if (!(labels instanceof Int32Array) && !Array.isArray(labels)) checkIntList('crossEntropy', 'labels', labels);
   if (logits.shape.length !== 2) throw new ShapeError('crossEntropy', 'logits must be (batch, classes)', [logits.shape]);
   const [B, C] = logits.shape as [number, number];
   if (B === 0) throw new ShapeError('crossEntropy', 'the mean over an empty batch is undefined', [logits.shape]);
@@ -40,11 +44,12 @@ export function crossEntropy(logits: Tensor, labels: Int32Array | readonly numbe
 /**
  * Layer normalisation over the last axis (Ba, Kiros & Hinton 2016):
  * `(x − μ) / √(σ² + eps) · gamma + beta` with the biased variance σ² (composite).
- * `gamma`, `beta` broadcast against `x` (normally shape `[n]`). `eps` must be finite and ≥ 0 (a
- * negative or NaN eps would turn constant rows into silent NaN); a ValueError names layerNorm.
+ * `gamma`, `beta` broadcast against `x` (normally shape `[n]`). `eps` must be finite and > 0 (a
+ * zero, negative or NaN eps would turn constant rows into silent NaN); a ValueError names layerNorm.
  */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
-  if (!(eps >= 0 && eps < Infinity)) throw new ValueError('layerNorm', `eps must be a finite number >= 0, got ${eps}`);
+  checkTensor('layerNorm', 'x', x); checkTensor('layerNorm', 'gamma', gamma); checkTensor('layerNorm', 'beta', beta);
+  checkNumber('layerNorm', 'eps', eps, { gt: 0 });
   if (x.shape.length === 0 || x.shape[x.shape.length - 1] === 0) throw new ShapeError('layerNorm', 'needs a non-empty last axis', [x.shape]);
   const xc = sub(x, mean(x, -1, true));
   const inv = pow(add(mean(square(xc), -1, true), eps), -0.5);

@@ -7,7 +7,7 @@ import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
 import { NonFiniteError, ValueError, fmtShape } from '../errors.js';
 import { normAxis } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { checkTensor, type Tensor } from '../tensor.js';
 import { add, mul, reciprocal, sub } from './arith.js';
 import { exp, log } from './unary.js';
 import { reshape } from './movement.js';
@@ -44,16 +44,19 @@ export const maxP = definePrimitive<'max', AxesAttrs>({
  * (differentiable). Example: `sum(x, -1, true)`.
  */
 export function sum(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  checkTensor('sum', 'x', x);
   return applyPrimitive(sumP, [x], { axes: K.normAxes('sum', axis, x.shape.length), keepdims });
 }
 
 /** Maximum over `axis` (every axis when omitted); ties share the gradient (differentiable). */
 export function max(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  checkTensor('max', 'x', x);
   return applyPrimitive(maxP, [x], { axes: K.normAxes('max', axis, x.shape.length), keepdims });
 }
 
 /** Mean over `axis` (every axis when omitted): `sum · (1/count)` (composite). */
 export function mean(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  checkTensor('mean', 'x', x);
   const axes = K.normAxes('mean', axis, x.shape.length);
   const count = axes.reduce((p, a) => p * x.shape[a]!, 1);
   if (count === 0) throw new ValueError('mean', `mean over an empty axis set of shape ${fmtShape(x.shape)}`);
@@ -67,6 +70,7 @@ export function mean(x: Tensor, axis?: number | readonly number[], keepdims = fa
  * Gradient: `∂/∂x = softmax(x)`.
  */
 export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
+  checkTensor('logSumExp', 'x', x);
   const ax = normAxis('logSumExp', axis, x.shape.length);
   if (x.shape[ax] === 0) return K.logSumExp(x, ax, keepdims); // log 0 = −Inf per position, like numpy/scipy
   const m = K.max(x, ax, true);
@@ -101,6 +105,7 @@ function softmaxNonFinite(op: string, x: Tensor, ax: number, pos: number, v: num
  * `softmaxNonFinite`). An empty axis gives an empty result.
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
+  checkTensor('softmax', 'x', x);
   const ax = normAxis('softmax', axis, x.shape.length);
   if (x.shape[ax] === 0) return { data: new Float64Array(0), shape: [...x.shape] }; // empty in, empty out
   const m = K.max(x, ax, true);
@@ -119,6 +124,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
  * (the subtraction would otherwise be a silent `Inf − Inf = NaN`).
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  checkTensor('logSoftmax', 'x', x);
   const ax = normAxis('logSoftmax', axis, x.shape.length);
   if (x.shape[ax] !== 0) {
     const m = K.max(x, ax, true);

@@ -7,6 +7,7 @@ import { applyPrimitive } from '../autodiff/tape.js';
 import { definePrimitive } from '../autodiff/primitive.js';
 import * as K from '../kernels/index.js';
 import type { Tensor } from '../tensor.js';
+import { checkNumber } from '../validate.js';
 import { add, mul } from './arith.js';
 
 function like(t: Tensor): { o: Float64Array; n: number } {
@@ -85,7 +86,9 @@ export function relu(x: Tensor): Tensor { return applyPrimitive(reluP, [x], null
 /** `|x|`; gradient 0 at 0 (differentiable). */
 export function abs(x: Tensor): Tensor { return applyPrimitive(absP, [x], null); }
 /** `xᶜ` for a constant exponent `c` (differentiable in x). Example: `pow(v, -0.5)`. */
-export function pow(x: Tensor, c: number): Tensor { return applyPrimitive(powP, [x], { c }); }
+export function pow(x: Tensor, c: number): Tensor {
+  return applyPrimitive(powP, [x], { c: checkNumber('pow', 'c', c, { finite: false }) });
+}
 
 /** `x²` (composite of `pow`). */
 export function square(x: Tensor): Tensor { return pow(x, 2); }

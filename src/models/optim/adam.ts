@@ -12,6 +12,7 @@
  * (the PyTorch `torch.optim.AdamW` form: the decay uses the same lr and the pre-step p).
  */
 import { ValueError } from '../../linalg/index.js';
+import { checkOptions, type OptionSpec } from '../../linalg/validate.js';
 import { checkFiniteParams, checkStepInputs, globalNorm, type Optimizer, type Params } from './params.js';
 
 /** Adam / AdamW options. */
@@ -32,7 +33,11 @@ export interface AdamOptions {
   clipNorm?: number;
 }
 
-const ADAM_KEYS = new Set(['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'decoupled', 'clipNorm']);
+/** Declarative checks of the options (src/linalg/validate.ts): every number finite. */
+const ADAM_SPEC: Readonly<Record<keyof AdamOptions, OptionSpec>> = {
+  lr: { gt: 0 }, beta1: { min: 0, lt: 1 }, beta2: { min: 0, lt: 1 }, eps: { gt: 0 }, weightDecay: { min: 0 },
+  decoupled: 'boolean', clipNorm: { gt: 0 },
+};
 
 /**
  * Adam with bias correction. `step(params, grads, loss?) → newParams`. The moment estimates and
@@ -60,7 +65,8 @@ export class Adam implements Optimizer {
   private v = new Map<string, Float64Array>();
 
   constructor(opts: AdamOptions, defaults: { decoupled: boolean; weightDecay: number } = { decoupled: false, weightDecay: 0 }) {
-    for (const k of Object.keys(opts)) if (!ADAM_KEYS.has(k)) throw new ValueError('Adam', `unknown option '${k}'`);
+    checkOptions('Adam', opts, ADAM_SPEC);
+    if (opts.lr === undefined) throw new ValueError('Adam', 'lr is required (a finite number > 0)');
     this.lr = opts.lr;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
@@ -68,13 +74,6 @@ export class Adam implements Optimizer {
     this.weightDecay = opts.weightDecay ?? defaults.weightDecay;
     this.decoupled = opts.decoupled ?? defaults.decoupled;
     this.clipNorm = opts.clipNorm;
-    if (!(this.lr > 0) || !Number.isFinite(this.lr)) throw new ValueError('Adam', `lr must be a positive finite number, got ${this.lr}`);
-    for (const [k, b] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
-      if (!(b >= 0 && b < 1)) throw new ValueError('Adam', `${k} must lie in [0, 1), got ${b}`);
-    }
-    if (!(this.eps > 0)) throw new ValueError('Adam', `eps must be > 0, got ${this.eps}`);
-    if (!(this.weightDecay >= 0)) throw new ValueError('Adam', `weightDecay must be >= 0, got ${this.weightDecay}`);
-    if (this.clipNorm !== undefined && !(this.clipNorm > 0)) throw new ValueError('Adam', `clipNorm must be > 0, got ${this.clipNorm}`);
   }
 
   /** One Adam/AdamW update (see the file header); returns new tensors, state committed only on success. */

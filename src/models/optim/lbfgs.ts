@@ -10,7 +10,8 @@
  * In float64 this is what drives a smooth training loss to its true minimum (gradient norms of
  * 1e-8 and below), which first-order methods cannot do in reasonable time.
  */
-import { NonFiniteError, ValueError } from '../../linalg/index.js';
+import { NonFiniteError, ShapeError, ValueError } from '../../linalg/index.js';
+import { checkOptions, describe, type OptionSpec } from '../../linalg/validate.js';
 
 /** Objective: value and gradient at `x` (the gradient array may be fresh or reused by the caller). */
 export type ValueGradFn = (x: Float64Array) => { f: number; g: Float64Array };
@@ -43,6 +44,39 @@ export interface LbfgsResult {
 }
 
 const C1 = 1e-4, C2 = 0.9;
+
+const LBFGS_SPEC: Readonly<Record<keyof LbfgsOptions, OptionSpec>> = {
+  maxIter: { int: true, min: 0 }, gtol: { min: 0 }, ftol: { min: 0 }, history: { int: true, min: 1 },
+  maxLineSearch: { int: true, min: 1 }, onIter: 'function',
+};
+
+/** `fg` with its answer checked: a number f and a gradient of x's length (ShapeError otherwise). */
+function checkedObjective(fg: ValueGradFn, n: number): ValueGradFn {
+  return (x) => {
+    const r = fg(x);
+    if (r === null || typeof r !== 'object' || typeof r.f !== 'number') {
+      throw new ValueError('lbfgs', `the objective must return { f: number, g: Float64Array }, got f = `
+          + `${describe(r?.f)}`);
+    }
+    const len = (r.g as { length?: unknown } | undefined)?.length;
+    if (len !== n) {
+      const shapes = typeof len === 'number' ? [[len], [n]] : [[n]];
+      throw new ShapeError('lbfgs', `the gradient has ${describe(len)} entries but x has ${n}`, shapes);
+    }
+    return r;
+  };
+}
+
+/** ‖v‖₂ without overflow for entries up to the float64 range (scaled sum of squares). */
+function norm2(v: Float64Array): number {
+  let scale = 0, ssq = 1;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]!);
+    if (a === 0 || a !== a) { if (a !== a) return NaN; continue; }
+    if (scale < a) { ssq = 1 + ssq * (scale / a) ** 2; scale = a; } else ssq += (a / scale) ** 2;
+  }
+  return scale * Math.sqrt(ssq);
+}
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -139,20 +173,21 @@ export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f
  * ```
  */
 export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}): LbfgsResult {
+  checkOptions('lbfgs', opts, LBFGS_SPEC);
   const maxIter = opts.maxIter ?? 100, gtol = opts.gtol ?? 1e-8, ftol = opts.ftol ?? 0;
   const m = opts.history ?? 10, maxLs = opts.maxLineSearch ?? 25;
-  if (!(m >= 1) || !Number.isInteger(m)) throw new ValueError('lbfgs', `history must be a positive integer, got ${m}`);
-  if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw new ValueError('lbfgs', `maxIter must be a non-negative integer, got ${maxIter}`);
-  if (!Number.isSafeInteger(maxLs) || maxLs < 1) throw new ValueError('lbfgs', `maxLineSearch must be a positive integer, got ${maxLs}`);
-  if (!(gtol >= 0) || !(ftol >= 0)) throw new ValueError('lbfgs', `gtol and ftol must be >= 0, got ${gtol} and ${ftol}`);
+  if (typeof fg !== 'function') throw new ValueError('lbfgs', `fg must be a function x → { f, g }, got `
+      + `${describe(fg)}`);
+  if (!(x0 instanceof Float64Array)) throw new ValueError('lbfgs', `x0 must be a Float64Array, got ${describe(x0)}`);
   let x: Float64Array = Float64Array.from(x0);
-  const first = fg(x);
+  const checked = checkedObjective(fg, x.length);
+  const first = checked(x);
   let f = first.f;
   let g: Float64Array = Float64Array.from(first.g);
   if (!Number.isFinite(f)) throw new NonFiniteError('lbfgs', 'the objective at x0', 0, f);
   for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i]!)) throw new NonFiniteError('lbfgs', 'the gradient at x0', i, g[i]!);
   const S: Float64Array[] = [], Y: Float64Array[] = [], RHO: number[] = [];
-  let evaluations = 1, gnorm = Math.sqrt(dot(g, g));
+  let evaluations = 1, gnorm = norm2(g);
   const result = (iterations: number, reason: LbfgsResult['reason']): LbfgsResult => ({ x, f, g, gradNorm: gnorm, iterations, evaluations, reason });
   if (gnorm <= gtol) return result(0, 'gtol');
   const p = new Float64Array(x.length), alphas = new Float64Array(m);
@@ -181,7 +216,9 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
       d0 = -gnorm * gnorm;
     }
     const alpha1 = S.length === 0 ? Math.min(1, 1 / gnorm) : 1;
-    const { trial, evals } = strongWolfe(fg, x, p, f, d0, alpha1, maxLs);
+    // a gradient norm beyond the float64 range leaves no resolvable first step (f is unbounded below)
+    if (!(alpha1 > 0) || !Number.isFinite(d0)) return result(it - 1, 'lineSearchFailed');
+    const { trial, evals } = strongWolfe(checked, x, p, f, d0, alpha1, maxLs);
     evaluations += evals;
     if (!trial) return result(it - 1, 'lineSearchFailed');
     // curvature pair (s, y); skipped when sᵀy is not safely positive
@@ -198,7 +235,7 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
       S.push(s); Y.push(y); RHO.push(1 / sy);
     }
     const fPrev = f;
-    x = xn; f = trial.f; g = trial.g; gnorm = Math.sqrt(dot(g, g));
+    x = xn; f = trial.f; g = trial.g; gnorm = norm2(g);
     opts.onIter?.({ iteration: it, f, gradNorm: gnorm, evaluations });
     if (gnorm <= gtol) return result(it, 'gtol');
     if (ftol > 0 && fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result(it, 'ftol');

@@ -4,6 +4,7 @@
  * With `weightDecay` the gradient is `g + λ p` (classic L2 penalty).
  */
 import { ValueError } from '../../linalg/index.js';
+import { checkOptions } from '../../linalg/validate.js';
 import { checkFiniteParams, checkStepInputs, type Optimizer, type Params } from './params.js';
 
 /** SGD options. */
@@ -33,14 +34,11 @@ export class SGD implements Optimizer {
   private velocity = new Map<string, Float64Array>();
 
   constructor(opts: SGDOptions) {
-    const known = new Set(['lr', 'momentum', 'weightDecay']);
-    for (const k of Object.keys(opts)) if (!known.has(k)) throw new ValueError('SGD', `unknown option '${k}'`);
+    checkOptions('SGD', opts, { lr: { gt: 0 }, momentum: { min: 0, lt: 1 }, weightDecay: { min: 0 } });
+    if (opts.lr === undefined) throw new ValueError('SGD', 'lr is required (a finite number > 0)');
     this.lr = opts.lr;
     this.momentum = opts.momentum ?? 0;
     this.weightDecay = opts.weightDecay ?? 0;
-    if (!(this.lr > 0) || !Number.isFinite(this.lr)) throw new ValueError('SGD', `lr must be a positive finite number, got ${this.lr}`);
-    if (!(this.momentum >= 0 && this.momentum < 1)) throw new ValueError('SGD', `momentum must lie in [0, 1), got ${this.momentum}`);
-    if (!(this.weightDecay >= 0)) throw new ValueError('SGD', `weightDecay must be >= 0, got ${this.weightDecay}`);
   }
 
   /** One SGD update `v ← μv + g + λp; p ← p − lr·v`; returns new tensors, state committed only on success. */

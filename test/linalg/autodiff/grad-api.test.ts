@@ -166,7 +166,7 @@ describe('bad input gives typed errors that name the op and shapes', () => {
   it('layerNorm: a negative, NaN or infinite eps is a ValueError (it would make constant rows NaN)', () => {
     const x = tensor([[3, 3, 3]]), g = tensor([1, 1, 1]), b = tensor([0, 0, 0]);
     expect(Array.from(layerNorm(x, g, b, 0.1).data)).toEqual([0, 0, 0]);
-    for (const eps of [-1, Number.NaN, Infinity]) expect(() => layerNorm(x, g, b, eps)).toThrow(/^layerNorm: eps must be a finite number >= 0/);
+    for (const eps of [-1, 0, Number.NaN, Infinity]) expect(() => layerNorm(x, g, b, eps)).toThrow(/^layerNorm: eps must be a finite number > 0/);
     expect(() => layerNorm({ data: new Float64Array(0), shape: [2, 0] }, g, b)).toThrow(/^layerNorm: needs a non-empty last axis.*\(2, 0\)/);
   });
 

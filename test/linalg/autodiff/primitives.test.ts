@@ -54,6 +54,19 @@ const matmulCase: CaseArb = fc.tuple(
   inputs: [seeded([...ba, ...(tA ? [k, m] : [m, k])], seed), seeded([...bb, ...(tB ? [n, k] : [k, n])], seed + 1)],
 }));
 
+/** dense(x, w, b, relu): ReLU only when every pre-activation is at least 0.05 away from the kink. */
+const denseCase: CaseArb = fc.tuple(
+  fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), seedArb,
+).map(([m, k, n, reluWanted, seed]) => {
+  const x = seeded([m, k], seed), w = seeded([k, n], seed + 1), b = seeded([n], seed + 2);
+  const pre = O.add(O.matmul(x, w), b).data;
+  const relu = reluWanted && pre.every((v) => Math.abs(v) > 0.05);
+  return {
+    f: (xx: Tensor, ww: Tensor, bb: Tensor) => O.dense(xx, ww, bb, relu),
+    label: `m=${m} k=${k} n=${n} relu=${relu}`, inputs: [x, w, b],
+  };
+});
+
 const cases: Record<OpName, CaseArb> = {
   add: binaryCase(O.add),
   mul: binaryCase(O.mul),
@@ -76,6 +89,7 @@ const cases: Record<OpName, CaseArb> = {
   sum: axesCase((x, axes, keep) => O.sum(x, axes, keep)),
   max: axesCase((x, axes, keep) => O.max(x, axes, keep)),
   matmul: matmulCase,
+  dense: denseCase,
   reshape: fc.tuple(shapeArb(0, 3, 0, 4), seedArb).map(([s, seed]) => ({
     f: (x: Tensor) => O.reshape(x, [...s].reverse()), label: `(${s}) → reversed`, inputs: [seeded(s, seed)],
   })),

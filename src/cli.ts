@@ -35,7 +35,7 @@ export { parseFlags, UsageError } from './cli/args.js';
 export { EXIT, type CliIo } from './cli/session.js';
 
 const COMMON: Record<string, Kind> = {
-  tiny: 'bool', quick: 'bool', full: 'bool', preset: 'string', seed: 'uint', workers: 'posint', help: 'bool',
+  tiny: 'bool', quick: 'bool', standard: 'bool', full: 'bool', preset: 'string', seed: 'uint', workers: 'posint', help: 'bool',
 };
 const SPECS: Record<string, Record<string, Kind>> = {
   reproduce: { ...COMMON, out: 'string', force: 'bool', only: 'list' },
@@ -68,7 +68,7 @@ Usage:
 ${EXIT_TEXT}`,
   reproduce: `seqrate reproduce — run every experiment and write a report folder
 
-  --quick | --full | --tiny   preset (default --quick)
+  --quick | --standard | --full | --tiny   preset (default --quick; --standard: ≤ 25 min on 2 cores, resolves what this machine can)
   --preset NAME               same, by name
   --out DIR                   output folder (default: report); written atomically
   --force                     replace DIR if it is an earlier seqrate report or an empty folder
@@ -107,7 +107,7 @@ export const QUICK_TIME = 'quick: 15 min 22 s wall time measured on 2 cores shar
 
 /** The preset selected by --tiny/--quick/--full/--preset (default quick). */
 function presetOf(flags: Flags): PresetName {
-  const chosen = (['tiny', 'quick', 'full'] as const).filter((p) => flags[p] === true);
+  const chosen = (['tiny', 'quick', 'standard', 'full'] as const).filter((p) => flags[p] === true);
   if (typeof flags.preset === 'string') {
     if (!(PRESETS as readonly string[]).includes(flags.preset)) {
       throw new UsageError(`flag --preset expects one of ${PRESETS.join(', ')}, got '${flags.preset}'`);

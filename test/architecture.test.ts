@@ -42,6 +42,40 @@ function unitOf(rel: string): string {
   return parts.length === 1 ? parts[0]!.replace(/\.ts$/, '') : parts[0]!;
 }
 
+/**
+ * Value imports of a file (type-only imports and re-exports excluded: they vanish at run time),
+ * resolved to paths under src/.
+ */
+function valueImportsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, ''); // comments may quote imports
+  const out: string[] = [];
+  const re = /(import|export)\s+(type\s+)?([^'";]*?)\s*from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+  for (const m of text.matchAll(re)) {
+    const spec = m[4] ?? m[5]!;
+    if (m[2] !== undefined) continue; // import type / export type
+    const names = /\{([^}]*)\}/.exec(m[3] ?? '');
+    const onlyBraces = names !== null && (m[3] ?? '').trim().startsWith('{');
+    if (onlyBraces && names[1]!.split(',').map((x) => x.trim()).filter((x) => x !== '').every((x) => x.startsWith('type '))) continue;
+    out.push(relative(src, resolve(dirname(file), spec)).replace(/\.js$/, '.ts'));
+  }
+  return out;
+}
+
+/** Every cycle of a directed graph (as node paths, each cycle once, from its smallest node). */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const found = new Map<string, string[]>();
+  const visit = (start: string, node: string, path: string[], seen: Set<string>): void => {
+    for (const next of graph.get(node) ?? []) {
+      if (next === start) { found.set([...path].sort().join('|'), [...path, start]); continue; }
+      if (next < start || seen.has(next)) continue; // each cycle is found from its smallest node
+      seen.add(next);
+      visit(start, next, [...path, next], seen);
+    }
+  };
+  for (const n of [...graph.keys()].sort()) visit(n, n, [n], new Set([n]));
+  return [...found.values()];
+}
+
 const linalgRank: Record<string, number> = {
   'linalg/errors': 0, 'linalg/validate': 0.5, 'linalg/shape': 1, 'linalg/random': 2, 'linalg/tensor': 3,
   'linalg/kernels': 4, 'linalg/decomp': 5, 'linalg/autodiff': 6, 'linalg/ops': 7,
@@ -98,6 +132,20 @@ describe('architecture', () => {
     expect(violations([['theory/targets.ts', 'models/mlp.ts']])).toHaveLength(1);
     expect(violations([['linalg/tensor.ts', 'models/mlp.ts']])).toHaveLength(1);
     expect(violations([['models/mlp.ts', 'linalg/index.ts'], ['linalg/ops/add.ts', 'linalg/kernels/elementwise.ts']])).toEqual([]);
+  });
+
+  it('no import cycle among value imports (a cycle works only by hoisting, and breaks on reordering)', () => {
+    const graph = new Map(files.map((f) => [relative(src, f), valueImportsOf(f)]));
+    expect(cycles(graph).map((c) => c.join(' → '))).toEqual([]);
+  });
+
+  it('the cycle finder finds a cycle, ignores type-only imports and acyclic graphs', () => {
+    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
+    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toEqual([]);
+    expect(cycles(new Map([['a', ['a']]]))).toEqual([['a', 'a']]);
+    // the synthetic-rate files before the split: experiment ↔ report ↔ fitted
+    const old = new Map([['s.ts', ['r.ts', 'f.ts']], ['r.ts', ['s.ts', 'f.ts']], ['f.ts', ['s.ts']]]);
+    expect(cycles(old).length).toBeGreaterThan(0);
   });
 
   it('nothing calls Math.random, eval or new Function', () => {

@@ -20,22 +20,23 @@ import type { AnyExperiment, Config, Point, PresetName } from '../experiments/ty
  * - quick: the registry's `expectedTime.quick` (65, 30, 40, 60, 40, 10 CPU-s). (A measured
  *   `reproduce --quick --workers 1` used 212 CPU-s of user time in all, on a machine shared with
  *   other jobs, consistent with the registry's 245.)
+ * - standard: the estimates of docs/REPRODUCE.md ("The standard preset"; from single points, not run end to end).
  * - full: attention-rank measured end to end (docs/full-runs/attention-rank/results.json: 18 points,
  *   1 327 s); the others from the registry's `expectedTime.full` and docs/REPRODUCE.md ("Full
  *   preset"): synthetic-rate 8.5 h, rnn-vs-transformer 1.3 h, no-order 1 h, ordering-real 15 min
  *   (an estimate there), demos 18 min.
  */
 export const MEASURED_TOTAL_SECONDS: Record<string, Record<PresetName, number>> = {
-  'synthetic-rate': { tiny: 3, quick: 65, full: 8.5 * 3600 },
-  'attention-rank': { tiny: 1, quick: 30, full: 1327 },
-  'ordering-real': { tiny: 2, quick: 40, full: 15 * 60 },
-  'rnn-vs-transformer': { tiny: 1, quick: 60, full: 1.3 * 3600 },
-  'no-order': { tiny: 1, quick: 40, full: 3600 },
-  demos: { tiny: 1, quick: 10, full: 18 * 60 },
+  'synthetic-rate': { tiny: 3, quick: 65, standard: 540, full: 8.5 * 3600 },
+  'attention-rank': { tiny: 1, quick: 30, standard: 420, full: 1327 },
+  'ordering-real': { tiny: 2, quick: 40, standard: 240, full: 15 * 60 },
+  'rnn-vs-transformer': { tiny: 1, quick: 60, standard: 540, full: 1.3 * 3600 },
+  'no-order': { tiny: 1, quick: 40, standard: 360, full: 3600 },
+  demos: { tiny: 1, quick: 10, standard: 37, full: 18 * 60 },
 };
 
 /** Fallback for an experiment missing above: one CPU-minute per point (tiny: 1 s). */
-const FALLBACK_POINT_SECONDS: Record<PresetName, number> = { tiny: 1, quick: 60, full: 600 };
+const FALLBACK_POINT_SECONDS: Record<PresetName, number> = { tiny: 1, quick: 60, standard: 120, full: 600 };
 
 /** Measured seconds of earlier points: experiment name → point key → seconds. */
 export type MeasuredSeconds = Map<string, Map<string, number>>;

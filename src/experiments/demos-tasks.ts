@@ -37,9 +37,12 @@ export interface TaskData {
   d: number;
 }
 
-/** Token width d of a task: nearest point adds a key flag to the two coordinates. */
-export function taskDim(task: DemoTask): number {
-  return task === 'nearest-point' ? 3 : 2;
+/**
+ * Token width d of a task: nearest point adds a key flag to the two coordinates, centre of gravity
+ * a mass, selection average a one-hot position (τ entries: the per-query index sets are positions).
+ */
+export function taskDim(task: DemoTask, s: TaskSizes): number {
+  return task === 'selection-average' ? 2 + s.selTau : 3;
 }
 
 /** Sequence length τ of a task. */
@@ -52,27 +55,32 @@ export function taskTau(task: DemoTask, s: TaskSizes): number {
  * - nearest-point: tokens (u₁, u₂, isKey), u ~ U[0,1]²; the first `queries` tokens are queries
  *   (isKey = 0), the rest keys. Target at every token: the nearest key point (for a key, itself);
  *   ideal attention one-hot on that key. Assessed rows: the queries.
- * - centre-of-gravity: u ~ U[0,1]², target at every token: the mean of the sequence; ideal
- *   attention uniform 1/τ. Assessed rows: all.
- * - selection-average: τ tokens u ∈ R², k of them "selected": the k with the largest first
- *   coordinate. Data are drawn with a margin so that this is a token-wise property: the k selected
- *   have u₁ ~ U[0.6, 1], the others u₁ ~ U[0, 0.4], u₂ ~ U[0,1], in random order. Target at every
- *   token: the mean of the k selected; ideal attention 1/k on them. Assessed rows: all.
+ * - centre-of-gravity: tokens (u₁, u₂, m), u ~ U[0,1]², mass m ~ U[0.1, 1]; target at every
+ *   token: the mass-weighted centre Σ_s m_s u_s / Σ_s m_s; ideal attention the normalised masses
+ *   m_s / Σ m (App. B.1; not uniform, so W_Q = W_K = 0 does not solve it). Assessed rows: all.
+ * - selection-average: tokens (u₁, u₂, e_t), u ~ U[0,1]², e_t the one-hot position; each query
+ *   position t has its own index set S_t of k positions (drawn once from `structureSeed`, the same
+ *   for every sequence); target at token t: the mean of u over S_t; ideal attention 1/k on S_t —
+ *   a query-dependent coupling. Assessed rows: all.
  */
-export function makeTaskData(task: DemoTask, s: TaskSizes, N: number, seed: number): TaskData {
+export function makeTaskData(task: DemoTask, s: TaskSizes, N: number, seed: number, structureSeed = seed): TaskData {
   if (!Number.isSafeInteger(N) || N < 1) throw new ValueError('makeTaskData', `N must be a positive integer, got ${N}`);
   for (const [k, v] of Object.entries(s)) if (!Number.isSafeInteger(v) || v < 1) throw new ValueError('makeTaskData', `sizes.${k} must be a positive integer, got ${v}`);
   if (s.selK >= s.selTau) throw new ValueError('makeTaskData', `selection needs k < τ, got k = ${s.selK}, τ = ${s.selTau}`);
   const rng = createRng(seed);
-  const T = taskTau(task, s), d = taskDim(task);
+  const T = taskTau(task, s), d = taskDim(task, s);
+  const sets = task === 'selection-average' ? indexSets(s, structureSeed) : [];
   const x = new Float64Array(N * T * d), y = new Float64Array(N * T * 2), ideal = new Float64Array(N * T * T);
   for (let b = 0; b < N; b++) {
-    const u = fillTokens(task, s, rng, T); // (T, 2) coordinates
-    const w = idealRows(task, s, u, T); // (T, T)
+    const u = fillTokens(rng, T); // (T, 2) coordinates
+    const mass = task === 'centre-of-gravity' ? Float64Array.from({ length: T }, () => 0.1 + 0.9 * rng.uniform()) : new Float64Array(0);
+    const w = idealRows(task, s, u, mass, sets, T); // (T, T)
     for (let t = 0; t < T; t++) {
       x[(b * T + t) * d] = u[2 * t]!;
       x[(b * T + t) * d + 1] = u[2 * t + 1]!;
-      if (d === 3) x[(b * T + t) * d + 2] = t >= s.queries ? 1 : 0;
+      if (task === 'nearest-point') x[(b * T + t) * d + 2] = t >= s.queries ? 1 : 0;
+      else if (task === 'centre-of-gravity') x[(b * T + t) * d + 2] = mass[t]!;
+      else x[(b * T + t) * d + 2 + t] = 1;
       for (let r = 0; r < T; r++) {
         const a = w[t * T + r]!;
         ideal[(b * T + t) * T + r] = a;
@@ -86,29 +94,29 @@ export function makeTaskData(task: DemoTask, s: TaskSizes, N: number, seed: numb
   return { x: { data: x, shape: [N, T, d] }, y: { data: y, shape: [N, T, 2] }, ideal, rows, T, d };
 }
 
-/** One sequence's coordinates (T, 2). */
-function fillTokens(task: DemoTask, s: TaskSizes, rng: Rng, T: number): Float64Array {
+/** One sequence's coordinates (T, 2), u ~ U[0,1]². */
+function fillTokens(rng: Rng, T: number): Float64Array {
   const u = new Float64Array(2 * T);
-  if (task !== 'selection-average') {
-    for (let i = 0; i < 2 * T; i++) u[i] = rng.uniform();
-    return u;
-  }
-  const perm = rng.permutation(T);
-  for (let i = 0; i < T; i++) {
-    const selected = perm[i]! < s.selK;
-    u[2 * i] = selected ? 0.6 + 0.4 * rng.uniform() : 0.4 * rng.uniform();
-    u[2 * i + 1] = rng.uniform();
-  }
+  for (let i = 0; i < 2 * T; i++) u[i] = rng.uniform();
   return u;
 }
 
+/** The per-query index sets S_t of selection average: k distinct positions for each query t (seeded). */
+export function indexSets(s: TaskSizes, seed: number): number[][] {
+  const rng = createRng(seed);
+  return Array.from({ length: s.selTau }, () => Array.from(rng.permutation(s.selTau).subarray(0, s.selK)).sort((a, b) => a - b));
+}
+
 /** The ideal attention of one sequence (T, T); the target is this matrix applied to the coordinates. */
-function idealRows(task: DemoTask, s: TaskSizes, u: Float64Array, T: number): Float64Array {
+function idealRows(task: DemoTask, s: TaskSizes, u: Float64Array, mass: Float64Array, sets: number[][], T: number): Float64Array {
   const w = new Float64Array(T * T);
-  if (task === 'centre-of-gravity') return w.fill(1 / T);
+  if (task === 'centre-of-gravity') {
+    const M = mass.reduce((a, v) => a + v, 0);
+    for (let t = 0; t < T; t++) for (let r = 0; r < T; r++) w[t * T + r] = mass[r]! / M;
+    return w;
+  }
   if (task === 'selection-average') {
-    const order = Array.from({ length: T }, (_, i) => i).sort((a, b) => u[2 * b]! - u[2 * a]! || a - b);
-    for (let t = 0; t < T; t++) for (const r of order.slice(0, s.selK)) w[t * T + r] = 1 / s.selK;
+    for (let t = 0; t < T; t++) for (const r of sets[t]!) w[t * T + r] = 1 / s.selK;
     return w;
   }
   for (let t = 0; t < T; t++) {
@@ -196,6 +204,8 @@ export interface AttentionStats {
   argmaxHit: number;
   /** The same mass for uniform attention (the untrained baseline). */
   uniformMass: number;
+  /** The TV distance of uniform attention to the ideal (what W_Q = W_K = 0 achieves). */
+  uniformTv: number;
 }
 
 /**
@@ -204,7 +214,7 @@ export interface AttentionStats {
  */
 export function attentionStats(A: Float64Array, ideal: Float64Array, N: number, T: number, rows: readonly number[]): AttentionStats {
   if (A.length !== N * T * T || ideal.length !== N * T * T) throw new ShapeError('attentionStats', `expected ${N}·${T}·${T} entries, got ${A.length} and ${ideal.length}`, [[A.length], [ideal.length]]);
-  let mass = 0, tv = 0, ent = 0, hit = 0, uni = 0;
+  let mass = 0, tv = 0, ent = 0, hit = 0, uni = 0, utv = 0;
   for (let b = 0; b < N; b++) for (const t of rows) {
     const o = (b * T + t) * T;
     let best = 0, supp = 0;
@@ -212,6 +222,7 @@ export function attentionStats(A: Float64Array, ideal: Float64Array, N: number, 
       const a = A[o + s]!, w = ideal[o + s]!;
       if (w > 0) { mass += a; supp++; }
       tv += 0.5 * Math.abs(a - w);
+      utv += 0.5 * Math.abs(1 / T - w);
       if (a > 0) ent -= a * Math.log(a);
       if (a > A[o + best]!) best = s;
     }
@@ -219,5 +230,5 @@ export function attentionStats(A: Float64Array, ideal: Float64Array, N: number, 
     uni += supp / T;
   }
   const R = N * rows.length;
-  return { massOnIdeal: mass / R, tv: tv / R, entropyRatio: ent / R / Math.log(T), argmaxHit: hit / R, uniformMass: uni / R };
+  return { massOnIdeal: mass / R, tv: tv / R, entropyRatio: ent / R / Math.log(T), argmaxHit: hit / R, uniformMass: uni / R, uniformTv: utv / R };
 }

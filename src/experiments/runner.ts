@@ -4,6 +4,7 @@
  * (`runExperiments`); results are ordered by the plan, never by completion.
  */
 import type { ExperimentResult } from '../report/schema.js';
+import { checkConfig } from './config-check.js';
 import type { AnyExperiment, Config, Point, PointOutcome, PointParams, PointRunner, Progress, RunOptions } from './types.js';
 import type { Json } from '../report/schema.js';
 
@@ -29,9 +30,12 @@ export interface Job { experiment: AnyExperiment; config: Config; preset: string
 /**
  * Runs several experiments on one runner: all points are queued together (at most
  * `runner.size` in flight), then each experiment is assembled. An experiment whose point or
- * assembly throws yields a result with `error` set and a failing `completed` check.
+ * assembly throws yields a result with `error` set and a failing `completed` check. A config that
+ * is not valid for its experiment (checkConfig: unknown or missing keys, NaN seed, `seeds: 0`)
+ * throws ValueError before any point runs.
  */
 export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promise<ExperimentResult[]> {
+  for (const j of jobs) checkConfig(j.experiment, j.config); // a bad config runs nothing
   const runner = opts.runner ?? inlineRunner();
   const plans = jobs.map((j) => j.points ?? j.experiment.plan(j.config));
   const costOf = (ji: number, p: Point): number => { const c = jobs[ji]!.experiment.pointCost?.(jobs[ji]!.config, p.params); return c !== undefined && c > 0 ? c : 1; };
@@ -84,7 +88,8 @@ function assembleJob(job: Job, outs: (PointOutcome | undefined)[], error: string
   }
   return {
     ...base, choices: [], data: {}, tables: [], figures: [], notes: [], error, timing,
-    checks: [{ id: 'completed', claim: 'the experiment ran to completion', pass: false, numbers: {}, explanation: `it stopped with an error: ${error}` }],
+    checks: [{ id: 'completed', claim: 'the experiment ran to completion', pass: false, verdict: 'engine', numbers: {}, explanation: `it stopped with an error: ${error}` }],
+    paperVerdict: { item: e.paperRef, verdict: 'unresolved', summary: `not run: the experiment stopped with an error (${error})` },
   };
 }
 

@@ -8,11 +8,15 @@
  */
 import type { ExperimentResult, Json } from '../report/schema.js';
 
-/** Preset names, smallest first: `tiny` (CI, seconds), `quick` (≤ 3 min all together), `full`. */
-export type PresetName = 'tiny' | 'quick' | 'full';
+/**
+ * Preset names, smallest first: `tiny` (CI, seconds), `quick` (≤ 3 min all together; labels what
+ * it cannot resolve `unresolved`), `standard` (≤ 25 min on 2 cores: resolves every claim this
+ * machine can), `full` (hours).
+ */
+export type PresetName = 'tiny' | 'quick' | 'standard' | 'full';
 
 /** The preset names in order. */
-export const PRESETS: readonly PresetName[] = ['tiny', 'quick', 'full'];
+export const PRESETS: readonly PresetName[] = ['tiny', 'quick', 'standard', 'full'];
 
 /** A config: JSON object with a base `seed`. */
 export type Config = { seed: number } & { [k: string]: Json };

@@ -22,7 +22,7 @@ export function markdownTable(t: Table): string {
 export function markdownCheck(c: Check): string {
   const nums = Object.entries(c.numbers).map(([k, v]) => `\`${k}\` = ${v === null ? '–' : typeof v === 'number' ? fmtNum(v, 4) : v}`);
   return [
-    `- **${c.pass ? 'PASS' : 'FAIL'}** \`${c.id}\` — ${c.claim}`,
+    `- **${c.pass ? 'PASS' : 'FAIL'}** (${c.verdict}) \`${c.id}\` — ${c.claim}`,
     `  - numbers: ${nums.length > 0 ? nums.join(', ') : '(none)'}`,
     ...(c.paper !== undefined ? [`  - paper: ${c.paper}`] : []),
     `  - ${c.explanation}`,
@@ -62,7 +62,7 @@ export function markdownExperiment(r: ExperimentResult): string {
 export function renderMarkdown(f: ResultsFile): string {
   const all = f.experiments.flatMap((e) => e.checks.map((c) => ({ e, c })));
   const ordered = [...all.filter((x) => !x.c.pass), ...all.filter((x) => x.c.pass)];
-  const summaryRows = ordered.map(({ e, c }) => [e.name, c.id, c.pass ? 'PASS' : '**FAIL**', escapeCell(shortNumbers(c))]);
+  const summaryRows = ordered.map(({ e, c }) => [e.name, c.id, c.pass ? 'PASS' : '**FAIL**', c.verdict, escapeCell(shortNumbers(c))]);
   const out: string[] = [
     '# seqrate reproduction report',
     '',
@@ -73,12 +73,19 @@ export function renderMarkdown(f: ResultsFile): string {
     `- machine: node ${f.run.node} on ${f.run.platform}, ${f.run.cpus} cores, ${f.run.workers} worker(s); started ${f.run.startedAt}; wall time of the whole run ${fmtSeconds(f.run.totalSeconds)}`,
     `- checks: **${f.summary.passed} passed, ${f.summary.failed} failed** of ${f.summary.checks}; experiments with errors: ${f.summary.errors}`,
     '',
+    '## Verdicts on the paper',
+    '',
+    ...f.experiments.map((e) => `- **${e.paperVerdict.item}** — **${e.paperVerdict.verdict}** (\`${e.name}\`): ${escapeCell(e.paperVerdict.summary)}`),
+    '',
+    'A verdict is `reproduced` when the checks of the paper\'s claim pass against a baseline that could fail them, `contradicted` when',
+    'a check fails robustly (every seed, independent of the budget), `unresolved` when this preset cannot decide; `engine` marks self-checks of seqrate.',
+    '',
     'Reproducing means the *pattern* of the paper holds with honest statistics, not that our numbers equal theirs; the',
     'quick preset uses small budgets, and every failing check below says what its numbers show. How to run it, the presets',
     'and what each experiment does: [docs/REPRODUCE.md](../docs/REPRODUCE.md) in the seqrate repository (the link works',
     'for the default `report/` folder of `npm run reproduce`).',
     '',
-    markdownTable({ title: 'All checks (failures first)', columns: ['experiment', 'check', 'verdict', 'numbers'], rows: summaryRows }),
+    markdownTable({ title: 'All checks (failures first)', columns: ['experiment', 'check', 'pass', 'verdict', 'numbers'], rows: summaryRows }),
     '',
     ...f.experiments.map(markdownExperiment),
   ];

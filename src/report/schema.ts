@@ -1,5 +1,5 @@
 /**
- * The results.json format (schema `seqrate-results`, version 1) and its hand-written validator.
+ * The results.json format (schema `seqrate-results`, version 2) and its hand-written validator.
  * Documented field by field in docs/RESULTS-SCHEMA.md; keep both in step and bump
  * SCHEMA_VERSION on any incompatible change.
  *
@@ -10,7 +10,27 @@
 import type { FigureSpec } from './svg.js';
 
 /** Version of the results.json format. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * What a check (or a paper item) concluded: `reproduced` (the paper's claim holds here),
+ * `contradicted` (it fails robustly: across seeds and at the larger budget, with that evidence in
+ * the numbers), `unresolved` (this budget cannot decide; the explanation names the budget that
+ * would), `engine` (a self-check of seqrate, not a claim of the paper).
+ */
+export type Verdict = 'reproduced' | 'contradicted' | 'unresolved' | 'engine';
+
+/** The verdicts, in report order. */
+export const VERDICTS: readonly Verdict[] = ['reproduced', 'contradicted', 'unresolved', 'engine'];
+
+/** The verdict on one figure/table of the paper, with the numbers that decide it (one line). */
+export interface PaperVerdict {
+  /** The paper's figure/table, e.g. `Fig. 5`. */
+  item: string;
+  verdict: Exclude<Verdict, 'engine'>;
+  /** The deciding numbers, in words (one sentence). */
+  summary: string;
+}
 
 /** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -22,6 +42,8 @@ export interface Check {
   /** The claim checked, in words. */
   claim: string;
   pass: boolean;
+  /** What the check concluded about the paper (or `engine` for a self-check of seqrate). */
+  verdict: Verdict;
   /** The numbers the verdict rests on. */
   numbers: Record<string, number | string | null>;
   /** Why it passed or failed, and what that tells us. */
@@ -63,6 +85,8 @@ export interface ExperimentResult {
   tables: Table[];
   figures: Figure[];
   checks: Check[];
+  /** The verdict on the paper item this experiment reproduces (from its checks). */
+  paperVerdict: PaperVerdict;
   notes: string[];
   /** Set when the experiment threw; the other fields are then partial. */
   error?: string;
@@ -160,8 +184,9 @@ const figureSpec: V = (v, p, e) => {
   } else e.push(`${p}.kind: expected 'line' | 'quantile' | 'bar' | 'heatmap', got ${JSON.stringify(kind)}`);
 };
 
+const verdict = S.oneOf(...VERDICTS.map((v) => S.lit(v)));
 const check = S.obj(
-  { id: S.str, claim: S.str, pass: S.bool, numbers: S.record(S.oneOf(S.num, S.str, S.lit(null as unknown as string))), explanation: S.str },
+  { id: S.str, claim: S.str, pass: S.bool, verdict, numbers: S.record(S.oneOf(S.num, S.str, S.lit(null as unknown as string))), explanation: S.str },
   { paper: S.str },
 );
 
@@ -172,6 +197,7 @@ export const experimentResultSchema: V = S.obj({
   tables: S.arr(S.obj({ title: S.str, columns: S.arr(S.str), rows: S.arr(S.arr(S.oneOf(S.str, S.num, S.lit(null as unknown as string)))) }, { note: S.str })),
   figures: S.arr(S.obj({ file: S.str, caption: S.str, spec: figureSpec })),
   checks: S.arr(check), notes: S.arr(S.str),
+  paperVerdict: S.obj({ item: S.str, verdict: S.oneOf(S.lit('reproduced'), S.lit('contradicted'), S.lit('unresolved')), summary: S.str }),
   timing: S.obj({ totalSeconds: S.num, points: S.arr(S.obj({ key: S.str, seconds: S.num })) }),
 }, { error: S.str });
 

@@ -34,7 +34,7 @@ describe('small commands', () => {
     const r = await cli('run', 'synthetic-rate', '--tiny', '--mh', '3');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no sweep point of 'synthetic-rate' \(preset tiny\) matches --mh 3; valid values: /);
-    expect(r.err).toMatch(/valid values: --mh (\d+,)*1,2(,\d+)*; --alpha 0.55,1; --rank 2,inf/);
+    expect(r.err).toMatch(/valid values: --mh (\d+,)*1,2(,\d+)*; --alpha 0.55,1,2; --rank 2,inf/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
   it('run NAME --help prints that experiment\'s title, presets and filters with their values', async () => {
@@ -43,7 +43,7 @@ describe('small commands', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`seqrate run synthetic-rate — ${e.title}`);
     expect(r.out).toContain(e.expectedTime.full);
-    expect(r.out).toMatch(/at --tiny: --mh (\d+,)*1,2(,\d+)* {2}--alpha 0.55,1 {2}--rank 2,inf/);
+    expect(r.out).toMatch(/at --tiny: --mh (\d+,)*1,2(,\d+)* {2}--alpha 0.55,1,2 {2}--rank 2,inf/);
     expect(r.out).toMatch(/at --quick: --mh /);
     const n = await cli('run', 'no-order', '--help');
     expect(n.out).toContain(EXPERIMENTS.find((x) => x.name === 'no-order')!.title);

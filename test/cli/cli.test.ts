@@ -44,7 +44,7 @@ describe('help and usage errors', () => {
     [['reproduce', '--out'], /flag --out needs a value/],
     [['reproduce', '--force=yes'], /flag --force takes no value/],
     [['reproduce', '--quick', '--full'], /conflicting preset flags: --quick, --full/],
-    [['reproduce', '--preset', 'huge'], /flag --preset expects one of tiny, quick, full, got 'huge'/],
+    [['reproduce', '--preset', 'huge'], /flag --preset expects one of tiny, quick, standard, full, got 'huge'/],
     [['reproduce', '--only', 'nope'], /flag --only: unknown experiment 'nope'/],
     [['reproduce', 'extra'], /unexpected argument 'extra'/],
     [['run'], /'seqrate run' needs an experiment name/],

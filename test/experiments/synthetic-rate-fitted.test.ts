@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { syntheticRate, type SyntheticRateConfig, type SyntheticRateParams } from '../../src/experiments/synthetic-rate.js';
+import type { FittedResult } from '../../src/experiments/synthetic-rate-common.js';
 import { FITTED_DROP, fitIterOf, fittedCollapseCheck, fittedPoint, summariseFitted, type FittedSummary } from '../../src/experiments/synthetic-rate-fitted.js';
 import { PRESETS } from '../../src/experiments/types.js';
 
@@ -45,7 +46,7 @@ describe('synthetic-rate fitted estimate: basis-fit budget', () => {
 });
 
 describe('synthetic-rate fitted estimate: tiny runs on a rank-2 target', () => {
-  const at = (mh: number): { [k: string]: number | string } => fittedPoint(tiny, { kind: 'fitted', alpha: 1, rank: 2, mh, seed: tiny.seed } satisfies SyntheticRateParams);
+  const at = (mh: number): FittedResult => fittedPoint(tiny, { kind: 'fitted', alpha: 1, rank: 2, mh, seed: tiny.seed, scale: 1 } satisfies SyntheticRateParams);
   let one: ReturnType<typeof at>, four: ReturnType<typeof at>;
   beforeAll(() => { one = at(1); four = at(4); });
   it('the error at m_h = 4 ≥ r is far (≥ 10×) below the error at m_h = 1', () => {
@@ -57,7 +58,7 @@ describe('synthetic-rate fitted estimate: tiny runs on a rank-2 target', () => {
   });
   it('reports finite diagnostics, and fine-tuning never raises the training loss', () => {
     for (const r of [one, four]) {
-      for (const k of ['trainMse', 'testMse', 'warmMse', 'warmTestMse', 'fitInner', 'fitOuter', 'gradNorm', 'lbfgsIterations']) expect(Number.isFinite(r[k] as number)).toBe(true);
+      for (const k of ['trainMse', 'testMse', 'warmMse', 'warmTestMse', 'fitInner', 'fitOuter', 'gradNorm', 'lbfgsIterations'] as const) expect(Number.isFinite(r[k])).toBe(true);
       expect(r.trainMse as number).toBeLessThanOrEqual(r.warmMse as number);
       expect(r.lbfgsIterations as number).toBeLessThanOrEqual(tiny.fitted.lbfgsIter);
       // F(v) = v is fitted almost exactly; the φ/ψ fit is the FFN floor
@@ -68,7 +69,7 @@ describe('synthetic-rate fitted estimate: tiny runs on a rank-2 target', () => {
   });
   it('is deterministic in its parameters and depends on the seed', () => {
     expect(at(1)).toEqual(one);
-    const other = fittedPoint(tiny, { kind: 'fitted', alpha: 1, rank: 2, mh: 1, seed: tiny.seed + 1 });
+    const other = fittedPoint(tiny, { kind: 'fitted', alpha: 1, rank: 2, mh: 1, seed: tiny.seed + 1, scale: 1 });
     expect(other.trainMse).not.toBe(one.trainMse);
   });
 });
@@ -78,7 +79,7 @@ const summary = (median: number): FittedSummary => ({ median, min: median, max: 
 describe('synthetic-rate fitted estimate: summary and check (properties)', () => {
   fcTest.prop([fc.array(fc.double({ min: 1e-12, max: 1, noNaN: true }), { minLength: 1, maxLength: 7 })], { numRuns: 50 })(
     'the summary median lies between min and max and counts the seeds', (v) => {
-      const s = summariseFitted(v.map((x) => ({ trainMse: x, testMse: x, warmMse: x, fitInner: x, fitOuter: x, gradNorm: x, lbfgsReason: 'gtol' })))!;
+      const s = summariseFitted(v.map((x) => ({ trainMse: x, testMse: x, warmMse: x, warmTestMse: x, fitInner: x, fitOuter: x, terms: 1, fitIter: 1, gradNorm: x, lbfgsIterations: 1, lbfgsReason: 'gtol' })))!;
       expect(s.min).toBeLessThanOrEqual(s.median);
       expect(s.median).toBeLessThanOrEqual(s.max);
       expect(s.seeds).toBe(v.length);

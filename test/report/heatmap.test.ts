@@ -64,7 +64,7 @@ describe('heatmap', () => {
     expect(bad({ min: 1, max: 1 })).toThrow(/max > min/);
   });
   it('validates against the results schema as a figure spec, and a broken one does not', () => {
-    const result = (s: unknown) => ({ name: 'x', title: 't', paperRef: 'r', preset: 'tiny', seed: 1, config: {}, choices: [], data: {}, tables: [], checks: [], notes: [],
+    const result = (s: unknown) => ({ name: 'x', title: 't', paperRef: 'r', preset: 'tiny', seed: 1, config: {}, choices: [], data: {}, tables: [], checks: [], notes: [], paperVerdict: { item: 'r', verdict: 'unresolved', summary: '' },
       figures: [{ file: 'figures/x.svg', caption: 'c', spec: s }], timing: { totalSeconds: 0, points: [] } });
     expect(validate(result(spec), experimentResultSchema)).toEqual([]);
     const errs = validate(result({ ...spec, panels: [{ label: 'a', values: [['x']] }] }), experimentResultSchema);

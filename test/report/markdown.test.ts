@@ -11,7 +11,8 @@ import type { ExperimentResult } from '../../src/report/schema.js';
 function experiment(name: string, pointSeconds: number[], totalSeconds: number): ExperimentResult {
   return {
     name, title: name, paperRef: 'Fig. 5', preset: 'quick', seed: 1, config: { seed: 1 }, choices: [], data: {},
-    tables: [], figures: [], notes: [], checks: [{ id: 'c', claim: 'x', pass: true, numbers: {}, explanation: 'y' }],
+    tables: [], figures: [], notes: [], checks: [{ id: 'c', claim: 'x', pass: true, verdict: 'reproduced', numbers: {}, explanation: 'y' }],
+    paperVerdict: { item: 'Fig. 5', verdict: 'reproduced', summary: 's' },
     timing: { totalSeconds, points: pointSeconds.map((s, i) => ({ key: `p${i}`, seconds: s })) },
   };
 }

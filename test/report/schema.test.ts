@@ -11,9 +11,10 @@ export function sampleExperiment(): ExperimentResult {
     tables: [{ title: 'MSE', columns: ['model', 'ours', 'paper'], rows: [['RNN', 1.2e-7, '1.02e-7'], ['T', null, 'x|y']] }],
     figures: [{ file: 'figures/demo.svg', caption: 'bars', spec: { kind: 'bar', title: 't', yLabel: 'MSE', yScale: 'log', categories: ['a'], groups: [{ label: 'g', values: [1e-3] }] } }],
     checks: [
-      { id: 'ok', claim: 'it works', pass: true, numbers: { ratio: 12.5, kind: 'x' }, explanation: 'because', paper: '3.5e4' },
-      { id: 'bad', claim: 'it fails', pass: false, numbers: { mse: 0.5 }, explanation: 'optimisation error dominates' },
+      { id: 'ok', claim: 'it works', pass: true, verdict: 'reproduced', numbers: { ratio: 12.5, kind: 'x' }, explanation: 'because', paper: '3.5e4' },
+      { id: 'bad', claim: 'it fails', pass: false, verdict: 'unresolved', numbers: { mse: 0.5 }, explanation: 'optimisation error dominates' },
     ],
+    paperVerdict: { item: 'Table 2', verdict: 'unresolved', summary: 'RNN ×1 under ordering' },
     notes: ['a note'], timing: { totalSeconds: 1.5, points: [{ key: 'p1', seconds: 1.5 }] },
   };
 }
@@ -54,6 +55,25 @@ describe('results schema', () => {
   });
 });
 
+describe('verdicts (schema v2)', () => {
+  it('every check needs a verdict from the four, and every experiment a paper verdict (never engine)', () => {
+    const e = sampleExperiment();
+    expect(validate(e, experimentResultSchema)).toEqual([]);
+    const noVerdict = structuredClone(e) as unknown as { checks: { verdict?: string }[] };
+    delete noVerdict.checks[0]!.verdict;
+    expect(validate(noVerdict, experimentResultSchema)).toContain('$.checks[0].verdict: missing');
+    const bad = structuredClone(e);
+    (bad.checks[1] as { verdict: string }).verdict = 'passed';
+    expect(validate(bad, experimentResultSchema).some((m) => m.startsWith('$.checks[1].verdict'))).toBe(true);
+    const engine = structuredClone(e);
+    (engine.paperVerdict as { verdict: string }).verdict = 'engine';
+    expect(validate(engine, experimentResultSchema).some((m) => m.startsWith('$.paperVerdict.verdict'))).toBe(true);
+    const none = structuredClone(e) as Partial<ExperimentResult>;
+    delete none.paperVerdict;
+    expect(validate(none, experimentResultSchema)).toContain('$.paperVerdict: missing');
+  });
+});
+
 describe('markdown report', () => {
   it('lists failures first with their numbers, the paper beside ours, and escapes cells', () => {
     const f = buildResultsFile({ preset: 'tiny', seed: 1, version: '0.1.0', experiments: [sampleExperiment()], run });
@@ -61,7 +81,11 @@ describe('markdown report', () => {
     expect(md).toContain('**1 passed, 1 failed** of 2');
     expect(md.indexOf('| demo | bad | **FAIL**')).toBeGreaterThan(0);
     expect(md.indexOf('| demo | bad |')).toBeLessThan(md.indexOf('| demo | ok |'));
-    expect(md).toContain('- **FAIL** `bad` — it fails');
+    expect(md).toContain('- **FAIL** (unresolved) `bad` — it fails');
+    expect(md).toContain('| demo | bad | **FAIL** | unresolved |');
+    // the report opens with one line per paper item, before the checks
+    expect(md).toContain('- **Table 2** — **unresolved** (`demo`): RNN ×1 under ordering');
+    expect(md.indexOf('## Verdicts on the paper')).toBeLessThan(md.indexOf('All checks'));
     expect(md).toContain('  - paper: 3.5e4');
     expect(md).toContain('| RNN | 1.2e-7 | 1.02e-7 |');
     expect(md).toContain('x\\|y');

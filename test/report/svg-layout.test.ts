@@ -248,7 +248,7 @@ describe('results schema', () => {
   it('accepts the new figure fields (colorKey, colorKeys, dash pattern, chance) and rejects wrong types', async () => {
     const { experimentResultSchema, validate } = await import('../../src/report/schema.js');
     const result = (spec: unknown) => ({ name: 'x', title: 't', paperRef: 'r', preset: 'tiny', seed: 1, config: {},
-      choices: [], data: {}, tables: [], checks: [], notes: [],
+      choices: [], data: {}, tables: [], checks: [], notes: [], paperVerdict: { item: 'r', verdict: 'unresolved', summary: '' },
       figures: [{ file: 'figures/x.svg', caption: 'c', spec }], timing: { totalSeconds: 0, points: [] } });
     const line = lineSpec([[1, 1], [2, 0.5]], { colorKeys: ['α=1'], series: [{ label: 'a', x: [1, 2], y: [1, 0.5],
       colorKey: 'α=1', dash: '2 3' }] });

@@ -298,8 +298,9 @@ describe('asm.js kernels', () => {
     const onWarning = (w: Error): void => { warnings.push(`${w.name}: ${w.message}`); };
     process.on('warning', onWarning);
     try {
-      // @ts-expect-error: the query string (a fresh module instance for vitest) has no declaration file
-      const fresh = (await import('../../src/linalg/kernels/gemm-asm.js?fresh-instance')) as typeof import('../../src/linalg/kernels/gemm-asm.js');
+      // the query string makes a fresh module instance for vitest; it has no declaration file
+      const freshPath: string = '../../src/linalg/kernels/gemm-asm.js?fresh-instance';
+      const fresh = (await import(freshPath)) as typeof import('../../src/linalg/kernels/gemm-asm.js');
       expect(typeof fresh.asmKernels.tiles).toBe('function');
       expect(typeof fresh.asmKernels.panels).toBe('function');
       await new Promise((r) => setTimeout(r, 20)); // warnings are emitted on the next tick

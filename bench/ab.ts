@@ -16,7 +16,11 @@ import { compare, resultTable, type BenchCase, type Contender } from './harness.
 type Linalg = typeof import('../src/linalg/index.js');
 type Models = typeof import('../src/models/index.js');
 type Kernels = typeof import('../src/linalg/kernels/matmul.js');
-interface Build { L: Linalg; M: Models; K: Kernels }
+interface Build {
+  L: Linalg;
+  M: Models;
+  K: Kernels;
+}
 
 async function load(root: string, tag: string): Promise<Build> {
   const url = (p: string): string => `${pathToFileURL(join(root, 'src', p)).href}?${tag}`;
@@ -43,10 +47,16 @@ function matmulCase(s: { batch: number; m: number; n: number; k: number; transB?
 /** One Adam step of the paper's Transformer (the Models bench configuration). */
 function transformerStep(b: Build): Contender {
   const rng = b.L.createRng(0);
-  const x = b.L.rand(rng, [32, 32, 1]), y = b.L.rand(rng, [32, 32]);
-  const model = new b.M.Transformer({ d: 1, n: 32, mh: 16, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'none' }, { seed: 1 });
+  const x = b.L.rand(rng, [32, 32, 1]),
+    y = b.L.rand(rng, [32, 32]);
+  const model = new b.M.Transformer(
+    { d: 1, n: 32, mh: 16, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'none' },
+    { seed: 1 },
+  );
   const opt = new b.M.Adam({ lr: 1e-3 });
-  const vg = b.L.valueAndGrad((p: Record<string, import('../src/linalg/tensor.js').Tensor>) => b.L.mse(model.forward(x, p), y));
+  const vg = b.L.valueAndGrad((p: Record<string, import('../src/linalg/tensor.js').Tensor>) =>
+    b.L.mse(model.forward(x, p), y),
+  );
   return () => {
     const { value, grads } = vg(model.params);
     model.params = opt.step(model.params, grads as never, b.L.item(value));
@@ -56,19 +66,25 @@ function transformerStep(b: Build): Contender {
 /** Forward + backward of an MLP 1024×128 → 128 → 128 → 1 (ReLU, MSE) through `MLP.apply`. */
 function mlpStep(b: Build): Contender {
   const rng = b.L.createRng(3);
-  const x = b.L.randn(rng, [1024, 128]), y = b.L.randn(rng, [1024, 1]);
+  const x = b.L.randn(rng, [1024, 128]),
+    y = b.L.randn(rng, [1024, 1]);
   const net = new b.M.MLP({ inDim: 128, width: 128, depth: 2, outDim: 1 }, { seed: 4 });
-  const vg = b.L.valueAndGrad((p: Record<string, import('../src/linalg/tensor.js').Tensor>) => b.L.mse(net.apply(x, p), y));
+  const vg = b.L.valueAndGrad((p: Record<string, import('../src/linalg/tensor.js').Tensor>) =>
+    b.L.mse(net.apply(x, p), y),
+  );
   return () => vg(net.params);
 }
 
 /** Forward + backward of one attention layer (B=32, T=32, n=32, m_h=16, m_v=32) with MSE. */
 function attentionStep(b: Build): Contender {
   const rng = b.L.createRng(5);
-  const x = b.L.randn(rng, [32, 32, 32]), y = b.L.randn(rng, [32, 32, 32]);
+  const x = b.L.randn(rng, [32, 32, 32]),
+    y = b.L.randn(rng, [32, 32, 32]);
   const att = new b.M.Attention('a.', { dim: 32, mh: 16, mv: 32 });
   const params = att.init(b.L.createRng(6));
-  const vg = b.L.valueAndGrad((p: Record<string, import('../src/linalg/tensor.js').Tensor>) => b.L.mse(att.apply(x, p), y));
+  const vg = b.L.valueAndGrad((p: Record<string, import('../src/linalg/tensor.js').Tensor>) =>
+    b.L.mse(att.apply(x, p), y),
+  );
   return () => vg(params);
 }
 
@@ -80,13 +96,22 @@ const CASES: [string, number, (b: Build) => Contender][] = [
   ['skinny 1024×128·128×128', 2 * 1024 * 128 * 128, matmulCase({ batch: 1, m: 1024, n: 128, k: 128 })],
   ['skinny 512×32·32×512', 2 * 512 * 512 * 32, matmulCase({ batch: 1, m: 512, n: 512, k: 32 })],
   ['batched 32×(32×16·16×32)', 2 * 32 * 32 * 32 * 16, matmulCase({ batch: 32, m: 32, n: 32, k: 16 })],
-  ['attention 32×(32×16·(32×16)ᵀ)', 2 * 32 * 32 * 32 * 16, matmulCase({ batch: 32, m: 32, n: 32, k: 16, transB: true })],
+  [
+    'attention 32×(32×16·(32×16)ᵀ)',
+    2 * 32 * 32 * 32 * 16,
+    matmulCase({ batch: 32, m: 32, n: 32, k: 16, transB: true }),
+  ],
   ['linear (32,32,64)·(64,64)', 2 * 32 * 32 * 64 * 64, matmulCase({ batch: 32, m: 32, n: 64, k: 64, sharedB: true })],
-  ['weight gradient (1024,64)ᵀ·(1024,32)', 2 * 1024 * 64 * 32, (b) => {
-    const rng = b.L.createRng(9);
-    const x = b.L.randn(rng, [1024, 64]), g = b.L.randn(rng, [1024, 32]);
-    return () => b.K.matmul(x, g, { transA: true });
-  }],
+  [
+    'weight gradient (1024,64)ᵀ·(1024,32)',
+    2 * 1024 * 64 * 32,
+    (b) => {
+      const rng = b.L.createRng(9);
+      const x = b.L.randn(rng, [1024, 64]),
+        g = b.L.randn(rng, [1024, 32]);
+      return () => b.K.matmul(x, g, { transA: true });
+    },
+  ],
   ['Transformer Adam step', 0, transformerStep],
   ['attention layer fwd+bwd', 0, attentionStep],
   ['MLP 1024×128→128→128→1 fwd+bwd', 0, mlpStep],
@@ -99,11 +124,21 @@ export async function main(): Promise<void> {
   const [oldB, oldB2, newB] = await Promise.all([load(oldRoot, 'old'), load(oldRoot, 'old2'), load(newRoot, 'new')]);
   const cases = CASES.map(([name, flops, f]): { name: string; build: () => BenchCase } => ({
     name,
-    build: () => ({ name, ...(flops > 0 ? { flops } : {}), contenders: { old: f(oldB), "old'": f(oldB2), new: f(newB) } }),
+    build: () => ({
+      name,
+      ...(flops > 0 ? { flops } : {}),
+      contenders: { old: f(oldB), "old'": f(oldB2), new: f(newB) },
+    }),
   }));
   const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
   const res = await compare({ title: 'A/B', cases, baseline: 'old', rounds });
-  console.log(resultTable(res, { notes: ['Ratios are time(contender) / time(old), medians of per-round ratios: < 1 is faster than old. `old\'` is the A/A control.'] }));
+  console.log(
+    resultTable(res, {
+      notes: [
+        "Ratios are time(contender) / time(old), medians of per-round ratios: < 1 is faster than old. `old'` is the A/A control.",
+      ],
+    }),
+  );
 }
 
 await main();

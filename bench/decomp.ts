@@ -8,12 +8,27 @@
  * Run alone: `npx tsc -p tsconfig.bench.json && node .bench-build/bench/decomp.js`
  * (BENCH_QUICK=1 for a fast smoke run).
  */
-import { EigenvalueDecomposition, LuDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
+import {
+  EigenvalueDecomposition,
+  LuDecomposition,
+  Matrix,
+  QrDecomposition,
+  SingularValueDecomposition,
+} from 'ml-matrix';
 import { eigh, qr, solve, svd, svdvals } from '../src/linalg/decomp/index.js';
 import { matmul } from '../src/linalg/kernels/matmul.js';
 import { createRng } from '../src/linalg/random.js';
 import { randn, type Tensor } from '../src/linalg/tensor.js';
-import { compare, isMain, loadTfCpu, resultTable, writeSection, type BenchCase, type Contender, type Tf } from './harness.js';
+import {
+  compare,
+  isMain,
+  loadTfCpu,
+  resultTable,
+  writeSection,
+  type BenchCase,
+  type Contender,
+  type Tf,
+} from './harness.js';
 
 function rows(t: Tensor): number[][] {
   const [m, n] = [t.shape[0]!, t.shape[1]!];
@@ -23,7 +38,8 @@ function rows(t: Tensor): number[][] {
 /** B·D with B standard normal and D logarithmically spaced from 1 to 1e-12 (a graded matrix). */
 function graded(n: number, seed: number): Tensor {
   const b = randn(createRng(seed), [n, n]);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) b.data[i * n + j] = b.data[i * n + j]! * Math.pow(1e-12, j / (n - 1));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) b.data[i * n + j] = b.data[i * n + j]! * Math.pow(1e-12, j / (n - 1));
   return b;
 }
 
@@ -31,7 +47,7 @@ function svdCase(n: number, full: boolean, seed: number, variant: 'auto' | 'jaco
   const a = variant === 'graded' ? graded(n, seed) : randn(createRng(seed), [n, n]);
   const ma = new Matrix(rows(a));
   const opts = { computeLeftSingularVectors: full, computeRightSingularVectors: full, autoTranspose: false };
-  const method = variant === 'jacobi' ? 'jacobi' as const : 'auto' as const;
+  const method = variant === 'jacobi' ? ('jacobi' as const) : ('auto' as const);
   const tag = variant === 'jacobi' ? ', Jacobi forced' : variant === 'graded' ? ', graded B·D (auto → Jacobi)' : '';
   return {
     name: full ? `svd ${n}×${n} (U, σ, Vᵀ)${tag}` : `svdvals ${n}×${n}${tag}`,
@@ -54,14 +70,20 @@ function qrCase(n: number, tf: Tf | null, seed: number): BenchCase {
     const ta = tf.tensor2d(Float32Array.from(a.data), [n, n]);
     tfc = () => {
       const [q, r] = tf.linalg.qr(ta);
-      q.dataSync(); r.dataSync(); q.dispose(); r.dispose();
+      q.dataSync();
+      r.dataSync();
+      q.dispose();
+      r.dispose();
     };
   }
   return {
     name: `qr ${n}×${n} (Q and R formed)`,
     contenders: {
       seqrate: () => qr(a),
-      'ml-matrix': () => { const d = new QrDecomposition(ma); return [d.orthogonalMatrix, d.upperTriangularMatrix]; },
+      'ml-matrix': () => {
+        const d = new QrDecomposition(ma);
+        return [d.orthogonalMatrix, d.upperTriangularMatrix];
+      },
       'tfjs-cpu': tfc,
     },
   };
@@ -75,14 +97,20 @@ function eighCase(n: number, seed: number): BenchCase {
   const ma = new Matrix(rows(a));
   return {
     name: `eigh ${n}×${n} (values + vectors)`,
-    contenders: { seqrate: () => eigh(a), 'ml-matrix': () => new EigenvalueDecomposition(ma, { assumeSymmetric: true }), 'tfjs-cpu': null },
+    contenders: {
+      seqrate: () => eigh(a),
+      'ml-matrix': () => new EigenvalueDecomposition(ma, { assumeSymmetric: true }),
+      'tfjs-cpu': null,
+    },
   };
 }
 
 function solveCase(n: number, seed: number): BenchCase {
   const rng = createRng(seed);
-  const a = randn(rng, [n, n]), b = randn(rng, [n]);
-  const ma = new Matrix(rows(a)), mb = Matrix.columnVector(Array.from(b.data));
+  const a = randn(rng, [n, n]),
+    b = randn(rng, [n]);
+  const ma = new Matrix(rows(a)),
+    mb = Matrix.columnVector(Array.from(b.data));
   return {
     name: `solve ${n}×${n}, one rhs (LU)`,
     contenders: { seqrate: () => solve(a, b), 'ml-matrix': () => new LuDecomposition(ma).solve(mb), 'tfjs-cpu': null },
@@ -91,7 +119,8 @@ function solveCase(n: number, seed: number): BenchCase {
 
 /** LAPACK-style accuracy ratios of seqrate's svd on the 256×256 benchmark matrix, both algorithms. */
 function accuracyNotes(): string[] {
-  const n = 256, eps = Number.EPSILON;
+  const n = 256,
+    eps = Number.EPSILON;
   const a = randn(createRng(2002), [n, n]);
   const out: string[] = [];
   for (const method of ['golub-kahan', 'jacobi'] as const) {
@@ -99,10 +128,18 @@ function accuracyNotes(): string[] {
     const us = { data: u.data.map((x, i) => x * s.data[i % n]!), shape: [n, n] };
     const rec = matmul(us, vt);
     const diff = { data: rec.data.map((x, i) => x - a.data[i]!), shape: [n, n] };
-    const utu = matmul(u, u, { transA: true }), vvt = matmul(vt, vt, { transB: true });
-    for (let i = 0; i < n; i++) { utu.data[i * n + i] = utu.data[i * n + i]! - 1; vvt.data[i * n + i] = vvt.data[i * n + i]! - 1; }
-    const r1 = norm1(diff) / (norm1(a) * n * eps), r2 = norm1(utu) / (n * eps), r3 = norm1(vvt) / (n * eps);
-    out.push(`Accuracy, svd 256×256 random, ${method}: ‖A − UΣVᵀ‖₁/(‖A‖₁·n·ε) = ${r1.toFixed(2)}, ‖I − UᵀU‖₁/(n·ε) = ${r2.toFixed(2)}, ‖I − VVᵀ‖₁/(n·ε) = ${r3.toFixed(2)} (target < 35).`);
+    const utu = matmul(u, u, { transA: true }),
+      vvt = matmul(vt, vt, { transB: true });
+    for (let i = 0; i < n; i++) {
+      utu.data[i * n + i] = utu.data[i * n + i]! - 1;
+      vvt.data[i * n + i] = vvt.data[i * n + i]! - 1;
+    }
+    const r1 = norm1(diff) / (norm1(a) * n * eps),
+      r2 = norm1(utu) / (n * eps),
+      r3 = norm1(vvt) / (n * eps);
+    out.push(
+      `Accuracy, svd 256×256 random, ${method}: ‖A − UΣVᵀ‖₁/(‖A‖₁·n·ε) = ${r1.toFixed(2)}, ‖I − UᵀU‖₁/(n·ε) = ${r2.toFixed(2)}, ‖I − VVᵀ‖₁/(n·ε) = ${r3.toFixed(2)} (target < 35).`,
+    );
   }
   return out;
 }
@@ -110,7 +147,11 @@ function accuracyNotes(): string[] {
 function norm1(t: Tensor): number {
   const [m, n] = [t.shape[0]!, t.shape[1]!];
   let best = 0;
-  for (let j = 0; j < n; j++) { let s = 0; for (let i = 0; i < m; i++) s += Math.abs(t.data[i * n + j]!); best = Math.max(best, s); }
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += Math.abs(t.data[i * n + j]!);
+    best = Math.max(best, s);
+  }
   return best;
 }
 

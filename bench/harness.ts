@@ -125,10 +125,21 @@ export function cpuNow(): number {
 }
 
 /** One short tinybench run of `fn`; returns the median latency in ms. */
-async function timeOnce(name: string, fn: () => unknown, timeMs: number, warm: boolean, clock: 'cpu' | 'wall'): Promise<number> {
+async function timeOnce(
+  name: string,
+  fn: () => unknown,
+  timeMs: number,
+  warm: boolean,
+  clock: 'cpu' | 'wall',
+): Promise<number> {
   fullGc();
   const bench = new Bench({
-    time: timeMs, iterations: 3, warmup: warm, warmupTime: Math.min(100, timeMs), warmupIterations: 2, throws: true,
+    time: timeMs,
+    iterations: 3,
+    warmup: warm,
+    warmupTime: Math.min(100, timeMs),
+    warmupIterations: 2,
+    throws: true,
     ...(clock === 'cpu' ? { now: cpuNow, subtractTimerOverhead: true } : {}),
   });
   bench.add(name, fn);
@@ -168,7 +179,9 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
         if (t[baseline] !== undefined) ratios[n]!.push(t[n]! / t[baseline]!);
       }
     }
-    const medianMs: Record<string, number> = {}, gflops: Record<string, number> = {}, speedup: Record<string, number> = {};
+    const medianMs: Record<string, number> = {},
+      gflops: Record<string, number> = {},
+      speedup: Record<string, number> = {};
     for (const n of names) {
       medianMs[n] = median(perRound[n]!);
       gflops[n] = c.flops === undefined ? NaN : c.flops / (medianMs[n] * 1e6);
@@ -225,8 +238,13 @@ export function resultTable(res: CompareResult, opts: TableOptions = {}): string
     const cells = [c.name];
     for (const n of names) {
       const ms = c.medianMs[n];
-      cells.push(ms === undefined || Number.isNaN(ms) ? 'n/a'
-        : c.flops === undefined ? fmtMs(ms) : `${fmtNum(c.gflops[n]!)} GF/s (${fmtMs(ms)})`);
+      cells.push(
+        ms === undefined || Number.isNaN(ms)
+          ? 'n/a'
+          : c.flops === undefined
+            ? fmtMs(ms)
+            : `${fmtNum(c.gflops[n]!)} GF/s (${fmtMs(ms)})`,
+      );
     }
     for (const p of peers) {
       const s = c.speedup[p];
@@ -234,17 +252,21 @@ export function resultTable(res: CompareResult, opts: TableOptions = {}): string
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }
-  const info = `Run ${res.startedAt}, load average ${res.loadavg.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min), `
-    + `${res.rounds} interleaved rounds × ${res.timeMs} ms per contender, timed by `
-    + (res.clock === 'cpu' ? 'process CPU time (time descheduled by other jobs is not counted)' : 'wall clock')
-    + `; cells are medians over rounds, ratios are medians of per-round ratios.`;
+  const info =
+    `Run ${res.startedAt}, load average ${res.loadavg.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min), ` +
+    `${res.rounds} interleaved rounds × ${res.timeMs} ms per contender, timed by ` +
+    (res.clock === 'cpu' ? 'process CPU time (time descheduled by other jobs is not counted)' : 'wall clock') +
+    `; cells are medians over rounds, ratios are medians of per-round ratios.`;
   return [info, '', ...lines, ...(opts.notes ?? []).map((n) => `\n${n}`)].join('\n');
 }
 
 /** Machine description for the RESULTS.md header. */
 export function machineInfo(): string {
   const cpus = os.cpus();
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
   return [
     `- CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} cores (${os.arch()}, ${os.platform()} ${os.release()})`,
     `- Node ${process.version}, V8 ${process.versions.v8}`,
@@ -276,11 +298,15 @@ export function writeSection(name: string, body: string, path: string = resultsP
   }
   let text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   if (!text.includes('<!-- machine:begin -->')) {
-    text = `# seqrate benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts); each section by its own bench module.\n\n`
-      + '<!-- machine:begin -->\n<!-- machine:end -->\n\n' + text.replace(/^# seqrate benchmark results\n+/, '');
+    text =
+      `# seqrate benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts); each section by its own bench module.\n\n` +
+      '<!-- machine:begin -->\n<!-- machine:end -->\n\n' +
+      text.replace(/^# seqrate benchmark results\n+/, '');
   }
-  text = text.replace(/<!-- machine:begin -->[\s\S]*?<!-- machine:end -->/, () =>
-    `<!-- machine:begin -->\n## Machine\n\n${machineInfo()}\n<!-- machine:end -->`);
+  text = text.replace(
+    /<!-- machine:begin -->[\s\S]*?<!-- machine:end -->/,
+    () => `<!-- machine:begin -->\n## Machine\n\n${machineInfo()}\n<!-- machine:end -->`,
+  );
   const block = `<!-- section:${name}:begin -->\n## ${name}\n\n${body.trim()}\n<!-- section:${name}:end -->\n`;
   const re = sectionRe(name);
   text = re.test(text) ? text.replace(re, () => block) : `${text.trimEnd()}\n\n${block}`;
@@ -323,8 +349,9 @@ let tfGrads: Promise<Tf | null> | null = null;
  */
 export function loadTfWithGradients(): Promise<Tf | null> {
   tfGrads ??= (async () => {
-    const hook = 'export async function resolve(s, c, n) { try { return await n(s, c); } catch (e) {'
-      + " if ((s.startsWith('./') || s.startsWith('../')) && !s.endsWith('.js')) return n(s + '.js', c); throw e; } }";
+    const hook =
+      'export async function resolve(s, c, n) { try { return await n(s, c); } catch (e) {' +
+      " if ((s.startsWith('./') || s.startsWith('../')) && !s.endsWith('.js')) return n(s + '.js', c); throw e; } }";
     register(`data:text/javascript,${encodeURIComponent(hook)}`);
     const tf = await loadTfCpu();
     if (tf === null) return null;

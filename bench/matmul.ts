@@ -12,7 +12,16 @@ import ndarray from 'ndarray';
 import { matmul } from '../src/linalg/kernels/matmul.js';
 import { createRng } from '../src/linalg/random.js';
 import { randn, type Tensor } from '../src/linalg/tensor.js';
-import { compare, isMain, loadTfCpu, resultTable, writeSection, type BenchCase, type Contender, type Tf } from './harness.js';
+import {
+  compare,
+  isMain,
+  loadTfCpu,
+  resultTable,
+  writeSection,
+  type BenchCase,
+  type Contender,
+  type Tf,
+} from './harness.js';
 
 const require = createRequire(import.meta.url);
 type Nd = ndarray.NdArray<Float64Array>;
@@ -44,7 +53,8 @@ const shapes: readonly Shape[] = [
 
 /** Row-major data of B as the peers need it: op(B) materialised (peers get the transpose for free). */
 function opB(b: Tensor, s: Shape, i: number): Float64Array {
-  const size = s.k * s.n, off = s.sharedB === true ? 0 : i * size;
+  const size = s.k * s.n,
+    off = s.sharedB === true ? 0 : i * size;
   const src = b.data.subarray(off, off + size);
   if (s.transB !== true) return src;
   const out = new Float64Array(size);
@@ -65,13 +75,17 @@ function buildCase(s: Shape, tf: Tf | null, seed: number): BenchCase {
   // ml-matrix: one Matrix per batch entry, plain mmul (B pre-transposed outside the timing).
   const mlA = aMats.map((d) => new Matrix(rows(d, s.m, s.k)));
   const mlB = bMats.map((d) => new Matrix(rows(d, s.k, s.n)));
-  const ml: Contender = () => { for (let i = 0; i < s.batch; i++) mlA[i]!.mmul(mlB[i]!); };
+  const ml: Contender = () => {
+    for (let i = 0; i < s.batch; i++) mlA[i]!.mmul(mlB[i]!);
+  };
 
   // ndarray-gemm: preallocated output views, one product per batch entry.
   const ndA = aMats.map((d) => ndarray(d, [s.m, s.k]));
   const ndB = bMats.map((d) => ndarray(d, [s.k, s.n]));
   const ndC = ndA.map(() => ndarray(new Float64Array(s.m * s.n), [s.m, s.n]));
-  const nd: Contender = () => { for (let i = 0; i < s.batch; i++) ndGemm(ndC[i]!, ndA[i]!, ndB[i]!); };
+  const nd: Contender = () => {
+    for (let i = 0; i < s.batch; i++) ndGemm(ndC[i]!, ndA[i]!, ndB[i]!);
+  };
 
   // tfjs-cpu: float32 tensors created once; batched matMul with its native transposeB flag.
   let tfc: Contender = null;
@@ -79,7 +93,10 @@ function buildCase(s: Shape, tf: Tf | null, seed: number): BenchCase {
   if (tf !== null) {
     const ta = tf.tensor(Float32Array.from(a.data), [...a.shape]);
     const tb = tf.tensor(Float32Array.from(b.data), [...b.shape]);
-    dispose = () => { ta.dispose(); tb.dispose(); };
+    dispose = () => {
+      ta.dispose();
+      tb.dispose();
+    };
     tfc = () => {
       const c = tf.matMul(ta as never, tb as never, false, s.transB === true);
       c.dataSync();
@@ -106,15 +123,16 @@ export async function main(): Promise<void> {
   const g = (name: string): number => res.cases.find((c) => c.name === name)?.gflops.seqrate ?? NaN;
   const squareBest = Math.max(g('square 128'), g('square 256'), g('square 512'));
   const perFlop = ['skinny 1024×128·128×128', 'skinny 512×32·32×512', 'batched 32×(32×16·16×32)']
-    .map((n) => `${n}: ${(g(n) / squareBest).toFixed(2)}`).join('; ');
+    .map((n) => `${n}: ${(g(n) / squareBest).toFixed(2)}`)
+    .join('; ');
   const notes = [
-    'All contenders compute the same products from the same (seeded, normal) data; seqrate, ml-matrix and ndarray-gemm in float64, '
-      + 'tfjs-cpu (`@tensorflow/tfjs-core` + `tfjs-backend-cpu`, `dataSync()` forces the result) in float32, its only dtype.',
-    'Batched rows: seqrate and tfjs do one batched call; ml-matrix and ndarray-gemm loop over the batch. For transB rows the '
-      + 'ml-matrix and ndarray-gemm operands are transposed once outside the timing (tfjs uses its transposeB flag).',
+    'All contenders compute the same products from the same (seeded, normal) data; seqrate, ml-matrix and ndarray-gemm in float64, ' +
+      'tfjs-cpu (`@tensorflow/tfjs-core` + `tfjs-backend-cpu`, `dataSync()` forces the result) in float32, its only dtype.',
+    'Batched rows: seqrate and tfjs do one batched call; ml-matrix and ndarray-gemm loop over the batch. For transB rows the ' +
+      'ml-matrix and ndarray-gemm operands are transposed once outside the timing (tfjs uses its transposeB flag).',
     `seqrate per-flop speed of the skinny/batched shapes relative to its best square case (n = 128..512): ${perFlop}.`,
-    'seqrate kernels: one 3×4 register-tile micro-kernel written in asm.js (plain JavaScript that V8 compiles ahead of time), run by the variant `chooseGemm` picks: '
-      + '`packed` (Goto/BLIS blocking) for large products, `direct` (unpacked, all batch entries in one call) when op(B) has ≤ 16384 elements (all the attention-sized ones), `splitK` for long-k weight gradients.',
+    'seqrate kernels: one 3×4 register-tile micro-kernel written in asm.js (plain JavaScript that V8 compiles ahead of time), run by the variant `chooseGemm` picks: ' +
+      '`packed` (Goto/BLIS blocking) for large products, `direct` (unpacked, all batch entries in one call) when op(B) has ≤ 16384 elements (all the attention-sized ones), `splitK` for long-k weight gradients.',
     'The machine has 2 cores shared with other jobs; ratios (same round, adjacent in time) are more stable than absolute GF/s.',
   ];
   writeSection('Matmul', resultTable(res, { notes, labels: { 'tfjs-cpu': 'tfjs-cpu (f32)' } }));

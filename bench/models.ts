@@ -22,8 +22,8 @@ import { compare, cpuNow, isMain, loadTfWithGradients, median, resultTable, writ
 type TfT = ReturnType<Tf['tensor']>;
 type TfVar = ReturnType<Tf['variable']>;
 
-
-const B = 32, T = 32;
+const B = 32,
+  T = 32;
 
 /** One seqrate training step: loss, gradients, Adam update (the model's params are reassigned). */
 function seqrateStep(model: Model, x: Tensor, y: Tensor, opt: Adam): () => number {
@@ -38,7 +38,8 @@ function seqrateStep(model: Model, x: Tensor, y: Tensor, opt: Adam): () => numbe
 /** tfjs variables initialised with the same values as the seqrate parameters. */
 function tfVars(tf: Tf, params: Params, tag: string): Record<string, TfVar> {
   const v: Record<string, TfVar> = {};
-  for (const [k, t] of Object.entries(params)) v[k] = tf.variable(tf.tensor(Float32Array.from(t.data), [...t.shape]), true, `${tag}/${k}`);
+  for (const [k, t] of Object.entries(params))
+    v[k] = tf.variable(tf.tensor(Float32Array.from(t.data), [...t.shape]), true, `${tag}/${k}`);
   return v;
 }
 
@@ -106,38 +107,57 @@ function vitThroughput(): { imagesPerSec: number; config: string } {
 export async function main(): Promise<void> {
   const tf = await loadTfWithGradients();
   const rng = createRng(0);
-  const xT = rand(rng, [B, T, 1]), yT = rand(rng, [B, T]);
-  const xR = rand(rng, [B, T, 1], -1, 1), yR = rand(rng, [B, T]);
+  const xT = rand(rng, [B, T, 1]),
+    yT = rand(rng, [B, T]);
+  const xR = rand(rng, [B, T, 1], -1, 1),
+    yR = rand(rng, [B, T]);
   const tcfg = { d: 1, n: 32, mh: 16, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'none' } as const;
   const trans = new Transformer(tcfg, { seed: 1 });
   const rnn = new LinearRNN({ d: 1, hidden: 32 }, { seed: 2 });
   const notes: string[] = [];
-  let tfTrans: (() => number) | null = null, tfRnn: (() => number) | null = null;
+  let tfTrans: (() => number) | null = null,
+    tfRnn: (() => number) | null = null;
   if (tf !== null) {
     const vt = tfVars(tf, trans.params, 'transformer');
-    const xt = tf.tensor(Float32Array.from(xT.data), [B, T, 1]), yt = tf.tensor(Float32Array.from(yT.data), [B, T]);
+    const xt = tf.tensor(Float32Array.from(xT.data), [B, T, 1]),
+      yt = tf.tensor(Float32Array.from(yT.data), [B, T]);
     tfTrans = tfStep(tf, tfTransformerLoss(tf, vt, xt, yt, tcfg.ffnDepth), vt);
     const vr = tfVars(tf, rnn.params, 'rnn');
     const xs = tf.unstack(tf.transpose(tf.tensor(Float32Array.from(xR.data), [B, T, 1]), [1, 0, 2])) as TfT[]; // τ × (B, 1), outside the timing
     tfRnn = tfStep(tf, tfRnnLoss(tf, vr, xs, tf.tensor(Float32Array.from(yR.data), [B, T])), vr);
     // same math: the first losses agree to float32 precision
-    const l0 = item(mse(trans.forward(xT), yT)), r0 = item(mse(rnn.forward(xR), yR));
+    const l0 = item(mse(trans.forward(xT), yT)),
+      r0 = item(mse(rnn.forward(xR), yR));
     const tl0 = tf.tidy(() => tfTransformerLoss(tf, vt, xt, yt, tcfg.ffnDepth)().dataSync()[0]!);
     const rl0 = tf.tidy(() => tfRnnLoss(tf, vr, xs, tf.tensor(Float32Array.from(yR.data), [B, T]))().dataSync()[0]!);
-    notes.push(`Same math check at the shared initial parameters: Transformer loss ${l0.toPrecision(8)} (seqrate f64) vs ${tl0.toPrecision(8)} (tfjs f32); RNN loss ${r0.toPrecision(8)} vs ${rl0.toPrecision(8)}.`);
+    notes.push(
+      `Same math check at the shared initial parameters: Transformer loss ${l0.toPrecision(8)} (seqrate f64) vs ${tl0.toPrecision(8)} (tfjs f32); RNN loss ${r0.toPrecision(8)} vs ${rl0.toPrecision(8)}.`,
+    );
   }
   const res = await compare({
     title: 'Models',
     rounds: process.env.BENCH_QUICK === '1' ? 2 : 9, // more rounds than the default: this step is noisy under load
     cases: [
-      { name: 'Transformer Adam step (B=32, τ=32, d=1, n=32, m_h=16, m_v=32, FFN 64×2)', contenders: { seqrate: seqrateStep(trans, xT, yT, new Adam({ lr: 1e-3 })), 'tfjs-cpu': tfTrans } },
-      { name: 'Linear RNN Adam step (hidden 32, τ=32, B=32, BPTT)', contenders: { seqrate: seqrateStep(rnn, xR, yR, new Adam({ lr: 1e-3 })), 'tfjs-cpu': tfRnn } },
+      {
+        name: 'Transformer Adam step (B=32, τ=32, d=1, n=32, m_h=16, m_v=32, FFN 64×2)',
+        contenders: { seqrate: seqrateStep(trans, xT, yT, new Adam({ lr: 1e-3 })), 'tfjs-cpu': tfTrans },
+      },
+      {
+        name: 'Linear RNN Adam step (hidden 32, τ=32, B=32, BPTT)',
+        contenders: { seqrate: seqrateStep(rnn, xR, yR, new Adam({ lr: 1e-3 })), 'tfjs-cpu': tfRnn },
+      },
     ],
   });
   const vit = vitThroughput();
-  notes.push(`Targets: seqrate ≥ 5× tfjs-cpu on the Transformer step, ≥ 3× on the RNN step. Both run the same models (same initial parameters, same data); seqrate in float64, tfjs-cpu in float32 (its only dtype); each call is a full training step (forward, backward, Adam update).`);
-  notes.push('Where the time goes (V8 CPU profile of the seqrate Transformer step): ≈ 75% in matrix products (≈ 97 MFlop per step), the rest elementwise ops, softmax, reductions, tape and Adam. Linear layers use the fused `dense` (bias and ReLU applied in place on the product). Loading tfjs-core into the same process makes V8 run many more mark-compact GCs for seqrate\'s allocations (≈ 90 instead of ≈ 3 over 330 steps, measured with --trace-gc), which costs seqrate ≈ 2 ms per step in this side-by-side run.');
-  notes.push(`ViT forward on MNIST (seqrate, config ${vit.config}, 16 tokens of 7×7 patches, batches of 128): ${vit.imagesPerSec.toFixed(0)} images/s.`);
+  notes.push(
+    `Targets: seqrate ≥ 5× tfjs-cpu on the Transformer step, ≥ 3× on the RNN step. Both run the same models (same initial parameters, same data); seqrate in float64, tfjs-cpu in float32 (its only dtype); each call is a full training step (forward, backward, Adam update).`,
+  );
+  notes.push(
+    "Where the time goes (V8 CPU profile of the seqrate Transformer step): ≈ 75% in matrix products (≈ 97 MFlop per step), the rest elementwise ops, softmax, reductions, tape and Adam. Linear layers use the fused `dense` (bias and ReLU applied in place on the product). Loading tfjs-core into the same process makes V8 run many more mark-compact GCs for seqrate's allocations (≈ 90 instead of ≈ 3 over 330 steps, measured with --trace-gc), which costs seqrate ≈ 2 ms per step in this side-by-side run.",
+  );
+  notes.push(
+    `ViT forward on MNIST (seqrate, config ${vit.config}, 16 tokens of 7×7 patches, batches of 128): ${vit.imagesPerSec.toFixed(0)} images/s.`,
+  );
   const table = resultTable(res, { notes, labels: { 'tfjs-cpu': 'tfjs-cpu (f32)' } });
   writeSection('Models', table);
   console.log(table);

@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 const modules = ['matmul', 'decomp', 'autodiff', 'models'] as const;
 
 async function runAll(): Promise<number> {
-  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   let failures = 0;
   for (const name of modules) {
     if (only !== undefined && !only.includes(name)) continue;

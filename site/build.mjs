@@ -15,8 +15,14 @@ export async function buildSite(outdir = join(HERE, 'dist')) {
   mkdirSync(outdir, { recursive: true });
   const r = await build({
     entryPoints: { main: join(HERE, 'src', 'main.ts'), worker: join(HERE, 'src', 'worker.ts') },
-    outdir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
-    metafile: true, logLevel: 'warning',
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    metafile: true,
+    logLevel: 'warning',
   });
   for (const f of ['index.html', 'style.css']) copyFileSync(join(HERE, f), join(outdir, f));
   return Object.fromEntries(Object.entries(r.metafile.outputs).map(([k, v]) => [k, v.bytes]));

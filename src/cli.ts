@@ -22,9 +22,7 @@ import { experimentHelp, pointSummary, validValuesText } from './cli/experiment-
 import { clusterMain } from './cluster/cli.js';
 import { EXPERIMENTS, getExperiment } from './experiments/registry.js';
 import { filterPoints, runExperiments, type Job } from './experiments/runner.js';
-import {
-  PRESETS, type AnyExperiment, type Config, type Point, type PresetName,
-} from './experiments/types.js';
+import { PRESETS, type AnyExperiment, type Config, type Point, type PresetName } from './experiments/types.js';
 import { OutputError, OutputIoError, stageOutput } from './report/atomic.js';
 import { EXIT, grouped, Interrupted, say, startRunner, withSession, type CliIo } from './cli/session.js';
 import { buildResultsFile, reportFiles } from './report/index.js';
@@ -35,7 +33,14 @@ export { parseFlags, UsageError } from './cli/args.js';
 export { EXIT, type CliIo } from './cli/session.js';
 
 const COMMON: Record<string, Kind> = {
-  tiny: 'bool', quick: 'bool', standard: 'bool', full: 'bool', preset: 'string', seed: 'uint', workers: 'posint', help: 'bool',
+  tiny: 'bool',
+  quick: 'bool',
+  standard: 'bool',
+  full: 'bool',
+  preset: 'string',
+  seed: 'uint',
+  workers: 'posint',
+  help: 'bool',
 };
 const SPECS: Record<string, Record<string, Kind>> = {
   reproduce: { ...COMMON, out: 'string', force: 'bool', only: 'list' },
@@ -102,8 +107,9 @@ ${EXIT_TEXT}`,
  * quote it verbatim (test/cli/docs.test.ts). Measured 2026-11-30 with
  * `/usr/bin/time node dist/cli.js reproduce --quick --out …` (build not included).
  */
-export const QUICK_TIME = 'quick: 15 min 22 s wall time measured on 2 cores shared with other jobs (load average 17–23), '
-  + 'using 222 s of CPU (user + sys), so no less than about 1 min 51 s on 2 idle cores';
+export const QUICK_TIME =
+  'quick: 15 min 22 s wall time measured on 2 cores shared with other jobs (load average 17–23), ' +
+  'using 222 s of CPU (user + sys), so no less than about 1 min 51 s on 2 idle cores';
 
 /** The preset selected by --tiny/--quick/--full/--preset (default quick). */
 function presetOf(flags: Flags): PresetName {
@@ -134,16 +140,26 @@ function configOf(e: AnyExperiment, preset: PresetName, seed: number): Config {
   return { ...(e.presets[preset] as Config), seed };
 }
 
-
 /** What `execute` needs besides the jobs. */
-interface ExecOptions { flags: Flags; io: CliIo; out?: string; preset: PresetName; seed: number; command: string }
+interface ExecOptions {
+  flags: Flags;
+  io: CliIo;
+  out?: string;
+  preset: PresetName;
+  seed: number;
+  command: string;
+}
 
 /** Runs jobs with progress and signal handling; writes `out` atomically if set. */
 async function execute(jobs: Job[], o: ExecOptions): Promise<{ results: ExperimentResult[]; code: number }> {
   return withSession(o.io, async (s) => {
     const onNote = (l: string): void => s.progress.log(`seqrate: ${l}`);
     if (o.out !== undefined) s.staged = stageOutput(o.out, { force: o.flags.force === true, onNote });
-    const runner = startRunner(s, o.flags, jobs.reduce((n, j) => n + (j.points?.length ?? 0), 0));
+    const runner = startRunner(
+      s,
+      o.flags,
+      jobs.reduce((n, j) => n + (j.points?.length ?? 0), 0),
+    );
     const t0 = performance.now();
     const how = runner.mode === 'threads' ? `${runner.size} worker thread(s)` : 'in-process';
     s.progress.log(`seqrate: ${jobs.length} experiment(s), preset ${o.preset}, seed ${o.seed}, ${how}`);
@@ -155,8 +171,13 @@ async function execute(jobs: Job[], o: ExecOptions): Promise<{ results: Experime
     if (s.staged !== undefined) {
       const seconds = (performance.now() - t0) / 1000;
       const run = {
-        startedAt: new Date(Date.now() - 1000 * seconds).toISOString(), totalSeconds: seconds, workers: runner.size,
-        node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, command: o.command,
+        startedAt: new Date(Date.now() - 1000 * seconds).toISOString(),
+        totalSeconds: seconds,
+        workers: runner.size,
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: cpus().length,
+        command: o.command,
       };
       const file = buildResultsFile({ preset: o.preset, seed: o.seed, version: version(), experiments: results, run });
       for (const [rel, content] of reportFiles(file)) s.staged.write(rel, content);
@@ -170,7 +191,10 @@ async function execute(jobs: Job[], o: ExecOptions): Promise<{ results: Experime
 
 async function cmdReproduce(args: string[], io: CliIo): Promise<number> {
   const { flags, positionals } = parseFlags(args, SPECS.reproduce!, 'reproduce');
-  if (flags.help === true) { io.stdout.write(HELP.reproduce!.replace('QUICK_TIME', QUICK_TIME)); return 0; }
+  if (flags.help === true) {
+    io.stdout.write(HELP.reproduce!.replace('QUICK_TIME', QUICK_TIME));
+    return 0;
+  }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' for 'seqrate reproduce'`);
   const preset = presetOf(flags);
   const seed = typeof flags.seed === 'number' ? flags.seed : 1;
@@ -226,13 +250,17 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   const all = e.plan(config);
   const points = pointMode ? filterPoints(all, filters) : all;
   if (points.length === 0) {
-    const asked = Object.entries(filters).map(([k, v]) => `--${k} ${v.join(',')}`).join(' ');
+    const asked = Object.entries(filters)
+      .map(([k, v]) => `--${k} ${v.join(',')}`)
+      .join(' ');
     const valid = validValuesText(e, config);
     throw new UsageError(`no sweep point of '${name}' (preset ${preset}) matches ${asked}; valid values: ${valid}`);
   }
   if (pointMode && typeof flags.out === 'string') {
-    throw new UsageError('flag --out cannot be combined with point filters '
-      + '(single points print their results; run the whole experiment to get a report)');
+    throw new UsageError(
+      'flag --out cannot be combined with point filters ' +
+        '(single points print their results; run the whole experiment to get a report)',
+    );
   }
   if (pointMode) return runPoints(e, { config, preset }, points, flags, io);
   const out = typeof flags.out === 'string' ? flags.out : undefined;
@@ -252,19 +280,25 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
 
 /** Runs selected points only and prints their results (JSON with --json, else a readable summary). */
 async function runPoints(
-  e: AnyExperiment, o: { config: Config; preset: PresetName }, points: Point[], flags: Flags, io: CliIo,
+  e: AnyExperiment,
+  o: { config: Config; preset: PresetName },
+  points: Point[],
+  flags: Flags,
+  io: CliIo,
 ): Promise<number> {
   const { config } = o;
   const outs = await withSession(io, async (s) => {
     const runner = startRunner(s, flags, points.length);
     const acc: { key: string; params: Json; result: Json; seconds: number }[] = [];
     let done = 0;
-    await Promise.all(points.map(async (p) => {
-      const t0 = performance.now();
-      const result = await runner.run(e, config, p.params);
-      acc.push({ key: p.key, params: p.params, result, seconds: (performance.now() - t0) / 1000 });
-      s.progress.update({ done: ++done, total: points.length, label: `${e.name} ${p.key}` });
-    }));
+    await Promise.all(
+      points.map(async (p) => {
+        const t0 = performance.now();
+        const result = await runner.run(e, config, p.params);
+        acc.push({ key: p.key, params: p.params, result, seconds: (performance.now() - t0) / 1000 });
+        s.progress.update({ done: ++done, total: points.length, label: `${e.name} ${p.key}` });
+      }),
+    );
     s.progress.finish();
     return acc;
   });
@@ -272,8 +306,7 @@ async function runPoints(
   outs.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ experiment: e.name, config, points: outs }, null, 2)}\n`);
-  }
-  else {
+  } else {
     io.stdout.write(`${e.name}, preset ${o.preset}, seed ${config.seed}: ${outs.length} point(s)\n`);
     for (const o of outs) io.stdout.write(pointSummary(o));
   }
@@ -282,7 +315,10 @@ async function runPoints(
 
 function cmdList(args: string[], io: CliIo): number {
   const { flags, positionals } = parseFlags(args, SPECS.list!, 'list');
-  if (flags.help === true) { io.stdout.write(HELP.list!); return 0; }
+  if (flags.help === true) {
+    io.stdout.write(HELP.list!);
+    return 0;
+  }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' for 'seqrate list'`);
   for (const e of EXPERIMENTS) {
     io.stdout.write(`${e.name}  —  ${e.title} (${e.paperRef})\n  ${e.description}\n`);
@@ -307,9 +343,18 @@ export const COMMANDS: Record<string, Command> = {
 /** Maps an error to its exit code and one line on stderr (no stack trace unless SEQRATE_DEBUG=1). */
 function report(e: unknown, io: CliIo): number {
   if (e instanceof Interrupted) return EXIT[e.signal];
-  if (e instanceof UsageError) { say(io, `seqrate: ${e.message}`); return EXIT.usage; }
-  if (e instanceof OutputIoError) { say(io, `seqrate: ${e.message}`); return EXIT.outputIo; }
-  if (e instanceof OutputError) { say(io, `seqrate: ${e.message}`); return EXIT.outputRefused; }
+  if (e instanceof UsageError) {
+    say(io, `seqrate: ${e.message}`);
+    return EXIT.usage;
+  }
+  if (e instanceof OutputIoError) {
+    say(io, `seqrate: ${e.message}`);
+    return EXIT.outputIo;
+  }
+  if (e instanceof OutputError) {
+    say(io, `seqrate: ${e.message}`);
+    return EXIT.outputRefused;
+  }
   const err = e as Error;
   if (process.env.SEQRATE_DEBUG === '1') say(io, `seqrate: ${err.stack ?? String(e)}`);
   else say(io, `seqrate: internal error: ${err.message ?? String(e)} (SEQRATE_DEBUG=1 shows the stack trace)`);
@@ -325,8 +370,14 @@ const PROCESS_IO: CliIo = { stdout: process.stdout, stderr: process.stderr };
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === undefined) { io.stderr.write(HELP.main!); return EXIT.usage; }
-    if (cmd === '--help' || cmd === '-h' || cmd === 'help') { io.stdout.write(HELP.main!); return 0; }
+    if (cmd === undefined) {
+      io.stderr.write(HELP.main!);
+      return EXIT.usage;
+    }
+    if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      io.stdout.write(HELP.main!);
+      return 0;
+    }
     if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
       io.stdout.write(`seqrate ${version()}\n`);
       return 0;
@@ -353,8 +404,15 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   // a closed pipe (`seqrate list | head`) is not an error
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    else throw e;
+  });
   // a terminal that went away (SIGHUP) must not turn the clean-up into a crash
-  process.stderr.on('error', () => { /* nowhere left to report to */ });
-  void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  process.stderr.on('error', () => {
+    /* nowhere left to report to */
+  });
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -47,7 +47,9 @@ function unitOf(rel: string): string {
  * resolved to paths under src/.
  */
 function valueImportsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, ''); // comments may quote imports
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, ''); // comments may quote imports
   const out: string[] = [];
   const re = /(import|export)\s+(type\s+)?([^'";]*?)\s*from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
   for (const m of text.matchAll(re)) {
@@ -55,7 +57,15 @@ function valueImportsOf(file: string): string[] {
     if (m[2] !== undefined) continue; // import type / export type
     const names = /\{([^}]*)\}/.exec(m[3] ?? '');
     const onlyBraces = names !== null && (m[3] ?? '').trim().startsWith('{');
-    if (onlyBraces && names[1]!.split(',').map((x) => x.trim()).filter((x) => x !== '').every((x) => x.startsWith('type '))) continue;
+    if (
+      onlyBraces &&
+      names[1]!
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '')
+        .every((x) => x.startsWith('type '))
+    )
+      continue;
     out.push(relative(src, resolve(dirname(file), spec)).replace(/\.js$/, '.ts'));
   }
   return out;
@@ -66,7 +76,10 @@ function cycles(graph: Map<string, string[]>): string[][] {
   const found = new Map<string, string[]>();
   const visit = (start: string, node: string, path: string[], seen: Set<string>): void => {
     for (const next of graph.get(node) ?? []) {
-      if (next === start) { found.set([...path].sort().join('|'), [...path, start]); continue; }
+      if (next === start) {
+        found.set([...path].sort().join('|'), [...path, start]);
+        continue;
+      }
       if (next < start || seen.has(next)) continue; // each cycle is found from its smallest node
       seen.add(next);
       visit(start, next, [...path, next], seen);
@@ -77,9 +90,17 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 const linalgRank: Record<string, number> = {
-  'linalg/errors': 0, 'linalg/validate': 0.5, 'linalg/shape': 1, 'linalg/random': 2, 'linalg/tensor': 3,
-  'linalg/kernels': 4, 'linalg/decomp': 5, 'linalg/autodiff': 6, 'linalg/ops': 7,
-  'linalg/ndarray': 7, 'linalg/index': 8,
+  'linalg/errors': 0,
+  'linalg/validate': 0.5,
+  'linalg/shape': 1,
+  'linalg/random': 2,
+  'linalg/tensor': 3,
+  'linalg/kernels': 4,
+  'linalg/decomp': 5,
+  'linalg/autodiff': 6,
+  'linalg/ops': 7,
+  'linalg/ndarray': 7,
+  'linalg/index': 8,
 };
 
 const allowed: Record<string, string[]> = {
@@ -98,15 +119,18 @@ const allowed: Record<string, string[]> = {
 function violations(edges: Array<[string, string]>): string[] {
   const bad: string[] = [];
   for (const [fromRel, imp] of edges) {
-    const from = unitOf(fromRel), to = unitOf(imp);
+    const from = unitOf(fromRel),
+      to = unitOf(imp);
     const [ff, tf] = [from.split('/')[0]!, to.split('/')[0]!];
     if (ff !== tf) {
       if (!(allowed[ff] ?? []).includes(tf)) bad.push(`${fromRel} imports ${imp}`);
       continue;
     }
     if (ff !== 'linalg' || to === from) continue;
-    const rf = linalgRank[from], rt = linalgRank[to];
-    if (rf === undefined || rt === undefined) bad.push(`${fromRel}: unknown linalg unit ${rf === undefined ? from : to}`);
+    const rf = linalgRank[from],
+      rt = linalgRank[to];
+    if (rf === undefined || rt === undefined)
+      bad.push(`${fromRel}: unknown linalg unit ${rf === undefined ? from : to}`);
     else if (rt >= rf) bad.push(`${fromRel} (${from}) imports ${imp} (${to})`);
   }
   return bad;
@@ -114,7 +138,9 @@ function violations(edges: Array<[string, string]>): string[] {
 
 describe('architecture', () => {
   const files = walk(src);
-  const edges: Array<[string, string]> = files.flatMap((f) => importsOf(f).map((imp): [string, string] => [relative(src, f), imp]));
+  const edges: Array<[string, string]> = files.flatMap((f) =>
+    importsOf(f).map((imp): [string, string] => [relative(src, f), imp]),
+  );
 
   it('finds the source tree and its imports', () => {
     expect(files.length).toBeGreaterThan(5);
@@ -131,7 +157,12 @@ describe('architecture', () => {
     expect(violations([['models/transformer.ts', 'theory/targets.ts']])).toHaveLength(1);
     expect(violations([['theory/targets.ts', 'models/mlp.ts']])).toHaveLength(1);
     expect(violations([['linalg/tensor.ts', 'models/mlp.ts']])).toHaveLength(1);
-    expect(violations([['models/mlp.ts', 'linalg/index.ts'], ['linalg/ops/add.ts', 'linalg/kernels/elementwise.ts']])).toEqual([]);
+    expect(
+      violations([
+        ['models/mlp.ts', 'linalg/index.ts'],
+        ['linalg/ops/add.ts', 'linalg/kernels/elementwise.ts'],
+      ]),
+    ).toEqual([]);
   });
 
   it('no import cycle among value imports (a cycle works only by hoisting, and breaks on reordering)', () => {
@@ -140,11 +171,31 @@ describe('architecture', () => {
   });
 
   it('the cycle finder finds a cycle, ignores type-only imports and acyclic graphs', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toEqual([]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c', 'a']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual([]);
     expect(cycles(new Map([['a', ['a']]]))).toEqual([['a', 'a']]);
     // the synthetic-rate files before the split: experiment ↔ report ↔ fitted
-    const old = new Map([['s.ts', ['r.ts', 'f.ts']], ['r.ts', ['s.ts', 'f.ts']], ['f.ts', ['s.ts']]]);
+    const old = new Map([
+      ['s.ts', ['r.ts', 'f.ts']],
+      ['r.ts', ['s.ts', 'f.ts']],
+      ['f.ts', ['s.ts']],
+    ]);
     expect(cycles(old).length).toBeGreaterThan(0);
   });
 

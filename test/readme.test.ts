@@ -13,7 +13,10 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const tmp = join(root, 'test', '.readme-tmp');
 
 function localise(code: string): string {
-  return code.replace(/from 'seqrate\/(linalg|models|theory|experiments)'/g, (_, sub: string) => `from '${join(root, 'src', sub, 'index.js')}'`);
+  return code.replace(
+    /from 'seqrate\/(linalg|models|theory|experiments)'/g,
+    (_, sub: string) => `from '${join(root, 'src', sub, 'index.js')}'`,
+  );
 }
 
 describe('README', () => {
@@ -21,7 +24,8 @@ describe('README', () => {
 
   it('has code examples for linalg, autodiff/models and theory', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
-    for (const sub of ['linalg', 'models', 'theory']) expect(blocks.some((b) => b.includes(`from 'seqrate/${sub}'`))).toBe(true);
+    for (const sub of ['linalg', 'models', 'theory'])
+      expect(blocks.some((b) => b.includes(`from 'seqrate/${sub}'`))).toBe(true);
   });
 
   it.each(blocks.map((b, i) => [i, b] as const))('code block %i runs', async (i, code) => {
@@ -29,7 +33,9 @@ describe('README', () => {
     const file = join(tmp, `block${i}.ts`);
     const logs: unknown[][] = [];
     const orig = console.log;
-    console.log = (...a: unknown[]) => { logs.push(a); };
+    console.log = (...a: unknown[]) => {
+      logs.push(a);
+    };
     try {
       writeFileSync(file, `${localise(code)}\nexport {};\n`);
       await import(file);

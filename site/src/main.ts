@@ -31,8 +31,15 @@ const $ = <T extends HTMLElement>(id: string): T => {
 const positive = (v: number): number | null => (Number.isFinite(v) && v > 0 ? v : null);
 
 const state: PlaygroundState = {
-  target: { alpha: 1.5, rank: 0, scale: 1, tau: 16 }, renders: 0, spectrum: null, bounds: null, l1: null,
-  losses: [], training: 'idle', liveDraws: 0, message: '',
+  target: { alpha: 1.5, rank: 0, scale: 1, tau: 16 },
+  renders: 0,
+  spectrum: null,
+  bounds: null,
+  l1: null,
+  losses: [],
+  training: 'idle',
+  liveDraws: 0,
+  message: '',
 };
 (window as unknown as { playground: PlaygroundState }).playground = state;
 
@@ -62,20 +69,45 @@ function drawTarget(): void {
   state.bounds = bounds;
   state.l1 = l1;
   $('spectrum-plot').innerHTML = linePlot({
-    kind: 'line', title: 'POD spectrum of ρ', xLabel: 'k', yLabel: 'σ_k', xScale: 'log', yScale: 'log', width: 400, height: 320,
+    kind: 'line',
+    title: 'POD spectrum of ρ',
+    xLabel: 'k',
+    yLabel: 'σ_k',
+    xScale: 'log',
+    yScale: 'log',
+    width: 400,
+    height: 320,
     series: [
       { label: 'prescribed σ_k', x: sp.k, y: sp.prescribed.map(positive), marker: false, dash: true, color: 6 },
       { label: 'POD from ρ (quadrature + SVD)', x: sp.k, y: sp.numeric.map(positive), line: false, color: 0 },
     ],
   });
   const series: LineSeries[] = VARIANTS.map((v, i) => ({
-    label: `bound (${v})`, x: MHS, y: bounds[v]!.map(positive), dash: true, marker: false, color: i + 1,
+    label: `bound (${v})`,
+    x: MHS,
+    y: bounds[v]!.map(positive),
+    dash: true,
+    marker: false,
+    color: i + 1,
   }));
-  series.push({ label: 'constructive L¹ error, 95% CI', x: MHS, y: l1.mean.map(positive), lo: l1.lo.map(positive),
-    hi: l1.hi.map(positive), color: 0 });
+  series.push({
+    label: 'constructive L¹ error, 95% CI',
+    x: MHS,
+    y: l1.mean.map(positive),
+    lo: l1.lo.map(positive),
+    hi: l1.hi.map(positive),
+    color: 0,
+  });
   $('bound-plot').innerHTML = linePlot({
-    kind: 'line', title: 'bound vs measured error', xLabel: 'm_h', yLabel: 'Σ_t |H_t − Ĥ_t|', xScale: 'log', yScale: 'log',
-    width: 400, height: 320, series,
+    kind: 'line',
+    title: 'bound vs measured error',
+    xLabel: 'm_h',
+    yLabel: 'Σ_t |H_t − Ĥ_t|',
+    xScale: 'log',
+    yScale: 'log',
+    width: 400,
+    height: 320,
+    series,
   });
   state.renders++;
 }
@@ -83,14 +115,28 @@ function drawTarget(): void {
 function drawLoss(): void {
   const n = state.losses.length;
   if (n === 0) {
-    $('loss-plot').innerHTML = '<p class="empty">Press “Train” to fit a Transformer to this target; its loss appears here step by step.</p>';
+    $('loss-plot').innerHTML =
+      '<p class="empty">Press “Train” to fit a Transformer to this target; its loss appears here step by step.</p>';
     return;
   }
   $('loss-plot').innerHTML = linePlot({
-    kind: 'line', title: 'training loss (mini-batch MSE)', xLabel: 'step', yLabel: 'loss', xScale: 'linear', yScale: 'log',
-    width: 400, height: 320,
-    series: [{ label: `Transformer, m_h = ${$<HTMLSelectElement>('train-mh').value}`, x: Array.from({ length: n }, (_, i) => i + 1),
-      y: state.losses.map(positive), marker: false, color: 2 }],
+    kind: 'line',
+    title: 'training loss (mini-batch MSE)',
+    xLabel: 'step',
+    yLabel: 'loss',
+    xScale: 'linear',
+    yScale: 'log',
+    width: 400,
+    height: 320,
+    series: [
+      {
+        label: `Transformer, m_h = ${$<HTMLSelectElement>('train-mh').value}`,
+        x: Array.from({ length: n }, (_, i) => i + 1),
+        y: state.losses.map(positive),
+        marker: false,
+        color: 2,
+      },
+    ],
   });
 }
 
@@ -109,11 +155,14 @@ function startTraining(): void {
     const m = e.data;
     if (m.type === 'loss') {
       state.losses.push(m.loss);
-      if (!pendingDraw) { pendingDraw = true; requestAnimationFrame(() => {
-        pendingDraw = false;
-        if (state.training === 'running') state.liveDraws++;
-        drawLoss();
-      }); }
+      if (!pendingDraw) {
+        pendingDraw = true;
+        requestAnimationFrame(() => {
+          pendingDraw = false;
+          if (state.training === 'running') state.liveDraws++;
+          drawLoss();
+        });
+      }
     } else if (m.type === 'done') {
       state.training = 'done';
       state.message = `${m.steps} steps, final full-batch loss ${m.finalLoss.toPrecision(3)} (${m.stopReason})`;
@@ -126,8 +175,12 @@ function startTraining(): void {
     }
   };
   const req: TrainRequest = {
-    type: 'train', target: readTarget(), mh: Number($<HTMLSelectElement>('train-mh').value),
-    steps: Number($<HTMLInputElement>('train-steps').value), seed: 1, lr: 1e-2,
+    type: 'train',
+    target: readTarget(),
+    mh: Number($<HTMLSelectElement>('train-mh').value),
+    steps: Number($<HTMLInputElement>('train-steps').value),
+    seed: 1,
+    lr: 1e-2,
   };
   worker.postMessage(req);
 }

@@ -6,10 +6,21 @@
  * POD truncated to m_h terms) with its 95% Monte-Carlo interval (`evaluateErrors`).
  */
 import { constructiveTransformer, evaluateErrors } from '../../src/models/index.js';
-import { couplingTarget, kernelSpectrum, measures, powerLawSpectrum, transformerBound } from '../../src/theory/index.js';
+import {
+  couplingTarget,
+  kernelSpectrum,
+  measures,
+  powerLawSpectrum,
+  transformerBound,
+} from '../../src/theory/index.js';
 
 /** The target a user picks. rank 0 means "∞", truncated at R_INF terms. */
-export interface TargetChoice { alpha: number; rank: number; scale: number; tau: number }
+export interface TargetChoice {
+  alpha: number;
+  rank: number;
+  scale: number;
+  tau: number;
+}
 
 /** Terms kept for an infinite rank. */
 export const R_INF = 32;
@@ -33,8 +44,11 @@ export function targetOf(c: TargetChoice): ReturnType<typeof couplingTarget> {
 export function podSpectrum(c: TargetChoice): { k: number[]; prescribed: number[]; numeric: number[] } {
   const target = targetOf(c);
   const K = Math.min(target.spectrum.length, 16);
-  const sp = kernelSpectrum((u: number, v: number) => target.coupling(Float64Array.of(u), Float64Array.of(v)),
-    { grid: Math.max(64, 4 * K), rank: K, errorEstimate: false });
+  const sp = kernelSpectrum((u: number, v: number) => target.coupling(Float64Array.of(u), Float64Array.of(v)), {
+    grid: Math.max(64, 4 * K),
+    rank: K,
+    errorEstimate: false,
+  });
   return {
     k: Array.from({ length: K }, (_, i) => i + 1),
     prescribed: Array.from(target.spectrum.subarray(0, K)),
@@ -59,8 +73,12 @@ export function boundCurves(c: TargetChoice, mhs: readonly number[] = MHS): Reco
 }
 
 /** Measured L¹ error of the constructive model at each m_h: mean and 95% interval over seeded sequences. */
-export function constructiveL1(c: TargetChoice, samples = 200, mhs: readonly number[] = MHS, seed = 1):
-  { mean: number[]; lo: number[]; hi: number[] } {
+export function constructiveL1(
+  c: TargetChoice,
+  samples = 200,
+  mhs: readonly number[] = MHS,
+  seed = 1,
+): { mean: number[]; lo: number[]; hi: number[] } {
   const target = targetOf(c);
   const sigma = target.spectrum;
   const s2 = Math.SQRT2;
@@ -68,13 +86,18 @@ export function constructiveL1(c: TargetChoice, samples = 200, mhs: readonly num
   for (const mh of mhs) {
     const k = Math.min(mh, sigma.length);
     const model = constructiveTransformer({
-      phi: Array.from({ length: k }, (_, i) => (u: Float64Array) => sigma[i]! * s2 * Math.sin(2 * (i + 1) * Math.PI * u[0]!)),
+      phi: Array.from(
+        { length: k },
+        (_, i) => (u: Float64Array) => sigma[i]! * s2 * Math.sin(2 * (i + 1) * Math.PI * u[0]!),
+      ),
       psi: Array.from({ length: k }, (_, i) => (u: Float64Array) => s2 * Math.sin(2 * (i + 1) * Math.PI * u[0]!)),
       f: (u) => u[0]!,
       F: (v) => v[0]!,
     });
     const { l1 } = evaluateErrors(model, target, { tau: c.tau, samples, seed });
-    out.mean.push(l1.mean); out.lo.push(l1.ciLow); out.hi.push(l1.ciHigh);
+    out.mean.push(l1.mean);
+    out.lo.push(l1.ciLow);
+    out.hi.push(l1.ciHigh);
   }
   return out;
 }

@@ -15,12 +15,21 @@ self.onmessage = (e: MessageEvent<TrainRequest>): void => {
     const target = targetOf(r.target);
     const x = rand(createRng(r.seed), [256, r.target.tau, 1]);
     const y = target.evaluate(x);
-    const model = new Transformer({ d: 1, n: 8, mh: r.mh, mv: 8, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'none',
-      activation: 'tanh' }, { seed: r.seed + 1 });
-    const res = train(model, { x, y }, {
-      optimizer: new Adam({ lr: r.lr }), batchSize: 32, maxSteps: r.steps, seed: r.seed + 2,
-      onProgress: (p) => post({ type: 'loss', step: p.step, loss: p.loss }),
-    });
+    const model = new Transformer(
+      { d: 1, n: 8, mh: r.mh, mv: 8, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'none', activation: 'tanh' },
+      { seed: r.seed + 1 },
+    );
+    const res = train(
+      model,
+      { x, y },
+      {
+        optimizer: new Adam({ lr: r.lr }),
+        batchSize: 32,
+        maxSteps: r.steps,
+        seed: r.seed + 2,
+        onProgress: (p) => post({ type: 'loss', step: p.step, loss: p.loss }),
+      },
+    );
     post({ type: 'done', steps: res.steps, finalLoss: res.finalLoss, stopReason: res.stopReason });
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });

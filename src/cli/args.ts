@@ -7,7 +7,10 @@ import { parseArgs } from 'node:util';
 
 /** Bad usage: exit code 2, message names the flag. */
 export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 /** How a flag's value is read: `list` accepts `--f 1,2 --f 4` (comma-separated, repeatable). */
@@ -40,7 +43,9 @@ function usageOf(e: unknown, command: string): UsageError {
  * @example parseFlags(['--seed=3', 'x'], { seed: 'uint' }, 'run') // { flags: { seed: 3 }, positionals: ['x'] }
  */
 export function parseFlags(
-  args: readonly string[], spec: Record<string, Kind>, command: string,
+  args: readonly string[],
+  spec: Record<string, Kind>,
+  command: string,
 ): { flags: Flags; positionals: string[] } {
   const options: Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }> = {};
   for (const [name, kind] of Object.entries(spec)) {

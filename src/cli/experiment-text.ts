@@ -13,7 +13,9 @@ export function filterValues(e: AnyExperiment, config: Config): Record<string, s
   for (const f of e.pointFilters) {
     const seen = new Set<string>();
     for (const p of e.plan(config)) if (f in p.params) seen.add(String(p.params[f]));
-    const nums = [...seen].filter((v) => v.trim() !== '' && Number.isFinite(Number(v))).sort((a, b) => Number(a) - Number(b));
+    const nums = [...seen]
+      .filter((v) => v.trim() !== '' && Number.isFinite(Number(v)))
+      .sort((a, b) => Number(a) - Number(b));
     out[f] = [...nums, ...[...seen].filter((v) => !nums.includes(v))];
   }
   return out;
@@ -21,7 +23,9 @@ export function filterValues(e: AnyExperiment, config: Config): Record<string, s
 
 /** `--mh 1,2,4,8; --seed 1,2` for the filters of `e` at `config`. */
 export function validValuesText(e: AnyExperiment, config: Config): string {
-  return Object.entries(filterValues(e, config)).map(([f, v]) => `--${f} ${v.join(',')}`).join('; ');
+  return Object.entries(filterValues(e, config))
+    .map(([f, v]) => `--${f} ${v.join(',')}`)
+    .join('; ');
 }
 
 /** `seqrate run NAME --help`: what it reproduces, presets with expected times, filters with values. */
@@ -40,7 +44,11 @@ export function experimentHelp(e: AnyExperiment, configOf: (p: PresetName) => Co
     lines.push('Point filters (comma-separated values; only the matching sweep points run):');
     for (const p of PRESETS) {
       const vals = filterValues(e, configOf(p));
-      lines.push(`  at --${p}: ${Object.entries(vals).map(([f, v]) => `--${f} ${v.join(',')}`).join('  ')}`);
+      lines.push(
+        `  at --${p}: ${Object.entries(vals)
+          .map(([f, v]) => `--${f} ${v.join(',')}`)
+          .join('  ')}`,
+      );
     }
     lines.push('');
   }
@@ -61,8 +69,9 @@ function brief(v: Json): string {
 /** One point's result as `key (time)` and an indented `name = value` line. */
 export function pointSummary(o: { key: string; result: Json; seconds: number }): string {
   const r = o.result;
-  const fields = r !== null && typeof r === 'object' && !Array.isArray(r)
-    ? Object.entries(r).map(([k, v]) => `${k} = ${brief(v)}`)
-    : [`result = ${brief(r)}`];
+  const fields =
+    r !== null && typeof r === 'object' && !Array.isArray(r)
+      ? Object.entries(r).map(([k, v]) => `${k} = ${brief(v)}`)
+      : [`result = ${brief(r)}`];
   return `${o.key}  (${fmtSeconds(o.seconds)})\n  ${fields.join(', ')}\n`;
 }

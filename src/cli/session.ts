@@ -11,25 +11,46 @@ import type { StagedOutput } from '../report/atomic.js';
 import { createProgress, type ProgressDisplay, type ProgressSink, type ProgressUpdate } from '../report/progress.js';
 
 /** Output streams (process streams, or buffers in tests). */
-export interface CliIo { stdout: { write(s: string): unknown }; stderr: ProgressSink }
+export interface CliIo {
+  stdout: { write(s: string): unknown };
+  stderr: ProgressSink;
+}
 
 /** Exit codes, one per failure class. */
 export const EXIT = {
-  ok: 0, experimentError: 1, usage: 2, outputRefused: 3, outputIo: 4, SIGHUP: 129, SIGINT: 130, SIGTERM: 143,
+  ok: 0,
+  experimentError: 1,
+  usage: 2,
+  outputRefused: 3,
+  outputIo: 4,
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
 } as const;
 export type Sig = 'SIGHUP' | 'SIGINT' | 'SIGTERM';
 
 /** The run was stopped by a signal; main returns its exit code and prints nothing more. */
 export class Interrupted extends Error {
-  constructor(readonly signal: Sig) { super(`interrupted by ${signal}`); }
+  constructor(readonly signal: Sig) {
+    super(`interrupted by ${signal}`);
+  }
 }
 
 /** What a signal handler must stop: the display, the staging folder, the worker pool. */
-export interface Session { progress: ProgressDisplay; staged?: StagedOutput; runner?: PointRunner; interrupted?: Sig }
+export interface Session {
+  progress: ProgressDisplay;
+  staged?: StagedOutput;
+  runner?: PointRunner;
+  interrupted?: Sig;
+}
 
 /** Writes one line, ignoring a stream that has gone away (the terminal closed on SIGHUP). */
 export function say(io: CliIo, line: string): void {
-  try { io.stderr.write(`${line}\n`); } catch { /* nowhere to say it */ }
+  try {
+    io.stderr.write(`${line}\n`);
+  } catch {
+    /* nowhere to say it */
+  }
 }
 
 /**
@@ -47,7 +68,9 @@ function onSignals(s: Session, io: CliIo): () => void {
   };
   const sigs: Sig[] = ['SIGHUP', 'SIGINT', 'SIGTERM'];
   for (const g of sigs) process.on(g, handler);
-  return () => { for (const g of sigs) process.off(g, handler); };
+  return () => {
+    for (const g of sigs) process.off(g, handler);
+  };
 }
 
 /** Runs `body` with signal handling, closing the pool and aborting the staging folder on the way out. */
@@ -82,7 +105,8 @@ export function grouped(jobs: readonly Job[]): (p: Progress) => ProgressUpdate {
   return (p) => {
     const j = jobs.find((x) => p.label.startsWith(`${x.experiment.name} `));
     if (j === undefined) return p;
-    const name = j.experiment.name, n = (done.get(name) ?? 0) + 1;
+    const name = j.experiment.name,
+      n = (done.get(name) ?? 0) + 1;
     done.set(name, n);
     return { ...p, group: name, groupDone: n, groupTotal: j.points?.length ?? 0 };
   };

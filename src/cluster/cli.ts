@@ -123,9 +123,17 @@ export function cliPath(): string {
 }
 
 const PLAN_FLAGS: Spec = {
-  preset: { type: 'string' }, only: { type: 'string' }, seed: { type: 'string' }, 'array-throttle': { type: 'string' },
-  'task-seconds': { type: 'string' }, costs: { type: 'string' }, out: { type: 'string' }, status: { type: 'string' },
-  task: { type: 'string' }, resume: { type: 'boolean' }, workers: { type: 'string' },
+  preset: { type: 'string' },
+  only: { type: 'string' },
+  seed: { type: 'string' },
+  'array-throttle': { type: 'string' },
+  'task-seconds': { type: 'string' },
+  costs: { type: 'string' },
+  out: { type: 'string' },
+  status: { type: 'string' },
+  task: { type: 'string' },
+  resume: { type: 'boolean' },
+  workers: { type: 'string' },
 };
 
 async function cmdPlan(args: string[], io: ClusterIo): Promise<number> {

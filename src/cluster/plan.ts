@@ -163,8 +163,15 @@ function planPoints(chosen: AnyExperiment[], experiments: Plan['experiments'], o
     pts.forEach((p, i) => {
       const key = `${e.name}/${p.key}`;
       const file = fileNameOf(key);
-      points.push({ index: points.length, key, experiment: e.name, pointKey: p.key, params: p.params, file,
-        expectedSeconds: secs[i]! });
+      points.push({
+        index: points.length,
+        key,
+        experiment: e.name,
+        pointKey: p.key,
+        params: p.params,
+        file,
+        expectedSeconds: secs[i]!,
+      });
     });
   });
   const files = new Map<string, string>();

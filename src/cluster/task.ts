@@ -72,15 +72,27 @@ async function runOne(root: string, plan: Plan, p: PlanPoint, task: number, runn
   const e = getExperiment(p.experiment);
   const config = plan.experiments.find((x) => x.name === p.experiment)!.config;
   const dir = pointsDir(root);
-  const common = { key: p.key, params: p.params, seqrateVersion: plan.seqrateVersion, planHash: plan.hash, task,
-    host: hostname() };
+  const common = {
+    key: p.key,
+    params: p.params,
+    seqrateVersion: plan.seqrateVersion,
+    planHash: plan.hash,
+    task,
+    host: hostname(),
+  };
   const t0 = performance.now();
   try {
     const result = await runner.run(e, config, p.params);
     const seconds = (performance.now() - t0) / 1000;
-    const file: PointFile = { schema: 'seqrate-cluster-point', ...common, result, seconds,
-      finishedAt: new Date().toISOString(), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-      slurm: slurmIds() };
+    const file: PointFile = {
+      schema: 'seqrate-cluster-point',
+      ...common,
+      result,
+      seconds,
+      finishedAt: new Date().toISOString(),
+      maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      slurm: slurmIds(),
+    };
     writeAtomic(dir, `${p.file}.json`, `${encodeJson(file, 1)}\n`);
     rmSync(join(dir, `${p.file}.failed.json`), { force: true });
     o.log(`seqrate: done ${p.key} (${seconds.toFixed(2)} s)`);

@@ -10,9 +10,40 @@ import type { Json } from '../report/schema.js';
 import type { AnyExperiment } from './types.js';
 
 /** Keys whose integer values count things and must be ≥ 1. */
-const COUNTS = new Set(['seeds', 'tau', 'trainSize', 'testSize', 'R', 'n', 'mh', 'mv', 'mhs', 'hidden', 'dim', 'patch', 'width', 'samples',
-  'batchSize', 'spectrumImages', 'constructiveSamples', 'podGrid', 'ffnWidth', 'heads', 'mlpWidth', 'depth', 'filterLength', 'swap', 'peDim', 'fitIter',
-  'queries', 'keys', 'cogTau', 'selTau', 'selK', 'fitMaxMh']);
+const COUNTS = new Set([
+  'seeds',
+  'tau',
+  'trainSize',
+  'testSize',
+  'R',
+  'n',
+  'mh',
+  'mv',
+  'mhs',
+  'hidden',
+  'dim',
+  'patch',
+  'width',
+  'samples',
+  'batchSize',
+  'spectrumImages',
+  'constructiveSamples',
+  'podGrid',
+  'ffnWidth',
+  'heads',
+  'mlpWidth',
+  'depth',
+  'filterLength',
+  'swap',
+  'peDim',
+  'fitIter',
+  'queries',
+  'keys',
+  'cogTau',
+  'selTau',
+  'selK',
+  'fitMaxMh',
+]);
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 const isObj = (v: unknown): v is { [k: string]: Json } => kind(v) === 'object';
@@ -26,7 +57,10 @@ export function checkConfig(e: AnyExperiment, config: unknown): void {
   if (!isObj(config)) throw new ValueError(op, `expected an object, got ${kind(config)}`);
   const seed = config.seed;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0 || seed >= 2 ** 32) {
-    throw new ValueError(op, `seed must be an integer in [0, 2^32), got ${typeof seed === 'number' ? String(seed) : kind(seed)}`);
+    throw new ValueError(
+      op,
+      `seed must be an integer in [0, 2^32), got ${typeof seed === 'number' ? String(seed) : kind(seed)}`,
+    );
   }
   const refs = Object.values(e.presets) as Json[];
   walk(op, 'config', config, refs, '');
@@ -34,12 +68,14 @@ export function checkConfig(e: AnyExperiment, config: unknown): void {
 
 function walk(op: string, path: string, v: Json, refs: Json[], key: string): void {
   const k0 = kind(refs[0]);
-  if (refs.some((r) => kind(r) !== k0) && !refs.some((r) => kind(r) === kind(v))) throw new ValueError(op, `${path}: unexpected ${kind(v)}`);
+  if (refs.some((r) => kind(r) !== k0) && !refs.some((r) => kind(r) === kind(v)))
+    throw new ValueError(op, `${path}: unexpected ${kind(v)}`);
   const same = refs.filter((r) => kind(r) === kind(v));
   if (same.length === 0) throw new ValueError(op, `${path}: expected ${k0}, got ${kind(v)}`);
   if (isObj(v)) {
     const known = new Set(same.flatMap((r) => Object.keys(r as object)));
-    for (const k of Object.keys(v)) if (!known.has(k)) throw new ValueError(op, `${path}.${k}: unknown key; known: ${[...known].join(', ')}`);
+    for (const k of Object.keys(v))
+      if (!known.has(k)) throw new ValueError(op, `${path}.${k}: unknown key; known: ${[...known].join(', ')}`);
     for (const k of known) {
       if (!(k in v)) throw new ValueError(op, `${path}.${k}: missing`);
       const sub = same.map((r) => (r as { [k: string]: Json })[k]).filter((x): x is Json => x !== undefined);
@@ -59,6 +95,8 @@ function checkNumber(op: string, path: string, v: number, refs: number[], key: s
   if (!Number.isFinite(v)) throw new ValueError(op, `${path}: expected a finite number, got ${v}`);
   if (refs.every(Number.isInteger)) {
     const min = COUNTS.has(key) ? 1 : 0;
-    if (!Number.isSafeInteger(v) || v < min) throw new ValueError(op, `${path}: expected an integer ≥ ${min}, got ${v}`);
-  } else if (refs.every((r) => r > 0) && !(v > 0)) throw new ValueError(op, `${path}: expected a positive number, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < min)
+      throw new ValueError(op, `${path}: expected an integer ≥ ${min}, got ${v}`);
+  } else if (refs.every((r) => r > 0) && !(v > 0))
+    throw new ValueError(op, `${path}: expected a positive number, got ${v}`);
 }

@@ -11,7 +11,15 @@
  * Shape legend: N sequences, T = τ tokens, d token width, o = 2 output width.
  */
 import { createRng, reshape, ShapeError, ValueError, type Rng, type Tensor } from '../linalg/index.js';
-import { Attention, MLP, checkInput, type Activation, type Model, type Params, type TransformerConfig } from '../models/index.js';
+import {
+  Attention,
+  MLP,
+  checkInput,
+  type Activation,
+  type Model,
+  type Params,
+  type TransformerConfig,
+} from '../models/index.js';
 import { checkConfigKeys } from '../models/module.js';
 
 /** The demonstrations. */
@@ -65,15 +73,24 @@ export function taskTau(task: DemoTask, s: TaskSizes): number {
  */
 export function makeTaskData(task: DemoTask, s: TaskSizes, N: number, seed: number, structureSeed = seed): TaskData {
   if (!Number.isSafeInteger(N) || N < 1) throw new ValueError('makeTaskData', `N must be a positive integer, got ${N}`);
-  for (const [k, v] of Object.entries(s)) if (!Number.isSafeInteger(v) || v < 1) throw new ValueError('makeTaskData', `sizes.${k} must be a positive integer, got ${v}`);
-  if (s.selK >= s.selTau) throw new ValueError('makeTaskData', `selection needs k < τ, got k = ${s.selK}, τ = ${s.selTau}`);
+  for (const [k, v] of Object.entries(s))
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new ValueError('makeTaskData', `sizes.${k} must be a positive integer, got ${v}`);
+  if (s.selK >= s.selTau)
+    throw new ValueError('makeTaskData', `selection needs k < τ, got k = ${s.selK}, τ = ${s.selTau}`);
   const rng = createRng(seed);
-  const T = taskTau(task, s), d = taskDim(task, s);
+  const T = taskTau(task, s),
+    d = taskDim(task, s);
   const sets = task === 'selection-average' ? indexSets(s, structureSeed) : [];
-  const x = new Float64Array(N * T * d), y = new Float64Array(N * T * 2), ideal = new Float64Array(N * T * T);
+  const x = new Float64Array(N * T * d),
+    y = new Float64Array(N * T * 2),
+    ideal = new Float64Array(N * T * T);
   for (let b = 0; b < N; b++) {
     const u = fillTokens(rng, T); // (T, 2) coordinates
-    const mass = task === 'centre-of-gravity' ? Float64Array.from({ length: T }, () => 0.1 + 0.9 * rng.uniform()) : new Float64Array(0);
+    const mass =
+      task === 'centre-of-gravity'
+        ? Float64Array.from({ length: T }, () => 0.1 + 0.9 * rng.uniform())
+        : new Float64Array(0);
     const w = idealRows(task, s, u, mass, sets, T); // (T, T)
     for (let t = 0; t < T; t++) {
       x[(b * T + t) * d] = u[2 * t]!;
@@ -90,7 +107,8 @@ export function makeTaskData(task: DemoTask, s: TaskSizes, N: number, seed: numb
       }
     }
   }
-  const rows = task === 'nearest-point' ? Array.from({ length: s.queries }, (_, i) => i) : Array.from({ length: T }, (_, i) => i);
+  const rows =
+    task === 'nearest-point' ? Array.from({ length: s.queries }, (_, i) => i) : Array.from({ length: T }, (_, i) => i);
   return { x: { data: x, shape: [N, T, d] }, y: { data: y, shape: [N, T, 2] }, ideal, rows, T, d };
 }
 
@@ -104,11 +122,20 @@ function fillTokens(rng: Rng, T: number): Float64Array {
 /** The per-query index sets S_t of selection average: k distinct positions for each query t (seeded). */
 export function indexSets(s: TaskSizes, seed: number): number[][] {
   const rng = createRng(seed);
-  return Array.from({ length: s.selTau }, () => Array.from(rng.permutation(s.selTau).subarray(0, s.selK)).sort((a, b) => a - b));
+  return Array.from({ length: s.selTau }, () =>
+    Array.from(rng.permutation(s.selTau).subarray(0, s.selK)).sort((a, b) => a - b),
+  );
 }
 
 /** The ideal attention of one sequence (T, T); the target is this matrix applied to the coordinates. */
-function idealRows(task: DemoTask, s: TaskSizes, u: Float64Array, mass: Float64Array, sets: number[][], T: number): Float64Array {
+function idealRows(
+  task: DemoTask,
+  s: TaskSizes,
+  u: Float64Array,
+  mass: Float64Array,
+  sets: number[][],
+  T: number,
+): Float64Array {
   const w = new Float64Array(T * T);
   if (task === 'centre-of-gravity') {
     const M = mass.reduce((a, v) => a + v, 0);
@@ -120,10 +147,14 @@ function idealRows(task: DemoTask, s: TaskSizes, u: Float64Array, mass: Float64A
     return w;
   }
   for (let t = 0; t < T; t++) {
-    let best = -1, bd = Infinity;
+    let best = -1,
+      bd = Infinity;
     for (let r = s.queries; r < T; r++) {
       const dd = (u[2 * t]! - u[2 * r]!) ** 2 + (u[2 * t + 1]! - u[2 * r + 1]!) ** 2;
-      if (dd < bd) { bd = dd; best = r; }
+      if (dd < bd) {
+        bd = dd;
+        best = r;
+      }
     }
     w[t * T + best] = 1;
   }
@@ -163,7 +194,8 @@ export class DemoNet implements Model<DemoNetConfig> {
     this.attn = new Attention('attn.', { dim: n, mh, mv });
     const a = this.attn.init(rng);
     const k = config.qkInitScale ?? 1;
-    if (!(k > 0 && Number.isFinite(k))) throw new ValueError('DemoNet', `qkInitScale must be a positive finite number, got ${String(k)}`);
+    if (!(k > 0 && Number.isFinite(k)))
+      throw new ValueError('DemoNet', `qkInitScale must be a positive finite number, got ${String(k)}`);
     for (const w of ['attn.wq', 'attn.wk']) a[w] = { data: a[w]!.data.map((v) => v * k), shape: a[w]!.shape };
     this.ffnOut = new MLP({ inDim: mv, width, depth, outDim, activation }, { rng, prefix: 'ffn_out.' });
     this.params = { ...this.ffnIn.params, ...a, ...this.ffnOut.params };
@@ -183,9 +215,10 @@ export class DemoNet implements Model<DemoNetConfig> {
     const l = reshape(this.attn.logits(this.ffnIn.apply(x, params), params), [B * T, T]).data; // (B, T, T) → (B·T, T)
     const out = new Float64Array(B * T * T);
     for (let r = 0; r < B * T; r++) {
-      let m = -Infinity, z = 0;
+      let m = -Infinity,
+        z = 0;
       for (let s = 0; s < T; s++) m = Math.max(m, l[r * T + s]!);
-      for (let s = 0; s < T; s++) z += (out[r * T + s] = Math.exp(l[r * T + s]! - m));
+      for (let s = 0; s < T; s++) z += out[r * T + s] = Math.exp(l[r * T + s]! - m);
       for (let s = 0; s < T; s++) out[r * T + s]! /= z;
     }
     return out;
@@ -212,23 +245,51 @@ export interface AttentionStats {
  * Compares learned attention A (N, T, T) with the ideal A* on `rows`: mass on the support of A*,
  * total-variation distance, entropy ratio, arg-max hit rate, and the uniform-attention baseline.
  */
-export function attentionStats(A: Float64Array, ideal: Float64Array, N: number, T: number, rows: readonly number[]): AttentionStats {
-  if (A.length !== N * T * T || ideal.length !== N * T * T) throw new ShapeError('attentionStats', `expected ${N}·${T}·${T} entries, got ${A.length} and ${ideal.length}`, [[A.length], [ideal.length]]);
-  let mass = 0, tv = 0, ent = 0, hit = 0, uni = 0, utv = 0;
-  for (let b = 0; b < N; b++) for (const t of rows) {
-    const o = (b * T + t) * T;
-    let best = 0, supp = 0;
-    for (let s = 0; s < T; s++) {
-      const a = A[o + s]!, w = ideal[o + s]!;
-      if (w > 0) { mass += a; supp++; }
-      tv += 0.5 * Math.abs(a - w);
-      utv += 0.5 * Math.abs(1 / T - w);
-      if (a > 0) ent -= a * Math.log(a);
-      if (a > A[o + best]!) best = s;
+export function attentionStats(
+  A: Float64Array,
+  ideal: Float64Array,
+  N: number,
+  T: number,
+  rows: readonly number[],
+): AttentionStats {
+  if (A.length !== N * T * T || ideal.length !== N * T * T)
+    throw new ShapeError('attentionStats', `expected ${N}·${T}·${T} entries, got ${A.length} and ${ideal.length}`, [
+      [A.length],
+      [ideal.length],
+    ]);
+  let mass = 0,
+    tv = 0,
+    ent = 0,
+    hit = 0,
+    uni = 0,
+    utv = 0;
+  for (let b = 0; b < N; b++)
+    for (const t of rows) {
+      const o = (b * T + t) * T;
+      let best = 0,
+        supp = 0;
+      for (let s = 0; s < T; s++) {
+        const a = A[o + s]!,
+          w = ideal[o + s]!;
+        if (w > 0) {
+          mass += a;
+          supp++;
+        }
+        tv += 0.5 * Math.abs(a - w);
+        utv += 0.5 * Math.abs(1 / T - w);
+        if (a > 0) ent -= a * Math.log(a);
+        if (a > A[o + best]!) best = s;
+      }
+      if (ideal[o + best]! > 0) hit++;
+      uni += supp / T;
     }
-    if (ideal[o + best]! > 0) hit++;
-    uni += supp / T;
-  }
   const R = N * rows.length;
-  return { massOnIdeal: mass / R, tv: tv / R, entropyRatio: ent / R / Math.log(T), argmaxHit: hit / R, uniformMass: uni / R, uniformTv: utv / R };
+  return {
+    massOnIdeal: mass / R,
+    tv: tv / R,
+    entropyRatio: ent / R / Math.log(T),
+    argmaxHit: hit / R,
+    uniformMass: uni / R,
+    uniformTv: utv / R,
+  };
 }

@@ -44,7 +44,8 @@ export function fitRegression(model: Model, x: Tensor, y: Tensor, b: FitBudget):
   const vg = valueAndGrad(lossOf);
   const history: number[] = [];
   const every = Math.max(1, Math.floor((b.adamSteps + b.lbfgsIter) / 20));
-  if (b.adamSteps > 0 && b.lr === undefined) throw new ValueError('fitRegression', `adamSteps is ${b.adamSteps} but no Adam learning rate lr was given`);
+  if (b.adamSteps > 0 && b.lr === undefined)
+    throw new ValueError('fitRegression', `adamSteps is ${b.adamSteps} but no Adam learning rate lr was given`);
   const opt = b.adamSteps > 0 ? new Adam({ lr: b.lr! }) : null;
   let p = model.params;
   let initialLoss = NaN;
@@ -59,19 +60,48 @@ export function fitRegression(model: Model, x: Tensor, y: Tensor, b: FitBudget):
   let adamLoss = NaN;
   const fg = (v: Float64Array): { f: number; g: Float64Array } => {
     const { value, grads } = vg(unflattenParams(v, layout));
-    return { f: item(value), g: flattenParams(grads, layout.entries.map((e) => e.name)).x };
+    return {
+      f: item(value),
+      g: flattenParams(
+        grads,
+        layout.entries.map((e) => e.name),
+      ).x,
+    };
   };
   const first = fg(x0);
   adamLoss = first.f;
   if (b.adamSteps === 0) initialLoss = first.f;
-  let finalX = x0, finalLoss = first.f, gradNorm = norm(first.g), iterations = 0, reason = 'none';
+  let finalX = x0,
+    finalLoss = first.f,
+    gradNorm = norm(first.g),
+    iterations = 0,
+    reason = 'none';
   if (b.lbfgsIter > 0) {
-    const r = lbfgs(fg, x0, { maxIter: b.lbfgsIter, gtol: b.gtol, onIter: (i) => { if (i.iteration % every === 0) history.push(i.f); } });
-    finalX = r.x; finalLoss = r.f; gradNorm = r.gradNorm; iterations = r.iterations; reason = r.reason;
+    const r = lbfgs(fg, x0, {
+      maxIter: b.lbfgsIter,
+      gtol: b.gtol,
+      onIter: (i) => {
+        if (i.iteration % every === 0) history.push(i.f);
+      },
+    });
+    finalX = r.x;
+    finalLoss = r.f;
+    gradNorm = r.gradNorm;
+    iterations = r.iterations;
+    reason = r.reason;
   }
   history.push(finalLoss);
   model.params = unflattenParams(finalX, layout);
-  return { initialLoss, adamLoss, finalLoss, gradNorm, adamSteps: b.adamSteps, lbfgsIterations: iterations, lbfgsReason: reason, history };
+  return {
+    initialLoss,
+    adamLoss,
+    finalLoss,
+    gradNorm,
+    adamSteps: b.adamSteps,
+    lbfgsIterations: iterations,
+    lbfgsReason: reason,
+    history,
+  };
 }
 
 /** Euclidean norm. */
@@ -98,7 +128,9 @@ export function median(v: readonly number[]): number {
 export function quantile(v: readonly number[], q: number): number {
   const s = v.filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
-  const pos = q * (s.length - 1), i = Math.floor(pos), f = pos - i;
+  const pos = q * (s.length - 1),
+    i = Math.floor(pos),
+    f = pos - i;
   return i + 1 < s.length ? s[i]! * (1 - f) + s[i + 1]! * f : s[i]!;
 }
 

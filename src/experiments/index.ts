@@ -14,11 +14,17 @@ export { runExperiment, runExperiments, inlineRunner, filterPoints, type Job } f
 export { createRunner, defaultWorkers, workerScript } from './pool.js';
 export { fitRegression, testMse, median, quantile, type FitBudget, type FitReport } from './fit.js';
 export {
-  syntheticRate, run as runSyntheticRate, type SyntheticRateConfig, type SyntheticRateParams,
+  syntheticRate,
+  run as runSyntheticRate,
+  type SyntheticRateConfig,
+  type SyntheticRateParams,
 } from './synthetic-rate.js';
 export type { FittedConfig } from './synthetic-rate-fitted.js';
 export {
-  attentionRank, run as runAttentionRank, type AttentionRankConfig, type AttentionRankPoint,
+  attentionRank,
+  run as runAttentionRank,
+  type AttentionRankConfig,
+  type AttentionRankPoint,
 } from './attention-rank.js';
 export { orderingReal, run as runOrderingReal, type OrderingRealConfig } from './ordering-real.js';
 export { rnnVsTransformer, run as runRnnVsTransformer, type RnnVsTransformerConfig } from './rnn-vs-transformer.js';

@@ -15,7 +15,16 @@ import { pointSeed, type Config } from './types.js';
  * The quick presets' Transformer for Tables 2 and 3: FFN width 16 depth 1 with an L-BFGS-heavy
  * budget — measured 3–4× cheaper per point than width 32 / depth 2 with Adam, at equal or lower error.
  */
-export const QUICK_TRANSFORMER = { n: 16, mh: 8, mv: 16, ffnWidth: 16, ffnDepth: 1, positionEncoding: 'learned', peDim: 8, activation: 'tanh' } as const;
+export const QUICK_TRANSFORMER = {
+  n: 16,
+  mh: 8,
+  mv: 16,
+  ffnWidth: 16,
+  ffnDepth: 1,
+  positionEncoding: 'learned',
+  peDim: 8,
+  activation: 'tanh',
+} as const;
 
 export type MemoryConfig = Config & {
   tau: number;
@@ -24,7 +33,16 @@ export type MemoryConfig = Config & {
   /** Replicate seeds: seed … seed+seeds−1. */
   seeds: number;
   rnn: { hidden: number; initRadius: number };
-  transformer: { n: number; mh: number; mv: number; ffnWidth: number; ffnDepth: number; positionEncoding: string; peDim: number; activation: string };
+  transformer: {
+    n: number;
+    mh: number;
+    mv: number;
+    ffnWidth: number;
+    ffnDepth: number;
+    positionEncoding: string;
+    peDim: number;
+    activation: string;
+  };
   fitRnn: FitBudget;
   fitTransformer: FitBudget;
 };
@@ -39,7 +57,8 @@ export function memoryInputs(seed: number, n: number, tau: number, label: string
 
 /** Variance of all entries of y. */
 export function variance(y: Tensor): number {
-  let m = 0, v = 0;
+  let m = 0,
+    v = 0;
   for (const a of y.data) m += a / y.data.length;
   for (const a of y.data) v += (a - m) ** 2 / y.data.length;
   return v;
@@ -50,19 +69,47 @@ export function variance(y: Tensor): number {
  * and optimiser diagnostics. The data depend on (seed, dataLabel) only, so both models and
  * every alteration of one seed see the same input sequences.
  */
-export function fitMemoryModel(c: MemoryConfig, model: 'rnn' | 'transformer', target: Target, seed: number, dataLabel: string): MemoryPointResult {
+export function fitMemoryModel(
+  c: MemoryConfig,
+  model: 'rnn' | 'transformer',
+  target: Target,
+  seed: number,
+  dataLabel: string,
+): MemoryPointResult {
   const x = memoryInputs(seed, c.trainSize, c.tau, `train-${dataLabel}`);
   const xt = memoryInputs(seed, c.testSize, c.tau, `test-${dataLabel}`);
-  const y = target.evaluate(x), yt = target.evaluate(xt);
+  const y = target.evaluate(x),
+    yt = target.evaluate(xt);
   const init = pointSeed(seed, 'init', model, dataLabel);
   const t = c.transformer;
-  const m = model === 'rnn'
-    ? new LinearRNN({ d: 1, hidden: c.rnn.hidden, initRadius: c.rnn.initRadius }, { seed: init })
-    : new Transformer({ d: 1, n: t.n, mh: t.mh, mv: t.mv, ffnWidth: t.ffnWidth, ffnDepth: t.ffnDepth, positionEncoding: t.positionEncoding as 'learned', tau: c.tau, peDim: t.peDim, activation: t.activation as 'tanh' }, { seed: init });
+  const m =
+    model === 'rnn'
+      ? new LinearRNN({ d: 1, hidden: c.rnn.hidden, initRadius: c.rnn.initRadius }, { seed: init })
+      : new Transformer(
+          {
+            d: 1,
+            n: t.n,
+            mh: t.mh,
+            mv: t.mv,
+            ffnWidth: t.ffnWidth,
+            ffnDepth: t.ffnDepth,
+            positionEncoding: t.positionEncoding as 'learned',
+            tau: c.tau,
+            peDim: t.peDim,
+            activation: t.activation as 'tanh',
+          },
+          { seed: init },
+        );
   const rep = fitRegression(m, x, y, model === 'rnn' ? c.fitRnn : c.fitTransformer);
   const out: MemoryPointResult = {
-    trainMse: rep.finalLoss, testMse: testMse(m, xt, yt), targetVariance: variance(yt), initialLoss: rep.initialLoss, adamLoss: rep.adamLoss,
-    gradNorm: rep.gradNorm, lbfgsIterations: rep.lbfgsIterations, lbfgsReason: rep.lbfgsReason,
+    trainMse: rep.finalLoss,
+    testMse: testMse(m, xt, yt),
+    targetVariance: variance(yt),
+    initialLoss: rep.initialLoss,
+    adamLoss: rep.adamLoss,
+    gradNorm: rep.gradNorm,
+    lbfgsIterations: rep.lbfgsIterations,
+    lbfgsReason: rep.lbfgsReason,
   };
   if (m instanceof LinearRNN) out.spectralRadius = m.spectralRadius();
   return out;
@@ -74,16 +121,29 @@ export function fitMemoryModel(c: MemoryConfig, model: 'rnn' | 'transformer', ta
  */
 export function shiftRegisterRnn(rho: ArrayLike<number>, hidden: number): LinearRNN {
   const m = new LinearRNN({ d: 1, hidden }, { seed: 0 });
-  const W = new Float64Array(hidden * hidden), U = new Float64Array(hidden), cv = new Float64Array(hidden);
+  const W = new Float64Array(hidden * hidden),
+    U = new Float64Array(hidden),
+    cv = new Float64Array(hidden);
   for (let i = 1; i < hidden; i++) W[i * hidden + (i - 1)] = 1;
   U[0] = 1;
   for (let s = 0; s < Math.min(rho.length, hidden); s++) cv[s] = rho[s]!;
-  m.params = { ...m.params, W: { data: W, shape: [hidden, hidden] }, U: { data: U, shape: [hidden, 1] }, c: { data: cv, shape: [hidden, 1] } };
+  m.params = {
+    ...m.params,
+    W: { data: W, shape: [hidden, hidden] },
+    U: { data: U, shape: [hidden, 1] },
+    c: { data: cv, shape: [hidden, 1] },
+  };
   return m;
 }
 
 /** Test MSE of the exact shift-register RNN on `target` (seeded test data). */
-export function shiftRegisterMse(c: MemoryConfig, rho: ArrayLike<number>, target: Target, seed: number, dataLabel: string): number {
+export function shiftRegisterMse(
+  c: MemoryConfig,
+  rho: ArrayLike<number>,
+  target: Target,
+  seed: number,
+  dataLabel: string,
+): number {
   const xt = memoryInputs(seed, c.testSize, c.tau, `test-${dataLabel}`);
   return testMse(shiftRegisterRnn(rho, Math.max(c.rnn.hidden, rho.length)), xt, target.evaluate(xt));
 }

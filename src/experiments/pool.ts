@@ -32,7 +32,9 @@ export function defaultWorkers(): number {
  * @example capWorkers(1000, 6, 2) // { workers: 2, warning: '--workers 1000 capped at 2 (6 points, 2 cores)' }
  */
 export function capWorkers(
-  requested: number | undefined, points: number, cores = availableParallelism(),
+  requested: number | undefined,
+  points: number,
+  cores = availableParallelism(),
 ): { workers: number; warning?: string } {
   if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1)) {
     throw new ValueError('capWorkers', `workers must be a positive integer, got ${requested}`);
@@ -43,8 +45,20 @@ export function capWorkers(
   return { workers, warning: `--workers ${requested} capped at ${workers} (${points} point(s), ${cores} core(s))` };
 }
 
-interface Task { id: number; name: string; config: Config; params: PointParams; resolve: (v: Json) => void; reject: (e: Error) => void }
-interface Reply { id: number; ok: boolean; result?: Json; error?: string }
+interface Task {
+  id: number;
+  name: string;
+  config: Config;
+  params: PointParams;
+  resolve: (v: Json) => void;
+  reject: (e: Error) => void;
+}
+interface Reply {
+  id: number;
+  ok: boolean;
+  result?: Json;
+  error?: string;
+}
 
 /**
  * A runner with `workers` threads (each runs one point at a time), or an in-process runner when
@@ -52,7 +66,8 @@ interface Reply { id: number; ok: boolean; result?: Json; error?: string }
  * @example const r = createRunner({ workers: 2 }); try { … } finally { await r.close(); }
  */
 export function createRunner(opts: { workers: number; inline?: boolean }): PointRunner {
-  if (!Number.isSafeInteger(opts.workers) || opts.workers < 1) throw new ValueError('createRunner', `workers must be a positive integer, got ${opts.workers}`);
+  if (!Number.isSafeInteger(opts.workers) || opts.workers < 1)
+    throw new ValueError('createRunner', `workers must be a positive integer, got ${opts.workers}`);
   const script = workerScript();
   if (opts.inline === true || script === null) return inlineRunner();
   return new ThreadPool(script, opts.workers);
@@ -68,7 +83,10 @@ class ThreadPool implements PointRunner {
   private nextId = 0;
   private closed = false;
 
-  constructor(private readonly script: URL, size: number) {
+  constructor(
+    private readonly script: URL,
+    size: number,
+  ) {
     this.size = size;
   }
 
@@ -104,7 +122,9 @@ class ThreadPool implements PointRunner {
       this.pump();
     });
     w.on('error', (err) => this.lost(w, err));
-    w.on('exit', (code) => { if (!this.closed) this.lost(w, new SeqrateError('worker', `exited with code ${code}`)); });
+    w.on('exit', (code) => {
+      if (!this.closed) this.lost(w, new SeqrateError('worker', `exited with code ${code}`));
+    });
     return w;
   }
 

@@ -11,11 +11,22 @@ import { demos } from './demos.js';
 import type { AnyExperiment } from './types.js';
 
 /** Every experiment, in the order the report presents them. */
-export const EXPERIMENTS: readonly AnyExperiment[] = [syntheticRate, attentionRank, orderingReal, rnnVsTransformer, noOrder, demos];
+export const EXPERIMENTS: readonly AnyExperiment[] = [
+  syntheticRate,
+  attentionRank,
+  orderingReal,
+  rnnVsTransformer,
+  noOrder,
+  demos,
+];
 
 /** The experiment called `name`; throws ValueError listing the known names otherwise. */
 export function getExperiment(name: string): AnyExperiment {
   const e = EXPERIMENTS.find((x) => x.name === name);
-  if (e === undefined) throw new ValueError('experiments', `unknown experiment '${name}'; known: ${EXPERIMENTS.map((x) => x.name).join(', ')}`);
+  if (e === undefined)
+    throw new ValueError(
+      'experiments',
+      `unknown experiment '${name}'; known: ${EXPERIMENTS.map((x) => x.name).join(', ')}`,
+    );
   return e;
 }

@@ -5,7 +5,16 @@
  */
 import type { ExperimentResult } from '../report/schema.js';
 import { checkConfig } from './config-check.js';
-import type { AnyExperiment, Config, Point, PointOutcome, PointParams, PointRunner, Progress, RunOptions } from './types.js';
+import type {
+  AnyExperiment,
+  Config,
+  Point,
+  PointOutcome,
+  PointParams,
+  PointRunner,
+  Progress,
+  RunOptions,
+} from './types.js';
 import type { Json } from '../report/schema.js';
 
 /** Runs points in the current thread, yielding to the event loop between points (signals). */
@@ -17,7 +26,9 @@ export function inlineRunner(): PointRunner {
       await new Promise<void>((r) => setImmediate(r));
       return e.runPoint(config, params) as Json;
     },
-    async close() { /* nothing to release */ },
+    async close() {
+      /* nothing to release */
+    },
   };
 }
 
@@ -25,7 +36,12 @@ export function inlineRunner(): PointRunner {
 const since = (t0: number): number => (performance.now() - t0) / 1000;
 
 /** A job of `runExperiments`. */
-export interface Job { experiment: AnyExperiment; config: Config; preset: string; points?: Point[] }
+export interface Job {
+  experiment: AnyExperiment;
+  config: Config;
+  preset: string;
+  points?: Point[];
+}
 
 /**
  * Runs several experiments on one runner: all points are queued together (at most
@@ -38,9 +54,14 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
   for (const j of jobs) checkConfig(j.experiment, j.config); // a bad config runs nothing
   const runner = opts.runner ?? inlineRunner();
   const plans = jobs.map((j) => j.points ?? j.experiment.plan(j.config));
-  const costOf = (ji: number, p: Point): number => { const c = jobs[ji]!.experiment.pointCost?.(jobs[ji]!.config, p.params); return c !== undefined && c > 0 ? c : 1; };
+  const costOf = (ji: number, p: Point): number => {
+    const c = jobs[ji]!.experiment.pointCost?.(jobs[ji]!.config, p.params);
+    return c !== undefined && c > 0 ? c : 1;
+  };
   // longest points first (LPT): shortens the tail when points differ in cost; results keep plan order
-  const queue = plans.flatMap((pts, ji) => pts.map((p, pi) => ({ ji, pi, p, cost: costOf(ji, p) }))).sort((a, b) => b.cost - a.cost);
+  const queue = plans
+    .flatMap((pts, ji) => pts.map((p, pi) => ({ ji, pi, p, cost: costOf(ji, p) })))
+    .sort((a, b) => b.cost - a.cost);
   const totalWork = queue.reduce((s, q) => s + q.cost, 0);
   let work = 0;
   const outcomes: (PointOutcome | undefined)[][] = plans.map((p) => new Array<PointOutcome | undefined>(p.length));
@@ -48,13 +69,18 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
   const t0 = performance.now();
   const remaining = plans.map((p) => p.length);
   const ends = plans.map((p) => (p.length === 0 ? t0 : NaN));
-  let done = 0, next = 0;
+  let done = 0,
+    next = 0;
   const total = queue.length;
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
       const { ji, pi, p, cost } = queue[next++]!;
       const job = jobs[ji]!;
-      if (errors[ji] !== undefined) { done++; if (--remaining[ji]! === 0) ends[ji] = performance.now(); continue; }
+      if (errors[ji] !== undefined) {
+        done++;
+        if (--remaining[ji]! === 0) ends[ji] = performance.now();
+        continue;
+      }
       const t0 = performance.now();
       try {
         const result = await runner.run(job.experiment, job.config, p.params);
@@ -75,10 +101,25 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
 }
 
 /** Assembles one job's outcomes into its ExperimentResult (errors captured). */
-function assembleJob(job: Job, outs: (PointOutcome | undefined)[], error: string | undefined, seconds: number): ExperimentResult {
+function assembleJob(
+  job: Job,
+  outs: (PointOutcome | undefined)[],
+  error: string | undefined,
+  seconds: number,
+): ExperimentResult {
   const e = job.experiment;
-  const base = { name: e.name, title: e.title, paperRef: e.paperRef, preset: job.preset, seed: job.config.seed, config: job.config };
-  const timing = { totalSeconds: seconds, points: outs.flatMap((o) => (o === undefined ? [] : [{ key: o.key, seconds: o.seconds }])) };
+  const base = {
+    name: e.name,
+    title: e.title,
+    paperRef: e.paperRef,
+    preset: job.preset,
+    seed: job.config.seed,
+    config: job.config,
+  };
+  const timing = {
+    totalSeconds: seconds,
+    points: outs.flatMap((o) => (o === undefined ? [] : [{ key: o.key, seconds: o.seconds }])),
+  };
   if (error === undefined) {
     try {
       return { ...base, ...e.assemble(job.config, outs as PointOutcome[]), timing };
@@ -87,9 +128,29 @@ function assembleJob(job: Job, outs: (PointOutcome | undefined)[], error: string
     }
   }
   return {
-    ...base, choices: [], data: {}, tables: [], figures: [], notes: [], error, timing,
-    checks: [{ id: 'completed', claim: 'the experiment ran to completion', pass: false, verdict: 'engine', numbers: {}, explanation: `it stopped with an error: ${error}` }],
-    paperVerdict: { item: e.paperRef, verdict: 'unresolved', summary: `not run: the experiment stopped with an error (${error})` },
+    ...base,
+    choices: [],
+    data: {},
+    tables: [],
+    figures: [],
+    notes: [],
+    error,
+    timing,
+    checks: [
+      {
+        id: 'completed',
+        claim: 'the experiment ran to completion',
+        pass: false,
+        verdict: 'engine',
+        numbers: {},
+        explanation: `it stopped with an error: ${error}`,
+      },
+    ],
+    paperVerdict: {
+      item: e.paperRef,
+      verdict: 'unresolved',
+      summary: `not run: the experiment stopped with an error (${error})`,
+    },
   };
 }
 
@@ -97,12 +158,20 @@ function assembleJob(job: Job, outs: (PointOutcome | undefined)[], error: string
  * Runs one experiment (the `run(config, { onProgress })` of every experiment module).
  * @example const r = await runExperiment(syntheticRate, syntheticRate.presets.tiny)
  */
-export async function runExperiment(e: AnyExperiment, config: Config, opts: RunOptions & { preset?: string } = {}): Promise<ExperimentResult> {
+export async function runExperiment(
+  e: AnyExperiment,
+  config: Config,
+  opts: RunOptions & { preset?: string } = {},
+): Promise<ExperimentResult> {
   const [r] = await runExperiments([{ experiment: e, config, preset: opts.preset ?? 'custom' }], opts);
   return r!;
 }
 
 /** Keeps the points whose params match every filter (points lacking a filtered key are kept). */
 export function filterPoints(points: Point[], filters: Record<string, (string | number)[]>): Point[] {
-  return points.filter((p) => Object.entries(filters).every(([k, vals]) => !(k in p.params) || vals.some((v) => String(p.params[k]) === String(v))));
+  return points.filter((p) =>
+    Object.entries(filters).every(
+      ([k, vals]) => !(k in p.params) || vals.some((v) => String(p.params[k]) === String(v)),
+    ),
+  );
 }

@@ -64,7 +64,14 @@ export type SyntheticRateConfig = Config & {
 };
 
 /** A sweep point; `scale` is 1 for the paper's spectra. */
-export type SyntheticRateParams = { kind: 'trained' | 'constructive' | 'fitted' | 'spectrum'; alpha: number; rank: number | string; mh: number; seed: number; scale: number };
+export type SyntheticRateParams = {
+  kind: 'trained' | 'constructive' | 'fitted' | 'spectrum';
+  alpha: number;
+  rank: number | string;
+  mh: number;
+  seed: number;
+  scale: number;
+};
 
 /** The L¹ error E Σ_t |H_t − Ĥ_t| and the MSE per token, each with its Monte-Carlo standard error over sequences. */
 export type ErrorStats = { l1: number; l1Se: number; mse: number; mseSe: number };
@@ -72,19 +79,38 @@ export type ErrorStats = { l1: number; l1Se: number; mse: number; mseSe: number 
 /** What a constructive point returns. */
 export type ConstructiveResult = ErrorStats & {
   /** Σ_{k>m_h} σ_k² of the (truncated, scaled) spectrum. */
-  tail: number; uniformMse: number; targetVariance: number;
+  tail: number;
+  uniformMse: number;
+  targetVariance: number;
   /** Mean attention mass of the target on s = t, and the fraction of ‖ρ‖² cut off by R (0 for finite rank). */
-  diagMass: number; truncated: number;
+  diagMass: number;
+  truncated: number;
 };
 /** What a trained point returns (training MSE is the paper's estimate; test errors beside it). */
 export type TrainedResult = {
-  trainMse: number; testMse: number; testL1: number; testL1Se: number; initialLoss: number; adamLoss: number;
-  gradNorm: number; lbfgsIterations: number; lbfgsReason: string;
+  trainMse: number;
+  testMse: number;
+  testL1: number;
+  testL1Se: number;
+  initialLoss: number;
+  adamLoss: number;
+  gradNorm: number;
+  lbfgsIterations: number;
+  lbfgsReason: string;
 };
 /** What a fitted point returns. */
 export type FittedResult = {
-  trainMse: number; testMse: number; warmMse: number; warmTestMse: number; fitInner: number; fitOuter: number;
-  terms: number; fitIter: number; gradNorm: number; lbfgsIterations: number; lbfgsReason: string;
+  trainMse: number;
+  testMse: number;
+  warmMse: number;
+  warmTestMse: number;
+  fitInner: number;
+  fitOuter: number;
+  terms: number;
+  fitIter: number;
+  gradNorm: number;
+  lbfgsIterations: number;
+  lbfgsReason: string;
 };
 /** What a spectrum point returns. */
 export type SpectrumResult = { numeric: number[]; prescribed: number[] };
@@ -97,17 +123,29 @@ export function rankOf(c: SyntheticRateConfig, rank: number | string): number {
 }
 
 /** The target of (α, rank, scale): ρ = Σ_k scale·k^−α √2 sin(2kπu) √2 sin(2kπv). */
-export function targetOf(c: SyntheticRateConfig, alpha: number, rank: number | string, scale = 1): ReturnType<typeof couplingTarget> {
+export function targetOf(
+  c: SyntheticRateConfig,
+  alpha: number,
+  rank: number | string,
+  scale = 1,
+): ReturnType<typeof couplingTarget> {
   const s = powerLawSpectrum(alpha, rankOf(c, rank));
   if (scale !== 1) for (let k = 0; k < s.length; k++) s[k] = s[k]! * scale;
   return couplingTarget({ spectrum: s, tau: c.tau });
 }
 
 /** The (α, rank, scale) targets of a config: the paper's (scale 1, every rank), then the rate cases (rank ∞). */
-export function casesOf(c: SyntheticRateConfig): { alpha: number; rank: number | string; scale: number; role: 'paper' | 'rate' }[] {
+export function casesOf(
+  c: SyntheticRateConfig,
+): { alpha: number; rank: number | string; scale: number; role: 'paper' | 'rate' }[] {
   return [
     ...c.alphas.flatMap((alpha) => c.ranks.map((rank) => ({ alpha, rank, scale: 1, role: 'paper' as const }))),
-    ...c.rateCases.map((r) => ({ alpha: r.alpha, rank: 'inf' as number | string, scale: r.scale, role: 'rate' as const })),
+    ...c.rateCases.map((r) => ({
+      alpha: r.alpha,
+      rank: 'inf' as number | string,
+      scale: r.scale,
+      role: 'rate' as const,
+    })),
   ];
 }
 
@@ -132,17 +170,25 @@ export function scaleKey(scale: number): string {
  * bound bounds").
  */
 export function diagonalMass(target: ReturnType<typeof couplingTarget>, x: Tensor): number {
-  const T = x.shape[1]!, B = x.shape[0]!;
+  const T = x.shape[1]!,
+    B = x.shape[0]!;
   let m = 0;
-  const u = new Float64Array(1), v = new Float64Array(1), l = new Float64Array(T);
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
-    u[0] = x.data[b * T + t]!;
-    let mx = -Infinity;
-    for (let s = 0; s < T; s++) { v[0] = x.data[b * T + s]!; l[s] = target.coupling(u, v); mx = Math.max(mx, l[s]!); }
-    let z = 0;
-    for (let s = 0; s < T; s++) z += Math.exp(l[s]! - mx);
-    m += Math.exp(l[t]! - mx) / z;
-  }
+  const u = new Float64Array(1),
+    v = new Float64Array(1),
+    l = new Float64Array(T);
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++) {
+      u[0] = x.data[b * T + t]!;
+      let mx = -Infinity;
+      for (let s = 0; s < T; s++) {
+        v[0] = x.data[b * T + s]!;
+        l[s] = target.coupling(u, v);
+        mx = Math.max(mx, l[s]!);
+      }
+      let z = 0;
+      for (let s = 0; s < T; s++) z += Math.exp(l[s]! - mx);
+      m += Math.exp(l[t]! - mx) / z;
+    }
   return m / (B * T);
 }
 
@@ -154,13 +200,27 @@ export function truncatedFraction(c: SyntheticRateConfig, alpha: number, rank: n
 // ---- assembled curves (shared by the report, its checks and its figures) ----
 
 /** The trained estimate at one m_h: training MSE over seeds (the paper's estimate), test MSE and test L¹. */
-export interface TrainedSummary { median: number; min: number; max: number; testMedian: number; testL1: number; gradNorm: number; reasons: string; capped: number }
+export interface TrainedSummary {
+  median: number;
+  min: number;
+  max: number;
+  testMedian: number;
+  testL1: number;
+  gradNorm: number;
+  reasons: string;
+  capped: number;
+}
 
 /** One (α, rank, scale) curve. */
 export interface Curve {
-  alpha: number; rank: number | string; scale: number; role: 'paper' | 'rate'; mh: number[];
+  alpha: number;
+  rank: number | string;
+  scale: number;
+  role: 'paper' | 'rate';
+  mh: number[];
   /** Mean attention mass of the target on s = t, and the fraction of ‖ρ‖² cut off by R. */
-  diagMass: number; truncated: number;
+  diagMass: number;
+  truncated: number;
   cons: ConstructiveResult[];
   /** null where the preset does not train this case. */
   trained: (TrainedSummary | null)[];
@@ -168,11 +228,21 @@ export interface Curve {
   /** The fitted estimate at each m_h (null where the preset does not compute it). */
   fitted: (FittedSummary | null)[];
   /** checkBound of the corrected bound on the constructive L¹ error and MSE (every m_h; exponents on m_h ≤ fitMaxMh). */
-  l1: CheckBoundResult; mse: CheckBoundResult;
+  l1: CheckBoundResult;
+  mse: CheckBoundResult;
 }
 
 /** Power-law fit summary (exponent p of error ~ m_h^−p). */
-export interface Fit { alpha: number; scale: number; estimate: Estimate; exponent: number; lo: number; hi: number; r2: number; theory: number }
+export interface Fit {
+  alpha: number;
+  scale: number;
+  estimate: Estimate;
+  exponent: number;
+  lo: number;
+  hi: number;
+  r2: number;
+  theory: number;
+}
 
 export type Estimate = 'constructive' | 'trained' | 'fitted';
 
@@ -180,6 +250,5 @@ export type Estimate = 'constructive' | 'trained' | 'fitted';
 export function curveValue(cv: Curve, estimate: Estimate, i: number, l1 = false): number {
   if (estimate === 'constructive') return l1 ? cv.cons[i]!.l1 : cv.cons[i]!.mse;
   if (estimate === 'trained') return (l1 ? cv.trained[i]?.testL1 : cv.trained[i]?.median) ?? NaN;
-  return l1 ? NaN : cv.fitted[i]?.median ?? NaN;
+  return l1 ? NaN : (cv.fitted[i]?.median ?? NaN);
 }
-

@@ -11,8 +11,20 @@ import { fittedTable, summariseFitted } from './synthetic-rate-fitted.js';
 import { syntheticRateChecks } from './synthetic-rate-checks.js';
 import { syntheticRateFigures } from './synthetic-rate-figures.js';
 import {
-  casesOf, targetOf, curveValue, type Curve, type Estimate, type Fit, type TrainedSummary, type ConstructiveResult, type FittedResult, type SpectrumResult, type SyntheticRateConfig, type SyntheticRateParams,
-  type SyntheticRatePoint, type TrainedResult,
+  casesOf,
+  targetOf,
+  curveValue,
+  type Curve,
+  type Estimate,
+  type Fit,
+  type TrainedSummary,
+  type ConstructiveResult,
+  type FittedResult,
+  type SpectrumResult,
+  type SyntheticRateConfig,
+  type SyntheticRateParams,
+  type SyntheticRatePoint,
+  type TrainedResult,
 } from './synthetic-rate-common.js';
 import type { Assembled, PointOutcome } from './types.js';
 
@@ -21,53 +33,116 @@ type Out = PointOutcome<SyntheticRateParams, SyntheticRatePoint>;
 function trainedSummary(tr: TrainedResult[]): TrainedSummary | null {
   if (tr.length === 0) return null;
   const mses = tr.map((t) => t.trainMse);
-  return { median: median(mses), min: Math.min(...mses), max: Math.max(...mses), testMedian: median(tr.map((t) => t.testMse)), testL1: median(tr.map((t) => t.testL1)),
-    gradNorm: median(tr.map((t) => t.gradNorm)), reasons: [...new Set(tr.map((t) => t.lbfgsReason))].join('/'), capped: tr.filter((t) => t.lbfgsReason === 'maxIter').length };
+  return {
+    median: median(mses),
+    min: Math.min(...mses),
+    max: Math.max(...mses),
+    testMedian: median(tr.map((t) => t.testMse)),
+    testL1: median(tr.map((t) => t.testL1)),
+    gradNorm: median(tr.map((t) => t.gradNorm)),
+    reasons: [...new Set(tr.map((t) => t.lbfgsReason))].join('/'),
+    capped: tr.filter((t) => t.lbfgsReason === 'maxIter').length,
+  };
 }
 
 function curves(c: SyntheticRateConfig, pts: Out[]): Curve[] {
   return casesOf(c).map(({ alpha, rank, scale, role }) => {
     const m = measures(targetOf(c, alpha, rank, scale), { alpha, beta: 0.5 });
-    const sel = (kind: string, mh: number): SyntheticRatePoint[] => pts.filter((p) => p.params.kind === kind && p.params.alpha === alpha && p.params.rank === rank
-      && (p.params.scale ?? 1) === scale && p.params.mh === mh).map((p) => p.result);
+    const sel = (kind: string, mh: number): SyntheticRatePoint[] =>
+      pts
+        .filter(
+          (p) =>
+            p.params.kind === kind &&
+            p.params.alpha === alpha &&
+            p.params.rank === rank &&
+            (p.params.scale ?? 1) === scale &&
+            p.params.mh === mh,
+        )
+        .map((p) => p.result);
     const cons = c.mhs.map((mh) => sel('constructive', mh)[0] as ConstructiveResult);
     const bound = c.mhs.map((mh) => {
-      const b = (variant: 'printed' | 'proof' | 'corrected'): number => transformerBound(m, { tau: c.tau, mh, mff: Infinity, variant }).total;
+      const b = (variant: 'printed' | 'proof' | 'corrected'): number =>
+        transformerBound(m, { tau: c.tau, mh, mff: Infinity, variant }).total;
       return { printed: b('printed'), proof: b('proof'), corrected: b('corrected') };
     });
     const at = c.mhs.map((mh, i) => ({ mh, i })).filter(({ mh }) => mh <= c.fitMaxMh);
-    const chk = (measure: 'l1' | 'mse'): CheckBoundResult => checkBound(at.map(({ mh, i }) => {
-      const k = cons[i]!, e = measure === 'l1' ? k.l1 : k.mse, se = measure === 'l1' ? k.l1Se : k.mseSe;
-      // round-off (≤ 1e-9 × the error at the first m_h, e.g. a finite rank at m_h ≥ r) counts as an exact 0
-      const zero = e <= 1e-9 * (measure === 'l1' ? cons[0]!.l1 : cons[0]!.mse);
-      return { mh, error: zero ? 0 : e, ciHigh: zero ? 0 : e + 1.96 * (Number.isFinite(se) ? se : 0) };
-    }), m, { tau: c.tau, measure, variant: 'corrected', fit: { bootstrap: 400, seed: c.seed } });
+    const chk = (measure: 'l1' | 'mse'): CheckBoundResult =>
+      checkBound(
+        at.map(({ mh, i }) => {
+          const k = cons[i]!,
+            e = measure === 'l1' ? k.l1 : k.mse,
+            se = measure === 'l1' ? k.l1Se : k.mseSe;
+          // round-off (≤ 1e-9 × the error at the first m_h, e.g. a finite rank at m_h ≥ r) counts as an exact 0
+          const zero = e <= 1e-9 * (measure === 'l1' ? cons[0]!.l1 : cons[0]!.mse);
+          return { mh, error: zero ? 0 : e, ciHigh: zero ? 0 : e + 1.96 * (Number.isFinite(se) ? se : 0) };
+        }),
+        m,
+        { tau: c.tau, measure, variant: 'corrected', fit: { bootstrap: 400, seed: c.seed } },
+      );
     return {
-      alpha, rank, scale, role, mh: c.mhs, diagMass: cons[0]!.diagMass, truncated: cons[0]!.truncated, cons, bound,
+      alpha,
+      rank,
+      scale,
+      role,
+      mh: c.mhs,
+      diagMass: cons[0]!.diagMass,
+      truncated: cons[0]!.truncated,
+      cons,
+      bound,
       trained: c.mhs.map((mh) => trainedSummary(sel('trained', mh) as TrainedResult[])),
       fitted: c.mhs.map((mh) => summariseFitted(sel('fitted', mh) as FittedResult[])),
-      l1: chk('l1'), mse: chk('mse'),
+      l1: chk('l1'),
+      mse: chk('mse'),
     };
   });
 }
 
 function fitCurve(c: SyntheticRateConfig, cv: Curve, estimate: Estimate): Fit | null {
-  const idx = cv.mh.map((m, i) => [m, i] as const).filter(([m, i]) => m <= c.fitMaxMh && Number.isFinite(curveValue(cv, estimate, i)));
+  const idx = cv.mh
+    .map((m, i) => [m, i] as const)
+    .filter(([m, i]) => m <= c.fitMaxMh && Number.isFinite(curveValue(cv, estimate, i)));
   const ys = idx.map(([, i]) => curveValue(cv, estimate, i));
   if (idx.length < 3 || ys.some((y) => !(y > 0))) return null;
-  const f = fitPowerLaw(idx.map(([m]) => m), ys, { bootstrap: 400, seed: c.seed });
-  return { alpha: cv.alpha, scale: cv.scale, estimate, exponent: f.exponent, lo: f.ci95.exponent[0], hi: f.ci95.exponent[1], r2: f.r2, theory: 2 * cv.alpha - 1 };
+  const f = fitPowerLaw(
+    idx.map(([m]) => m),
+    ys,
+    { bootstrap: 400, seed: c.seed },
+  );
+  return {
+    alpha: cv.alpha,
+    scale: cv.scale,
+    estimate,
+    exponent: f.exponent,
+    lo: f.ci95.exponent[0],
+    hi: f.ci95.exponent[1],
+    r2: f.r2,
+    theory: 2 * cv.alpha - 1,
+  };
 }
 
 /** Assembles the ExperimentResult parts of synthetic-rate. */
 export function assembleSyntheticRate(c: SyntheticRateConfig, pts: Out[]): Assembled {
   const cvs = curves(c, pts);
-  const fits = cvs.filter((v) => v.rank === 'inf').flatMap((v) => (['constructive', 'trained', 'fitted'] as const).map((e) => fitCurve(c, v, e))).filter((f): f is Fit => f !== null);
-  const spectra = c.alphas.map((alpha) => ({ alpha, ...(pts.find((p) => p.params.kind === 'spectrum' && p.params.alpha === alpha)!.result as SpectrumResult) }));
+  const fits = cvs
+    .filter((v) => v.rank === 'inf')
+    .flatMap((v) => (['constructive', 'trained', 'fitted'] as const).map((e) => fitCurve(c, v, e)))
+    .filter((f): f is Fit => f !== null);
+  const spectra = c.alphas.map((alpha) => ({
+    alpha,
+    ...(pts.find((p) => p.params.kind === 'spectrum' && p.params.alpha === alpha)!.result as SpectrumResult),
+  }));
   const { checks, paperVerdict } = syntheticRateChecks(c, cvs, fits);
   return {
     choices: choices(c),
-    data: { curves: cvs.map(({ l1, mse, ...v }) => ({ ...v, l1Check: summaryOf(l1), mseCheck: summaryOf(mse) })) as unknown as Json, fits: fits as unknown as Json, spectra: spectra as unknown as Json },
+    data: {
+      curves: cvs.map(({ l1, mse, ...v }) => ({
+        ...v,
+        l1Check: summaryOf(l1),
+        mseCheck: summaryOf(mse),
+      })) as unknown as Json,
+      fits: fits as unknown as Json,
+      spectra: spectra as unknown as Json,
+    },
     tables: [curveTable(cvs), fittedTable(c, cvs), fitTable(cvs, fits)],
     figures: syntheticRateFigures(c, cvs, fits, spectra),
     checks,
@@ -77,8 +152,15 @@ export function assembleSyntheticRate(c: SyntheticRateConfig, pts: Out[]): Assem
 }
 
 function summaryOf(r: CheckBoundResult): Json {
-  return { allHold: r.allHold, minSlack: jnum(r.minSlack), exponent: jnum(r.measured?.exponent ?? NaN), ci95: r.measured ? r.measured.ci95.exponent.map(jnum) : null,
-    predictedExponent: jnum(r.predictedExponent), predictedBy: r.predictedBy, boundExponentOverRange: jnum(r.boundExponentOverRange) };
+  return {
+    allHold: r.allHold,
+    minSlack: jnum(r.minSlack),
+    exponent: jnum(r.measured?.exponent ?? NaN),
+    ci95: r.measured ? r.measured.ci95.exponent.map(jnum) : null,
+    predictedExponent: jnum(r.predictedExponent),
+    predictedBy: r.predictedBy,
+    boundExponentOverRange: jnum(r.boundExponentOverRange),
+  };
 }
 
 const pct = (v: number): string => `${fmtNum(100 * v)}%`;
@@ -88,27 +170,92 @@ function caseName(v: { alpha: number; rank: number | string; scale: number }): s
 }
 
 function curveTable(cvs: Curve[]): Table {
-  const rows = cvs.flatMap((v) => v.mh.map((mh, i) => {
-    const t = v.trained[i], k = v.cons[i]!, b = v.bound[i]!;
-    return [caseName(v), pct(v.diagMass), pct(v.truncated), mh, jnum(k.l1), `± ${fmtNum(1.96 * k.l1Se)}`, jnum(k.mse), jnum(t?.median ?? NaN), jnum(t?.testL1 ?? NaN),
-      jnum(t?.gradNorm ?? NaN), jnum(b.corrected), jnum(b.proof), jnum(b.printed)];
-  }));
-  return { title: 'Error vs m_h: L1 = E Σ_t |H_t − Ĥ_t| per sequence (the theorem\'s left side, 95% Monte-Carlo CI) and MSE per token; bounds are totals (m_FF = ∞)',
-    columns: ['σ_k (rank)', 'diagonal mass', '‖ρ‖² cut by R', 'm_h', 'constructive L1', 'CI', 'constructive MSE', 'trained MSE (median)', 'trained test L1', '‖∇‖ at stop', 'bound (corrected)', 'bound (proof)', 'bound (printed)'], rows,
-    note: 'Diagonal mass: mean softmax weight of the target on s = t (uniform attention: 1/τ). The paper shows this experiment as curves only (Fig. 5).' };
+  const rows = cvs.flatMap((v) =>
+    v.mh.map((mh, i) => {
+      const t = v.trained[i],
+        k = v.cons[i]!,
+        b = v.bound[i]!;
+      return [
+        caseName(v),
+        pct(v.diagMass),
+        pct(v.truncated),
+        mh,
+        jnum(k.l1),
+        `± ${fmtNum(1.96 * k.l1Se)}`,
+        jnum(k.mse),
+        jnum(t?.median ?? NaN),
+        jnum(t?.testL1 ?? NaN),
+        jnum(t?.gradNorm ?? NaN),
+        jnum(b.corrected),
+        jnum(b.proof),
+        jnum(b.printed),
+      ];
+    }),
+  );
+  return {
+    title:
+      "Error vs m_h: L1 = E Σ_t |H_t − Ĥ_t| per sequence (the theorem's left side, 95% Monte-Carlo CI) and MSE per token; bounds are totals (m_FF = ∞)",
+    columns: [
+      'σ_k (rank)',
+      'diagonal mass',
+      '‖ρ‖² cut by R',
+      'm_h',
+      'constructive L1',
+      'CI',
+      'constructive MSE',
+      'trained MSE (median)',
+      'trained test L1',
+      '‖∇‖ at stop',
+      'bound (corrected)',
+      'bound (proof)',
+      'bound (printed)',
+    ],
+    rows,
+    note: 'Diagonal mass: mean softmax weight of the target on s = t (uniform attention: 1/τ). The paper shows this experiment as curves only (Fig. 5).',
+  };
 }
 
 function fitTable(cvs: Curve[], fits: Fit[]): Table {
   const inf = cvs.filter((v) => v.rank === 'inf');
   const rows = inf.flatMap((v) => {
-    const m = (r: CheckBoundResult): string => (r.measured ? `${fmtNum(r.measured.exponent)} [${fmtNum(r.measured.ci95.exponent[0])}, ${fmtNum(r.measured.ci95.exponent[1])}]` : '–');
+    const m = (r: CheckBoundResult): string =>
+      r.measured
+        ? `${fmtNum(r.measured.exponent)} [${fmtNum(r.measured.ci95.exponent[0])}, ${fmtNum(r.measured.ci95.exponent[1])}]`
+        : '–';
     const tr = fits.find((f) => f.alpha === v.alpha && f.scale === v.scale && f.estimate === 'trained');
-    return [[caseName(v), v.role, pct(v.diagMass), pct(v.truncated), m(v.l1), jnum(v.l1.predictedExponent), m(v.mse), jnum(v.mse.predictedExponent), 2 * v.alpha - 1,
-      tr ? `${fmtNum(tr.exponent)} [${fmtNum(tr.lo)}, ${fmtNum(tr.hi)}]` : '–']];
+    return [
+      [
+        caseName(v),
+        v.role,
+        pct(v.diagMass),
+        pct(v.truncated),
+        m(v.l1),
+        jnum(v.l1.predictedExponent),
+        m(v.mse),
+        jnum(v.mse.predictedExponent),
+        2 * v.alpha - 1,
+        tr ? `${fmtNum(tr.exponent)} [${fmtNum(tr.lo)}, ${fmtNum(tr.hi)}]` : '–',
+      ],
+    ];
   });
-  return { title: 'Fitted exponents p of error ~ m_h^−p (rank ∞, m_h ≤ fitMaxMh), 95% bootstrap CI, beside what the bounds predict',
-    columns: ['σ_k', 'role', 'diagonal mass', '‖ρ‖² cut by R', 'constructive L1: p', 'corrected predicts (L1)', 'constructive MSE: p', 'corrected predicts (MSE)', 'printed 2α − 1', 'trained MSE: p'], rows,
-    note: 'The corrected bound predicts α − 1 for the L1 error (its diagonal term Σ_{k>m} σ_k sets the rate) and 2(α − 1) for the MSE; the printed theorem 2α − 1.' };
+  return {
+    title:
+      'Fitted exponents p of error ~ m_h^−p (rank ∞, m_h ≤ fitMaxMh), 95% bootstrap CI, beside what the bounds predict',
+    columns: [
+      'σ_k',
+      'role',
+      'diagonal mass',
+      '‖ρ‖² cut by R',
+      'constructive L1: p',
+      'corrected predicts (L1)',
+      'constructive MSE: p',
+      'corrected predicts (MSE)',
+      'printed 2α − 1',
+      'trained MSE: p',
+    ],
+    rows,
+    note: 'The corrected bound predicts α − 1 for the L1 error (its diagonal term Σ_{k>m} σ_k sets the rate) and 2(α − 1) for the MSE; the printed theorem 2α − 1.',
+  };
 }
 
 function choices(c: SyntheticRateConfig): string[] {

@@ -25,7 +25,10 @@ export type Config = { seed: number } & { [k: string]: Json };
 export type PointParams = { [k: string]: number | string | boolean };
 
 /** One independent unit of work. `key` is unique within the plan and readable (`mh=4 seed=1`). */
-export interface Point<P extends PointParams = PointParams> { key: string; params: P }
+export interface Point<P extends PointParams = PointParams> {
+  key: string;
+  params: P;
+}
 
 /** A finished point. */
 export interface PointOutcome<P extends PointParams = PointParams, R extends Json = Json> {
@@ -39,7 +42,13 @@ export interface PointOutcome<P extends PointParams = PointParams, R extends Jso
  * Progress report: `done` of `total` points finished; `label` says which. `work`/`totalWork` weigh
  * points by their cost hints (for an honest ETA when points differ in cost).
  */
-export interface Progress { done: number; total: number; label: string; work?: number; totalWork?: number }
+export interface Progress {
+  done: number;
+  total: number;
+  label: string;
+  work?: number;
+  totalWork?: number;
+}
 
 /** What `assemble` returns: the result without the bookkeeping fields the runner fills in. */
 export type Assembled = Omit<ExperimentResult, 'name' | 'title' | 'paperRef' | 'preset' | 'seed' | 'config' | 'timing'>;

@@ -28,14 +28,18 @@ export function verdictOf(pass: boolean, o: { resolved: boolean; robust?: boolea
  */
 export function paperVerdictOf(item: string, checks: readonly Check[], summary: string): PaperVerdict {
   const paper = checks.filter((c) => c.verdict !== 'engine');
-  const verdict = paper.some((c) => c.verdict === 'contradicted') ? 'contradicted'
-    : paper.length > 0 && paper.every((c) => c.verdict === 'reproduced') ? 'reproduced' : 'unresolved';
+  const verdict = paper.some((c) => c.verdict === 'contradicted')
+    ? 'contradicted'
+    : paper.length > 0 && paper.every((c) => c.verdict === 'reproduced')
+      ? 'reproduced'
+      : 'unresolved';
   return { item, verdict, summary };
 }
 
 /** Mean and standard error (sample sd / √n) of finite values; se is NaN for fewer than 2 values. */
 export function meanSe(v: readonly number[]): { mean: number; se: number; n: number } {
-  const x = v.filter(Number.isFinite), n = x.length;
+  const x = v.filter(Number.isFinite),
+    n = x.length;
   if (n === 0) return { mean: NaN, se: NaN, n };
   const mean = x.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, se: NaN, n };

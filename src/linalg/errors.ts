@@ -5,7 +5,11 @@
 
 /** Text of an op name that is not a string (never throws: error messages must not fail). */
 function safeText(v: unknown): string {
-  try { return String(v); } catch { return `(${typeof v})`; }
+  try {
+    return String(v);
+  } catch {
+    return `(${typeof v})`;
+  }
 }
 
 /** Base class: `instanceof SeqrateError` catches every error this library throws on purpose. */
@@ -44,8 +48,11 @@ export class NonFiniteError extends SeqrateError {
   readonly index: number;
   readonly value: number;
   constructor(op: string, what: string, index: number, value: number, note = '') {
-    super(op, `${typeof what === 'string' ? what : safeText(what)} contains a non-finite value ${value} at flat `
-        + `index ${index}${note ? `; ${note}` : ''}`);
+    super(
+      op,
+      `${typeof what === 'string' ? what : safeText(what)} contains a non-finite value ${value} at flat ` +
+        `index ${index}${note ? `; ${note}` : ''}`,
+    );
     this.name = 'NonFiniteError';
     this.index = index;
     this.value = value;
@@ -57,7 +64,10 @@ export class NonConvergenceError extends SeqrateError {
   readonly iterations: number;
   readonly residual: number;
   constructor(op: string, iterations: number, residual: number, detail = '') {
-    super(op, `did not converge after ${iterations} iterations (residual ${residual.toExponential(3)})${detail ? `; ${detail}` : ''}`);
+    super(
+      op,
+      `did not converge after ${iterations} iterations (residual ${residual.toExponential(3)})${detail ? `; ${detail}` : ''}`,
+    );
     this.name = 'NonConvergenceError';
     this.iterations = iterations;
     this.residual = residual;

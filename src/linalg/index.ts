@@ -10,8 +10,23 @@ export * from './errors.js';
 export * from './shape.js';
 export { createRng, type Rng } from './random.js';
 export {
-  tensor, full, zeros, ones, eye, scalar, arange, randn, rand, clone, item, toArray, at, assertFinite, isTensor,
-  type Tensor, type NestedArray,
+  tensor,
+  full,
+  zeros,
+  ones,
+  eye,
+  scalar,
+  arange,
+  randn,
+  rand,
+  clone,
+  item,
+  toArray,
+  at,
+  assertFinite,
+  isTensor,
+  type Tensor,
+  type NestedArray,
 } from './tensor.js';
 export * from './decomp/index.js';
 export type { SvdMethod } from './decomp/svdcore.js';

@@ -44,13 +44,19 @@ function isContiguous(nd: AnyNdarray): boolean {
 function checkBounds(nd: AnyNdarray, shape: readonly number[], n: number): void {
   const len = (nd.data as { length?: unknown }).length;
   if (n === 0 || typeof len !== 'number') return;
-  let lo = nd.offset, hi = nd.offset;
+  let lo = nd.offset,
+    hi = nd.offset;
   for (let i = 0; i < shape.length; i++) {
     const span = (shape[i]! - 1) * nd.stride[i]!;
-    if (span < 0) lo += span; else hi += span;
+    if (span < 0) lo += span;
+    else hi += span;
   }
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi >= len) {
-    throw new ShapeError('fromNdarray', `the view (offset ${nd.offset}, strides [${nd.stride.join(', ')}]) reads indices ${lo}..${hi} of a storage of length ${len}`, [shape]);
+    throw new ShapeError(
+      'fromNdarray',
+      `the view (offset ${nd.offset}, strides [${nd.stride.join(', ')}]) reads indices ${lo}..${hi} of a storage of length ${len}`,
+      [shape],
+    );
   }
 }
 
@@ -62,15 +68,19 @@ function checkBounds(nd: AnyNdarray, shape: readonly number[], n: number): void 
  * ```
  */
 export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
-  if (nd === null || typeof nd !== 'object') throw new ValueError('fromNdarray', `nd must be an ndarray view, got `
-      + `${describe(nd)}`);
+  if (nd === null || typeof nd !== 'object')
+    throw new ValueError('fromNdarray', `nd must be an ndarray view, got ` + `${describe(nd)}`);
   checkShape('fromNdarray', nd.shape);
   const shape = [...nd.shape];
   checkIntList('fromNdarray', 'stride', nd.stride);
   checkNumber('fromNdarray', 'offset', nd.offset, { int: true, min: 0 });
-  if (nd.data === null || typeof nd.data !== 'object') throw new ValueError('fromNdarray', `nd.data must be an `
-      + `array, a typed array or a get/set storage, got ${describe(nd.data)}`);
-  if (nd.stride.length !== shape.length) throw new ShapeError('fromNdarray', `${nd.stride.length} strides for ${shape.length} dimensions`, [shape]);
+  if (nd.data === null || typeof nd.data !== 'object')
+    throw new ValueError(
+      'fromNdarray',
+      `nd.data must be an ` + `array, a typed array or a get/set storage, got ${describe(nd.data)}`,
+    );
+  if (nd.stride.length !== shape.length)
+    throw new ShapeError('fromNdarray', `${nd.stride.length} strides for ${shape.length} dimensions`, [shape]);
   const n = sizeOf(shape);
   checkBounds(nd, shape, n);
   if (opts.copy === false && nd.data instanceof Float64Array && isContiguous(nd)) {
@@ -80,9 +90,13 @@ export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
   const o = new Float64Array(n);
   if (n === 0) return { data: o, shape };
   const nd0 = shape.length;
-  if (nd0 === 0) { o[0] = Number(get(nd.offset)); return { data: o, shape }; }
+  if (nd0 === 0) {
+    o[0] = Number(get(nd.offset));
+    return { data: o, shape };
+  }
   // Odometer over all but the last axis; the last axis is a strided inner loop.
-  const m = shape[nd0 - 1]!, sm = nd.stride[nd0 - 1]!;
+  const m = shape[nd0 - 1]!,
+    sm = nd.stride[nd0 - 1]!;
   const idx = new Array<number>(nd0).fill(0);
   let off = nd.offset;
   for (let io = 0; io < n; io += m) {

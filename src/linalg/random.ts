@@ -45,8 +45,14 @@ export function splitmix(state: { hi: number; lo: number }): [number, number] {
 
 /** 64-bit wrapping multiply of (ah:al) by (bh:bl), on 16-bit limbs (exact in doubles). */
 export function mul64(ah: number, al: number, bh: number, bl: number): [number, number] {
-  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const a0 = al & 0xffff,
+    a1 = al >>> 16,
+    b0 = bl & 0xffff,
+    b1 = bl >>> 16;
+  const p00 = a0 * b0,
+    p01 = a0 * b1,
+    p10 = a1 * b0,
+    p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   const lo = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
   const carry = p11 + Math.floor(p01 / 65536) + Math.floor(p10 / 65536) + Math.floor(mid / 65536);
@@ -64,13 +70,16 @@ class Xoshiro implements Rng {
     if (!Number.isSafeInteger(seed)) throw new ValueError('createRng', `seed must be a safe integer, got ${seed}`);
     this.seed = seed;
     const t = Math.trunc(Math.abs(seed));
-    const st = { hi: ((Math.floor(t / M32) % M32) ^ Math.imul(stream, 0x9e3779b1) ^ (seed < 0 ? 0x80000000 : 0)) >>> 0, lo: (t % M32) >>> 0 };
+    const st = {
+      hi: ((Math.floor(t / M32) % M32) ^ Math.imul(stream, 0x9e3779b1) ^ (seed < 0 ? 0x80000000 : 0)) >>> 0,
+      lo: (t % M32) >>> 0,
+    };
     for (let i = 0; i < 4; i++) {
       const [h, l] = splitmix(st);
       this.s[2 * i] = h;
       this.s[2 * i + 1] = l;
     }
-    if (stream !== 0) for (let i = 0; i < stream % 7 + 1; i++) this.next32();
+    if (stream !== 0) for (let i = 0; i < (stream % 7) + 1; i++) this.next32();
   }
 
   /** Advances the state; returns the high 32 bits of the xoshiro256** output. */
@@ -85,12 +94,18 @@ class Xoshiro implements Rng {
     const th = ((s[2]! << 17) | (s[3]! >>> 15)) >>> 0;
     const tl = (s[3]! << 17) >>> 0;
     // s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 45)
-    s[4]! ^= s[0]!; s[5]! ^= s[1]!;
-    s[6]! ^= s[2]!; s[7]! ^= s[3]!;
-    s[2]! ^= s[4]!; s[3]! ^= s[5]!;
-    s[0]! ^= s[6]!; s[1]! ^= s[7]!;
-    s[4]! ^= th; s[5]! ^= tl;
-    const h3 = s[6]!, l3 = s[7]!; // rotl 45 = swap halves then rotl 13
+    s[4]! ^= s[0]!;
+    s[5]! ^= s[1]!;
+    s[6]! ^= s[2]!;
+    s[7]! ^= s[3]!;
+    s[2]! ^= s[4]!;
+    s[3]! ^= s[5]!;
+    s[0]! ^= s[6]!;
+    s[1]! ^= s[7]!;
+    s[4]! ^= th;
+    s[5]! ^= tl;
+    const h3 = s[6]!,
+      l3 = s[7]!; // rotl 45 = swap halves then rotl 13
     s[6] = ((l3 << 13) | (h3 >>> 19)) >>> 0;
     s[7] = ((h3 << 13) | (l3 >>> 19)) >>> 0;
     return [h, l];

@@ -9,13 +9,15 @@ export type Shape = readonly number[];
 
 /** Throws a ShapeError unless `shape` is an array of non-negative safe integers (no size cap). */
 function shapeArg(op: string, shape: unknown): asserts shape is Shape {
-  if (!Array.isArray(shape)) throw new ShapeError(op, `a shape must be an array of non-negative integers, got `
-      + `${describe(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ShapeError(op, `a shape must be an array of non-negative integers, got ` + `${describe(shape)}`);
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new ShapeError(op, `invalid dimension ${describe(d)} at axis ${i}: dimensions must be non-negative `
-          + `integers`);
+      throw new ShapeError(
+        op,
+        `invalid dimension ${describe(d)} at axis ${i}: dimensions must be non-negative ` + `integers`,
+      );
     }
   }
 }
@@ -50,8 +52,8 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  if (!Array.isArray(a) || !Array.isArray(b)) throw new ShapeError('shapesEqual', `shapes must be arrays, got `
-      + `${describe(a)} and ${describe(b)}`);
+  if (!Array.isArray(a) || !Array.isArray(b))
+    throw new ShapeError('shapesEqual', `shapes must be arrays, got ` + `${describe(a)} and ${describe(b)}`);
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -62,7 +64,8 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  * Throws a ShapeError naming `op` and both shapes.
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
-  shapeArg(op, a); shapeArg(op, b);
+  shapeArg(op, a);
+  shapeArg(op, b);
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -82,7 +85,8 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * `shape` must be broadcast-compatible with `target` (checked by the caller).
  */
 export function broadcastStrides(shape: Shape, target: Shape): number[] {
-  shapeArg('broadcastStrides', shape); shapeArg('broadcastStrides', target);
+  shapeArg('broadcastStrides', shape);
+  shapeArg('broadcastStrides', target);
   const st = stridesOf(shape);
   const out = new Array<number>(target.length).fill(0);
   const off = target.length - shape.length;

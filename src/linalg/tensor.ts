@@ -51,8 +51,8 @@ export function tensor(data: NestedArray | ArrayLike<number>, shape?: Shape): Te
   fillNested(nested, inferred, out);
   const s = shape ?? inferred;
   checkShape('tensor', s);
-  if (sizeOf(s) !== out.length) throw new ShapeError('tensor', `nested data of shape ${fmtShape(inferred)} does `
-      + `not fit the shape`, [s]);
+  if (sizeOf(s) !== out.length)
+    throw new ShapeError('tensor', `nested data of shape ${fmtShape(inferred)} does ` + `not fit the shape`, [s]);
   return { data: out, shape: [...s] };
 }
 
@@ -69,8 +69,10 @@ function flatData(data: unknown): Float64Array | null {
     return Float64Array.from(data as unknown as ArrayLike<number>);
   }
   if (!Array.isArray(data)) {
-    throw new ValueError('tensor', `data must be a number, an array of numbers, a nested array or a typed array, `
-        + `got ${describe(data)}`);
+    throw new ValueError(
+      'tensor',
+      `data must be a number, an array of numbers, a nested array or a typed array, ` + `got ${describe(data)}`,
+    );
   }
   for (let i = 0; i < data.length; i++) if (typeof data[i] !== 'number') return null;
   return Float64Array.from(data as number[]);
@@ -84,8 +86,11 @@ function inferShape(data: readonly NestedArray[]): number[] {
   const s: number[] = [];
   let x: unknown = data;
   while (Array.isArray(x)) {
-    if (s.length === MAX_DEPTH) throw new ShapeError('tensor', `nested arrays deeper than ${MAX_DEPTH} levels (or `
-        + `an array that contains itself)`);
+    if (s.length === MAX_DEPTH)
+      throw new ShapeError(
+        'tensor',
+        `nested arrays deeper than ${MAX_DEPTH} levels (or ` + `an array that contains itself)`,
+      );
     s.push(x.length);
     if (x.length === 0) break;
     x = x[0];
@@ -101,20 +106,33 @@ function fillNested(data: readonly NestedArray[], shape: readonly number[], out:
   const path: number[] = [];
   const walk = (x: unknown, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof x === 'number') { out[k++] = x; return; }
-      if (Array.isArray(x)) throw new ShapeError('tensor', `ragged nested array: an array at ${fmtPath(path)} `
-          + `where a number was expected (shape ${fmtShape(shape)} from the first entries)`);
+      if (typeof x === 'number') {
+        out[k++] = x;
+        return;
+      }
+      if (Array.isArray(x))
+        throw new ShapeError(
+          'tensor',
+          `ragged nested array: an array at ${fmtPath(path)} ` +
+            `where a number was expected (shape ${fmtShape(shape)} from the first entries)`,
+        );
       throw new ValueError('tensor', `entry ${describe(x)} at index ${fmtPath(path)} is not a number`);
     }
     if (!Array.isArray(x)) {
-      if (typeof x !== 'number') throw new ValueError('tensor', `entry ${describe(x)} at index ${fmtPath(path)} `
-          + `is not a number`);
-      throw new ShapeError('tensor', `ragged nested array: the number ${x} at ${fmtPath(path)} where an array of `
-          + `length ${shape[depth]} was expected`);
+      if (typeof x !== 'number')
+        throw new ValueError('tensor', `entry ${describe(x)} at index ${fmtPath(path)} ` + `is not a number`);
+      throw new ShapeError(
+        'tensor',
+        `ragged nested array: the number ${x} at ${fmtPath(path)} where an array of ` +
+          `length ${shape[depth]} was expected`,
+      );
     }
     if (x.length !== shape[depth]) {
-      throw new ShapeError('tensor', `ragged nested array: length ${x.length} at ${fmtPath(path)} but `
-          + `${shape[depth]} at ${fmtPath(path.map(() => 0))}`);
+      throw new ShapeError(
+        'tensor',
+        `ragged nested array: length ${x.length} at ${fmtPath(path)} but ` +
+          `${shape[depth]} at ${fmtPath(path.map(() => 0))}`,
+      );
     }
     for (let i = 0; i < x.length; i++) {
       path.push(i);
@@ -160,11 +178,14 @@ export function scalar(v: number): Tensor {
  * finite number (ValueError otherwise), and the length within the element cap (ShapeError).
  */
 export function arange(start: number, stop?: number, step = 1): Tensor {
-  if (stop === undefined) { stop = start; start = 0; }
+  if (stop === undefined) {
+    stop = start;
+    start = 0;
+  }
   checkNumber('arange', 'start', start);
   checkNumber('arange', 'stop', stop);
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be finite and non-zero, got `
-      + `${describe(step)}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new ValueError('arange', `step must be finite and non-zero, got ` + `${describe(step)}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   checkElements('arange', n, [n]);
   const d = new Float64Array(n);
@@ -191,7 +212,8 @@ export function randn(rng: Rng, shape: Shape): Tensor {
 /** Uniform entries in [lo, hi) from the seeded generator. */
 export function rand(rng: Rng, shape: Shape, lo = 0, hi = 1): Tensor {
   checkRng('rand', rng);
-  checkNumber('rand', 'lo', lo); checkNumber('rand', 'hi', hi);
+  checkNumber('rand', 'lo', lo);
+  checkNumber('rand', 'hi', hi);
   checkShape('rand', shape);
   const d = new Float64Array(sizeOf(shape));
   for (let i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.uniform();
@@ -228,12 +250,14 @@ export function toArray(t: Tensor): NestedArray {
 /** Element [i, j] of a 2-D tensor (convenience for tests and examples). */
 export function at(t: Tensor, ...idx: number[]): number {
   checkTensor('at', 't', t);
-  if (idx.length !== t.shape.length) throw new ShapeError('at', `${idx.length} indices for a ${t.shape.length}-D tensor`, [t.shape]);
+  if (idx.length !== t.shape.length)
+    throw new ShapeError('at', `${idx.length} indices for a ${t.shape.length}-D tensor`, [t.shape]);
   let off = 0;
   for (let i = 0; i < idx.length; i++) {
     const d = t.shape[i]!;
     const j = idx[i]! < 0 ? idx[i]! + d : idx[i]!;
-    if (!Number.isInteger(j) || j < 0 || j >= d) throw new ShapeError('at', `index ${idx[i]} out of range on axis ${i}`, [t.shape]);
+    if (!Number.isInteger(j) || j < 0 || j >= d)
+      throw new ShapeError('at', `index ${idx[i]} out of range on axis ${i}`, [t.shape]);
     off = off * d + j;
   }
   return t.data[off]!;
@@ -273,11 +297,17 @@ export function checkTensor(op: string, what: string, t: unknown): Tensor {
   const o = t as { data?: unknown; shape?: unknown } | null;
   if (typeof o === 'object' && o !== null && o.data instanceof Float64Array && Array.isArray(o.shape)) {
     checkShape(op, o.shape as number[]);
-    throw new ShapeError(op, `${what} is malformed: its shape holds ${sizeOf(o.shape as number[])} values but its `
-        + `data has ${o.data.length}`, [o.shape as number[]]);
+    throw new ShapeError(
+      op,
+      `${what} is malformed: its shape holds ${sizeOf(o.shape as number[])} values but its ` +
+        `data has ${o.data.length}`,
+      [o.shape as number[]],
+    );
   }
-  throw new ValueError(op, `${what} must be a Tensor ({ data: Float64Array, shape }), got ${describe(t)}; `
-      + `tensor(...) makes one`);
+  throw new ValueError(
+    op,
+    `${what} must be a Tensor ({ data: Float64Array, shape }), got ${describe(t)}; ` + `tensor(...) makes one`,
+  );
 }
 
 /** Throws unless `xs` is an array of well-formed tensors (`checkTensor` on each); returns it. */

@@ -14,22 +14,31 @@ import { ShapeError, ValueError } from './errors.js';
  */
 export function describe(v: unknown): string {
   switch (typeof v) {
-    case 'number': return Object.is(v, -0) ? '-0' : String(v);
-    case 'string': return `'${v.length > 40 ? `${v.slice(0, 40)}…` : v}' (a string)`;
-    case 'bigint': return `${v}n (a bigint)`;
-    case 'boolean': return `${v} (a boolean)`;
-    case 'undefined': return 'undefined';
-    case 'function': return 'a function';
-    case 'symbol': return 'a symbol';
-    default: break;
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'string':
+      return `'${v.length > 40 ? `${v.slice(0, 40)}…` : v}' (a string)`;
+    case 'bigint':
+      return `${v}n (a bigint)`;
+    case 'boolean':
+      return `${v} (a boolean)`;
+    case 'undefined':
+      return 'undefined';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    default:
+      break;
   }
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
   const o = v as { data?: unknown; shape?: unknown };
   if (o.data instanceof Float64Array && Array.isArray(o.shape)) {
-    return `a tensor-like object with shape [${o.shape.map((d) => describe(d)).join(', ')}] and ${o.data.length} `
-        + `values`;
+    return (
+      `a tensor-like object with shape [${o.shape.map((d) => describe(d)).join(', ')}] and ${o.data.length} ` + `values`
+    );
   }
   return 'an object';
 }
@@ -62,13 +71,14 @@ function rangeText(s: NumberSpec): string {
 
 /** Throws a ValueError naming `op` and `name` unless `v` is a number satisfying `spec`; returns it. */
 export function checkNumber(op: string, name: string, v: unknown, spec: NumberSpec = {}): number {
-  const ok = typeof v === 'number'
-    && (spec.finite === false || Number.isFinite(v))
-    && (!spec.int || Number.isSafeInteger(v))
-    && (spec.min === undefined || v >= spec.min)
-    && (spec.gt === undefined || v > spec.gt)
-    && (spec.max === undefined || v <= spec.max)
-    && (spec.lt === undefined || v < spec.lt);
+  const ok =
+    typeof v === 'number' &&
+    (spec.finite === false || Number.isFinite(v)) &&
+    (!spec.int || Number.isSafeInteger(v)) &&
+    (spec.min === undefined || v >= spec.min) &&
+    (spec.gt === undefined || v > spec.gt) &&
+    (spec.max === undefined || v <= spec.max) &&
+    (spec.lt === undefined || v < spec.lt);
   if (!ok) throw new ValueError(op, `${name} must be ${rangeText(spec)}, got ${describe(v)}`);
   return v as number;
 }
@@ -85,8 +95,8 @@ export function checkIntList(op: string, name: string, v: unknown): readonly num
   }
   const a = v as unknown as ArrayLike<unknown>;
   for (let i = 0; i < a.length; i++) {
-    if (typeof a[i] !== 'number' || !Number.isSafeInteger(a[i])) throw new ValueError(op, `${name}[${i}] must be `
-        + `an integer, got ${describe(a[i])}`);
+    if (typeof a[i] !== 'number' || !Number.isSafeInteger(a[i]))
+      throw new ValueError(op, `${name}[${i}] must be ` + `an integer, got ${describe(a[i])}`);
   }
   return v as readonly number[];
 }
@@ -124,7 +134,10 @@ export type OptionSpec = NumberSpec | readonly string[] | 'boolean' | 'function'
  * ```
  */
 export function checkOptions(
-  op: string, opts: unknown, spec: Readonly<Record<string, OptionSpec>>, what = 'option',
+  op: string,
+  opts: unknown,
+  spec: Readonly<Record<string, OptionSpec>>,
+  what = 'option',
 ): void {
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
     throw new ValueError(op, `the ${what}s must be an object, got ${describe(opts)}`);
@@ -168,8 +181,12 @@ export function setMaxElements(n: number): number {
 /** Throws a ShapeError naming `op` when `count` elements exceed the cap; returns `count`. */
 export function checkElements(op: string, count: number, shape?: readonly number[]): number {
   if (count > maxElements) {
-    throw new ShapeError(op, `the result would hold ${count} elements (${(count * 8 / 2 ** 30).toPrecision(3)} GiB), `
-      + `above the limit of ${maxElements} elements; setMaxElements(n) raises the limit`, shape ? [shape] : []);
+    throw new ShapeError(
+      op,
+      `the result would hold ${count} elements (${((count * 8) / 2 ** 30).toPrecision(3)} GiB), ` +
+        `above the limit of ${maxElements} elements; setMaxElements(n) raises the limit`,
+      shape ? [shape] : [],
+    );
   }
   return count;
 }

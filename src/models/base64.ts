@@ -11,11 +11,19 @@ export function toBase64(bytes: Uint8Array): string {
   const parts: string[] = [];
   let chunk = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!, b = bytes[i + 1], c = bytes[i + 2];
+    const a = bytes[i]!,
+      b = bytes[i + 1],
+      c = bytes[i + 2];
     const n = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
-    chunk += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!
-      + (b === undefined ? '=' : ALPHABET[(n >> 6) & 63]!) + (c === undefined ? '=' : ALPHABET[n & 63]!);
-    if (chunk.length >= 4096) { parts.push(chunk); chunk = ''; }
+    chunk +=
+      ALPHABET[n >> 18]! +
+      ALPHABET[(n >> 12) & 63]! +
+      (b === undefined ? '=' : ALPHABET[(n >> 6) & 63]!) +
+      (c === undefined ? '=' : ALPHABET[n & 63]!);
+    if (chunk.length >= 4096) {
+      parts.push(chunk);
+      chunk = '';
+    }
   }
   parts.push(chunk);
   return parts.join('');

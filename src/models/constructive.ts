@@ -47,14 +47,21 @@ export interface ConstructiveTransformer extends Model<{ mh: number }> {
 export function constructiveTransformer(spec: ConstructiveSpec): ConstructiveTransformer {
   checkConfigKeys('constructiveTransformer', spec, ['phi', 'psi', 'f', 'F']);
   const mh = spec.phi.length;
-  if (mh < 1 || spec.psi.length !== mh) throw new ValueError('constructiveTransformer', `need m_h ≥ 1 functions φ and as many ψ, got ${spec.phi.length} and ${spec.psi.length}`);
+  if (mh < 1 || spec.psi.length !== mh)
+    throw new ValueError(
+      'constructiveTransformer',
+      `need m_h ≥ 1 functions φ and as many ψ, got ${spec.phi.length} and ${spec.psi.length}`,
+    );
   const tokens = (x: Tensor, fns: readonly TokenFn[]): Tensor => {
     const [B, T, d] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
     const out = new Float64Array(B * T * fns.length);
-    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
-      const u = x.data.subarray((b * T + t) * d, (b * T + t + 1) * d);
-      fns.forEach((fn, k) => { out[(b * T + t) * fns.length + k] = fn(u, t); });
-    }
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) {
+        const u = x.data.subarray((b * T + t) * d, (b * T + t + 1) * d);
+        fns.forEach((fn, k) => {
+          out[(b * T + t) * fns.length + k] = fn(u, t);
+        });
+      }
     return { data: out, shape: [B, T, fns.length] };
   };
   const check = (op: string, x: Tensor): void => {
@@ -76,13 +83,15 @@ export function constructiveTransformer(spec: ConstructiveSpec): ConstructiveTra
       if (B * T === 0) return { data: new Float64Array(0), shape: [B, T] }; // no tokens: nothing to read out
       const a = softmax(logits(x), -1); // (B, T, T) over s
       const vals: number[][] = [];
-      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
-        const v = spec.f(x.data.subarray((b * T + t) * d, (b * T + t + 1) * d), t);
-        vals.push(typeof v === 'number' ? [v] : Array.from(v));
-      }
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++) {
+          const v = spec.f(x.data.subarray((b * T + t) * d, (b * T + t + 1) * d), t);
+          vals.push(typeof v === 'number' ? [v] : Array.from(v));
+        }
       const nv = vals[0]!.length;
       const V: Tensor = { data: Float64Array.from(vals.flat()), shape: [B, T, nv] };
-      if (vals.some((v) => v.length !== nv)) throw new ValueError('constructiveTransformer', 'f returned vectors of different lengths');
+      if (vals.some((v) => v.length !== nv))
+        throw new ValueError('constructiveTransformer', 'f returned vectors of different lengths');
       const o = matmul(a, V); // (B, T, T)·(B, T, n') → (B, T, n')
       const y = new Float64Array(B * T);
       for (let i = 0; i < B * T; i++) y[i] = spec.F(o.data.subarray(i * nv, (i + 1) * nv));
@@ -111,7 +120,10 @@ export interface FitConstructiveOptions {
 
 /** Fits an MLP R^in → R^out to `target` on `x` (S, in) by full-batch L-BFGS; returns it and its MSE. */
 function fitMlp(x: Tensor, y: Tensor, o: FitConstructiveOptions, seed: number): { net: MLP; mse: number } {
-  const net = new MLP({ inDim: x.shape[1]!, width: o.width, depth: o.depth, outDim: y.shape[1]!, activation: o.activation ?? 'tanh' }, { seed });
+  const net = new MLP(
+    { inDim: x.shape[1]!, width: o.width, depth: o.depth, outDim: y.shape[1]!, activation: o.activation ?? 'tanh' },
+    { seed },
+  );
   const r = train(net, { x, y }, { optimizer: 'lbfgs', batchSize: x.shape[0]!, maxSteps: o.maxIter ?? 500, seed });
   return { net, mse: r.finalLoss };
 }
@@ -124,11 +136,27 @@ function fitMlp(x: Tensor, y: Tensor, o: FitConstructiveOptions, seed: number): 
  * callables are evaluated at position t = 0 (the fitted model has no position encoding).
  * Returns the model and the two fit MSEs (the FFN part of the error budget).
  */
-export function fittedConstructiveTransformer(spec: ConstructiveSpec, opts: FitConstructiveOptions): { model: Transformer; fitMse: { inner: number; outer: number } } {
-  checkConfigKeys('fittedConstructiveTransformer', opts, ['d', 'width', 'depth', 'activation', 'samples', 'maxIter', 'seed']);
-  const d = checkInt('fittedConstructiveTransformer', 'd', opts.d), S = checkInt('fittedConstructiveTransformer', 'samples', opts.samples ?? 512);
+export function fittedConstructiveTransformer(
+  spec: ConstructiveSpec,
+  opts: FitConstructiveOptions,
+): { model: Transformer; fitMse: { inner: number; outer: number } } {
+  checkConfigKeys('fittedConstructiveTransformer', opts, [
+    'd',
+    'width',
+    'depth',
+    'activation',
+    'samples',
+    'maxIter',
+    'seed',
+  ]);
+  const d = checkInt('fittedConstructiveTransformer', 'd', opts.d),
+    S = checkInt('fittedConstructiveTransformer', 'samples', opts.samples ?? 512);
   const mh = spec.phi.length;
-  if (mh < 1 || spec.psi.length !== mh) throw new ValueError('fittedConstructiveTransformer', `need m_h ≥ 1 functions φ and as many ψ, got ${spec.phi.length} and ${spec.psi.length}`);
+  if (mh < 1 || spec.psi.length !== mh)
+    throw new ValueError(
+      'fittedConstructiveTransformer',
+      `need m_h ≥ 1 functions φ and as many ψ, got ${spec.phi.length} and ${spec.psi.length}`,
+    );
   const rng = createRng(opts.seed);
   // phase 1: samples u ~ U[0,1]^d and inner targets (φ(u), ψ(u), f(u)), (S, 2m_h + m_v)
   const U = zeros([S, d]);
@@ -136,23 +164,54 @@ export function fittedConstructiveTransformer(spec: ConstructiveSpec, opts: FitC
   const rowsIn = Array.from({ length: S }, (_, i) => {
     const u = U.data.subarray(i * d, (i + 1) * d);
     const fv = spec.f(u, 0);
-    return [...spec.phi.map((g) => g(u, 0)), ...spec.psi.map((g) => g(u, 0)), ...(typeof fv === 'number' ? [fv] : Array.from(fv))];
+    return [
+      ...spec.phi.map((g) => g(u, 0)),
+      ...spec.psi.map((g) => g(u, 0)),
+      ...(typeof fv === 'number' ? [fv] : Array.from(fv)),
+    ];
   });
-  const n = rowsIn[0]!.length, mv = n - 2 * mh;
+  const n = rowsIn[0]!.length,
+    mv = n - 2 * mh;
   const inner = fitMlp(U, { data: Float64Array.from(rowsIn.flat()), shape: [S, n] }, opts, opts.seed + 1);
   // phase 2: F on the box spanned by the sampled values of f (widened by 5%)
-  const lo = new Array<number>(mv).fill(Infinity), hi = new Array<number>(mv).fill(-Infinity);
-  for (const r of rowsIn) for (let j = 0; j < mv; j++) { lo[j] = Math.min(lo[j]!, r[2 * mh + j]!); hi[j] = Math.max(hi[j]!, r[2 * mh + j]!); }
-  const V = zeros([S, mv]), Fy = zeros([S, 1]);
+  const lo = new Array<number>(mv).fill(Infinity),
+    hi = new Array<number>(mv).fill(-Infinity);
+  for (const r of rowsIn)
+    for (let j = 0; j < mv; j++) {
+      lo[j] = Math.min(lo[j]!, r[2 * mh + j]!);
+      hi[j] = Math.max(hi[j]!, r[2 * mh + j]!);
+    }
+  const V = zeros([S, mv]),
+    Fy = zeros([S, 1]);
   for (let i = 0; i < S; i++) {
-    for (let j = 0; j < mv; j++) { const w = (hi[j]! - lo[j]!) * 0.05; V.data[i * mv + j] = lo[j]! - w + (hi[j]! - lo[j]! + 2 * w) * rng.uniform(); }
+    for (let j = 0; j < mv; j++) {
+      const w = (hi[j]! - lo[j]!) * 0.05;
+      V.data[i * mv + j] = lo[j]! - w + (hi[j]! - lo[j]! + 2 * w) * rng.uniform();
+    }
     Fy.data[i] = spec.F(V.data.subarray(i * mv, (i + 1) * mv));
   }
   const outer = fitMlp(V, Fy, opts, opts.seed + 2);
   // phase 3: assemble the Transformer: fitted f̂ and F̂, selector matrices W_Q, W_K, W_V
-  const model = new Transformer({ d, n, mh, mv, ffnWidth: opts.width, ffnDepth: opts.depth, positionEncoding: 'none', activation: opts.activation ?? 'tanh' }, { seed: opts.seed });
-  const wq = zeros([n, mh]), wk = zeros([n, mh]), wv = zeros([n, mv]);
-  for (let k = 0; k < mh; k++) { wq.data[k * mh + k] = 1; wk.data[(mh + k) * mh + k] = 1; }
+  const model = new Transformer(
+    {
+      d,
+      n,
+      mh,
+      mv,
+      ffnWidth: opts.width,
+      ffnDepth: opts.depth,
+      positionEncoding: 'none',
+      activation: opts.activation ?? 'tanh',
+    },
+    { seed: opts.seed },
+  );
+  const wq = zeros([n, mh]),
+    wk = zeros([n, mh]),
+    wv = zeros([n, mv]);
+  for (let k = 0; k < mh; k++) {
+    wq.data[k * mh + k] = 1;
+    wk.data[(mh + k) * mh + k] = 1;
+  }
   for (let j = 0; j < mv; j++) wv.data[(2 * mh + j) * mv + j] = 1;
   const params: Params = { ...model.params, 'attn.wq': wq, 'attn.wk': wk, 'attn.wv': wv };
   for (const [k, t] of Object.entries(inner.net.params)) params[`ffn_in.${k}`] = t;

@@ -11,10 +11,14 @@ import { ShapeError, ValueError, fmtShape, type Tensor } from '../linalg/index.j
 export const MNIST_SIDE = 28;
 
 /** A labelled image set: images (N, 28, 28) in [0, 1], labels 0..9. */
-export interface ImageSet { images: Tensor; labels: Int32Array }
+export interface ImageSet {
+  images: Tensor;
+  labels: Int32Array;
+}
 
 function imageDims(op: string, images: Tensor): [number, number, number] {
-  if (images.shape.length !== 3) throw new ShapeError(op, `expected images (N, H, W), got ${fmtShape(images.shape)}`, [images.shape]);
+  if (images.shape.length !== 3)
+    throw new ShapeError(op, `expected images (N, H, W), got ${fmtShape(images.shape)}`, [images.shape]);
   return [images.shape[0]!, images.shape[1]!, images.shape[2]!];
 }
 
@@ -33,16 +37,21 @@ export function patchify(images: Tensor, patch: number): Tensor {
   if (!Number.isSafeInteger(patch) || patch < 1 || h % patch !== 0 || w % patch !== 0) {
     throw new ShapeError('patchify', `patch size ${patch} must divide the image sides ${h}×${w}`, [images.shape]);
   }
-  const gh = h / patch, gw = w / patch, T = gh * gw, D = patch * patch;
-  const out = new Float64Array(n * T * D), src = images.data;
+  const gh = h / patch,
+    gw = w / patch,
+    T = gh * gw,
+    D = patch * patch;
+  const out = new Float64Array(n * T * D),
+    src = images.data;
   for (let i = 0; i < n; i++) {
-    for (let py = 0; py < gh; py++) for (let px = 0; px < gw; px++) {
-      const tok = (i * T + py * gw + px) * D;
-      for (let y = 0; y < patch; y++) {
-        const row = i * h * w + (py * patch + y) * w + px * patch;
-        for (let x = 0; x < patch; x++) out[tok + y * patch + x] = src[row + x]!;
+    for (let py = 0; py < gh; py++)
+      for (let px = 0; px < gw; px++) {
+        const tok = (i * T + py * gw + px) * D;
+        for (let y = 0; y < patch; y++) {
+          const row = i * h * w + (py * patch + y) * w + px * patch;
+          for (let x = 0; x < patch; x++) out[tok + y * patch + x] = src[row + x]!;
+        }
       }
-    }
   }
   return { data: out, shape: [n, T, D] }; // (N, T, P²)
 }
@@ -71,17 +80,21 @@ export function rowSequence(images: Tensor): Tensor {
  * ```
  */
 export function permuteTokens(x: Tensor, perm: ArrayLike<number>): Tensor {
-  if (x.shape.length !== 3) throw new ShapeError('permuteTokens', `expected tokens (N, T, D), got ${fmtShape(x.shape)}`, [x.shape]);
+  if (x.shape.length !== 3)
+    throw new ShapeError('permuteTokens', `expected tokens (N, T, D), got ${fmtShape(x.shape)}`, [x.shape]);
   const [n, T, D] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
   const seen = new Uint8Array(T);
   if (perm.length !== T) throw new ValueError('permuteTokens', `permutation of length ${perm.length} for ${T} tokens`);
   for (let t = 0; t < T; t++) {
     const p = perm[t]!;
-    if (!Number.isInteger(p) || p < 0 || p >= T || seen[p]) throw new ValueError('permuteTokens', `not a permutation of 0..${T - 1}: entry ${p} at ${t}`);
+    if (!Number.isInteger(p) || p < 0 || p >= T || seen[p])
+      throw new ValueError('permuteTokens', `not a permutation of 0..${T - 1}: entry ${p} at ${t}`);
     seen[p] = 1;
   }
   const out = new Float64Array(x.data.length);
-  for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) out.set(x.data.subarray((i * T + perm[t]!) * D, (i * T + perm[t]! + 1) * D), (i * T + t) * D);
+  for (let i = 0; i < n; i++)
+    for (let t = 0; t < T; t++)
+      out.set(x.data.subarray((i * T + perm[t]!) * D, (i * T + perm[t]! + 1) * D), (i * T + t) * D);
   return { data: out, shape: [n, T, D] };
 }
 
@@ -112,6 +125,7 @@ export function cyclicShiftPermutation(T: number, k: number): Int32Array {
  * ```
  */
 export function cyclicShiftTokens(x: Tensor, k: number): Tensor {
-  if (x.shape.length !== 3) throw new ShapeError('cyclicShiftTokens', `expected tokens (N, T, D), got ${fmtShape(x.shape)}`, [x.shape]);
+  if (x.shape.length !== 3)
+    throw new ShapeError('cyclicShiftTokens', `expected tokens (N, T, D), got ${fmtShape(x.shape)}`, [x.shape]);
   return permuteTokens(x, cyclicShiftPermutation(x.shape[1]!, k));
 }

@@ -56,12 +56,15 @@ export interface EvaluateErrorsResult {
 }
 
 // Acklam's coefficients: central region numerator a, denominator b; tails numerator c, denominator e
-const A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2,
-  -3.066479806614716e1, 2.506628277459239];
-const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1,
-  -1.328068155288572e1];
-const C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734,
-  4.374664141464968, 2.938163982698783];
+const A = [
+  -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+  2.506628277459239,
+];
+const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+const C = [
+  -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
 const E = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
 
 /** Horner evaluation of `Σ_i c_i x^(n−1−i)`, highest degree first. */
@@ -73,7 +76,8 @@ export function normalQuantile(p: number): number {
   const tail = (q: number): number => horner(C, q) / (horner(E, q) * q + 1);
   if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
   if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  const q = p - 0.5, r = q * q;
+  const q = p - 0.5,
+    r = q * q;
   return (horner(A, r) * q) / (horner(B, r) * r + 1);
 }
 
@@ -108,10 +112,13 @@ function estimate(sum: { n: number; mean: number; m2: number }, z: number): Erro
  * ```
  */
 export function evaluateErrors(
-  model: SequenceMap, target: SequenceMap, opts: EvaluateErrorsOptions,
+  model: SequenceMap,
+  target: SequenceMap,
+  opts: EvaluateErrorsOptions,
 ): EvaluateErrorsResult {
   const op = 'evaluateErrors';
-  const tau = checkPositiveInt(op, 'tau', opts.tau, 1), d = checkPositiveInt(op, 'd', opts.d ?? 1, 1);
+  const tau = checkPositiveInt(op, 'tau', opts.tau, 1),
+    d = checkPositiveInt(op, 'd', opts.d ?? 1, 1);
   const samples = checkPositiveInt(op, 'samples', opts.samples, 2);
   const batchSize = checkPositiveInt(op, 'batchSize', opts.batchSize ?? 256, 1);
   if (!Number.isSafeInteger(opts.seed)) throw new ValueError(op, `seed must be an integer, got ${opts.seed}`);
@@ -119,7 +126,8 @@ export function evaluateErrors(
   if (!(confidence > 0 && confidence < 1)) throw new ValueError(op, `confidence must lie in (0, 1), got ${confidence}`);
   const z = normalQuantile((1 + confidence) / 2);
   const rng = createRng(opts.seed);
-  const l1 = { n: 0, mean: 0, m2: 0 }, sq = { n: 0, mean: 0, m2: 0 };
+  const l1 = { n: 0, mean: 0, m2: 0 },
+    sq = { n: 0, mean: 0, m2: 0 };
   const push = (acc: typeof l1, v: number): void => {
     acc.n++;
     const dv = v - acc.mean;
@@ -131,25 +139,39 @@ export function evaluateErrors(
       const B = Math.min(batchSize, samples - done);
       const x: Tensor = { data: new Float64Array(B * tau * d), shape: [B, tau, d] };
       for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform();
-      const y = apply(op, 'target', target, x), yh = apply(op, 'model', model, x);
-      for (const [name, t] of [['target', y], ['model', yh]] as const) {
+      const y = apply(op, 'target', target, x),
+        yh = apply(op, 'model', model, x);
+      for (const [name, t] of [
+        ['target', y],
+        ['model', yh],
+      ] as const) {
         if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== tau) {
-          throw new ShapeError(op, `the ${name} must map x ${fmtShape(x.shape)} to (B, τ) = ${fmtShape([B, tau])}, ` +
-            `got ${fmtShape(t.shape)} (target ${fmtShape(y.shape)}, model ${fmtShape(yh.shape)})`, [y.shape, yh.shape]);
+          throw new ShapeError(
+            op,
+            `the ${name} must map x ${fmtShape(x.shape)} to (B, τ) = ${fmtShape([B, tau])}, ` +
+              `got ${fmtShape(t.shape)} (target ${fmtShape(y.shape)}, model ${fmtShape(yh.shape)})`,
+            [y.shape, yh.shape],
+          );
         }
       }
       for (let b = 0; b < B; b++) {
-        let a = 0, s = 0;
+        let a = 0,
+          s = 0;
         for (let t = 0; t < tau; t++) {
-          const i = b * tau + t, e = y.data[i]! - yh.data[i]!;
+          const i = b * tau + t,
+            e = y.data[i]! - yh.data[i]!;
           if (!Number.isFinite(e)) {
             const modelBad = Number.isFinite(y.data[i]!);
-            const bad = modelBad ? (['the model output', yh.data[i]!] as const) : (['the target output', y.data[i]!] as const);
+            const bad = modelBad
+              ? (['the model output', yh.data[i]!] as const)
+              : (['the target output', y.data[i]!] as const);
             throw new NonFiniteError(op, bad[0], i, bad[1]);
           }
-          a += Math.abs(e); s += e * e;
+          a += Math.abs(e);
+          s += e * e;
         }
-        push(l1, a); push(sq, s / tau);
+        push(l1, a);
+        push(sq, s / tau);
       }
     }
   });

@@ -5,7 +5,13 @@
  */
 export { param, checkInput, type Model, type Params } from './module.js';
 export {
-  flattenParams, unflattenParams, globalNorm, checkStepInputs, checkFiniteParams, type ParamLayout, type Optimizer,
+  flattenParams,
+  unflattenParams,
+  globalNorm,
+  checkStepInputs,
+  checkFiniteParams,
+  type ParamLayout,
+  type Optimizer,
 } from './optim/params.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';

@@ -11,8 +11,28 @@
  * m_v value width per head, H heads, M = B·T rows of a token-wise map.
  */
 import {
-  add, broadcastTo, concat, createRng, dense, gelu, layerNorm, matmul, relu, reshape, softmax, tanh, transpose, mul,
-  ShapeError, ValueError, fmtShape, ones, randn, zeros, type Rng, type Tensor,
+  add,
+  broadcastTo,
+  concat,
+  createRng,
+  dense,
+  gelu,
+  layerNorm,
+  matmul,
+  relu,
+  reshape,
+  softmax,
+  tanh,
+  transpose,
+  mul,
+  ShapeError,
+  ValueError,
+  fmtShape,
+  ones,
+  randn,
+  zeros,
+  type Rng,
+  type Tensor,
 } from '../linalg/index.js';
 import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params } from './module.js';
 
@@ -45,7 +65,12 @@ function rows(x: Tensor): Tensor {
  * Initialisation: W ~ N(0, 1/inDim) (LeCun), b = 0.
  */
 export class Linear {
-  constructor(readonly prefix: string, readonly inDim: number, readonly outDim: number, readonly bias = true) {
+  constructor(
+    readonly prefix: string,
+    readonly inDim: number,
+    readonly outDim: number,
+    readonly bias = true,
+  ) {
     checkInt('Linear', 'inDim', inDim);
     checkInt('Linear', 'outDim', outDim);
   }
@@ -63,7 +88,12 @@ export class Linear {
    */
   apply(x: Tensor, p: Params, act: Activation | boolean = false): Tensor {
     const last = x.shape[x.shape.length - 1];
-    if (last !== this.inDim) throw new ShapeError('Linear', `${this.prefix}weight expects inputs (…, ${this.inDim}), got ${fmtShape(x.shape)}`, [x.shape]);
+    if (last !== this.inDim)
+      throw new ShapeError(
+        'Linear',
+        `${this.prefix}weight expects inputs (…, ${this.inDim}), got ${fmtShape(x.shape)}`,
+        [x.shape],
+      );
     const b = this.bias ? param('Linear', p, `${this.prefix}bias`) : null;
     const relu = act === true || act === 'relu';
     let y = dense(rows(x), param('Linear', p, `${this.prefix}weight`), b, relu); // (M, inDim)·(inDim, outDim) + b → (M, outDim)
@@ -112,7 +142,8 @@ export class MLP implements Model<MLPConfig> {
     const depth = checkInt('MLP', 'depth', config.depth, true);
     this.config = { ...config };
     this.activation = config.activation ?? 'relu';
-    if (!['relu', 'tanh', 'gelu'].includes(this.activation)) throw new ValueError('MLP', `unknown activation '${String(this.activation)}' (relu, tanh, gelu)`);
+    if (!['relu', 'tanh', 'gelu'].includes(this.activation))
+      throw new ValueError('MLP', `unknown activation '${String(this.activation)}' (relu, tanh, gelu)`);
     const prefix = opts.prefix ?? '';
     const dims = [inDim, ...new Array<number>(depth).fill(width), outDim];
     this.layers = dims.slice(0, -1).map((d, i) => new Linear(`${prefix}${i}.`, d, dims[i + 1]!));
@@ -128,21 +159,35 @@ export class MLP implements Model<MLPConfig> {
 
   /** Standalone use: checks x (…, inDim) (shape and finiteness), then `apply`. */
   forward(x: Tensor, params: Params = this.params): Tensor {
-    checkInput('MLP.forward', x, [...x.shape.slice(0, -1).map(() => undefined), this.config.inDim], `(…, ${this.config.inDim})`);
+    checkInput(
+      'MLP.forward',
+      x,
+      [...x.shape.slice(0, -1).map(() => undefined), this.config.inDim],
+      `(…, ${this.config.inDim})`,
+    );
     return this.apply(x, params);
   }
 }
 
 /** Layer normalisation over the last axis with learned `{prefix}gamma` (ones) and `{prefix}beta` (zeros). */
 export class LayerNorm {
-  constructor(readonly prefix: string, readonly dim: number, readonly eps = 1e-5) {}
+  constructor(
+    readonly prefix: string,
+    readonly dim: number,
+    readonly eps = 1e-5,
+  ) {}
   /** Fresh parameters: `{prefix}gamma` = 1, `{prefix}beta` = 0, both (dim). */
   init(): Params {
     return { [`${this.prefix}gamma`]: ones([this.dim]), [`${this.prefix}beta`]: zeros([this.dim]) };
   }
   /** x (…, dim) → normalised over the last axis, scaled and shifted. */
   apply(x: Tensor, p: Params): Tensor {
-    return layerNorm(x, param('LayerNorm', p, `${this.prefix}gamma`), param('LayerNorm', p, `${this.prefix}beta`), this.eps);
+    return layerNorm(
+      x,
+      param('LayerNorm', p, `${this.prefix}gamma`),
+      param('LayerNorm', p, `${this.prefix}beta`),
+      this.eps,
+    );
   }
 }
 
@@ -197,7 +242,10 @@ export class Attention {
   readonly heads: number;
   readonly scale: boolean;
   readonly causal: boolean;
-  constructor(readonly prefix: string, readonly config: AttentionConfig) {
+  constructor(
+    readonly prefix: string,
+    readonly config: AttentionConfig,
+  ) {
     checkConfigKeys('Attention', config, ['dim', 'mh', 'mv', 'heads', 'scale', 'causal', 'outDim']);
     checkInt('Attention', 'dim', config.dim);
     checkInt('Attention', 'mh', config.mh);
@@ -215,7 +263,9 @@ export class Attention {
 
   /** Fresh parameters: W_Q, W_K, W_V ~ N(0, 1/n) (and W_O ~ N(0, 1/(H·m_v)), b_O = 0 with a projection). */
   init(rng: Rng): Params {
-    const { dim, mh, mv, outDim } = this.config, H = this.heads, s = 1 / Math.sqrt(dim);
+    const { dim, mh, mv, outDim } = this.config,
+      H = this.heads,
+      s = 1 / Math.sqrt(dim);
     const p: Params = {
       [`${this.prefix}wq`]: normal(rng, [dim, H * mh], s),
       [`${this.prefix}wk`]: normal(rng, [dim, H * mh], s),
@@ -230,7 +280,8 @@ export class Attention {
 
   /** x (B, T, n), W (n, H·k) → (B, H, T, k) (or (B, T, k) when H = 1). */
   private project(x: Tensor, w: Tensor, k: number): Tensor {
-    const [B, T] = [x.shape[0]!, x.shape[1]!], H = this.heads;
+    const [B, T] = [x.shape[0]!, x.shape[1]!],
+      H = this.heads;
     const y = matmul(rows(x), w); // (B·T, n)·(n, H·k) → (B·T, H·k)
     if (H === 1) return reshape(y, [B, T, k]); // (B·T, k) → (B, T, k)
     return transpose(reshape(y, [B, T, H, k]), [0, 2, 1, 3]); // (B·T, H·k) → (B, T, H, k) → (B, H, T, k)
@@ -239,7 +290,9 @@ export class Attention {
   /** Pre-softmax logits (B, H, T, T) (or (B, T, T) when H = 1), scale applied, no mask. */
   logits(x: Tensor, p: Params): Tensor {
     if (x.shape.length !== 3 || x.shape[2] !== this.config.dim) {
-      throw new ShapeError('Attention', `expected tokens (B, T, ${this.config.dim}), got ${fmtShape(x.shape)}`, [x.shape]);
+      throw new ShapeError('Attention', `expected tokens (B, T, ${this.config.dim}), got ${fmtShape(x.shape)}`, [
+        x.shape,
+      ]);
     }
     const { mh } = this.config;
     const q = this.project(x, param('Attention', p, `${this.prefix}wq`), mh);
@@ -250,7 +303,9 @@ export class Attention {
 
   /** x (B, T, n) → (B, T, outWidth). */
   apply(x: Tensor, p: Params): Tensor {
-    const [B, T] = [x.shape[0]!, x.shape[1]!], H = this.heads, { mv } = this.config;
+    const [B, T] = [x.shape[0]!, x.shape[1]!],
+      H = this.heads,
+      { mv } = this.config;
     let l = this.logits(x, p);
     if (this.causal) l = add(l, causalMask(T)); // −1e30 above the diagonal: exp underflows to exactly 0
     const a = softmax(l, -1); // over s
@@ -258,7 +313,10 @@ export class Attention {
     let o = matmul(a, v); // (…, T, T)·(…, T, m_v) → (…, T, m_v)
     if (H > 1) o = reshape(transpose(o, [0, 2, 1, 3]), [B, T, H * mv]); // (B, H, T, m_v) → (B, T, H, m_v) → (B, T, H·m_v)
     if (this.config.outDim === undefined) return o;
-    const y = add(matmul(rows(o), param('Attention', p, `${this.prefix}wo`)), param('Attention', p, `${this.prefix}bo`)); // (B·T, H·m_v) → (B·T, out)
+    const y = add(
+      matmul(rows(o), param('Attention', p, `${this.prefix}wo`)),
+      param('Attention', p, `${this.prefix}bo`),
+    ); // (B·T, H·m_v) → (B·T, out)
     return reshape(y, [B, T, this.config.outDim]); // (B·T, out) → (B, T, out)
   }
 }
@@ -278,7 +336,12 @@ export function causalMask(T: number): Tensor {
 /** Concatenates tokens with a per-position encoding: x (B, T, d), e (T, p) → (B, T, d + p). */
 export function concatPositions(x: Tensor, e: Tensor): Tensor {
   const [B, T] = [x.shape[0]!, x.shape[1]!];
-  if (e.shape[0] !== T) throw new ShapeError('concatPositions', `position encoding has ${e.shape[0]} positions but the input has τ = ${T}`, [x.shape, e.shape]);
+  if (e.shape[0] !== T)
+    throw new ShapeError(
+      'concatPositions',
+      `position encoding has ${e.shape[0]} positions but the input has τ = ${T}`,
+      [x.shape, e.shape],
+    );
   const eb = broadcastTo(reshape(e, [1, T, e.shape[1]!]), [B, T, e.shape[1]!]); // (T, p) → (1, T, p) → (B, T, p)
   return concat([x, eb], 2);
 }

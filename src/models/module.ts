@@ -32,8 +32,8 @@ export interface Model<C extends object = object> {
  * (`ffnWidht`) is an error instead of a silently ignored default (the shared validator's `checkKeys`).
  */
 export function checkConfigKeys(op: string, config: object, known: readonly string[]): void {
-  if (config === null || typeof config !== 'object') throw new ValueError(op, `the config must be an object, got `
-      + `${describe(config)}`);
+  if (config === null || typeof config !== 'object')
+    throw new ValueError(op, `the config must be an object, got ` + `${describe(config)}`);
   checkKeys(op, config, known, 'config key');
 }
 
@@ -58,7 +58,11 @@ export function param(op: string, params: Params, name: string): Tensor {
 export function checkInput(op: string, x: Tensor, dims: readonly (number | undefined)[], legend: string): void {
   const ok = x.shape.length === dims.length && dims.every((d, i) => d === undefined || x.shape[i] === d);
   if (!ok) {
-    throw new ShapeError(op, `expected input ${legend} with ${dims.map((d) => d ?? '*').join(' × ')}, got ${fmtShape(x.shape)}`, [x.shape]);
+    throw new ShapeError(
+      op,
+      `expected input ${legend} with ${dims.map((d) => d ?? '*').join(' × ')}, got ${fmtShape(x.shape)}`,
+      [x.shape],
+    );
   }
   const d = x.data;
   for (let i = 0; i < d.length; i++) {

@@ -9,7 +9,18 @@
  * Shape legend: B batch, T = τ steps, d input width, m hidden width.
  */
 import {
-  add, createRng, matmul, randn, reshape, spectralRadius, stack, tanh, zeros, ValueError, type Rng, type Tensor,
+  add,
+  createRng,
+  matmul,
+  randn,
+  reshape,
+  spectralRadius,
+  stack,
+  tanh,
+  zeros,
+  ValueError,
+  type Rng,
+  type Tensor,
 } from '../linalg/index.js';
 import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params } from './module.js';
 
@@ -56,14 +67,19 @@ abstract class RNNBase implements Model<RNNConfig> {
 
   constructor(config: RNNConfig, seed: number, op: string, bias: boolean) {
     checkConfigKeys(op, config, KEYS);
-    const d = checkInt(op, 'd', config.d), m = checkInt(op, 'hidden', config.hidden);
+    const d = checkInt(op, 'd', config.d),
+      m = checkInt(op, 'hidden', config.hidden);
     this.config = { ...config };
     const rng = createRng(seed);
-    const u = randn(rng, [m, d]), c = randn(rng, [m, 1]);
+    const u = randn(rng, [m, d]),
+      c = randn(rng, [m, 1]);
     for (let i = 0; i < u.data.length; i++) u.data[i]! /= Math.sqrt(d);
     for (let i = 0; i < c.data.length; i++) c.data[i]! /= Math.sqrt(m);
     this.params = { W: initRecurrent(op, rng, m, config.initRadius ?? 0.9), U: u, c };
-    if (bias) { this.params.b = zeros([m]); this.params.c0 = zeros([1]); }
+    if (bias) {
+      this.params.b = zeros([m]);
+      this.params.c0 = zeros([1]);
+    }
   }
 
   /** One recurrence step: h (B, m), x_t (B, d) → new h (B, m). */
@@ -77,7 +93,10 @@ abstract class RNNBase implements Model<RNNConfig> {
     if (T === 0) return { data: new Float64Array(0), shape: [B, 0] }; // no steps, no outputs (numpy-like)
     let h: Tensor | null = null;
     const hs: Tensor[] = [];
-    for (const xt of steps(x)) { h = this.cell(h, xt, params); hs.push(h); }
+    for (const xt of steps(x)) {
+      h = this.cell(h, xt, params);
+      hs.push(h);
+    }
     const H = reshape(stack(hs, 1), [B * T, this.config.hidden]); // τ × (B, m) → (B, τ, m) → (B·τ, m)
     const y = this.readout(matmul(H, param(this.kind, params, 'c')), params); // (B·τ, m)·(m, 1) → (B·τ, 1)
     return reshape(y, [B, T]); // (B·τ, 1) → (B, τ)
@@ -112,14 +131,25 @@ export class LinearRNN extends RNNBase {
    */
   kernels(len: number, params: Params = this.params): Tensor {
     checkInt('LinearRNN.kernels', 'len', len, true);
-    const W = param(this.kind, params, 'W').data, U = param(this.kind, params, 'U').data, c = param(this.kind, params, 'c').data;
-    const m = this.config.hidden, d = this.config.d;
+    const W = param(this.kind, params, 'W').data,
+      U = param(this.kind, params, 'U').data,
+      c = param(this.kind, params, 'c').data;
+    const m = this.config.hidden,
+      d = this.config.d;
     const out = new Float64Array(len * d);
     let v = Float64Array.from(U); // W^s U, (m, d)
     for (let s = 0; s < len; s++) {
-      for (let j = 0; j < d; j++) { let acc = 0; for (let i = 0; i < m; i++) acc += c[i]! * v[i * d + j]!; out[s * d + j] = acc; }
+      for (let j = 0; j < d; j++) {
+        let acc = 0;
+        for (let i = 0; i < m; i++) acc += c[i]! * v[i * d + j]!;
+        out[s * d + j] = acc;
+      }
       const nv = new Float64Array(m * d);
-      for (let i = 0; i < m; i++) for (let k = 0; k < m; k++) { const w = W[i * m + k]!; for (let j = 0; j < d; j++) nv[i * d + j]! += w * v[k * d + j]!; }
+      for (let i = 0; i < m; i++)
+        for (let k = 0; k < m; k++) {
+          const w = W[i * m + k]!;
+          for (let j = 0; j < d; j++) nv[i * d + j]! += w * v[k * d + j]!;
+        }
       v = nv;
     }
     return { data: out, shape: [len, d] };

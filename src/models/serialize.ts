@@ -13,7 +13,12 @@ export const PARAMS_SCHEMA_VERSION = 1;
 const FORMAT = 'seqrate-params';
 
 /** One saved tensor. */
-export interface SavedTensor { shape: number[]; dtype: 'float64'; encoding: 'base64-f64le'; data: string }
+export interface SavedTensor {
+  shape: number[];
+  dtype: 'float64';
+  encoding: 'base64-f64le';
+  data: string;
+}
 
 /** The JSON object written by `saveParams`. */
 export interface SavedParams {
@@ -33,14 +38,24 @@ function encode(t: Tensor): SavedTensor {
 
 function decode(name: string, s: SavedTensor): Tensor {
   if (s.dtype !== 'float64' || s.encoding !== 'base64-f64le' || !Array.isArray(s.shape) || typeof s.data !== 'string') {
-    throw new ValueError('loadParams', `parameter '${name}' is not a {shape, dtype: 'float64', encoding: 'base64-f64le', data} record`);
+    throw new ValueError(
+      'loadParams',
+      `parameter '${name}' is not a {shape, dtype: 'float64', encoding: 'base64-f64le', data} record`,
+    );
   }
-  if (!s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ShapeError('loadParams', `parameter '${name}' has an invalid shape [${s.shape.join(', ')}]`, []);
+  if (!s.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new ShapeError('loadParams', `parameter '${name}' has an invalid shape [${s.shape.join(', ')}]`, []);
   const bytes = fromBase64(s.data);
   // a decoder that skipped characters outside the alphabet would load a corrupted string: refuse it
-  if (bytes === null) throw new ValueError('loadParams', `parameter '${name}' has corrupted data (not canonical base64)`);
+  if (bytes === null)
+    throw new ValueError('loadParams', `parameter '${name}' has corrupted data (not canonical base64)`);
   const n = sizeOf(s.shape);
-  if (bytes.length !== 8 * n) throw new ShapeError('loadParams', `parameter '${name}' holds ${bytes.length / 8} values but its shape ${fmtShape(s.shape)} needs ${n}`, [s.shape]);
+  if (bytes.length !== 8 * n)
+    throw new ShapeError(
+      'loadParams',
+      `parameter '${name}' holds ${bytes.length / 8} values but its shape ${fmtShape(s.shape)} needs ${n}`,
+      [s.shape],
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = view.getFloat64(8 * i, true);
@@ -80,15 +95,26 @@ export function saveParams(model: Model): SavedParams {
  */
 export function loadParams<M extends Model>(model: M, json: unknown): M {
   const s = json as Partial<SavedParams>;
-  if (typeof s !== 'object' || s === null || s.format !== FORMAT) throw new ValueError('loadParams', `not a ${FORMAT} object`);
-  if (s.version !== PARAMS_SCHEMA_VERSION) throw new ValueError('loadParams', `schema version ${String(s.version)} is not supported (expected ${PARAMS_SCHEMA_VERSION})`);
-  if (s.kind !== model.kind) throw new ValueError('loadParams', `saved weights are for a ${String(s.kind)}, not a ${model.kind}`);
+  if (typeof s !== 'object' || s === null || s.format !== FORMAT)
+    throw new ValueError('loadParams', `not a ${FORMAT} object`);
+  if (s.version !== PARAMS_SCHEMA_VERSION)
+    throw new ValueError(
+      'loadParams',
+      `schema version ${String(s.version)} is not supported (expected ${PARAMS_SCHEMA_VERSION})`,
+    );
+  if (s.kind !== model.kind)
+    throw new ValueError('loadParams', `saved weights are for a ${String(s.kind)}, not a ${model.kind}`);
   const own = jsonConfig(model.config);
   const known = new Set(model.configKeys ?? Object.keys(own));
   const saved = s.config ?? {};
   for (const k of new Set([...Object.keys(saved), ...Object.keys(own)])) {
-    if (!known.has(k)) throw new ValueError('loadParams', `unknown config key '${k}' in saved weights (a ${model.kind} config has: ${[...known].join(', ')})`);
-    const a = k in saved ? JSON.stringify(saved[k]) : 'unset', b = k in own ? JSON.stringify(own[k]) : 'unset';
+    if (!known.has(k))
+      throw new ValueError(
+        'loadParams',
+        `unknown config key '${k}' in saved weights (a ${model.kind} config has: ${[...known].join(', ')})`,
+      );
+    const a = k in saved ? JSON.stringify(saved[k]) : 'unset',
+      b = k in own ? JSON.stringify(own[k]) : 'unset';
     if (a !== b) throw new ValueError('loadParams', `config '${k}' is ${a} in the saved weights but ${b} in the model`);
   }
   const savedParams = s.params ?? {};
@@ -99,11 +125,17 @@ export function loadParams<M extends Model>(model: M, json: unknown): M {
     const t = decode(name, rec);
     const want = model.params[name]!.shape;
     if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
-      throw new ShapeError('loadParams', `parameter '${name}' has shape ${fmtShape(t.shape)} in the saved weights but ${fmtShape(want)} in the model`, [t.shape, want]);
+      throw new ShapeError(
+        'loadParams',
+        `parameter '${name}' has shape ${fmtShape(t.shape)} in the saved weights but ${fmtShape(want)} in the model`,
+        [t.shape, want],
+      );
     }
     out[name] = t;
   }
-  for (const name of Object.keys(savedParams)) if (!(name in model.params)) throw new ValueError('loadParams', `saved weights have an unknown parameter '${name}'`);
+  for (const name of Object.keys(savedParams))
+    if (!(name in model.params))
+      throw new ValueError('loadParams', `saved weights have an unknown parameter '${name}'`);
   model.params = out;
   return model;
 }

@@ -11,8 +11,17 @@
  * rtol (relative) against the mean of the w steps before.
  */
 import {
-  createRng, crossEntropy, item, mse, noGrad, valueAndGrad, NonFiniteError, ShapeError, ValueError,
-  fmtShape, type Tensor,
+  createRng,
+  crossEntropy,
+  item,
+  mse,
+  noGrad,
+  valueAndGrad,
+  NonFiniteError,
+  ShapeError,
+  ValueError,
+  fmtShape,
+  type Tensor,
 } from '../linalg/index.js';
 import { checkTensor } from '../linalg/tensor.js';
 import { checkInt, checkKeys, checkNumber, checkOptions, describe, type OptionSpec } from '../linalg/validate.js';
@@ -28,7 +37,12 @@ export interface Dataset {
 }
 
 /** Progress report (after every step). */
-export interface Progress { phase: 'first-order' | 'lbfgs'; step: number; loss: number; gradNorm?: number }
+export interface Progress {
+  phase: 'first-order' | 'lbfgs';
+  step: number;
+  loss: number;
+  gradNorm?: number;
+}
 
 /** Options of `train`. */
 export interface TrainOptions {
@@ -72,19 +86,29 @@ export interface TrainResult {
 
 /** Declarative checks of `TrainOptions` (src/linalg/validate.ts); `optimizer` is checked apart. */
 const TRAIN_SPEC: Readonly<Record<keyof TrainOptions, OptionSpec>> = {
-  optimizer: 'object', batchSize: { int: true, min: 1 }, maxSteps: { int: true, min: 0 }, plateau: 'object',
-  targetLoss: { finite: false }, seed: { int: true }, loss: ['mse', 'crossEntropy'], onProgress: 'function',
+  optimizer: 'object',
+  batchSize: { int: true, min: 1 },
+  maxSteps: { int: true, min: 0 },
+  plateau: 'object',
+  targetLoss: { finite: false },
+  seed: { int: true },
+  loss: ['mse', 'crossEntropy'],
+  onProgress: 'function',
   lbfgsPolish: 'object',
 };
 
 function checkTrainOptions(opts: TrainOptions): void {
   const o = opts.optimizer as unknown;
   if (o !== 'lbfgs' && (o === null || typeof o !== 'object' || typeof (o as Optimizer).step !== 'function')) {
-    throw new ValueError('train', `optimizer must be an optimiser object (new Adam({ lr }), new AdamW({ lr }), `
-        + `new SGD({ lr }) `
-      + `or any { name, step(params, grads, loss) }) or the string 'lbfgs', got ${describe(o)}`
-      + (typeof o === 'string' ? ' (optimiser names other than \'lbfgs\' are not accepted: the object carries the '
-          + 'learning rate)' : ''));
+    throw new ValueError(
+      'train',
+      `optimizer must be an optimiser object (new Adam({ lr }), new AdamW({ lr }), ` +
+        `new SGD({ lr }) ` +
+        `or any { name, step(params, grads, loss) }) or the string 'lbfgs', got ${describe(o)}` +
+        (typeof o === 'string'
+          ? " (optimiser names other than 'lbfgs' are not accepted: the object carries the " + 'learning rate)'
+          : ''),
+    );
   }
   checkOptions('train', { ...opts, optimizer: {} }, TRAIN_SPEC, 'config key');
   if (opts.plateau !== undefined) {
@@ -124,12 +148,12 @@ function lossOf(kind: 'mse' | 'crossEntropy', out: Tensor, y: Tensor | Int32Arra
 }
 
 function checkData(data: Dataset, op = 'train'): number {
-  if (data === null || typeof data !== 'object') throw new ValueError(op, `data must be { x: Tensor, y: Tensor | `
-      + `Int32Array }, got ${describe(data)}`);
+  if (data === null || typeof data !== 'object')
+    throw new ValueError(op, `data must be { x: Tensor, y: Tensor | ` + `Int32Array }, got ${describe(data)}`);
   const x = checkTensor(op, 'data.x', data.x);
   const N = x.shape[0];
-  if (N === undefined || N < 1) throw new ShapeError(op, `inputs need a non-empty leading batch axis, got `
-      + `${fmtShape(x.shape)}`, [x.shape]);
+  if (N === undefined || N < 1)
+    throw new ShapeError(op, `inputs need a non-empty leading batch axis, got ` + `${fmtShape(x.shape)}`, [x.shape]);
   const y = data.y instanceof Int32Array ? data.y : checkTensor(op, 'data.y', data.y);
   const ny = y instanceof Int32Array ? y.length : y.shape[0];
   if (ny !== N) {
@@ -155,16 +179,27 @@ function firstNonFinite(op: string, what: string, d: Float64Array): void {
  */
 function diverged(e: unknown, phase: string, step: number): unknown {
   if (!(e instanceof NonFiniteError)) return e;
-  return new NonFiniteError('train', step > 0 ? `${phase} step ${step}` : phase, e.index, e.value,
-    `the data are finite, so the parameters or the loss diverged (try a smaller learning rate or clipNorm) — `
-        + `${e.message}`);
+  return new NonFiniteError(
+    'train',
+    step > 0 ? `${phase} step ${step}` : phase,
+    e.index,
+    e.value,
+    `the data are finite, so the parameters or the loss diverged (try a smaller learning rate or clipNorm) — ` +
+      `${e.message}`,
+  );
 }
 
 /**
  * Loss and gradient over the whole data set, in chunks of `chunk` rows (weighted by chunk size, so
  * the result is the full-batch mean loss and its exact gradient).
  */
-export function fullBatchLossAndGrad(model: Model, data: Dataset, params: Params, loss: 'mse' | 'crossEntropy', chunk: number): { loss: number; grads: Params } {
+export function fullBatchLossAndGrad(
+  model: Model,
+  data: Dataset,
+  params: Params,
+  loss: 'mse' | 'crossEntropy',
+  chunk: number,
+): { loss: number; grads: Params } {
   const N = checkData(data);
   checkInt('fullBatchLossAndGrad', 'chunk', chunk, 1);
   let total = 0;
@@ -172,10 +207,16 @@ export function fullBatchLossAndGrad(model: Model, data: Dataset, params: Params
   for (const k of Object.keys(params)) acc[k] = new Float64Array(params[k]!.data.length);
   for (let start = 0; start < N; start += chunk) {
     const idx = Int32Array.from({ length: Math.min(chunk, N - start) }, (_, i) => start + i);
-    const xb = takeRows(data.x, idx), yb = takeLabels(data.y, idx), w = idx.length / N;
+    const xb = takeRows(data.x, idx),
+      yb = takeLabels(data.y, idx),
+      w = idx.length / N;
     const { value, grads } = valueAndGrad((p: Params) => lossOf(loss, model.forward(xb, p), yb))(params);
     total += w * item(value);
-    for (const k of Object.keys(acc)) { const a = acc[k]!, g = (grads as Params)[k]!.data; for (let i = 0; i < a.length; i++) a[i]! += w * g[i]!; }
+    for (const k of Object.keys(acc)) {
+      const a = acc[k]!,
+        g = (grads as Params)[k]!.data;
+      for (let i = 0; i < a.length; i++) a[i]! += w * g[i]!;
+    }
   }
   const grads: Params = {};
   for (const k of Object.keys(acc)) grads[k] = { data: acc[k]!, shape: [...params[k]!.shape] };
@@ -185,14 +226,23 @@ export function fullBatchLossAndGrad(model: Model, data: Dataset, params: Params
 /** Plateau test on the history (see the file header). */
 function plateaued(h: readonly number[], window: number, rtol: number): boolean {
   if (h.length < 2 * window) return false;
-  let prev = 0, last = 0;
+  let prev = 0,
+    last = 0;
   for (let i = h.length - 2 * window; i < h.length - window; i++) prev += h[i]!;
   for (let i = h.length - window; i < h.length; i++) last += h[i]!;
   return prev - last <= rtol * Math.abs(prev);
 }
 
 /** Full-batch L-BFGS on the model's parameters; updates `model.params`. */
-function polish(model: Model, data: Dataset, loss: 'mse' | 'crossEntropy', chunk: number, o: { maxIter: number; gtol?: number; history?: number }, history: number[], onProgress?: (p: Progress) => void): { iterations: number; reason: string; evaluations: number } {
+function polish(
+  model: Model,
+  data: Dataset,
+  loss: 'mse' | 'crossEntropy',
+  chunk: number,
+  o: { maxIter: number; gtol?: number; history?: number },
+  history: number[],
+  onProgress?: (p: Progress) => void,
+): { iterations: number; reason: string; evaluations: number } {
   const { x: x0, layout } = flattenParams(model.params);
   const names = layout.entries.map((e) => e.name);
   let calls = 0;
@@ -208,8 +258,13 @@ function polish(model: Model, data: Dataset, loss: 'mse' | 'crossEntropy', chunk
     }
   };
   const r = lbfgs(fg, x0, {
-    maxIter: o.maxIter, gtol: o.gtol ?? 1e-10, history: o.history ?? 20,
-    onIter: ({ iteration, f, gradNorm }) => { history.push(f); onProgress?.({ phase: 'lbfgs', step: iteration, loss: f, gradNorm }); },
+    maxIter: o.maxIter,
+    gtol: o.gtol ?? 1e-10,
+    history: o.history ?? 20,
+    onIter: ({ iteration, f, gradNorm }) => {
+      history.push(f);
+      onProgress?.({ phase: 'lbfgs', step: iteration, loss: f, gradNorm });
+    },
   });
   model.params = unflattenParams(r.x, layout);
   return { iterations: r.iterations, reason: r.reason, evaluations: r.evaluations };
@@ -229,27 +284,41 @@ function polish(model: Model, data: Dataset, loss: 'mse' | 'crossEntropy', chunk
 export function train(model: Model, data: Dataset, opts: TrainOptions): TrainResult {
   checkTrainOptions(opts);
   const t0 = performance.now();
-  const N = checkData(data), loss = opts.loss ?? 'mse';
-  const bs = Math.min(opts.batchSize, N), history: number[] = [];
+  const N = checkData(data),
+    loss = opts.loss ?? 'mse';
+  const bs = Math.min(opts.batchSize, N),
+    history: number[] = [];
   const chunk = Math.min(N, Math.max(bs, 256)); // full-batch passes: larger matmuls, bounded tape memory
-  let stopReason: TrainResult['stopReason'] = 'maxSteps', steps = 0, lb: TrainResult['lbfgs'];
+  let stopReason: TrainResult['stopReason'] = 'maxSteps',
+    steps = 0,
+    lb: TrainResult['lbfgs'];
   if (opts.optimizer === 'lbfgs') {
     // these options steer the first-order phase, which L-BFGS alone does not have
     const ignored = (['plateau', 'targetLoss', 'lbfgsPolish'] as const).filter((k) => opts[k] !== undefined);
-    if (ignored.length > 0) throw new ValueError('train', `option ${ignored.join(', ')} has no effect with optimizer 'lbfgs' (full-batch L-BFGS runs maxSteps iterations)`);
+    if (ignored.length > 0)
+      throw new ValueError(
+        'train',
+        `option ${ignored.join(', ')} has no effect with optimizer 'lbfgs' (full-batch L-BFGS runs maxSteps iterations)`,
+      );
     lb = polish(model, data, loss, chunk, { maxIter: opts.maxSteps }, history, opts.onProgress);
     steps = lb.iterations;
     // gtol met → converged; budget spent → maxSteps; ftol or a failed line search (no decrease
     // resolvable in float64 along the quasi-Newton direction) → plateau
     stopReason = lb.reason === 'gtol' ? 'converged' : lb.reason === 'maxIter' ? 'maxSteps' : 'plateau';
   } else {
-    const opt = opts.optimizer, rng = createRng(opts.seed);
-    let perm = rng.permutation(N), pos = 0;
+    const opt = opts.optimizer,
+      rng = createRng(opts.seed);
+    let perm = rng.permutation(N),
+      pos = 0;
     while (steps < opts.maxSteps) {
-      if (pos + bs > N) { perm = rng.permutation(N); pos = 0; }
+      if (pos + bs > N) {
+        perm = rng.permutation(N);
+        pos = 0;
+      }
       const idx = perm.subarray(pos, pos + bs);
       pos += bs;
-      const xb = takeRows(data.x, idx), yb = takeLabels(data.y, idx);
+      const xb = takeRows(data.x, idx),
+        yb = takeLabels(data.y, idx);
       let l: number;
       try {
         const { value, grads } = valueAndGrad((p: Params) => lossOf(loss, model.forward(xb, p), yb))(model.params);
@@ -261,8 +330,14 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
       steps++;
       history.push(l);
       opts.onProgress?.({ phase: 'first-order', step: steps, loss: l });
-      if (opts.targetLoss !== undefined && l <= opts.targetLoss) { stopReason = 'converged'; break; }
-      if (opts.plateau && plateaued(history, opts.plateau.window, opts.plateau.rtol)) { stopReason = 'plateau'; break; }
+      if (opts.targetLoss !== undefined && l <= opts.targetLoss) {
+        stopReason = 'converged';
+        break;
+      }
+      if (opts.plateau && plateaued(history, opts.plateau.window, opts.plateau.rtol)) {
+        stopReason = 'plateau';
+        break;
+      }
     }
     if (opts.lbfgsPolish) {
       lb = polish(model, data, loss, chunk, opts.lbfgsPolish, history, opts.onProgress);
@@ -271,7 +346,14 @@ export function train(model: Model, data: Dataset, opts: TrainOptions): TrainRes
     }
   }
   const fin = fullBatchLossAndGrad(model, data, model.params, loss, chunk);
-  const res: TrainResult = { history, steps, stopReason, finalLoss: fin.loss, gradNorm: globalNorm(fin.grads), seconds: (performance.now() - t0) / 1000 };
+  const res: TrainResult = {
+    history,
+    steps,
+    stopReason,
+    finalLoss: fin.loss,
+    gradNorm: globalNorm(fin.grads),
+    seconds: (performance.now() - t0) / 1000,
+  };
   if (lb) res.lbfgs = lb;
   return res;
 }
@@ -282,9 +364,18 @@ export function predict(model: Model, x: Tensor, batchSize = 256): Tensor[] {
   checkInt('predict', 'batchSize', batchSize, 1);
   checkTensor('predict', 'x', x);
   if (x.shape.length === 0) throw new ShapeError('predict', 'x needs a leading batch axis', [x.shape]);
-  const N = x.shape[0]!, outs: Tensor[] = [];
+  const N = x.shape[0]!,
+    outs: Tensor[] = [];
   noGrad(() => {
-    for (let s = 0; s < N; s += batchSize) outs.push(model.forward(takeRows(x, Int32Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i))));
+    for (let s = 0; s < N; s += batchSize)
+      outs.push(
+        model.forward(
+          takeRows(
+            x,
+            Int32Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i),
+          ),
+        ),
+      );
   });
   return outs;
 }
@@ -299,10 +390,14 @@ export function evaluateMse(model: Model, x: Tensor, y: Tensor, batchSize = 256)
   const outs = predict(model, x, batchSize);
   const outShape = outs.length === 0 ? [0] : [outs.reduce((n, o) => n + o.shape[0]!, 0), ...outs[0]!.shape.slice(1)];
   if (outShape.length !== y.shape.length || outShape.some((d, i) => d !== y.shape[i])) {
-    throw new ShapeError('evaluateMse', `outputs have shape ${fmtShape(outShape)} but targets `
-        + `${fmtShape(y.shape)} (outputs, targets)`, [outShape, y.shape]);
+    throw new ShapeError(
+      'evaluateMse',
+      `outputs have shape ${fmtShape(outShape)} but targets ` + `${fmtShape(y.shape)} (outputs, targets)`,
+      [outShape, y.shape],
+    );
   }
-  let s = 0, k = 0;
+  let s = 0,
+    k = 0;
   for (const o of outs) {
     for (const v of o.data) {
       if (v - v !== 0) throw new NonFiniteError('evaluateMse', 'the model output', k, v);
@@ -320,17 +415,22 @@ export function evaluateMse(model: Model, x: Tensor, y: Tensor, batchSize = 256)
  */
 export function accuracy(model: Model, x: Tensor, labels: Int32Array, batchSize = 256): number {
   const outs = predict(model, x, batchSize);
-  let correct = 0, i = 0;
+  let correct = 0,
+    i = 0;
   for (const o of outs) {
     const C = o.shape[1]!;
     for (let r = 0; r < o.shape[0]!; r++, i++) {
       // a NaN logit would lose every comparison and silently vote for class 0
-      for (let c = 0; c < C; c++) { const v = o.data[r * C + c]!; if (v - v !== 0) throw new NonFiniteError('accuracy', 'the model output', i * C + c, v); }
+      for (let c = 0; c < C; c++) {
+        const v = o.data[r * C + c]!;
+        if (v - v !== 0) throw new NonFiniteError('accuracy', 'the model output', i * C + c, v);
+      }
       let best = 0;
       for (let c = 1; c < C; c++) if (o.data[r * C + c]! > o.data[r * C + best]!) best = c;
       if (best === labels[i]) correct++;
     }
   }
-  if (i !== labels.length) throw new ShapeError('accuracy', `${i} predictions but ${labels.length} labels`, [[i], [labels.length]]);
+  if (i !== labels.length)
+    throw new ShapeError('accuracy', `${i} predictions but ${labels.length} labels`, [[i], [labels.length]]);
   return correct / labels.length;
 }

@@ -45,7 +45,19 @@ export interface TransformerConfig {
   scale?: boolean;
 }
 
-const KEYS = ['d', 'n', 'mh', 'mv', 'ffnWidth', 'ffnDepth', 'positionEncoding', 'tau', 'peDim', 'activation', 'scale'] as const;
+const KEYS = [
+  'd',
+  'n',
+  'mh',
+  'mv',
+  'ffnWidth',
+  'ffnDepth',
+  'positionEncoding',
+  'tau',
+  'peDim',
+  'activation',
+  'scale',
+] as const;
 
 /**
  * The paper's one-layer one-head Transformer. Parameters: `ffn_in.*` (f̂), `attn.wq`, `attn.wk`,
@@ -72,7 +84,11 @@ export class Transformer implements Model<TransformerConfig> {
     for (const k of ['d', 'n', 'mh', 'mv', 'ffnWidth'] as const) checkInt('Transformer', k, config[k]);
     checkInt('Transformer', 'ffnDepth', config.ffnDepth, true);
     const pe = config.positionEncoding;
-    if (pe !== 'none' && pe !== 'sinusoidal' && pe !== 'learned') throw new ValueError('Transformer', `positionEncoding must be 'none', 'sinusoidal' or 'learned', got '${String(pe)}'`);
+    if (pe !== 'none' && pe !== 'sinusoidal' && pe !== 'learned')
+      throw new ValueError(
+        'Transformer',
+        `positionEncoding must be 'none', 'sinusoidal' or 'learned', got '${String(pe)}'`,
+      );
     if (pe !== 'none') checkInt('Transformer', 'tau (required with a position encoding)', config.tau);
     this.config = { ...config };
     this.peDim = pe === 'none' ? 0 : checkInt('Transformer', 'peDim', config.peDim ?? 16);
@@ -81,10 +97,18 @@ export class Transformer implements Model<TransformerConfig> {
     const { d, n, mh, mv, ffnWidth: width, ffnDepth: depth } = config;
     // refuse sizes beyond the element cap up front, naming the model (not a raw RangeError in randn)
     const mats: [number, number][] = [
-      [d + this.peDim, width], [width, width], [width, n], [n, mh], [n, mv], [mv, width],
+      [d + this.peDim, width],
+      [width, width],
+      [width, n],
+      [n, mh],
+      [n, mv],
+      [mv, width],
     ];
     for (const [r, c] of mats) checkElements('Transformer', r * c, [r, c]);
-    this.ffnIn = new MLP({ inDim: d + this.peDim, width, depth, outDim: n, activation: act }, { rng, prefix: 'ffn_in.' });
+    this.ffnIn = new MLP(
+      { inDim: d + this.peDim, width, depth, outDim: n, activation: act },
+      { rng, prefix: 'ffn_in.' },
+    );
     this.attn = new Attention('attn.', { dim: n, mh, mv, scale: config.scale ?? false });
     const attnParams = this.attn.init(rng);
     this.ffnOut = new MLP({ inDim: mv, width, depth, outDim: 1, activation: act }, { rng, prefix: 'ffn_out.' });
@@ -94,7 +118,12 @@ export class Transformer implements Model<TransformerConfig> {
   }
 
   private check(op: string, x: Tensor): void {
-    checkInput(op, x, [undefined, this.config.positionEncoding === 'none' ? undefined : this.config.tau, this.config.d], 'x (B, τ, d)');
+    checkInput(
+      op,
+      x,
+      [undefined, this.config.positionEncoding === 'none' ? undefined : this.config.tau, this.config.d],
+      'x (B, τ, d)',
+    );
   }
 
   /** ĥ = f̂([x(t), e(t)]): (B, T, d) → (B, T, n). */

@@ -41,9 +41,27 @@ export interface ViTConfig {
   tokenShift?: number;
 }
 
-const KEYS = ['imageSize', 'patch', 'dim', 'depth', 'heads', 'mh', 'mv', 'mlpWidth', 'classes', 'pool', 'scale', 'tokenShift'] as const;
+const KEYS = [
+  'imageSize',
+  'patch',
+  'dim',
+  'depth',
+  'heads',
+  'mh',
+  'mv',
+  'mlpWidth',
+  'classes',
+  'pool',
+  'scale',
+  'tokenShift',
+] as const;
 
-interface Block { ln1: LayerNorm; attn: Attention; ln2: LayerNorm; mlp: MLP }
+interface Block {
+  ln1: LayerNorm;
+  attn: Attention;
+  ln2: LayerNorm;
+  mlp: MLP;
+}
 
 /**
  * The ViT. `forward(images (B, 28, 28)) → logits (B, C)`; `attentionLogits(images)` returns one
@@ -62,20 +80,29 @@ export class ViT implements Model<ViTConfig> {
 
   constructor(config: ViTConfig, opts: { seed?: number } = {}) {
     checkConfigKeys('ViT', config, KEYS);
-    const size = checkInt('ViT', 'imageSize', config.imageSize ?? 28), P = checkInt('ViT', 'patch', config.patch);
+    const size = checkInt('ViT', 'imageSize', config.imageSize ?? 28),
+      P = checkInt('ViT', 'patch', config.patch);
     if (size % P !== 0) throw new ValueError('ViT', `patch ${P} must divide imageSize ${size}`);
-    const n = checkInt('ViT', 'dim', config.dim), H = checkInt('ViT', 'heads', config.heads), mh = checkInt('ViT', 'mh', config.mh);
+    const n = checkInt('ViT', 'dim', config.dim),
+      H = checkInt('ViT', 'heads', config.heads),
+      mh = checkInt('ViT', 'mh', config.mh);
     const L = checkInt('ViT', 'depth', config.depth);
     const mv = checkInt('ViT', 'mv', config.mv ?? Math.max(1, Math.ceil(n / H)));
-    const width = checkInt('ViT', 'mlpWidth', config.mlpWidth ?? 2 * n), C = checkInt('ViT', 'classes', config.classes ?? 10);
+    const width = checkInt('ViT', 'mlpWidth', config.mlpWidth ?? 2 * n),
+      C = checkInt('ViT', 'classes', config.classes ?? 10);
     const pool = config.pool ?? 'mean';
-    if (pool !== 'mean' && pool !== 'cls') throw new ValueError('ViT', `pool must be 'mean' or 'cls', got '${String(pool)}'`);
-    if (!Number.isSafeInteger(config.tokenShift ?? 0)) throw new ValueError('ViT', `tokenShift must be an integer, got ${config.tokenShift}`);
+    if (pool !== 'mean' && pool !== 'cls')
+      throw new ValueError('ViT', `pool must be 'mean' or 'cls', got '${String(pool)}'`);
+    if (!Number.isSafeInteger(config.tokenShift ?? 0))
+      throw new ValueError('ViT', `tokenShift must be an integer, got ${config.tokenShift}`);
     this.config = { ...config };
     this.tokens = (size / P) ** 2;
     const rng = createRng(opts.seed ?? 0);
     this.embed = new Linear('embed.', P * P, n);
-    this.params = { ...this.embed.init(rng), pos: learnedEncodingInit(rng, this.tokens + (pool === 'cls' ? 1 : 0), n, 0.02) };
+    this.params = {
+      ...this.embed.init(rng),
+      pos: learnedEncodingInit(rng, this.tokens + (pool === 'cls' ? 1 : 0), n, 0.02),
+    };
     if (pool === 'cls') this.params.cls = learnedEncodingInit(rng, 1, n, 0.02);
     this.blocks = [];
     for (let l = 0; l < L; l++) {
@@ -97,7 +124,8 @@ export class ViT implements Model<ViTConfig> {
   private tokensOf(images: Tensor, p: Params): Tensor {
     const S = this.config.imageSize ?? 28;
     checkInput('ViT.forward', images, [undefined, S, S], `images (B, ${S}, ${S})`);
-    const B = images.shape[0]!, n = this.config.dim;
+    const B = images.shape[0]!,
+      n = this.config.dim;
     let patches = patchify(images, this.config.patch); // (B, S, S) → (B, T, P²)
     // the shift acts on tokens; the embedding is token-wise, so shifting patches = shifting embeddings
     if (this.config.tokenShift) patches = cyclicShiftTokens(patches, this.config.tokenShift);
@@ -119,10 +147,12 @@ export class ViT implements Model<ViTConfig> {
     let x = this.tokensOf(images, params);
     for (const b of this.blocks) x = this.block(x, b, params);
     x = this.lnFinal.apply(x, params); // (B, T', n)
-    const B = x.shape[0]!, n = this.config.dim;
-    const pooled = this.config.pool === 'cls'
-      ? reshape(slice(x, [0, 0, 0], [B, 1, n]), [B, n]) // class token: (B, 1, n) → (B, n)
-      : mean(x, 1); // (B, T, n) → (B, n)
+    const B = x.shape[0]!,
+      n = this.config.dim;
+    const pooled =
+      this.config.pool === 'cls'
+        ? reshape(slice(x, [0, 0, 0], [B, 1, n]), [B, n]) // class token: (B, 1, n) → (B, n)
+        : mean(x, 1); // (B, T, n) → (B, n)
     return this.head.apply(pooled, params); // (B, C)
   }
 
@@ -139,4 +169,3 @@ export class ViT implements Model<ViTConfig> {
     return out;
   }
 }
-

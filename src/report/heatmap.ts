@@ -10,7 +10,10 @@ import { el, svgDocument, text } from './svg-core.js';
 import { newLayout, textBox, type Layout } from './svg-layout.js';
 
 /** One matrix of a heatmap figure; `values[i][j]` is row i, column j (null = missing, drawn grey). */
-export interface HeatmapPanel { label: string; values: (number | null)[][] }
+export interface HeatmapPanel {
+  label: string;
+  values: (number | null)[][];
+}
 
 /** A heatmap figure: panels side by side, all with the same shape and colour scale. */
 export interface HeatmapSpec {
@@ -38,7 +41,11 @@ const DARK = [0, 60, 130] as const;
 /** Hex colour of a value in [min, max] on the white → dark-blue ramp (clamped). */
 export function rampColour(v: number, min: number, max: number): string {
   const f = max > min ? Math.min(1, Math.max(0, (v - min) / (max - min))) : 0;
-  return `#${LIGHT.map((l, i) => Math.round(l + f * (DARK[i]! - l)).toString(16).padStart(2, '0')).join('')}`;
+  return `#${LIGHT.map((l, i) =>
+    Math.round(l + f * (DARK[i]! - l))
+      .toString(16)
+      .padStart(2, '0'),
+  ).join('')}`;
 }
 
 /**
@@ -58,20 +65,25 @@ export function cellLabel(v: number): string {
 function shapeOf(spec: HeatmapSpec): [number, number] {
   const p0 = spec.panels[0];
   if (p0 === undefined) throw new ValueError('heatmap', 'needs at least one panel');
-  const R = p0.values.length, C = p0.values[0]?.length ?? 0;
+  const R = p0.values.length,
+    C = p0.values[0]?.length ?? 0;
   if (R === 0 || C === 0) throw new ValueError('heatmap', `panel '${p0.label}' is empty`);
   for (const p of spec.panels) {
-    if (p.values.length !== R || p.values.some((r) => r.length !== C)) throw new ValueError('heatmap', `panel '${p.label}' is not ${R}×${C} like panel '${p0.label}'`);
+    if (p.values.length !== R || p.values.some((r) => r.length !== C))
+      throw new ValueError('heatmap', `panel '${p.label}' is not ${R}×${C} like panel '${p0.label}'`);
   }
-  if (spec.rowLabels !== undefined && spec.rowLabels.length !== R) throw new ValueError('heatmap', `${spec.rowLabels.length} row labels for ${R} rows`);
-  if (spec.colLabels !== undefined && spec.colLabels.length !== C) throw new ValueError('heatmap', `${spec.colLabels.length} column labels for ${C} columns`);
+  if (spec.rowLabels !== undefined && spec.rowLabels.length !== R)
+    throw new ValueError('heatmap', `${spec.rowLabels.length} row labels for ${R} rows`);
+  if (spec.colLabels !== undefined && spec.colLabels.length !== C)
+    throw new ValueError('heatmap', `${spec.colLabels.length} column labels for ${C} columns`);
   return [R, C];
 }
 
 /** The colour-scale range of a spec (see HeatmapSpec.min/max). */
 function rangeOf(spec: HeatmapSpec): [number, number] {
   let hi = -Infinity;
-  for (const p of spec.panels) for (const r of p.values) for (const v of r) if (v !== null && Number.isFinite(v) && v > hi) hi = v;
+  for (const p of spec.panels)
+    for (const r of p.values) for (const v of r) if (v !== null && Number.isFinite(v) && v > hi) hi = v;
   const min = spec.min ?? 0;
   const max = spec.max ?? (hi > min ? hi : min + 1);
   if (!(max > min)) throw new ValueError('heatmap', `colour range needs max > min, got [${min}, ${max}]`);
@@ -92,7 +104,11 @@ export function layHeatmap(spec: HeatmapSpec, desc = ''): { svg: string; layout:
   const [R, C] = shapeOf(spec);
   const [min, max] = rangeOf(spec);
   const P = spec.panels.length;
-  const left = 64, top = 56, gap = 40, bar = 80, bottom = 48;
+  const left = 64,
+    top = 56,
+    gap = 40,
+    bar = 80,
+    bottom = 48;
   const W = spec.width ?? Math.max(360, left + P * 300 + (P - 1) * gap + bar);
   const cell = Math.min((W - left - bar - (P - 1) * gap) / P / C, ((spec.height ?? 420) - top - bottom) / R);
   const H = spec.height ?? Math.ceil(top + R * cell + bottom);
@@ -102,22 +118,46 @@ export function layHeatmap(spec: HeatmapSpec, desc = ''): { svg: string; layout:
   const annotate = spec.annotate ?? cell >= 22;
   const fs = Math.max(6, Math.min(11, cell * 0.45));
   const body: string[] = [];
-  const label = (x: number, y: number, s: string, size: number, anchor: 'middle' | 'end' | 'start',
-    role: 'tick' | 'axis' = 'tick'): void => {
+  const label = (
+    x: number,
+    y: number,
+    s: string,
+    size: number,
+    anchor: 'middle' | 'end' | 'start',
+    role: 'tick' | 'axis' = 'tick',
+  ): void => {
     lay.labels.push({ r: textBox(x, y, s, size, anchor), text: s, role });
     body.push(text(x, y, s, anchor === 'start' ? { 'font-size': size } : { 'text-anchor': anchor, 'font-size': size }));
   };
   spec.panels.forEach((p, k) => {
     const x0 = left + k * (C * cell + gap);
     label(x0 + (C * cell) / 2, top - 12, p.label, 12, 'middle', 'axis');
-    p.values.forEach((row, i) => row.forEach((v, j) => {
-      const ok = v !== null && Number.isFinite(v);
-      body.push(el('rect', { x: x0 + j * cell, y: top + i * cell, width: cell, height: cell, fill: ok ? rampColour(v, min, max) : '#dddddd', stroke: '#ffffff', 'stroke-width': 0.5 }));
-      if (annotate && ok) {
-        const dark = (v - min) / (max - min) > 0.55;
-        body.push(text(x0 + (j + 0.5) * cell, top + (i + 0.5) * cell + fs * 0.35, cellLabel(v), { 'text-anchor': 'middle', 'font-size': fs, fill: dark ? '#ffffff' : '#222222' }));
-      }
-    }));
+    p.values.forEach((row, i) =>
+      row.forEach((v, j) => {
+        const ok = v !== null && Number.isFinite(v);
+        body.push(
+          el('rect', {
+            x: x0 + j * cell,
+            y: top + i * cell,
+            width: cell,
+            height: cell,
+            fill: ok ? rampColour(v, min, max) : '#dddddd',
+            stroke: '#ffffff',
+            'stroke-width': 0.5,
+          }),
+        );
+        if (annotate && ok) {
+          const dark = (v - min) / (max - min) > 0.55;
+          body.push(
+            text(x0 + (j + 0.5) * cell, top + (i + 0.5) * cell + fs * 0.35, cellLabel(v), {
+              'text-anchor': 'middle',
+              'font-size': fs,
+              fill: dark ? '#ffffff' : '#222222',
+            }),
+          );
+        }
+      }),
+    );
     lay.marks.push({ kind: 'rect', r: { x: x0, y: top, w: C * cell, h: R * cell }, of: p.label });
     body.push(el('rect', { x: x0, y: top, width: C * cell, height: R * cell, fill: 'none', stroke: '#333333' }));
     colL.forEach((l, j) => label(x0 + (j + 0.5) * cell, top + R * cell + 13, l, fs, 'middle'));
@@ -125,21 +165,32 @@ export function layHeatmap(spec: HeatmapSpec, desc = ''): { svg: string; layout:
     label(x0 + (C * cell) / 2, top + R * cell + 32, spec.xLabel, 12, 'middle', 'axis');
   });
   const cy = top + (R * cell) / 2;
-  body.push(text(16, cy, spec.yLabel, { 'text-anchor': 'middle', 'font-size': 12, transform: `rotate(-90 16 ${cy.toFixed(2)})` }));
+  body.push(
+    text(16, cy, spec.yLabel, {
+      'text-anchor': 'middle',
+      'font-size': 12,
+      transform: `rotate(-90 16 ${cy.toFixed(2)})`,
+    }),
+  );
   const yw = textBox(0, 0, spec.yLabel, 12).w;
   lay.labels.push({ r: { x: 16 - 12 * 0.8, y: cy - yw / 2, w: 12 * 1.05, h: yw }, text: spec.yLabel, role: 'axis' });
   body.push(colourBar(left + P * C * cell + (P - 1) * gap + 16, top, R * cell, min, max, lay));
-  const d = desc || `Heatmaps (${R}×${C}) of ${spec.panels.map((p) => p.label).join(', ')}; rows ${spec.yLabel}, `
-    + `columns ${spec.xLabel}; colour from ${fmtNum(min)} (white) to ${fmtNum(max)} (dark blue).`;
+  const d =
+    desc ||
+    `Heatmaps (${R}×${C}) of ${spec.panels.map((p) => p.label).join(', ')}; rows ${spec.yLabel}, ` +
+      `columns ${spec.xLabel}; colour from ${fmtNum(min)} (white) to ${fmtNum(max)} (dark blue).`;
   return { svg: svgDocument(W, H, spec.title, body.join('\n'), d, lay), layout: lay };
 }
 
 /** A vertical colour bar of height h at (x, y) with the range's ends and middle labelled. */
 function colourBar(x: number, y: number, h: number, min: number, max: number, lay: Layout): string {
-  const steps = 16, out: string[] = [];
+  const steps = 16,
+    out: string[] = [];
   for (let i = 0; i < steps; i++) {
     const v = max - ((i + 0.5) / steps) * (max - min);
-    out.push(el('rect', { x, y: y + (i * h) / steps, width: 12, height: h / steps + 0.5, fill: rampColour(v, min, max) }));
+    out.push(
+      el('rect', { x, y: y + (i * h) / steps, width: 12, height: h / steps + 0.5, fill: rampColour(v, min, max) }),
+    );
   }
   out.push(el('rect', { x, y, width: 12, height: h, fill: 'none', stroke: '#333333' }));
   lay.marks.push({ kind: 'rect', r: { x, y, w: 12, h }, of: 'colour bar' });

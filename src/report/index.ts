@@ -18,7 +18,13 @@ export { checkLayout, type Layout } from './svg-layout.js';
  * Assembles a ResultsFile (summary counts included) from experiment results and run facts.
  * @example buildResultsFile({ preset: 'quick', seed: 1, experiments, run, version: '0.1.0' })
  */
-export function buildResultsFile(a: { preset: string; seed: number; version: string; experiments: ExperimentResult[]; run: ResultsFile['run'] }): ResultsFile {
+export function buildResultsFile(a: {
+  preset: string;
+  seed: number;
+  version: string;
+  experiments: ExperimentResult[];
+  run: ResultsFile['run'];
+}): ResultsFile {
   const checks = a.experiments.flatMap((e) => e.checks);
   const passed = checks.filter((c) => c.pass).length;
   return {
@@ -28,7 +34,12 @@ export function buildResultsFile(a: { preset: string; seed: number; version: str
     preset: a.preset,
     seed: a.seed,
     experiments: a.experiments,
-    summary: { checks: checks.length, passed, failed: checks.length - passed, errors: a.experiments.filter((e) => e.error !== undefined).length },
+    summary: {
+      checks: checks.length,
+      passed,
+      failed: checks.length - passed,
+      errors: a.experiments.filter((e) => e.error !== undefined).length,
+    },
     run: a.run,
   };
 }

@@ -9,7 +9,8 @@ import type { Check, ExperimentResult, Json, ResultsFile, Table } from './schema
 
 /** A markdown table; numbers go through fmtNum, null prints as an en dash. */
 export function markdownTable(t: Table): string {
-  const cell = (c: string | number | null): string => (c === null ? '–' : typeof c === 'number' ? fmtNum(c) : escapeCell(c));
+  const cell = (c: string | number | null): string =>
+    c === null ? '–' : typeof c === 'number' ? fmtNum(c) : escapeCell(c);
   const lines = [
     `| ${t.columns.map(escapeCell).join(' | ')} |`,
     `|${t.columns.map(() => '---').join('|')}|`,
@@ -20,7 +21,9 @@ export function markdownTable(t: Table): string {
 
 /** One check as a markdown block: verdict, claim, numbers, paper's numbers, explanation. */
 export function markdownCheck(c: Check): string {
-  const nums = Object.entries(c.numbers).map(([k, v]) => `\`${k}\` = ${v === null ? '–' : typeof v === 'number' ? fmtNum(v, 4) : v}`);
+  const nums = Object.entries(c.numbers).map(
+    ([k, v]) => `\`${k}\` = ${v === null ? '–' : typeof v === 'number' ? fmtNum(v, 4) : v}`,
+  );
   return [
     `- **${c.pass ? 'PASS' : 'FAIL'}** (${c.verdict}) \`${c.id}\` — ${c.claim}`,
     `  - numbers: ${nums.length > 0 ? nums.join(', ') : '(none)'}`,
@@ -39,19 +42,35 @@ function fmtJson(v: Json): string {
 
 /** The section of one experiment. */
 export function markdownExperiment(r: ExperimentResult): string {
-  const out: string[] = [`## ${r.title} (\`${r.name}\`)`, '', `Reproduces: ${r.paperRef}. Preset \`${r.preset}\`, seed ${r.seed}.`, ''];
+  const out: string[] = [
+    `## ${r.title} (\`${r.name}\`)`,
+    '',
+    `Reproduces: ${r.paperRef}. Preset \`${r.preset}\`, seed ${r.seed}.`,
+    '',
+  ];
   if (r.error !== undefined) out.push(`> **ERROR**: the experiment stopped with: \`${escapeCell(r.error)}\``, '');
   out.push('### Checks', '', ...(r.checks.length > 0 ? r.checks.map(markdownCheck) : ['(no checks)']), '');
   for (const t of r.tables) out.push(markdownTable(t), '');
   for (const f of r.figures) out.push(`![${f.caption}](${f.file})`, '', `_${f.caption}_`, '');
   if (r.notes.length > 0) out.push('### Notes', '', ...r.notes.map((n) => `- ${n}`), '');
-  if (r.choices.length > 0) out.push('### Our choices (where the paper is silent)', '', ...r.choices.map((n) => `- ${n}`), '');
+  if (r.choices.length > 0)
+    out.push('### Our choices (where the paper is silent)', '', ...r.choices.map((n) => `- ${n}`), '');
   const cfg = Object.entries(r.config).map(([k, v]) => [k, fmtJson(v)] as (string | number | null)[]);
-  out.push('<details><summary>Configuration (every hyper-parameter)</summary>', '', markdownTable({ title: 'config', columns: ['parameter', 'value'], rows: cfg }), '', '</details>', '');
+  out.push(
+    '<details><summary>Configuration (every hyper-parameter)</summary>',
+    '',
+    markdownTable({ title: 'config', columns: ['parameter', 'value'], rows: cfg }),
+    '',
+    '</details>',
+    '',
+  );
   const cpu = r.timing.points.reduce((a, p) => a + p.seconds, 0);
-  out.push(`Compute time: ${fmtSeconds(cpu)}, the sum of the run times of its ${r.timing.points.length} sweep point(s), each `
-    + 'on one worker thread: its CPU time when the cores are not oversubscribed, more when they are (points of several '
-    + 'experiments share the workers; the whole run\'s wall time is in the header).', '');
+  out.push(
+    `Compute time: ${fmtSeconds(cpu)}, the sum of the run times of its ${r.timing.points.length} sweep point(s), each ` +
+      'on one worker thread: its CPU time when the cores are not oversubscribed, more when they are (points of several ' +
+      "experiments share the workers; the whole run's wall time is in the header).",
+    '',
+  );
   return out.join('\n');
 }
 
@@ -62,7 +81,13 @@ export function markdownExperiment(r: ExperimentResult): string {
 export function renderMarkdown(f: ResultsFile): string {
   const all = f.experiments.flatMap((e) => e.checks.map((c) => ({ e, c })));
   const ordered = [...all.filter((x) => !x.c.pass), ...all.filter((x) => x.c.pass)];
-  const summaryRows = ordered.map(({ e, c }) => [e.name, c.id, c.pass ? 'PASS' : '**FAIL**', c.verdict, escapeCell(shortNumbers(c))]);
+  const summaryRows = ordered.map(({ e, c }) => [
+    e.name,
+    c.id,
+    c.pass ? 'PASS' : '**FAIL**',
+    c.verdict,
+    escapeCell(shortNumbers(c)),
+  ]);
   const out: string[] = [
     '# seqrate reproduction report',
     '',
@@ -75,9 +100,12 @@ export function renderMarkdown(f: ResultsFile): string {
     '',
     '## Verdicts on the paper',
     '',
-    ...f.experiments.map((e) => `- **${e.paperVerdict.item}** — **${e.paperVerdict.verdict}** (\`${e.name}\`): ${escapeCell(e.paperVerdict.summary)}`),
+    ...f.experiments.map(
+      (e) =>
+        `- **${e.paperVerdict.item}** — **${e.paperVerdict.verdict}** (\`${e.name}\`): ${escapeCell(e.paperVerdict.summary)}`,
+    ),
     '',
-    'A verdict is `reproduced` when the checks of the paper\'s claim pass against a baseline that could fail them, `contradicted` when',
+    "A verdict is `reproduced` when the checks of the paper's claim pass against a baseline that could fail them, `contradicted` when",
     'a check fails robustly (every seed, independent of the budget), `unresolved` when this preset cannot decide; `engine` marks self-checks of seqrate.',
     '',
     'Reproducing means the *pattern* of the paper holds with honest statistics, not that our numbers equal theirs; the',
@@ -85,7 +113,11 @@ export function renderMarkdown(f: ResultsFile): string {
     'and what each experiment does: [docs/REPRODUCE.md](../docs/REPRODUCE.md) in the seqrate repository (the link works',
     'for the default `report/` folder of `npm run reproduce`).',
     '',
-    markdownTable({ title: 'All checks (failures first)', columns: ['experiment', 'check', 'pass', 'verdict', 'numbers'], rows: summaryRows }),
+    markdownTable({
+      title: 'All checks (failures first)',
+      columns: ['experiment', 'check', 'pass', 'verdict', 'numbers'],
+      rows: summaryRows,
+    }),
     '',
     ...f.experiments.map(markdownExperiment),
   ];
@@ -94,5 +126,8 @@ export function renderMarkdown(f: ResultsFile): string {
 
 /** The first few numbers of a check, for the summary table. */
 function shortNumbers(c: Check): string {
-  return Object.entries(c.numbers).slice(0, 4).map(([k, v]) => `${k}=${v === null ? '–' : typeof v === 'number' ? fmtNum(v) : v}`).join(', ');
+  return Object.entries(c.numbers)
+    .slice(0, 4)
+    .map(([k, v]) => `${k}=${v === null ? '–' : typeof v === 'number' ? fmtNum(v) : v}`)
+    .join(', ');
 }

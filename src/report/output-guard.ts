@@ -7,7 +7,14 @@
  * the file-system root are refused before anything is written.
  */
 import {
-  accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats,
+  accessSync,
+  constants,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, parse, sep } from 'node:path';
@@ -54,11 +61,20 @@ export class OutputIoError extends OutputError {
 }
 
 const ERRNO_TEXT: Record<string, string> = {
-  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', ENOTDIR: 'a path component is not a folder',
-  EEXIST: 'already exists', ENOENT: 'no such file or folder', EBUSY: 'busy (a mount point?)',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a path component is not a folder',
+  EEXIST: 'already exists',
+  ENOENT: 'no such file or folder',
+  EBUSY: 'busy (a mount point?)',
   ENAMETOOLONG: 'name too long',
-  EISDIR: 'is a folder', ENOTEMPTY: 'folder not empty', EXDEV: 'on another file system', EIO: 'input/output error',
+  EISDIR: 'is a folder',
+  ENOTEMPTY: 'folder not empty',
+  EXDEV: 'on another file system',
+  EIO: 'input/output error',
 };
 
 /** `permission denied (EACCES)` for an errno exception, the message otherwise. */
@@ -101,12 +117,17 @@ export function isSeqrateReport(dir: string): boolean {
 
 /** Real path when it resolves, the path itself otherwise. */
 function real(p: string): string {
-  try { return realpathSync(p); } catch { return p; }
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /** Why `abs` is a protected location (cwd, an ancestor of it, home, root), or undefined. */
 export function protectedReason(abs: string, cwd = process.cwd()): string | undefined {
-  const p = real(abs), c = real(cwd);
+  const p = real(abs),
+    c = real(cwd);
   if (p === parse(p).root) return 'it is the root of the file system';
   if (p === c) return 'it is the current folder';
   if (c.startsWith(p.endsWith(sep) ? p : p + sep)) return 'it is an ancestor of the current folder';
@@ -118,7 +139,13 @@ export function protectedReason(abs: string, cwd = process.cwd()): string | unde
 /** The first existing path component of `abs` that is not a folder, if any (for `--out file/sub`). */
 export function fileInPath(abs: string): string | undefined {
   for (let p = dirname(abs); p !== dirname(p); p = dirname(p)) {
-    const s = (() => { try { return statSync(p); } catch { return undefined; } })();
+    const s = (() => {
+      try {
+        return statSync(p);
+      } catch {
+        return undefined;
+      }
+    })();
     if (s !== undefined) return s.isDirectory() ? undefined : p;
   }
   return undefined;

@@ -6,7 +6,10 @@
 import { fmtSeconds } from './format.js';
 
 /** Where progress goes (process.stderr or a test double). */
-export interface ProgressSink { write(s: string): unknown; isTTY?: boolean }
+export interface ProgressSink {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
 
 /** One progress update; `group` names the experiment, `groupDone`/`groupTotal` count its points. */
 export interface ProgressUpdate {
@@ -34,7 +37,11 @@ export interface ProgressDisplay {
 
 /** Writes to the sink, ignoring a sink that has gone away (a closed terminal after SIGHUP). */
 function safeWrite(sink: ProgressSink, s: string): void {
-  try { sink.write(s); } catch { /* nothing useful to do */ }
+  try {
+    sink.write(s);
+  } catch {
+    /* nothing useful to do */
+  }
 }
 
 /**
@@ -42,12 +49,20 @@ function safeWrite(sink: ProgressSink, s: string): void {
  * @example const p = createProgress(process.stderr); p.update({ done: 1, total: 4, label: 'mh=1' })
  */
 export function createProgress(
-  sink: ProgressSink, now: () => number = () => performance.now() / 1000,
+  sink: ProgressSink,
+  now: () => number = () => performance.now() / 1000,
 ): ProgressDisplay {
   const t0 = now();
   const tty = sink.isTTY === true;
-  let barShown = false, stopped = false, lastTenth = 0;
-  const clear = (): void => { if (barShown) { safeWrite(sink, '\r\x1b[K'); barShown = false; } };
+  let barShown = false,
+    stopped = false,
+    lastTenth = 0;
+  const clear = (): void => {
+    if (barShown) {
+      safeWrite(sink, '\r\x1b[K');
+      barShown = false;
+    }
+  };
   return {
     update({ done, total, label, work, totalWork, group, groupDone, groupTotal }) {
       if (stopped) return;
@@ -55,7 +70,8 @@ export function createProgress(
       const [w, W] = work !== undefined && totalWork !== undefined && totalWork > 0 ? [work, totalWork] : [done, total];
       const eta = done > 0 && done < total && w > 0 ? ` ETA ${fmtSeconds((el * (W - w)) / w)}` : '';
       if (tty) {
-        const width = 24, fill = total > 0 ? Math.round((width * done) / total) : width;
+        const width = 24,
+          fill = total > 0 ? Math.round((width * done) / total) : width;
         safeWrite(sink, `\r\x1b[K[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total}${eta}  ${label}`);
         barShown = true;
         return;
@@ -72,7 +88,12 @@ export function createProgress(
       clear();
       safeWrite(sink, `${line}\n`);
     },
-    finish() { clear(); },
-    stop() { clear(); stopped = true; },
+    finish() {
+      clear();
+    },
+    stop() {
+      clear();
+      stopped = true;
+    },
   };
 }

@@ -104,7 +104,15 @@ export interface ResultsFile {
   experiments: ExperimentResult[];
   summary: { checks: number; passed: number; failed: number; errors: number };
   /** Machine and wall-clock facts; excluded from the determinism contract. */
-  run: { startedAt: string; totalSeconds: number; workers: number; node: string; platform: string; cpus: number; command: string };
+  run: {
+    startedAt: string;
+    totalSeconds: number;
+    workers: number;
+    node: string;
+    platform: string;
+    cpus: number;
+    command: string;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,35 +125,70 @@ const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ?
 
 /** Combinators for building validators. */
 export const S = {
-  str: ((v, p, e) => { if (typeof v !== 'string') e.push(`${p}: expected string, got ${typeOf(v)}`); }) as V,
-  bool: ((v, p, e) => { if (typeof v !== 'boolean') e.push(`${p}: expected boolean, got ${typeOf(v)}`); }) as V,
+  str: ((v, p, e) => {
+    if (typeof v !== 'string') e.push(`${p}: expected string, got ${typeOf(v)}`);
+  }) as V,
+  bool: ((v, p, e) => {
+    if (typeof v !== 'boolean') e.push(`${p}: expected boolean, got ${typeOf(v)}`);
+  }) as V,
   /** A finite number (NaN and ±Infinity are not JSON). */
-  num: ((v, p, e) => { if (typeof v !== 'number' || !Number.isFinite(v)) e.push(`${p}: expected finite number, got ${typeOf(v) === 'number' ? String(v) : typeOf(v)}`); }) as V,
-  int: ((v, p, e) => { if (!Number.isSafeInteger(v)) e.push(`${p}: expected integer, got ${String(v)}`); }) as V,
-  lit: (x: string | number): V => (v, p, e) => { if (v !== x) e.push(`${p}: expected ${JSON.stringify(x)}, got ${JSON.stringify(v)}`); },
-  oneOf: (...vs: V[]): V => (v, p, e) => {
-    const all: string[][] = vs.map((f) => { const es: string[] = []; f(v, p, es); return es; });
-    if (!all.some((es) => es.length === 0)) e.push(`${p}: no alternative matched (${all.map((es) => es[0] ?? '').join('; ')})`);
-  },
-  arr: (item: V): V => (v, p, e) => {
-    if (!Array.isArray(v)) { e.push(`${p}: expected array, got ${typeOf(v)}`); return; }
-    v.forEach((x, i) => item(x, `${p}[${i}]`, e));
-  },
+  num: ((v, p, e) => {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      e.push(`${p}: expected finite number, got ${typeOf(v) === 'number' ? String(v) : typeOf(v)}`);
+  }) as V,
+  int: ((v, p, e) => {
+    if (!Number.isSafeInteger(v)) e.push(`${p}: expected integer, got ${String(v)}`);
+  }) as V,
+  lit:
+    (x: string | number): V =>
+    (v, p, e) => {
+      if (v !== x) e.push(`${p}: expected ${JSON.stringify(x)}, got ${JSON.stringify(v)}`);
+    },
+  oneOf:
+    (...vs: V[]): V =>
+    (v, p, e) => {
+      const all: string[][] = vs.map((f) => {
+        const es: string[] = [];
+        f(v, p, es);
+        return es;
+      });
+      if (!all.some((es) => es.length === 0))
+        e.push(`${p}: no alternative matched (${all.map((es) => es[0] ?? '').join('; ')})`);
+    },
+  arr:
+    (item: V): V =>
+    (v, p, e) => {
+      if (!Array.isArray(v)) {
+        e.push(`${p}: expected array, got ${typeOf(v)}`);
+        return;
+      }
+      v.forEach((x, i) => item(x, `${p}[${i}]`, e));
+    },
   /** An object with required fields `req` and optional fields `opt`; other keys are errors unless `open`. */
-  obj: (req: Record<string, V>, opt: Record<string, V> = {}, open = false): V => (v, p, e) => {
-    if (typeOf(v) !== 'object') { e.push(`${p}: expected object, got ${typeOf(v)}`); return; }
-    const o = v as Record<string, unknown>;
-    for (const [k, f] of Object.entries(req)) {
-      if (!(k in o)) e.push(`${p}.${k}: missing`);
-      else f(o[k], `${p}.${k}`, e);
-    }
-    for (const [k, f] of Object.entries(opt)) if (k in o && o[k] !== undefined) f(o[k], `${p}.${k}`, e);
-    if (!open) for (const k of Object.keys(o)) if (!(k in req) && !(k in opt)) e.push(`${p}.${k}: unexpected field`);
-  },
-  record: (val: V): V => (v, p, e) => {
-    if (typeOf(v) !== 'object') { e.push(`${p}: expected object, got ${typeOf(v)}`); return; }
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) val(x, `${p}.${k}`, e);
-  },
+  obj:
+    (req: Record<string, V>, opt: Record<string, V> = {}, open = false): V =>
+    (v, p, e) => {
+      if (typeOf(v) !== 'object') {
+        e.push(`${p}: expected object, got ${typeOf(v)}`);
+        return;
+      }
+      const o = v as Record<string, unknown>;
+      for (const [k, f] of Object.entries(req)) {
+        if (!(k in o)) e.push(`${p}.${k}: missing`);
+        else f(o[k], `${p}.${k}`, e);
+      }
+      for (const [k, f] of Object.entries(opt)) if (k in o && o[k] !== undefined) f(o[k], `${p}.${k}`, e);
+      if (!open) for (const k of Object.keys(o)) if (!(k in req) && !(k in opt)) e.push(`${p}.${k}: unexpected field`);
+    },
+  record:
+    (val: V): V =>
+    (v, p, e) => {
+      if (typeOf(v) !== 'object') {
+        e.push(`${p}: expected object, got ${typeOf(v)}`);
+        return;
+      }
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) val(x, `${p}.${k}`, e);
+    },
   /** Any JSON value whose numbers are all finite. */
   json: ((v, p, e) => {
     const t = typeOf(v);
@@ -157,7 +200,11 @@ export const S = {
 };
 
 const numOrNull = S.oneOf(S.num, S.lit(null as unknown as string));
-const nullable = (f: V): V => (v, p, e) => { if (v !== null) f(v, p, e); };
+const nullable =
+  (f: V): V =>
+  (v, p, e) => {
+    if (v !== null) f(v, p, e);
+  };
 const scale = S.oneOf(S.lit('linear'), S.lit('log'));
 const box = S.obj({ min: S.num, q1: S.num, median: S.num, q3: S.num, max: S.num });
 
@@ -167,46 +214,141 @@ const figureSpec: V = (v, p, e) => {
   const size = { width: S.num, height: S.num };
   const figOpts = { legend: S.oneOf(S.lit('inside'), S.lit('right')), colorKeys: S.arr(S.str) };
   if (kind === 'line') {
-    S.obj({ kind: S.str, ...common, xLabel: S.str, yLabel: S.str, xScale: scale, series: S.arr(S.obj(
-      { label: S.str, x: S.arr(numOrNull), y: S.arr(numOrNull) },
-      { lo: S.arr(numOrNull), hi: S.arr(numOrNull), dash: S.oneOf(S.bool, S.str), marker: S.bool, line: S.bool, color: S.int, colorKey: S.str },
-    )) }, { fits: S.arr(S.obj({ label: S.str, x: S.arr(S.num), y: S.arr(S.num) }, { color: S.int, colorKey: S.str })), ...figOpts, ...size })(v, p, e);
+    S.obj(
+      {
+        kind: S.str,
+        ...common,
+        xLabel: S.str,
+        yLabel: S.str,
+        xScale: scale,
+        series: S.arr(
+          S.obj(
+            { label: S.str, x: S.arr(numOrNull), y: S.arr(numOrNull) },
+            {
+              lo: S.arr(numOrNull),
+              hi: S.arr(numOrNull),
+              dash: S.oneOf(S.bool, S.str),
+              marker: S.bool,
+              line: S.bool,
+              color: S.int,
+              colorKey: S.str,
+            },
+          ),
+        ),
+      },
+      {
+        fits: S.arr(S.obj({ label: S.str, x: S.arr(S.num), y: S.arr(S.num) }, { color: S.int, colorKey: S.str })),
+        ...figOpts,
+        ...size,
+      },
+    )(v, p, e);
   } else if (kind === 'quantile') {
-    S.obj({ kind: S.str, ...common, xLabel: S.str, yLabel: S.str, categories: S.arr(S.str),
-      groups: S.arr(S.obj({ label: S.str, boxes: S.arr(nullable(box)) }, { color: S.int, colorKey: S.str })) }, { ...figOpts, ...size })(v, p, e);
+    S.obj(
+      {
+        kind: S.str,
+        ...common,
+        xLabel: S.str,
+        yLabel: S.str,
+        categories: S.arr(S.str),
+        groups: S.arr(S.obj({ label: S.str, boxes: S.arr(nullable(box)) }, { color: S.int, colorKey: S.str })),
+      },
+      { ...figOpts, ...size },
+    )(v, p, e);
   } else if (kind === 'bar') {
-    S.obj({ kind: S.str, ...common, yLabel: S.str, categories: S.arr(S.str),
-      groups: S.arr(S.obj({ label: S.str, values: S.arr(numOrNull) }, { lo: S.arr(numOrNull), hi: S.arr(numOrNull), color: S.int, colorKey: S.str })) },
-    { chance: S.arr(S.obj({ value: S.num, label: S.str }, { color: S.int, colorKey: S.str })), ...figOpts, ...size })(v, p, e);
+    S.obj(
+      {
+        kind: S.str,
+        ...common,
+        yLabel: S.str,
+        categories: S.arr(S.str),
+        groups: S.arr(
+          S.obj(
+            { label: S.str, values: S.arr(numOrNull) },
+            { lo: S.arr(numOrNull), hi: S.arr(numOrNull), color: S.int, colorKey: S.str },
+          ),
+        ),
+      },
+      { chance: S.arr(S.obj({ value: S.num, label: S.str }, { color: S.int, colorKey: S.str })), ...figOpts, ...size },
+    )(v, p, e);
   } else if (kind === 'heatmap') {
-    S.obj({ kind: S.str, title: S.str, xLabel: S.str, yLabel: S.str, panels: S.arr(S.obj({ label: S.str, values: S.arr(S.arr(numOrNull)) })) },
-      { rowLabels: S.arr(S.str), colLabels: S.arr(S.str), min: S.num, max: S.num, annotate: S.bool, ...size })(v, p, e);
+    S.obj(
+      {
+        kind: S.str,
+        title: S.str,
+        xLabel: S.str,
+        yLabel: S.str,
+        panels: S.arr(S.obj({ label: S.str, values: S.arr(S.arr(numOrNull)) })),
+      },
+      { rowLabels: S.arr(S.str), colLabels: S.arr(S.str), min: S.num, max: S.num, annotate: S.bool, ...size },
+    )(v, p, e);
   } else e.push(`${p}.kind: expected 'line' | 'quantile' | 'bar' | 'heatmap', got ${JSON.stringify(kind)}`);
 };
 
 const verdict = S.oneOf(...VERDICTS.map((v) => S.lit(v)));
 const check = S.obj(
-  { id: S.str, claim: S.str, pass: S.bool, verdict, numbers: S.record(S.oneOf(S.num, S.str, S.lit(null as unknown as string))), explanation: S.str },
+  {
+    id: S.str,
+    claim: S.str,
+    pass: S.bool,
+    verdict,
+    numbers: S.record(S.oneOf(S.num, S.str, S.lit(null as unknown as string))),
+    explanation: S.str,
+  },
   { paper: S.str },
 );
 
 /** Validator of one ExperimentResult. */
-export const experimentResultSchema: V = S.obj({
-  name: S.str, title: S.str, paperRef: S.str, preset: S.str, seed: S.int,
-  config: S.record(S.json), choices: S.arr(S.str), data: S.record(S.json),
-  tables: S.arr(S.obj({ title: S.str, columns: S.arr(S.str), rows: S.arr(S.arr(S.oneOf(S.str, S.num, S.lit(null as unknown as string)))) }, { note: S.str })),
-  figures: S.arr(S.obj({ file: S.str, caption: S.str, spec: figureSpec })),
-  checks: S.arr(check), notes: S.arr(S.str),
-  paperVerdict: S.obj({ item: S.str, verdict: S.oneOf(S.lit('reproduced'), S.lit('contradicted'), S.lit('unresolved')), summary: S.str }),
-  timing: S.obj({ totalSeconds: S.num, points: S.arr(S.obj({ key: S.str, seconds: S.num })) }),
-}, { error: S.str });
+export const experimentResultSchema: V = S.obj(
+  {
+    name: S.str,
+    title: S.str,
+    paperRef: S.str,
+    preset: S.str,
+    seed: S.int,
+    config: S.record(S.json),
+    choices: S.arr(S.str),
+    data: S.record(S.json),
+    tables: S.arr(
+      S.obj(
+        {
+          title: S.str,
+          columns: S.arr(S.str),
+          rows: S.arr(S.arr(S.oneOf(S.str, S.num, S.lit(null as unknown as string)))),
+        },
+        { note: S.str },
+      ),
+    ),
+    figures: S.arr(S.obj({ file: S.str, caption: S.str, spec: figureSpec })),
+    checks: S.arr(check),
+    notes: S.arr(S.str),
+    paperVerdict: S.obj({
+      item: S.str,
+      verdict: S.oneOf(S.lit('reproduced'), S.lit('contradicted'), S.lit('unresolved')),
+      summary: S.str,
+    }),
+    timing: S.obj({ totalSeconds: S.num, points: S.arr(S.obj({ key: S.str, seconds: S.num })) }),
+  },
+  { error: S.str },
+);
 
 /** Validator of a whole results.json. */
 export const resultsFileSchema: V = S.obj({
-  schema: S.lit('seqrate-results'), schemaVersion: S.lit(SCHEMA_VERSION), seqrateVersion: S.str,
-  preset: S.str, seed: S.int, experiments: S.arr(experimentResultSchema),
+  schema: S.lit('seqrate-results'),
+  schemaVersion: S.lit(SCHEMA_VERSION),
+  seqrateVersion: S.str,
+  preset: S.str,
+  seed: S.int,
+  experiments: S.arr(experimentResultSchema),
   summary: S.obj({ checks: S.int, passed: S.int, failed: S.int, errors: S.int }),
-  run: S.obj({ startedAt: S.str, totalSeconds: S.num, workers: S.int, node: S.str, platform: S.str, cpus: S.int, command: S.str }),
+  run: S.obj({
+    startedAt: S.str,
+    totalSeconds: S.num,
+    workers: S.int,
+    node: S.str,
+    platform: S.str,
+    cpus: S.int,
+    command: S.str,
+  }),
 });
 
 /**

@@ -19,7 +19,10 @@ const CHANCE_DASH = '5 3';
 function categoryScale(categories: readonly string[], fr: Frame): Scale {
   const slot = fr.width / categories.length;
   return {
-    kind: 'linear', lo: 0, hi: categories.length, categorical: true,
+    kind: 'linear',
+    lo: 0,
+    hi: categories.length,
+    categorical: true,
     px: (v: number) => fr.left + slot * v,
     ticks: categories.map((c, i) => ({ value: i + 0.5, label: c, major: false })),
   };
@@ -35,21 +38,27 @@ function ySpan(ys: Scale, vals: readonly number[]): [number, number] {
 
 /** Draws a grouped bar chart and returns its SVG and layout (see BarChartSpec). */
 export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layout: Layout } {
-  const W = spec.width ?? 640, H = spec.height ?? 420;
-  const nC = spec.categories.length, nG = spec.groups.length;
+  const W = spec.width ?? 640,
+    H = spec.height ?? 420;
+  const nC = spec.categories.length,
+    nG = spec.groups.length;
   if (nC === 0 || nG === 0) throw new ValueError('barChart', 'needs at least one category and one group');
   const choose = colourChooser(spec.colorKeys);
-  const groups = spec.groups.map((g, gi) => ({ label: g.label, color: choose(g.colorKey, g.color, gi),
+  const groups = spec.groups.map((g, gi) => ({
+    label: g.label,
+    color: choose(g.colorKey, g.color, gi),
     values: nums(g.values),
-    lo: g.lo === undefined ? undefined : nums(g.lo), hi: g.hi === undefined ? undefined : nums(g.hi) }));
+    lo: g.lo === undefined ? undefined : nums(g.lo),
+    hi: g.hi === undefined ? undefined : nums(g.hi),
+  }));
   for (const g of groups) {
-    if (g.values.length !== nC) throw new ValueError('barChart',
-      `group '${g.label}' has ${g.values.length} values for ${nC} categories`);
+    if (g.values.length !== nC)
+      throw new ValueError('barChart', `group '${g.label}' has ${g.values.length} values for ${nC} categories`);
   }
   const chance = spec.chance ?? [];
   for (const ch of chance) {
-    if (!(Number.isFinite(ch.value) && (spec.yScale === 'linear' || ch.value > 0))) throw new ValueError('barChart',
-      `chance level ${ch.value} cannot be drawn on a ${spec.yScale} axis`);
+    if (!(Number.isFinite(ch.value) && (spec.yScale === 'linear' || ch.value > 0)))
+      throw new ValueError('barChart', `chance level ${ch.value} cannot be drawn on a ${spec.yScale} axis`);
   }
   const vals = groups.flatMap((g) => [...g.values, ...(g.lo ?? []), ...(g.hi ?? [])]);
   vals.push(...chance.map((ch) => ch.value));
@@ -59,21 +68,33 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
   const draw = (extra: number): Drawn => {
     const fr = frameOf(W, H, extra);
     const lay = newLayout(W, H, { x: fr.left, y: fr.top, w: fr.width, h: fr.height });
-    const ys = axisScale(spec.yScale, yPos, fr.top + fr.height, fr.top, { zeroBand: zeros ? ZERO_BAND : 0,
-      keepFloor: true }, 'barChart');
+    const ys = axisScale(
+      spec.yScale,
+      yPos,
+      fr.top + fr.height,
+      fr.top,
+      { zeroBand: zeros ? ZERO_BAND : 0, keepFloor: true },
+      'barChart',
+    );
     const body: string[] = [axes(fr, categoryScale(spec.categories, fr), ys, '', spec.yLabel, lay)];
-    const slot = fr.width / nC, bw = (slot * 0.75) / nG;
+    const slot = fr.width / nC,
+      bw = (slot * 0.75) / nG;
     const base = spec.yScale === 'log' ? ys.px(ys.lo) : ys.px(0);
-    const missing: [number, number][] = [], zeroAt: [number, number, string][] = [];
-    groups.forEach((g, gi) => g.values.forEach((v, ci) => {
-      const x = fr.left + slot * ci + slot * 0.125 + bw * gi, cx = x + bw * 0.46;
-      body.push(bar(v, x, bw, base, ys, g.color, g.label, lay, missing, zeroAt));
-      const lo = g.lo?.[ci], hi = g.hi?.[ci];
-      if (lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) return;
-      if (spec.yScale === 'log' && !(lo > 0 || (lo === 0 && zeros))) return;
-      body.push(el('line', { x1: cx, y1: ys.px(lo), x2: cx, y2: ys.px(hi), stroke: '#222222', 'stroke-width': 1.2 }));
-      lay.marks.push({ kind: 'seg', a: [cx, ys.px(lo)], b: [cx, ys.px(hi)], of: g.label });
-    }));
+    const missing: [number, number][] = [],
+      zeroAt: [number, number, string][] = [];
+    groups.forEach((g, gi) =>
+      g.values.forEach((v, ci) => {
+        const x = fr.left + slot * ci + slot * 0.125 + bw * gi,
+          cx = x + bw * 0.46;
+        body.push(bar(v, x, bw, base, ys, g.color, g.label, lay, missing, zeroAt));
+        const lo = g.lo?.[ci],
+          hi = g.hi?.[ci];
+        if (lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) return;
+        if (spec.yScale === 'log' && !(lo > 0 || (lo === 0 && zeros))) return;
+        body.push(el('line', { x1: cx, y1: ys.px(lo), x2: cx, y2: ys.px(hi), stroke: '#222222', 'stroke-width': 1.2 }));
+        lay.marks.push({ kind: 'seg', a: [cx, ys.px(lo)], b: [cx, ys.px(hi)], of: g.label });
+      }),
+    );
     const items: LegendItem[] = groups.map((g) => ({ label: g.label, color: g.color, box: true }));
     for (const ch of chance) {
       const c = ch.colorKey !== undefined || ch.color !== undefined ? choose(ch.colorKey, ch.color, 0) : CHANCE_COLOUR;
@@ -88,8 +109,10 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
     return { body, lay, items, frame: fr };
   };
   const d = withLegend(draw, spec.legend);
-  const text0 = desc || `Bar chart of ${spec.yLabel} (${spec.yScale} axis) for ${spec.categories.join(', ')}; `
-    + `groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
+  const text0 =
+    desc ||
+    `Bar chart of ${spec.yLabel} (${spec.yScale} axis) for ${spec.categories.join(', ')}; ` +
+      `groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
   return { svg: svgDocument(W, H, spec.title, d.body.join('\n'), text0, d.lay), layout: d.lay };
 }
 
@@ -97,9 +120,20 @@ export function layBarChart(spec: BarChartSpec, desc = ''): { svg: string; layou
  * One bar (or a zero diamond, listed in `zeros` for its label), recorded in `lay`; a value the
  * axis cannot show goes to `pending` (for 'n/a').
  */
-function bar(v: number, x: number, bw: number, base: number, ys: Scale, c: string, of: string, lay: Layout,
-  pending: [number, number][], zeros: [number, number, string][]): string {
-  const w = bw * 0.92, cx = x + bw * 0.46;
+function bar(
+  v: number,
+  x: number,
+  bw: number,
+  base: number,
+  ys: Scale,
+  c: string,
+  of: string,
+  lay: Layout,
+  pending: [number, number][],
+  zeros: [number, number, string][],
+): string {
+  const w = bw * 0.92,
+    cx = x + bw * 0.46;
   if (v === 0 && (ys.zero !== undefined || ys.kind === 'linear')) {
     const y = ys.zero ?? base;
     lay.marks.push({ kind: 'rect', r: { x: cx - 4.5, y: y - 4.5, w: 9, h: 9 }, of });
@@ -128,8 +162,13 @@ function notAvailable(cx: number, base: number, bw: number, fr: Frame, lay: Layo
 
 /** 'exact 0' beside a zero diamond when there is room (the axis's '0' floor labels it anyway). */
 function zeroLabel(cx: number, y: number, c: string, fr: Frame, lay: Layout): string {
-  const fs = 10, box = textBox(0, 0, 'exact 0', fs);
-  const cands = [[cx - box.w / 2, y - 6 - box.h], [cx + 7, y - box.h / 2], [cx - 7 - box.w, y - box.h / 2]] as const;
+  const fs = 10,
+    box = textBox(0, 0, 'exact 0', fs);
+  const cands = [
+    [cx - box.w / 2, y - 6 - box.h],
+    [cx + 7, y - box.h / 2],
+    [cx - 7 - box.w, y - box.h / 2],
+  ] as const;
   const r = firstFree(cands, box.w, box.h, { x: fr.left, y: fr.top, w: fr.width, h: fr.height }, lay, 1);
   if (r === null) return '';
   lay.labels.push({ r, text: 'exact 0', role: 'direct' });
@@ -137,12 +176,19 @@ function zeroLabel(cx: number, y: number, c: string, fr: Frame, lay: Layout): st
 }
 
 /** The chance-level line across the frame, with its label placed clear of every mark when possible. */
-function chanceLine(ch: { value: number; label: string }, c: string, ys: Scale, fr: Frame,
-  lay: Layout): { svg: string; labelled: boolean } {
+function chanceLine(
+  ch: { value: number; label: string },
+  c: string,
+  ys: Scale,
+  fr: Frame,
+  lay: Layout,
+): { svg: string; labelled: boolean } {
   const y = ys.px(ch.value);
-  const a = [fr.left, y] as const, b = [fr.left + fr.width, y] as const;
-  const out = [el('line', { x1: a[0], y1: y, x2: b[0], y2: y, stroke: c, 'stroke-width': 1.5,
-    'stroke-dasharray': CHANCE_DASH })];
+  const a = [fr.left, y] as const,
+    b = [fr.left + fr.width, y] as const;
+  const out = [
+    el('line', { x1: a[0], y1: y, x2: b[0], y2: y, stroke: c, 'stroke-width': 1.5, 'stroke-dasharray': CHANCE_DASH }),
+  ];
   lay.marks.push({ kind: 'seg', a, b, of: ch.label });
   const label = directLabel(ch.label, [a, b], c, fr, lay);
   if (label !== null) out.push(label);
@@ -151,8 +197,10 @@ function chanceLine(ch: { value: number; label: string }, c: string, ys: Scale, 
 
 /** Draws a quantile (box-and-whisker) plot and returns its SVG and layout (see QuantilePlotSpec). */
 export function layQuantilePlot(spec: QuantilePlotSpec, desc = ''): { svg: string; layout: Layout } {
-  const W = spec.width ?? 640, H = spec.height ?? 420;
-  const nC = spec.categories.length, nG = spec.groups.length;
+  const W = spec.width ?? 640,
+    H = spec.height ?? 420;
+  const nC = spec.categories.length,
+    nG = spec.groups.length;
   if (nC === 0 || nG === 0) throw new ValueError('quantilePlot', 'needs at least one category and one group');
   const choose = colourChooser(spec.colorKeys);
   const colours = spec.groups.map((g, gi) => choose(g.colorKey, g.color, gi));
@@ -161,28 +209,64 @@ export function layQuantilePlot(spec: QuantilePlotSpec, desc = ''): { svg: strin
     const fr = frameOf(W, H, extra);
     const lay = newLayout(W, H, { x: fr.left, y: fr.top, w: fr.width, h: fr.height });
     const ys = axisScale(spec.yScale, vals, fr.top + fr.height, fr.top, {}, 'quantilePlot');
-    const slot = fr.width / nC, bw = Math.max(2, Math.min(24, (slot * 0.8) / nG));
+    const slot = fr.width / nC,
+      bw = Math.max(2, Math.min(24, (slot * 0.8) / nG));
     const body: string[] = [axes(fr, categoryScale(spec.categories, fr), ys, spec.xLabel, spec.yLabel, lay)];
     const safe = (v: number): number => ys.px(spec.yScale === 'log' ? Math.max(v, ys.lo) : v);
-    spec.groups.forEach((g, gi) => g.boxes.forEach((b, ci) => {
-      if (b === null) return;
-      const c = colours[gi]!, cx = fr.left + slot * (ci + 0.5) + (gi - (nG - 1) / 2) * bw;
-      const top = safe(b.q3), bot = safe(b.q1);
-      body.push(el('line', { x1: cx, y1: safe(b.min), x2: cx, y2: safe(b.max), stroke: c, 'stroke-width': 1 }));
-      body.push(el('rect', { x: cx - bw * 0.4, y: top, width: bw * 0.8, height: Math.max(0.5, bot - top), fill: c,
-        'fill-opacity': 0.35, stroke: c }));
-      body.push(el('line', { x1: cx - bw * 0.45, y1: safe(b.median), x2: cx + bw * 0.45, y2: safe(b.median), stroke: c,
-        'stroke-width': 2 }));
-      lay.marks.push({ kind: 'seg', a: [cx, safe(b.min)], b: [cx, safe(b.max)], of: g.label });
-      lay.marks.push({ kind: 'rect', r: { x: cx - bw * 0.45, y: Math.min(top, safe(b.median)), w: bw * 0.9,
-        h: Math.max(0.5, Math.max(bot, safe(b.median)) - Math.min(top, safe(b.median))) }, of: g.label });
-    }));
+    spec.groups.forEach((g, gi) =>
+      g.boxes.forEach((b, ci) => {
+        if (b === null) return;
+        const c = colours[gi]!,
+          cx = fr.left + slot * (ci + 0.5) + (gi - (nG - 1) / 2) * bw;
+        const top = safe(b.q3),
+          bot = safe(b.q1);
+        body.push(el('line', { x1: cx, y1: safe(b.min), x2: cx, y2: safe(b.max), stroke: c, 'stroke-width': 1 }));
+        body.push(
+          el('rect', {
+            x: cx - bw * 0.4,
+            y: top,
+            width: bw * 0.8,
+            height: Math.max(0.5, bot - top),
+            fill: c,
+            'fill-opacity': 0.35,
+            stroke: c,
+          }),
+        );
+        body.push(
+          el('line', {
+            x1: cx - bw * 0.45,
+            y1: safe(b.median),
+            x2: cx + bw * 0.45,
+            y2: safe(b.median),
+            stroke: c,
+            'stroke-width': 2,
+          }),
+        );
+        lay.marks.push({ kind: 'seg', a: [cx, safe(b.min)], b: [cx, safe(b.max)], of: g.label });
+        lay.marks.push({
+          kind: 'rect',
+          r: {
+            x: cx - bw * 0.45,
+            y: Math.min(top, safe(b.median)),
+            w: bw * 0.9,
+            h: Math.max(0.5, Math.max(bot, safe(b.median)) - Math.min(top, safe(b.median))),
+          },
+          of: g.label,
+        });
+      }),
+    );
     lay.y = { data: ySpan(ys, vals), axis: [ys.px(ys.lo), ys.px(ys.hi)] };
-    return { body, lay, items: spec.groups.map((g, gi) => ({ label: g.label, color: colours[gi]!, box: true })),
-      frame: fr };
+    return {
+      body,
+      lay,
+      items: spec.groups.map((g, gi) => ({ label: g.label, color: colours[gi]!, box: true })),
+      frame: fr,
+    };
   };
   const d = withLegend(draw, spec.legend);
-  const text0 = desc || `Box plot of ${spec.yLabel} (${spec.yScale} axis) by ${spec.xLabel}; `
-    + `groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
+  const text0 =
+    desc ||
+    `Box plot of ${spec.yLabel} (${spec.yScale} axis) by ${spec.xLabel}; ` +
+      `groups: ${spec.groups.map((g) => g.label).join(', ')}.`;
   return { svg: svgDocument(W, H, spec.title, d.body.join('\n'), text0, d.lay), layout: d.lay };
 }

@@ -14,7 +14,12 @@ import { rectsOverlap, textBox, type Layout } from './svg-layout.js';
 export type ScaleKind = 'linear' | 'log';
 
 /** The plotting rectangle in pixels. */
-export interface Frame { left: number; top: number; width: number; height: number }
+export interface Frame {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 
 /** A map from data values to pixels along one axis. */
 export interface Scale {
@@ -32,14 +37,26 @@ export interface Scale {
 }
 
 /** One labelled tick. */
-export interface Tick { value: number; label: string; major: boolean }
+export interface Tick {
+  value: number;
+  label: string;
+  major: boolean;
+}
 
 /**
  * Categorical palette: the hues of the colour-blind-safe Okabe–Ito set, darkened where needed so
  * that every colour reaches WCAG AA contrast (≥ 4.5:1) as text on white (test/report checks it).
  */
-export const PALETTE = ['#0072B2', '#B8470B', '#00785A', '#A8457F', '#8A6100', '#6A3D9A', '#4D4D4D',
-  '#C0392B'] as const;
+export const PALETTE = [
+  '#0072B2',
+  '#B8470B',
+  '#00785A',
+  '#A8457F',
+  '#8A6100',
+  '#6A3D9A',
+  '#4D4D4D',
+  '#C0392B',
+] as const;
 
 /** Colour `i` of the palette, cyclically. */
 export function colour(i: number): string {
@@ -49,8 +66,9 @@ export function colour(i: number): string {
 /** WCAG 2 contrast ratio of two `#rrggbb` colours (1 … 21). */
 export function contrastRatio(a: string, b = '#ffffff'): number {
   const lum = (h: string): number => {
-    const c = [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2),
-      16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    const c = [1, 3, 5]
+      .map((i) => parseInt(h.slice(i, i + 2), 16) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
     return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
   };
   const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p) as [number, number];
@@ -63,8 +81,9 @@ export function contrastRatio(a: string, b = '#ffffff'): number {
  * figures sharing `keys` give a key the same colour everywhere; otherwise the palette index
  * `color`, otherwise `fallback`.
  */
-export function colourChooser(keys: readonly string[] = []): (key: string | undefined, color: number | undefined,
-  fallback: number) => string {
+export function colourChooser(
+  keys: readonly string[] = [],
+): (key: string | undefined, color: number | undefined, fallback: number) => string {
   const order = [...keys];
   return (key, color, fallback) => {
     if (key !== undefined) {
@@ -80,7 +99,8 @@ export function colourChooser(keys: readonly string[] = []): (key: string | unde
  * widened when degenerate. Throws ValueError when no usable value remains.
  */
 export function dataRange(values: readonly number[], kind: ScaleKind, op = 'svg'): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of values) {
     if (!Number.isFinite(v) || (kind === 'log' && v <= 0)) continue;
     if (v < lo) lo = v;
@@ -88,8 +108,15 @@ export function dataRange(values: readonly number[], kind: ScaleKind, op = 'svg'
   }
   if (lo > hi) throw new ValueError(op, `no ${kind === 'log' ? 'positive finite' : 'finite'} value to plot`);
   // a range too narrow to draw (relative width below 1e-9) is widened like a single value
-  if (hi - lo <= 1e-9 * Math.max(Math.abs(lo), Math.abs(hi))) { const m = (lo + hi) / 2; lo = m; hi = m; }
-  if (lo === hi) return kind === 'log' ? [lo / 2, hi * 2] : [lo - (lo === 0 ? 1 : Math.abs(lo) / 2), hi + (hi === 0 ? 1 : Math.abs(hi) / 2)];
+  if (hi - lo <= 1e-9 * Math.max(Math.abs(lo), Math.abs(hi))) {
+    const m = (lo + hi) / 2;
+    lo = m;
+    hi = m;
+  }
+  if (lo === hi)
+    return kind === 'log'
+      ? [lo / 2, hi * 2]
+      : [lo - (lo === 0 ? 1 : Math.abs(lo) / 2), hi + (hi === 0 ? 1 : Math.abs(hi) / 2)];
   return [lo, hi];
 }
 
@@ -139,7 +166,8 @@ export function logTicks(lo: number, hi: number): { lo: number; hi: number; tick
     const v = Number(`1e${e}`);
     ticks.push({ value: v, label: (e - e0) % every === 0 ? decadeLabel(e) : '', major: true });
     if (e < Math.max(e1, e0 + 1)) {
-      for (const m of [2, 5]) ticks.push({ value: Number(`${m}e${e}`), label: span <= 2 ? fmtNum(m * Math.pow(10, e)) : '', major: false });
+      for (const m of [2, 5])
+        ticks.push({ value: Number(`${m}e${e}`), label: span <= 2 ? fmtNum(m * Math.pow(10, e)) : '', major: false });
     }
   }
   return { lo: Number(`1e${e0}`), hi: Number(`1e${Math.max(e1, e0 + 1)}`), ticks };
@@ -162,7 +190,8 @@ export function makeScale(kind: ScaleKind, lo: number, hi: number, p0: number, p
   const b = fixed ? hi : t.hi;
   const ticks = t.ticks.filter((tk) => within(tk.value, a, b));
   const f = kind === 'log' ? (v: number) => Math.log10(v) : (v: number) => v;
-  const fa = f(a), fb = f(b);
+  const fa = f(a),
+    fb = f(b);
   const px = (v: number): number => {
     const w = kind === 'log' && !(v > 0) ? fa : f(v);
     return p0 + ((w - fa) / (fb - fa)) * (p1 - p0);
@@ -191,38 +220,52 @@ export const MIN_SPAN = 0.6;
  * otherwise (or with `tight`) the data's own range padded by 4 %. With `dataTicks` and at most 10
  * distinct values, the ticks sit at the values themselves (m_h = 1, 2, 4, 8 rather than 1, 2, 5, 10).
  */
-export function axisScale(kind: ScaleKind, values: readonly number[], p0: number, p1: number, o: AxisOpts = {},
-  op = 'svg'): Scale {
+export function axisScale(
+  kind: ScaleKind,
+  values: readonly number[],
+  p0: number,
+  p1: number,
+  o: AxisOpts = {},
+  op = 'svg',
+): Scale {
   const [lo, hi] = dataRange(values, kind, op);
   const f = kind === 'log' ? Math.log10 : (v: number): number => v;
   const g = kind === 'log' ? (w: number): number => Math.pow(10, w) : (w: number): number => w;
-  const distinct = [...new Set(values.filter((v) => Number.isFinite(v) && (kind === 'linear' || v > 0)))].sort((a,
-    b) => a - b);
+  const distinct = [...new Set(values.filter((v) => Number.isFinite(v) && (kind === 'linear' || v > 0)))].sort(
+    (a, b) => a - b,
+  );
   const zb = kind === 'log' && (o.zeroBand ?? 0) > 0 ? o.zeroBand! * Math.sign(p0 - p1) : 0;
   const q0 = p0 - zb;
   const round = kind === 'log' ? logTicks(lo, hi) : linearTicks(lo, hi);
-  const first = distinct[0] ?? 0, last = distinct[distinct.length - 1] ?? 0;
+  const first = distinct[0] ?? 0,
+    last = distinct[distinct.length - 1] ?? 0;
   const spread = distinct.length >= 2 && last - first > 1e-9 * Math.max(Math.abs(first), Math.abs(last));
   const cover = spread ? (f(distinct[distinct.length - 1]!) - f(distinct[0]!)) / (f(round.hi) - f(round.lo)) : 1;
   const useData = o.dataTicks === true && spread && distinct.length <= 10;
-  let a = round.lo, b = round.hi, ticks = round.ticks;
+  let a = round.lo,
+    b = round.hi,
+    ticks = round.ticks;
   if (zb !== 0 && !spread) {
     // exact zeros and one positive value: the value near the top, a decade above the zero floor
     const v = distinct[distinct.length - 1] ?? hi;
-    a = v / 10; b = v * 1.25; ticks = innerTicks(kind, a, b);
+    a = v / 10;
+    b = v * 1.25;
+    ticks = innerTicks(kind, a, b);
   } else if (spread && (useData || o.tight === true || cover < MIN_SPAN)) {
     const pad = 0.04 * (f(hi) - f(lo));
-    a = g(f(lo) - pad); b = g(f(hi) + pad);
+    a = g(f(lo) - pad);
+    b = g(f(hi) + pad);
     ticks = useData ? distinct.map((v) => ({ value: v, label: fmtNum(v), major: true })) : innerTicks(kind, a, b);
   } else if (spread && cover / 1.06 >= MIN_SPAN) {
     // data on a rounded end would be drawn on the frame line: give that end 3 % headroom
     // (the lower end only when the axis does not start the bars there)
-    const pad = 0.03 * (f(round.hi) - f(round.lo)), touches = (x: number,
-      y: number): boolean => Math.abs(f(x) - f(y)) < 1e-9 * (Math.abs(f(y)) + 1);
+    const pad = 0.03 * (f(round.hi) - f(round.lo)),
+      touches = (x: number, y: number): boolean => Math.abs(f(x) - f(y)) < 1e-9 * (Math.abs(f(y)) + 1);
     if (touches(hi, b)) b = g(f(b) + pad);
     if (o.keepFloor !== true && touches(lo, a)) a = g(f(a) - pad);
   }
-  const fa = f(a), fb = f(b);
+  const fa = f(a),
+    fb = f(b);
   const px = (v: number): number => {
     if (kind === 'log' && !(v > 0)) return zb !== 0 ? p0 - 0.35 * zb : q0;
     return q0 + ((f(v) - fa) / (fb - fa)) * (p1 - q0);
@@ -242,7 +285,9 @@ function innerTicks(kind: ScaleKind, a: number, b: number): Tick[] {
     const all = t.map((k) => ({ ...k, label: fmtNum(k.value) }));
     if (all.length >= 2) return all;
   }
-  return linearTicks(a, b, 4).ticks.filter(inRange).filter((t) => t.value > 0 || kind === 'linear');
+  return linearTicks(a, b, 4)
+    .ticks.filter(inRange)
+    .filter((t) => t.value > 0 || kind === 'linear');
 }
 
 /** v in [a, b] up to rounding (1e-12 of the magnitudes; negative ends included). */
@@ -271,7 +316,10 @@ export function pathD(points: readonly (readonly [number, number])[]): string {
   const out: string[] = [];
   let pen = false;
   for (const [x, y] of points) {
-    if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      pen = false;
+      continue;
+    }
     out.push(`${pen ? 'L' : 'M'}${fmtCoord(x)} ${fmtCoord(y)}`);
     pen = true;
   }
@@ -303,26 +351,58 @@ export function axes(frame: Frame, xs: Scale, ys: Scale, xLabel: string, yLabel:
   };
   for (const t of xs.ticks) {
     const x = xs.px(t.value);
-    out.push(el('line', { x1: x, y1: frame.top, x2: x, y2: bottom, stroke: t.major ? '#dddddd' : '#f0f0f0', 'stroke-width': 1 }));
+    out.push(
+      el('line', {
+        x1: x,
+        y1: frame.top,
+        x2: x,
+        y2: bottom,
+        stroke: t.major ? '#dddddd' : '#f0f0f0',
+        'stroke-width': 1,
+      }),
+    );
     out.push(el('line', { x1: x, y1: bottom, x2: x, y2: bottom + (t.major ? 5 : 3), stroke: '#333333' }));
     if (t.label !== '') tickLabel(x, bottom + 17, t.label, 'middle', xs.categorical === true ? 2 : 1);
   }
   const yTicks = ys.zero === undefined ? ys.ticks : [{ value: 0, label: '0', major: true }, ...ys.ticks];
   for (const t of yTicks) {
     const y = ys.px(t.value);
-    out.push(el('line', { x1: frame.left, y1: y, x2: right, y2: y, stroke: t.major ? '#dddddd' : '#f0f0f0', 'stroke-width': 1 }));
+    out.push(
+      el('line', {
+        x1: frame.left,
+        y1: y,
+        x2: right,
+        y2: y,
+        stroke: t.major ? '#dddddd' : '#f0f0f0',
+        'stroke-width': 1,
+      }),
+    );
     out.push(el('line', { x1: frame.left - (t.major ? 5 : 3), y1: y, x2: frame.left, y2: y, stroke: '#333333' }));
     if (t.label !== '') tickLabel(frame.left - 8, y + 4, t.label, 'end');
   }
-  out.push(el('rect', { x: frame.left, y: frame.top, width: frame.width, height: frame.height, fill: 'none', stroke: '#333333' }));
+  out.push(
+    el('rect', {
+      x: frame.left,
+      y: frame.top,
+      width: frame.width,
+      height: frame.height,
+      fill: 'none',
+      stroke: '#333333',
+    }),
+  );
   if (ys.zero !== undefined) out.push(axisBreak(frame.left, (ys.zero + ys.px(ys.lo)) / 2));
   if (xLabel !== '') {
     out.push(text(frame.left + frame.width / 2, bottom + 38, xLabel, { 'text-anchor': 'middle', 'font-size': 13 }));
-    lay.labels.push({ r: textBox(frame.left + frame.width / 2, bottom + 38, xLabel, 13, 'middle'), text: xLabel,
-      role: 'axis' });
+    lay.labels.push({
+      r: textBox(frame.left + frame.width / 2, bottom + 38, xLabel, 13, 'middle'),
+      text: xLabel,
+      role: 'axis',
+    });
   }
   const cy = frame.top + frame.height / 2;
-  out.push(text(16, cy, yLabel, { 'text-anchor': 'middle', 'font-size': 13, transform: `rotate(-90 16 ${fmtCoord(cy)})` }));
+  out.push(
+    text(16, cy, yLabel, { 'text-anchor': 'middle', 'font-size': 13, transform: `rotate(-90 16 ${fmtCoord(cy)})` }),
+  );
   const yw = textBox(0, 0, yLabel, 13).w;
   lay.labels.push({ r: { x: 16 - 13 * 0.8, y: cy - yw / 2, w: 13 * 1.05, h: yw }, text: yLabel, role: 'axis' });
   return out.join('\n');
@@ -341,13 +421,19 @@ function axisBreak(x: number, y: number): string {
  * Wraps a body in an `<svg>` document with a white background, a visible title and the
  * accessible `<title>` and `<desc>`; records the title's box in `lay` when given.
  */
-export function svgDocument(width: number, height: number, title: string, body: string, desc = '',
-  lay?: Layout): string {
-  if (lay !== undefined) lay.labels.push({ r: textBox(width / 2, 20, title, 14, 'middle'), text: title,
-    role: 'title' });
+export function svgDocument(
+  width: number,
+  height: number,
+  title: string,
+  body: string,
+  desc = '',
+  lay?: Layout,
+): string {
+  if (lay !== undefined)
+    lay.labels.push({ r: textBox(width / 2, 20, title, 14, 'middle'), text: title, role: 'title' });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
-      + 'role="img" font-family="Helvetica, Arial, sans-serif">',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      'role="img" font-family="Helvetica, Arial, sans-serif">',
     el('title', {}, escapeXml(title)),
     el('desc', {}, escapeXml(desc === '' ? title : desc)),
     el('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }),

@@ -7,7 +7,18 @@
  */
 import { ValueError } from '../linalg/errors.js';
 import { fmtCoord } from './format.js';
-import { axes, axisScale, colourChooser, el, pathD, svgDocument, text, type Frame, type Scale, type ScaleKind } from './svg-core.js';
+import {
+  axes,
+  axisScale,
+  colourChooser,
+  el,
+  pathD,
+  svgDocument,
+  text,
+  type Frame,
+  type Scale,
+  type ScaleKind,
+} from './svg-core.js';
 import { withLegend, type Drawn, type LegendItem } from './svg-legend.js';
 import { firstFree, newLayout, textBox, type Layout, type Mark } from './svg-layout.js';
 import type { LinePlotSpec, LineSeries } from './svg.js';
@@ -20,28 +31,40 @@ const FIT_DASH = '2 3';
 
 /** The plotting rectangle of a W × H figure with `extraRight` pixels kept free on the right. */
 export function frameOf(width: number, height: number, extraRight = 0): Frame {
-  return { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right - extraRight,
-    height: height - MARGIN.top - MARGIN.bottom };
+  return {
+    left: MARGIN.left,
+    top: MARGIN.top,
+    width: width - MARGIN.left - MARGIN.right - extraRight,
+    height: height - MARGIN.top - MARGIN.bottom,
+  };
 }
 
 /** null → NaN (JSON cannot hold NaN; renderers treat both as a missing value). */
 export const nums = (a: readonly (number | null)[]): number[] => a.map((v) => v ?? NaN);
 
-interface NumSeries { src: LineSeries; x: number[]; y: number[]; lo?: number[]; hi?: number[]; color: string }
+interface NumSeries {
+  src: LineSeries;
+  x: number[];
+  y: number[];
+  lo?: number[];
+  hi?: number[];
+  color: string;
+}
 
 const dashOf = (d: boolean | string | undefined): string | undefined =>
-  (d === true ? SERIES_DASH : typeof d === 'string' && d !== '' ? d : undefined);
+  d === true ? SERIES_DASH : typeof d === 'string' && d !== '' ? d : undefined;
 
 /** Draws a line plot and returns its SVG and layout (see LinePlotSpec). */
 export function layLinePlot(spec: LinePlotSpec, desc = ''): { svg: string; layout: Layout } {
-  const W = spec.width ?? 640, H = spec.height ?? 420;
+  const W = spec.width ?? 640,
+    H = spec.height ?? 420;
   const choose = colourChooser(spec.colorKeys);
   const series: NumSeries[] = spec.series.map((s, i) => {
-    if (s.x.length !== s.y.length) throw new ValueError('linePlot',
-      `series '${s.label}': x has ${s.x.length} values, y has ${s.y.length}`);
+    if (s.x.length !== s.y.length)
+      throw new ValueError('linePlot', `series '${s.label}': x has ${s.x.length} values, y has ${s.y.length}`);
     for (const k of ['lo', 'hi'] as const) {
-      if (s[k] !== undefined && s[k].length !== s.y.length) throw new ValueError('linePlot',
-        `series '${s.label}': ${k} has ${s[k].length} values, y has ${s.y.length}`);
+      if (s[k] !== undefined && s[k].length !== s.y.length)
+        throw new ValueError('linePlot', `series '${s.label}': ${k} has ${s[k].length} values, y has ${s.y.length}`);
     }
     const out: NumSeries = { src: s, x: nums(s.x), y: nums(s.y), color: choose(s.colorKey, s.color, i) };
     if (s.lo !== undefined) out.lo = nums(s.lo);
@@ -57,8 +80,10 @@ export function layLinePlot(spec: LinePlotSpec, desc = ''): { svg: string; layou
 /** A one-sentence text description of a line plot (the SVG's `<desc>` when no caption is given). */
 function describe(spec: LinePlotSpec): string {
   const names = spec.series.map((s) => s.label).join('; ');
-  return `Line plot of ${spec.yLabel} (${spec.yScale} axis) against ${spec.xLabel} (${spec.xScale} axis); `
-    + `series: ${names}.`;
+  return (
+    `Line plot of ${spec.yLabel} (${spec.yScale} axis) against ${spec.xLabel} (${spec.xScale} axis); ` +
+    `series: ${names}.`
+  );
 }
 
 const finiteOn = (v: number, k: ScaleKind): boolean => Number.isFinite(v) && (k === 'linear' || v > 0);
@@ -68,12 +93,14 @@ function scales(spec: LinePlotSpec, series: NumSeries[], fr: Frame): { xs: Scale
   const fits = spec.fits ?? [];
   // the ranges come from the points actually drawn: a missing y leaves its x out, and vice versa
   const drawn = (v: number, k: ScaleKind): boolean => finiteOn(v, k) || (k === 'log' && v === 0);
-  const xv: number[] = [...fits.flatMap((f) => f.x)], yv: number[] = [...fits.flatMap((f) => f.y)];
+  const xv: number[] = [...fits.flatMap((f) => f.x)],
+    yv: number[] = [...fits.flatMap((f) => f.y)];
   for (const s of series) {
     s.x.forEach((x, j) => {
       const ys = [s.y[j]!, s.lo?.[j] ?? NaN, s.hi?.[j] ?? NaN].filter((v) => drawn(v, spec.yScale));
       if (!finiteOn(x, spec.xScale) || ys.length === 0) return;
-      xv.push(x); yv.push(...ys);
+      xv.push(x);
+      yv.push(...ys);
     });
   }
   const zeros = spec.yScale === 'log' && yv.some((v) => v === 0);
@@ -84,8 +111,14 @@ function scales(spec: LinePlotSpec, series: NumSeries[], fr: Frame): { xs: Scale
 }
 
 /** Draws axes, series and fits (with their direct labels) in frame `fr`; the legend is left to the caller. */
-function drawLine(spec: LinePlotSpec, series: NumSeries[], fitColours: string[], fr: Frame, W: number,
-  H: number): Drawn {
+function drawLine(
+  spec: LinePlotSpec,
+  series: NumSeries[],
+  fitColours: string[],
+  fr: Frame,
+  W: number,
+  H: number,
+): Drawn {
   const lay = newLayout(W, H, { x: fr.left, y: fr.top, w: fr.width, h: fr.height });
   const { xs, ys } = scales(spec, series, fr);
   const body: string[] = [axes(fr, xs, ys, spec.xLabel, spec.yLabel, lay)];
@@ -103,8 +136,15 @@ function drawLine(spec: LinePlotSpec, series: NumSeries[], fitColours: string[],
   const fitPts = fits.map((f) => [0, 1].map((j) => [xs.px(f.x[j]!), ys.px(f.y[j]!)] as const));
   fits.forEach((f, i) => {
     const pts = fitPts[i]!;
-    body.push(el('path', { d: pathD(pts), fill: 'none', stroke: fitColours[i]!, 'stroke-width': 1.5,
-      'stroke-dasharray': FIT_DASH }));
+    body.push(
+      el('path', {
+        d: pathD(pts),
+        fill: 'none',
+        stroke: fitColours[i]!,
+        'stroke-width': 1.5,
+        'stroke-dasharray': FIT_DASH,
+      }),
+    );
     lay.marks.push({ kind: 'seg', a: pts[0]!, b: pts[1]!, of: f.label });
     for (const p of pts) seen(p[0], p[1]);
   });
@@ -119,31 +159,47 @@ function drawLine(spec: LinePlotSpec, series: NumSeries[], fitColours: string[],
 }
 
 /** Draws one series (line, error bars, markers, zero diamonds), recording every mark. */
-function drawSeries(s: NumSeries, spec: LinePlotSpec, xs: Scale, ys: Scale, lay: Layout, seen: (x: number,
-  y: number) => void): string {
+function drawSeries(
+  s: NumSeries,
+  spec: LinePlotSpec,
+  xs: Scale,
+  ys: Scale,
+  lay: Layout,
+  seen: (x: number, y: number) => void,
+): string {
   const out: string[] = [];
-  const c = s.color, of = s.src.label;
-  const pts = s.x.map((x, j) => (finiteOn(x, spec.xScale) && finiteOn(s.y[j]!, spec.yScale) ? [xs.px(x),
-    ys.px(s.y[j]!)] as const : [NaN, NaN] as const));
+  const c = s.color,
+    of = s.src.label;
+  const pts = s.x.map((x, j) =>
+    finiteOn(x, spec.xScale) && finiteOn(s.y[j]!, spec.yScale)
+      ? ([xs.px(x), ys.px(s.y[j]!)] as const)
+      : ([NaN, NaN] as const),
+  );
   if (s.src.line !== false) {
-    out.push(el('path', { d: pathD(pts), fill: 'none', stroke: c, 'stroke-width': 2,
-      'stroke-dasharray': dashOf(s.src.dash) }));
+    out.push(
+      el('path', { d: pathD(pts), fill: 'none', stroke: c, 'stroke-width': 2, 'stroke-dasharray': dashOf(s.src.dash) }),
+    );
     for (let j = 1; j < pts.length; j++) {
-      const a = pts[j - 1]!, b = pts[j]!;
+      const a = pts[j - 1]!,
+        b = pts[j]!;
       if (Number.isFinite(a[0]) && Number.isFinite(b[0])) lay.marks.push({ kind: 'seg', a, b, of });
     }
   }
   if (s.lo !== undefined && s.hi !== undefined) {
     s.x.forEach((x, j) => {
-      const lo = s.lo![j]!, hi = s.hi![j]!;
+      const lo = s.lo![j]!,
+        hi = s.hi![j]!;
       const okLo = finiteOn(lo, spec.yScale) || (ys.zero !== undefined && lo === 0);
       if (!finiteOn(x, spec.xScale) || !okLo || !finiteOn(hi, spec.yScale)) return;
-      const px = xs.px(x), a = ys.px(lo), b = ys.px(hi);
+      const px = xs.px(x),
+        a = ys.px(lo),
+        b = ys.px(hi);
       out.push(el('line', { x1: px, y1: a, x2: px, y2: b, stroke: c, 'stroke-width': 1.2 }));
       out.push(el('line', { x1: px - 3, y1: a, x2: px + 3, y2: a, stroke: c }));
       out.push(el('line', { x1: px - 3, y1: b, x2: px + 3, y2: b, stroke: c }));
       lay.marks.push({ kind: 'rect', r: { x: px - 3, y: Math.min(a, b), w: 6, h: Math.abs(a - b) }, of });
-      seen(px, a); seen(px, b);
+      seen(px, a);
+      seen(px, b);
     });
   }
   pts.forEach(([px, py], j) => {
@@ -163,7 +219,8 @@ function drawSeries(s: NumSeries, spec: LinePlotSpec, xs: Scale, ys: Scale, lay:
   if (ys.zero !== undefined) {
     s.x.forEach((x, j) => {
       if (s.y[j] !== 0 || !finiteOn(x, spec.xScale)) return;
-      const px = xs.px(x), py = ys.zero!;
+      const px = xs.px(x),
+        py = ys.zero!;
       out.push(zeroDiamond(px, py, c));
       lay.marks.push({ kind: 'rect', r: { x: px - 4.5, y: py - 4.5, w: 9, h: 9 }, of });
       seen(px, py);
@@ -175,9 +232,12 @@ function drawSeries(s: NumSeries, spec: LinePlotSpec, xs: Scale, ys: Scale, lay:
 /** The marker of an exact zero: a hollow diamond in the series' colour. */
 export function zeroDiamond(x: number, y: number, c: string): string {
   const f = fmtCoord;
-  return el('path',
-    { d: `M${f(x)} ${f(y - 4.5)} L${f(x + 4.5)} ${f(y)} L${f(x)} ${f(y + 4.5)} L${f(x - 4.5)} ${f(y)} Z`,
-      fill: '#ffffff', stroke: c, 'stroke-width': 1.5 });
+  return el('path', {
+    d: `M${f(x)} ${f(y - 4.5)} L${f(x + 4.5)} ${f(y)} L${f(x)} ${f(y + 4.5)} L${f(x - 4.5)} ${f(y)} Z`,
+    fill: '#ffffff',
+    stroke: c,
+    'stroke-width': 1.5,
+  });
 }
 
 /**
@@ -185,8 +245,13 @@ export function zeroDiamond(x: number, y: number, c: string): string {
  * ~25 px off the line (so it reads as that line's label); returns the text element, or null when no spot is
  * free (the caller then lists it in the legend).
  */
-export function directLabel(label: string, pts: readonly (readonly [number, number])[], c: string, fr: Frame,
-  lay: Layout): string | null {
+export function directLabel(
+  label: string,
+  pts: readonly (readonly [number, number])[],
+  c: string,
+  fr: Frame,
+  lay: Layout,
+): string | null {
   const fs = 11;
   const box = textBox(0, 0, label, fs, 'start');
   const [a, b] = [pts[0]!, pts[pts.length - 1]!];
@@ -194,7 +259,8 @@ export function directLabel(label: string, pts: readonly (readonly [number, numb
   // nearest first: just above/below the line at points along it, then a little further off
   for (const off of [3, 8, 14, 22]) {
     for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
-      const px = a[0] + t * (b[0] - a[0]), py = a[1] + t * (b[1] - a[1]);
+      const px = a[0] + t * (b[0] - a[0]),
+        py = a[1] + t * (b[1] - a[1]);
       cands.push([px - box.w / 2, py - off - box.h], [px - box.w / 2, py + off]);
       cands.push([px + off, py - box.h / 2], [px - off - box.w, py - box.h / 2]);
     }

@@ -74,7 +74,13 @@ export interface LinePlotSpec {
 }
 
 /** Five-number summary of a distribution. */
-export interface Box { min: number; q1: number; median: number; q3: number; max: number }
+export interface Box {
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
+}
 
 /** A quantile (box-and-whisker) plot: `groups[g].boxes[c]` is group g in category c (or null). */
 export interface QuantilePlotSpec {
@@ -99,8 +105,12 @@ export interface BarChartSpec {
   yScale: ScaleKind;
   categories: string[];
   groups: {
-    label: string; values: (number | null)[]; lo?: (number | null)[]; hi?: (number | null)[];
-    color?: number; colorKey?: string;
+    label: string;
+    values: (number | null)[];
+    lo?: (number | null)[];
+    hi?: (number | null)[];
+    color?: number;
+    colorKey?: string;
   }[];
   /**
    * Horizontal chance-level lines (e.g. accuracy 0.1 for ten classes), each labelled, dashed grey
@@ -128,10 +138,14 @@ export function renderFigure(spec: FigureSpec, desc = ''): string {
 /** Renders a figure and returns the SVG with the layout of every box drawn (for layout checks). */
 export function layoutFigure(spec: FigureSpec, desc = ''): { svg: string; layout: Layout } {
   switch (spec.kind) {
-    case 'line': return layLinePlot(spec, desc);
-    case 'quantile': return layQuantilePlot(spec, desc);
-    case 'bar': return layBarChart(spec, desc);
-    case 'heatmap': return layHeatmap(spec, desc);
+    case 'line':
+      return layLinePlot(spec, desc);
+    case 'quantile':
+      return layQuantilePlot(spec, desc);
+    case 'bar':
+      return layBarChart(spec, desc);
+    case 'heatmap':
+      return layHeatmap(spec, desc);
   }
 }
 

@@ -32,9 +32,15 @@ export interface Permutation extends TimeAlteration {
 /** Gathers `x[b, idx[t], :]` into position t. */
 function gatherTime(x: Tensor, idx: Int32Array, op: string): Tensor {
   const [B, T, d] = dims3(op, x);
-  if (T !== idx.length) throw new ShapeError(op, `the permutation has length ${idx.length} but the inputs have ${T} time steps`, [x.shape, [idx.length]]);
+  if (T !== idx.length)
+    throw new ShapeError(op, `the permutation has length ${idx.length} but the inputs have ${T} time steps`, [
+      x.shape,
+      [idx.length],
+    ]);
   const out = new Float64Array(x.data.length);
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out.set(x.data.subarray((b * T + idx[t]!) * d, (b * T + idx[t]! + 1) * d), (b * T + t) * d);
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++)
+      out.set(x.data.subarray((b * T + idx[t]!) * d, (b * T + idx[t]! + 1) * d), (b * T + t) * d);
   return { data: out, shape: [B, T, d] };
 }
 
@@ -48,17 +54,26 @@ export function permuteTime(p: ArrayLike<number>): Permutation {
   const op = 'permuteTime';
   const n = p.length;
   if (n === 0) throw new ValueError(op, 'the permutation is empty');
-  const perm = new Int32Array(n), inverse = new Int32Array(n).fill(-1);
+  const perm = new Int32Array(n),
+    inverse = new Int32Array(n).fill(-1);
   for (let t = 0; t < n; t++) {
     const v = p[t]!;
-    if (!Number.isInteger(v) || v < 0 || v >= n || inverse[v] !== -1) throw new ValueError(op, `p is not a permutation of 0..${n - 1}: entry ${v} at index ${t}`);
+    if (!Number.isInteger(v) || v < 0 || v >= n || inverse[v] !== -1)
+      throw new ValueError(op, `p is not a permutation of 0..${n - 1}: entry ${v} at index ${t}`);
     perm[t] = v;
     inverse[v] = t;
   }
   return {
-    kind: 'permute', p: perm, inverse,
+    kind: 'permute',
+    p: perm,
+    inverse,
     apply: (x) => gatherTime(x, perm, `${op}.apply`),
-    target: (h) => ({ kind: 'altered', d: h.d, tau: n, evaluate: (y: Tensor) => h.evaluate(gatherTime(y, inverse, `${op}.target`)) }),
+    target: (h) => ({
+      kind: 'altered',
+      d: h.d,
+      tau: n,
+      evaluate: (y: Tensor) => h.evaluate(gatherTime(y, inverse, `${op}.target`)),
+    }),
   };
 }
 
@@ -66,10 +81,17 @@ export function permuteTime(p: ArrayLike<number>): Permutation {
 export function swapEnds(tau: number, k: number): Int32Array {
   checkInt('swapEnds', 'tau', tau);
   checkInt('swapEnds', 'k', k, 0);
-  if (2 * k > tau) throw new ValueError('swapEnds', `cannot swap the first and last ${k} steps of a length-${tau} sequence (need 2k <= tau)`);
+  if (2 * k > tau)
+    throw new ValueError(
+      'swapEnds',
+      `cannot swap the first and last ${k} steps of a length-${tau} sequence (need 2k <= tau)`,
+    );
   const p = new Int32Array(tau);
   for (let t = 0; t < tau; t++) p[t] = t;
-  for (let i = 0; i < k; i++) { p[i] = tau - k + i; p[tau - k + i] = i; }
+  for (let i = 0; i < k; i++) {
+    p[i] = tau - k + i;
+    p[tau - k + i] = i;
+  }
   return p;
 }
 
@@ -93,11 +115,15 @@ export type MixBoundary = 'causal' | 'forward';
  *   target reads up to `l−1` future inputs, so it is **non-causal** and leaves the RNN's space.
  * `target(H)(x) = H(θ∗x)`.
  */
-export function mixTime(theta: ArrayLike<number>, opts: { boundary?: MixBoundary } = {}): TimeAlteration & { readonly theta: Float64Array; readonly boundary: MixBoundary } {
+export function mixTime(
+  theta: ArrayLike<number>,
+  opts: { boundary?: MixBoundary } = {},
+): TimeAlteration & { readonly theta: Float64Array; readonly boundary: MixBoundary } {
   const op = 'mixTime';
   const th = toFinite(op, 'theta', theta);
   const boundary = opts.boundary ?? 'causal';
-  if (boundary !== 'causal' && boundary !== 'forward') throw new ValueError(op, `boundary must be 'causal' or 'forward', got '${String(boundary)}'`);
+  if (boundary !== 'causal' && boundary !== 'forward')
+    throw new ValueError(op, `boundary must be 'causal' or 'forward', got '${String(boundary)}'`);
   const sign = boundary === 'causal' ? -1 : 1;
   const apply = (x: Tensor): Tensor => {
     const [B, T, d] = dims3(`${op}.apply`, x);
@@ -107,14 +133,18 @@ export function mixTime(theta: ArrayLike<number>, opts: { boundary?: MixBoundary
         for (let s = 0; s < th.length; s++) {
           const r = t + sign * s;
           if (r < 0 || r >= T) continue;
-          for (let j = 0; j < d; j++) out[(b * T + t) * d + j] = out[(b * T + t) * d + j]! + th[s]! * x.data[(b * T + r) * d + j]!;
+          for (let j = 0; j < d; j++)
+            out[(b * T + t) * d + j] = out[(b * T + t) * d + j]! + th[s]! * x.data[(b * T + r) * d + j]!;
         }
       }
     }
     return { data: out, shape: [B, T, d] };
   };
   return {
-    kind: 'mix', theta: th, boundary, apply,
+    kind: 'mix',
+    theta: th,
+    boundary,
+    apply,
     target: (h) => ({ kind: 'altered', d: h.d, tau: h.tau, evaluate: (x: Tensor) => h.evaluate(apply(x)) }),
   };
 }
@@ -127,7 +157,10 @@ export function randomFilter(rng: Rng, length: number): Float64Array {
   checkInt('randomFilter', 'length', length);
   const th = new Float64Array(length);
   let s = 0;
-  for (let i = 0; i < length; i++) { th[i] = rng.uniform() + Number.MIN_VALUE; s += th[i]!; }
+  for (let i = 0; i < length; i++) {
+    th[i] = rng.uniform() + Number.MIN_VALUE;
+    s += th[i]!;
+  }
   for (let i = 0; i < length; i++) th[i] = th[i]! / s;
   return th;
 }
@@ -148,18 +181,36 @@ export interface MixedMemory {
  *   time-invariant form; it equals the exact mixed target except for the boundary terms it
  *   ignores, which involve only the first `l−1` inputs `x(0..l−2)`.
  */
-export function mixedMemory(rho: ArrayLike<number>, theta: ArrayLike<number>, opts: { boundary?: MixBoundary } = {}): MixedMemory {
+export function mixedMemory(
+  rho: ArrayLike<number>,
+  theta: ArrayLike<number>,
+  opts: { boundary?: MixBoundary } = {},
+): MixedMemory {
   const op = 'mixedMemory';
-  const r = toFinite(op, 'rho', rho), th = toFinite(op, 'theta', theta);
+  const r = toFinite(op, 'rho', rho),
+    th = toFinite(op, 'theta', theta);
   const boundary = opts.boundary ?? 'causal';
-  const L = r.length, l = th.length;
+  const L = r.length,
+    l = th.length;
   const causal = new Float64Array(L);
   if (boundary === 'causal') {
-    for (let u = 0; u < L; u++) { let s = 0; for (let q = 0; q <= Math.min(u, l - 1); q++) s += th[q]! * r[u - q]!; causal[u] = s; }
+    for (let u = 0; u < L; u++) {
+      let s = 0;
+      for (let q = 0; q <= Math.min(u, l - 1); q++) s += th[q]! * r[u - q]!;
+      causal[u] = s;
+    }
     return { causal, anticausal: new Float64Array(0) };
   }
-  if (boundary !== 'forward') throw new ValueError(op, `boundary must be 'causal' or 'forward', got '${String(boundary)}'`);
-  const at = (u: number): number => { let s = 0; for (let q = 0; q < l; q++) { const i = u + q; if (i >= 0 && i < L) s += th[q]! * r[i]!; } return s; };
+  if (boundary !== 'forward')
+    throw new ValueError(op, `boundary must be 'causal' or 'forward', got '${String(boundary)}'`);
+  const at = (u: number): number => {
+    let s = 0;
+    for (let q = 0; q < l; q++) {
+      const i = u + q;
+      if (i >= 0 && i < L) s += th[q]! * r[i]!;
+    }
+    return s;
+  };
   for (let u = 0; u < L; u++) causal[u] = at(u);
   const anticausal = new Float64Array(l - 1);
   for (let u = 1; u < l; u++) anticausal[u - 1] = at(-u);
@@ -209,11 +260,12 @@ export interface CausalityReport {
 export function isCausal(target: Target | ((x: Tensor) => Tensor), opts: CausalityOptions = {}): CausalityReport {
   const op = 'isCausal';
   const evaluate = typeof target === 'function' ? target : (x: Tensor) => target.evaluate(x);
-  const T = opts.tau ?? (typeof target === 'function' ? 16 : target.tau ?? 16);
+  const T = opts.tau ?? (typeof target === 'function' ? 16 : (target.tau ?? 16));
   const d = opts.d ?? (typeof target === 'function' ? 1 : target.d);
   checkInt(op, 'tau', T);
   checkInt(op, 'd', d);
-  const trials = opts.trials ?? 4, tol = opts.tol ?? 1e-10;
+  const trials = opts.trials ?? 4,
+    tol = opts.tol ?? 1e-10;
   checkInt(op, 'trials', trials);
   if (!(tol >= 0 && tol < Infinity)) throw new ValueError(op, `tol must be a finite number >= 0, got ${tol}`);
   const rng = createRng(opts.seed ?? 0);
@@ -229,12 +281,15 @@ export function isCausal(target: Target | ((x: Tensor) => Tensor), opts: Causali
       for (let j = 0; j < d; j++) x[((tp + 1) * T + tp) * d + j] = rng.uniform();
     }
     const y = evaluate({ data: x, shape: [B, T, d] });
-    if (y.shape.length !== 2 || y.shape[0] !== B || y.shape[1] !== T) throw new ShapeError(op, `the target must map (B, tau, d) to (B, tau)`, [[B, T, d], y.shape]);
+    if (y.shape.length !== 2 || y.shape[0] !== B || y.shape[1] !== T)
+      throw new ShapeError(op, `the target must map (B, tau, d) to (B, tau)`, [[B, T, d], y.shape]);
     // a NaN output would make every leak NaN and the verdict a silent 'not causal'
-    for (let i = 0; i < y.data.length; i++) if (!Number.isFinite(y.data[i]!)) throw new NonFiniteError(op, 'the target output', i, y.data[i]!);
+    for (let i = 0; i < y.data.length; i++)
+      if (!Number.isFinite(y.data[i]!)) throw new NonFiniteError(op, 'the target output', i, y.data[i]!);
     for (let tp = 1; tp < T; tp++) {
       for (let t = 0; t < tp; t++) {
-        const y0 = y.data[t]!, y1 = y.data[(tp + 1) * T + t]!;
+        const y0 = y.data[t]!,
+          y1 = y.data[(tp + 1) * T + t]!;
         const leak = Math.abs(y1 - y0) / (1 + Math.abs(y0));
         maxLeak = Math.max(maxLeak, leak);
         if (leak > tol && violations.length < 32) violations.push({ t, tPrime: tp, delta: y1 - y0 });

@@ -60,16 +60,20 @@ export interface TransformerBoundTerms {
   corrected?: CorrectedParts;
 }
 
-const CAVEAT_PRINTED = 'printed: violated by the proof\'s own construction (σ_k = k^-3, R = 512, τ = 16: the exact ' +
+const CAVEAT_PRINTED =
+  "printed: violated by the proof's own construction (σ_k = k^-3, R = 512, τ = 16: the exact " +
   'rank-m_h POD truncation has L1 error ~ m_h^-2, above τ²C_0 C_1/m_h^(2α-1) from m_h ≈ 24 on); ' +
   'it also bounds an ' +
   'L1 error by an L2-type quantity, so it fails under spectrum scaling too';
-const CAVEAT_PROOF = 'proof: bounds an L1 error (linear in the logit error) by the squared L2 tail (quadratic in ' +
+const CAVEAT_PROOF =
+  'proof: bounds an L1 error (linear in the logit error) by the squared L2 tail (quadratic in ' +
   'it), so scaling the spectrum by c → 0 breaks it (rank 2, σ = c·(1, 1/2), τ = 16, m_h = 1, c = 1e-3: ' +
   'error 7.72e-4 > bound 1.81e-4)';
 
 function checkBoundOptions(
-  op: string, m: Measures, opts: TransformerBoundOptions,
+  op: string,
+  m: Measures,
+  opts: TransformerBoundOptions,
 ): { beta: number; variant: BoundVariant } {
   checkInt(op, 'tau', opts.tau);
   checkInt(op, 'mh', opts.mh);
@@ -87,8 +91,10 @@ function checkBoundOptions(
 /** Why the corrected bound's assumptions fail for these measures ('' when they hold). */
 function correctedCaveat(m: Measures): string {
   if (m.hardMax === true) {
-    return 'corrected: assumes softmax attention (its Lipschitz factor λ), but the target attends by a hard max, ' +
-      'which is discontinuous in the logits';
+    return (
+      'corrected: assumes softmax attention (its Lipschitz factor λ), but the target attends by a hard max, ' +
+      'which is discontinuous in the logits'
+    );
   }
   if (m.positionEncoding !== undefined && m.positionEncoding !== 'none') {
     return `corrected: assumes i.i.d. uniform tokens, but the target has a '${m.positionEncoding}' position encoding`;
@@ -124,22 +130,43 @@ export function transformerBound(m: Measures, opts: TransformerBoundOptions): Tr
     if (opts.oscillation !== undefined) o.oscillation = opts.oscillation;
     if (opts.ffnErrors !== undefined) o.ffnErrors = opts.ffnErrors;
     const c = correctedParts(m, o);
-    const prefactor = c.valueScale * c.softmaxLipschitz * opts.tau, attention = c.offDiagonal + c.diagonal;
+    const prefactor = c.valueScale * c.softmaxLipschitz * opts.tau,
+      attention = c.offDiagonal + c.diagonal;
     const ffnTotal = c.ffnParts.readout + c.ffnParts.value + c.ffnParts.logits;
-    const caveat = correctedCaveat(m), attentionTotal = prefactor * attention;
+    const caveat = correctedCaveat(m),
+      attentionTotal = prefactor * attention;
     return {
-      variant, isUpperBound: caveat === '', caveat, prefactor, attention, attentionC1Form, ffn: ffnTotal,
-      attentionTotal, ffnTotal, total: attentionTotal + ffnTotal,
-      offDiagonal: c.offDiagonal, diagonal: c.diagonal, corrected: c,
+      variant,
+      isUpperBound: caveat === '',
+      caveat,
+      prefactor,
+      attention,
+      attentionC1Form,
+      ffn: ffnTotal,
+      attentionTotal,
+      ffnTotal,
+      total: attentionTotal + ffnTotal,
+      offDiagonal: c.offDiagonal,
+      diagonal: c.diagonal,
+      corrected: c,
     };
   }
   const prefactor = opts.tau * opts.tau * m.c0;
   const attention = variant === 'printed' ? m.c1 / Math.pow(opts.mh, e) : m.tail(opts.mh);
   const ffn = opts.mff === Infinity ? 0 : (m.c2(opts.mh) * Math.pow(opts.mh, beta + 1)) / Math.pow(opts.mff, beta);
   return {
-    variant, isUpperBound: false, caveat: variant === 'printed' ? CAVEAT_PRINTED : CAVEAT_PROOF, prefactor, attention,
-    attentionC1Form, ffn, attentionTotal: prefactor * attention, ffnTotal: prefactor * ffn,
-    total: prefactor * (attention + ffn), offDiagonal: NaN, diagonal: NaN,
+    variant,
+    isUpperBound: false,
+    caveat: variant === 'printed' ? CAVEAT_PRINTED : CAVEAT_PROOF,
+    prefactor,
+    attention,
+    attentionC1Form,
+    ffn,
+    attentionTotal: prefactor * attention,
+    ffnTotal: prefactor * ffn,
+    total: prefactor * (attention + ffn),
+    offDiagonal: NaN,
+    diagonal: NaN,
   };
 }
 
@@ -164,15 +191,19 @@ export const BEST_MH_MAX = 10_000_000;
  * memory it would need).
  */
 export function bestMh(
-  m: Measures, budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: BoundVariant },
+  m: Measures,
+  budget: { tau: number; mff: number; mhMax: number; beta?: number; variant?: BoundVariant },
 ): BestMh {
   const op = 'bestMh';
   checkInt(op, 'mhMax', budget.mhMax);
   if (budget.mhMax > BEST_MH_MAX) {
-    const mib = (8 * budget.mhMax / 2 ** 20).toFixed(0);
-    throw new ValueError(op, `mhMax = ${budget.mhMax} exceeds the cap ${BEST_MH_MAX} ` +
-      `(its curve would need ${mib} MiB); ` +
-      'beyond the rank the attention terms are 0 anyway');
+    const mib = ((8 * budget.mhMax) / 2 ** 20).toFixed(0);
+    throw new ValueError(
+      op,
+      `mhMax = ${budget.mhMax} exceeds the cap ${BEST_MH_MAX} ` +
+        `(its curve would need ${mib} MiB); ` +
+        'beyond the rank the attention terms are 0 anyway',
+    );
   }
   const base: TransformerBoundOptions = { tau: budget.tau, mh: 1, mff: budget.mff };
   if (budget.beta !== undefined) base.beta = budget.beta;
@@ -186,13 +217,21 @@ export function bestMh(
 
 /** The totals at m_h = 1..M by running sums (see {@link bestMh}). */
 function boundCurve(m: Measures, first: TransformerBoundTerms, o: TransformerBoundOptions, M: number): Float64Array {
-  const s = m.spectrum, R = s.length, tau = o.tau, beta = o.beta ?? m.beta;
+  const s = m.spectrum,
+    R = s.length,
+    tau = o.tau,
+    beta = o.beta ?? m.beta;
   // suffix sums: sq[k] = Σ_{i>k} σ_i², tr[k] = Σ_{i>k} σ_i, for k = 0..R (smallest first)
-  const sq = new Float64Array(R + 1), tr = new Float64Array(R + 1);
-  for (let k = R - 1; k >= 0; k--) { sq[k] = sq[k + 1]! + s[k]! * s[k]!; tr[k] = tr[k + 1]! + s[k]!; }
+  const sq = new Float64Array(R + 1),
+    tr = new Float64Array(R + 1);
+  for (let k = R - 1; k >= 0; k--) {
+    sq[k] = sq[k + 1]! + s[k]! * s[k]!;
+    tr[k] = tr[k + 1]! + s[k]!;
+  }
   const tail = (k: number): number => (k >= R ? 0 : sq[k]!);
   const curve = new Float64Array(M);
-  const e = 2 * m.alpha - 1, mffPow = o.mff === Infinity ? Infinity : Math.pow(o.mff, beta);
+  const e = 2 * m.alpha - 1,
+    mffPow = o.mff === Infinity ? Infinity : Math.pow(o.mff, beta);
   if (first.variant !== 'corrected') {
     const c2base = m.c2(0);
     let c2run = c2base;
@@ -205,12 +244,15 @@ function boundCurve(m: Measures, first: TransformerBoundTerms, o: TransformerBou
     return curve;
   }
   const c = first.corrected!;
-  const sp = m.parts.supPhi ?? m.parts.supBases, sqs = m.parts.supPsi ?? m.parts.supBases;
+  const sp = m.parts.supPhi ?? m.parts.supBases,
+    sqs = m.parts.supPsi ?? m.parts.supBases;
   const ffnFixed = c.ffnParts.readout + c.ffnParts.value;
   let delta = 0;
   for (let mh = 1; mh <= M; mh++) {
     if (mffPow !== Infinity) {
-      const sk = s[mh - 1] ?? 0, ep = (sk * cffValue(m.cFF!.phi, mh)) / mffPow, eq = cffValue(m.cFF!.psi, mh) / mffPow;
+      const sk = s[mh - 1] ?? 0,
+        ep = (sk * cffValue(m.cFF!.phi, mh)) / mffPow,
+        eq = cffValue(m.cFF!.psi, mh) / mffPow;
       delta += ep * sqs + (sk * sp + ep) * eq;
     }
     const lam = softmaxLipschitz(c.oscillation + 2 * delta, tau);

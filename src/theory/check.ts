@@ -13,7 +13,11 @@ import type { Measures } from './measures.js';
 import { checkInt } from './util.js';
 
 /** A measured point: the error at `m_h` and its upper confidence limit. */
-export interface BoundPoint { mh: number; error: number; ciHigh: number }
+export interface BoundPoint {
+  mh: number;
+  error: number;
+  ciHigh: number;
+}
 
 /** Options of {@link checkBound}. */
 export interface CheckBoundOptions {
@@ -86,7 +90,10 @@ function predicted(variant: BoundVariant, measure: 'l1' | 'mse', alpha: number):
 
 function boundAt(m: Measures, o: CheckBoundOptions, mh: number): { total: number; t: TransformerBoundTerms } {
   const opts: Parameters<typeof transformerBound>[1] = {
-    tau: o.tau, mh, mff: o.mff ?? Infinity, variant: o.variant ?? 'corrected',
+    tau: o.tau,
+    mh,
+    mff: o.mff ?? Infinity,
+    variant: o.variant ?? 'corrected',
   };
   if (o.beta !== undefined) opts.beta = o.beta;
   if (o.oscillation !== undefined) opts.oscillation = o.oscillation;
@@ -149,25 +156,38 @@ export function checkBound(points: readonly BoundPoint[], m: Measures, o: CheckB
   }
   const checked = points.map((p): CheckedPoint => {
     const { total, t } = boundAt(m, o, p.mh);
-    const slack = total / p.error, holds = total + roundoff >= p.ciHigh;
+    const slack = total / p.error,
+      holds = total + roundoff >= p.ciHigh;
     return { ...p, bound: total, slack, holds, offDiagonal: t.offDiagonal, diagonal: t.diagonal };
   });
   const variant = first.variant;
   const pr = predicted(variant, o.measure, m.alpha);
-  const mhs = points.map((p) => p.mh), positive = points.every((p) => p.error > 0);
+  const mhs = points.map((p) => p.mh),
+    positive = points.every((p) => p.error > 0);
   const errors = points.map((p) => p.error);
   const measured = points.length >= 3 && positive ? fitPowerLaw(mhs, errors, { seed: 0, ...o.fit }) : null;
-  const distinct = new Set(mhs).size >= 2, bounds = checked.map((c) => c.bound);
+  const distinct = new Set(mhs).size >= 2,
+    bounds = checked.map((c) => c.bound);
   const fitBound = distinct && bounds.every((b) => b > 0);
   const boundExponentOverRange = fitBound ? fitPowerLaw(mhs, bounds, { bootstrap: 0 }).exponent : NaN;
   const last = checked.reduce((a, b) => (b.mh > a.mh ? b : a));
-  const dominantOverRange: Term = variant !== 'corrected' ? pr.by
-    : last.diagonal >= last.offDiagonal ? 'diagonal' : 'off-diagonal';
-  const mseNote = o.measure === 'mse' && variant !== 'corrected'
-    ? '; the paper states no MSE bound: compared as printed' : '';
+  const dominantOverRange: Term =
+    variant !== 'corrected' ? pr.by : last.diagonal >= last.offDiagonal ? 'diagonal' : 'off-diagonal';
+  const mseNote =
+    o.measure === 'mse' && variant !== 'corrected' ? '; the paper states no MSE bound: compared as printed' : '';
   return {
-    variant, measure: o.measure, isUpperBound: first.isUpperBound, caveat: first.caveat + mseNote, points: checked,
-    allHold: checked.every((c) => c.holds), minSlack: Math.min(...checked.map((c) => c.slack)), roundoff,
-    measured, predictedExponent: pr.p, predictedBy: pr.by, boundExponentOverRange, dominantOverRange,
+    variant,
+    measure: o.measure,
+    isUpperBound: first.isUpperBound,
+    caveat: first.caveat + mseNote,
+    points: checked,
+    allHold: checked.every((c) => c.holds),
+    minSlack: Math.min(...checked.map((c) => c.slack)),
+    roundoff,
+    measured,
+    predictedExponent: pr.p,
+    predictedBy: pr.by,
+    boundExponentOverRange,
+    dominantOverRange,
   };
 }

@@ -43,7 +43,8 @@ export function traceTail(spectrum: ArrayLike<number>, k: number): number {
  * Uses `parts.supPhi`, `parts.supPsi` when the measures carry them, else `supBases` for both.
  */
 export function couplingOscillation(m: Measures): number {
-  const sp = m.parts.supPhi ?? m.parts.supBases, sq = m.parts.supPsi ?? m.parts.supBases;
+  const sp = m.parts.supPhi ?? m.parts.supBases,
+    sq = m.parts.supPsi ?? m.parts.supBases;
   let s = 0;
   for (let i = 0; i < m.spectrum.length; i++) s += m.spectrum[i]!;
   return 2 * sp * sq * s;
@@ -85,8 +86,10 @@ function pluginErrors(op: string, m: Measures, mh: number, mff: number, beta: nu
   if (mff === Infinity) return { F: 0, f: 0, phi: new Float64Array(mh), psi: new Float64Array(mh) };
   const cff = m.cFF;
   if (cff === undefined) {
-    throw new ValueError(op, "the 'corrected' FFN term needs the per-basis C_FF plug-ins (measures().cFF) " +
-      'or explicit ffnErrors');
+    throw new ValueError(
+      op,
+      "the 'corrected' FFN term needs the per-basis C_FF plug-ins (measures().cFF) " + 'or explicit ffnErrors',
+    );
   }
   const at = (c: ArrayLike<number> | ((i: number) => number), i: number): number => {
     const v = typeof c === 'function' ? c(i) : c[i - 1];
@@ -96,7 +99,8 @@ function pluginErrors(op: string, m: Measures, mh: number, mff: number, beta: nu
     return v;
   };
   const scale = Math.pow(mff, -beta);
-  const phi = new Float64Array(mh), psi = new Float64Array(mh);
+  const phi = new Float64Array(mh),
+    psi = new Float64Array(mh);
   for (let k = 1; k <= mh; k++) {
     phi[k - 1] = (m.spectrum[k - 1] ?? 0) * at(cff.phi, k) * scale;
     psi[k - 1] = at(cff.psi, k) * scale;
@@ -121,11 +125,13 @@ export function correctedParts(
   if (eps.phi.length < mh || eps.psi.length < mh) {
     throw new ValueError(op, `ffnErrors.phi/psi need m_h = ${mh} entries, got ${eps.phi.length} and ${eps.psi.length}`);
   }
-  const sp = m.parts.supPhi ?? m.parts.supBases, sq = m.parts.supPsi ?? m.parts.supBases;
+  const sp = m.parts.supPhi ?? m.parts.supBases,
+    sq = m.parts.supPsi ?? m.parts.supBases;
   // δ = Σ_{k≤m} (ε_φk ‖ψ_k‖_∞ + (σ_k‖φ_k‖_∞ + ε_φk) ε_ψk)   (step 6: product rule for σφψ − φ̂ψ̂)
   let delta = 0;
   for (let k = 0; k < mh; k++) {
-    const ep = eps.phi[k]!, eq = eps.psi[k]!;
+    const ep = eps.phi[k]!,
+      eq = eps.psi[k]!;
     checkPositive(op, `ffnErrors.phi[${k}]`, ep, true);
     checkPositive(op, `ffnErrors.psi[${k}]`, eq, true);
     delta += ep * sq + ((m.spectrum[k] ?? 0) * sp + ep) * eq;
@@ -135,10 +141,16 @@ export function correctedParts(
   const lam = softmaxLipschitz(omega + 2 * delta, tau);
   const valueScale = m.parts.lipschitzF * (m.parts.valueRadius ?? m.parts.supF);
   return {
-    oscillation: omega, logitFitError: delta, softmaxLipschitz: lam, valueScale,
-    offDiagonal: (tau - 1) * Math.sqrt(m.tail(mh)), diagonal: traceTail(m.spectrum, mh),
+    oscillation: omega,
+    logitFitError: delta,
+    softmaxLipschitz: lam,
+    valueScale,
+    offDiagonal: (tau - 1) * Math.sqrt(m.tail(mh)),
+    diagonal: traceTail(m.spectrum, mh),
     ffnParts: {
-      readout: tau * eps.F, value: tau * m.parts.lipschitzF * eps.f, logits: valueScale * lam * tau * tau * delta,
+      readout: tau * eps.F,
+      value: tau * m.parts.lipschitzF * eps.f,
+      logits: valueScale * lam * tau * tau * delta,
     },
   };
 }

@@ -44,7 +44,12 @@ export interface FitResult {
   bootstrapUsed: number;
 }
 
-interface Core { a: number; p: number; c: number; fitted: Float64Array }
+interface Core {
+  a: number;
+  p: number;
+  c: number;
+  fitted: Float64Array;
+}
 
 /** Weighted OLS of `z = ln a − p t` (no offset). */
 function fitLogLinear(t: Float64Array, z: Float64Array, w: Float64Array): Core | null {
@@ -56,7 +61,12 @@ function fitLogLinear(t: Float64Array, z: Float64Array, w: Float64Array): Core |
 }
 
 /** For fixed p, the best (a, c) by linear least squares and the weighted RSS. */
-function project(t: Float64Array, y: Float64Array, w: Float64Array, p: number): { a: number; c: number; rss: number } | null {
+function project(
+  t: Float64Array,
+  y: Float64Array,
+  w: Float64Array,
+  p: number,
+): { a: number; c: number; rss: number } | null {
   const e = new Float64Array(t.length);
   for (let i = 0; i < t.length; i++) e[i] = Math.exp(-p * t[i]!);
   const sol = smallLstsq([e, new Float64Array(t.length).fill(1)], y, w);
@@ -73,8 +83,12 @@ function project(t: Float64Array, y: Float64Array, w: Float64Array, p: number): 
  */
 function fitWithOffset(t: Float64Array, y: Float64Array, w: Float64Array, start?: Core): Core | null {
   const n = t.length;
-  let tmin = Infinity, tmax = -Infinity;
-  for (const v of t) { tmin = Math.min(tmin, v); tmax = Math.max(tmax, v); }
+  let tmin = Infinity,
+    tmax = -Infinity;
+  for (const v of t) {
+    tmin = Math.min(tmin, v);
+    tmax = Math.max(tmax, v);
+  }
   const span = Math.max(tmax - tmin, 1e-12);
   // phase 1: initial guess by a grid in p (scaled to the data's t range)
   let best: { a: number; c: number; rss: number; p: number } | null = null;
@@ -88,20 +102,26 @@ function fitWithOffset(t: Float64Array, y: Float64Array, w: Float64Array, start?
   }
   if (!best) return null;
   // phase 2: Levenberg–Marquardt on θ = (a, p, c) with t centred at tmin for conditioning
-  let a = best.a * Math.exp(-best.p * tmin), p = best.p, c = best.c, lambda = 1e-3;
+  let a = best.a * Math.exp(-best.p * tmin),
+    p = best.p,
+    c = best.c,
+    lambda = 1e-3;
   const resid = (A: number, P: number, C: number): number => {
     let s = 0;
     for (let i = 0; i < n; i++) s += w[i]! * (y[i]! - A * Math.exp(-P * (t[i]! - tmin)) - C) ** 2;
     return s;
   };
   let rss = resid(a, p, c);
-  const J = new Float64Array(n * 3), r = new Float64Array(n);
+  const J = new Float64Array(n * 3),
+    r = new Float64Array(n);
   let converged = false;
   for (let it = 0; it < 200 && !converged; it++) {
     // the linearised problem at the current θ: Jacobian rows (∂/∂a, ∂/∂p, ∂/∂c) and residuals
     for (let i = 0; i < n; i++) {
       const e = Math.exp(-p * (t[i]! - tmin));
-      J[3 * i] = e; J[3 * i + 1] = -a * (t[i]! - tmin) * e; J[3 * i + 2] = 1;
+      J[3 * i] = e;
+      J[3 * i + 1] = -a * (t[i]! - tmin) * e;
+      J[3 * i + 2] = 1;
       r[i] = y[i]! - a * e - c;
     }
     // damped step (Marquardt scaling of the diagonal, solved by QR); raise the damping until the RSS does not grow
@@ -110,8 +130,11 @@ function fitWithOffset(t: Float64Array, y: Float64Array, w: Float64Array, start?
       const step = dampedStep(J, r, w, 3, lambda);
       const r2 = step ? resid(a + step[0]!, p + step[1]!, c + step[2]!) : Infinity;
       if (step && r2 <= rss) {
-        converged = (rss - r2) <= 1e-14 * Math.max(rss, 1e-300);
-        a += step[0]!; p += step[1]!; c += step[2]!; rss = r2;
+        converged = rss - r2 <= 1e-14 * Math.max(rss, 1e-300);
+        a += step[0]!;
+        p += step[1]!;
+        c += step[2]!;
+        rss = r2;
         lambda = Math.max(lambda / 10, 1e-12);
         accepted = true;
       } else lambda *= 10;
@@ -125,19 +148,31 @@ function fitWithOffset(t: Float64Array, y: Float64Array, w: Float64Array, start?
 }
 
 function r2Of(obs: Float64Array, fitted: Float64Array, w: Float64Array): number {
-  let sw = 0, mean = 0;
-  for (let i = 0; i < obs.length; i++) { sw += w[i]!; mean += w[i]! * obs[i]!; }
+  let sw = 0,
+    mean = 0;
+  for (let i = 0; i < obs.length; i++) {
+    sw += w[i]!;
+    mean += w[i]! * obs[i]!;
+  }
   mean /= sw;
-  let ssr = 0, sst = 0;
-  for (let i = 0; i < obs.length; i++) { ssr += w[i]! * (obs[i]! - fitted[i]!) ** 2; sst += w[i]! * (obs[i]! - mean) ** 2; }
+  let ssr = 0,
+    sst = 0;
+  for (let i = 0; i < obs.length; i++) {
+    ssr += w[i]! * (obs[i]! - fitted[i]!) ** 2;
+    sst += w[i]! * (obs[i]! - mean) ** 2;
+  }
   return sst > 0 ? 1 - ssr / sst : ssr === 0 ? 1 : 0;
 }
 
 /** True when the fitted curve varies by at most 1e-12·max|y| over the data (the decay term is invisible). */
 function flatFit(fitted: Float64Array, y: Float64Array): boolean {
-  let lo = Infinity, hi = -Infinity, big = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    big = 0;
   for (let i = 0; i < y.length; i++) {
-    lo = Math.min(lo, fitted[i]!); hi = Math.max(hi, fitted[i]!); big = Math.max(big, Math.abs(y[i]!));
+    lo = Math.min(lo, fitted[i]!);
+    hi = Math.max(hi, fitted[i]!);
+    big = Math.max(big, Math.abs(y[i]!));
   }
   return !(hi - lo > 1e-12 * big);
 }
@@ -150,18 +185,32 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
   if (n < k + 1) throw new ValueError(op, `need at least ${k + 1} points for a ${k}-parameter fit, got ${n}`);
   const w = opts.weights === undefined ? new Float64Array(n).fill(1) : toFinite(op, 'weights', opts.weights);
   sameLength(op, t, w, 'x', 'weights');
-  for (let i = 0; i < n; i++) if (w[i]! < 0) throw new ValueError(op, `weights must be >= 0, got ${w[i]} at index ${i}`);
+  for (let i = 0; i < n; i++)
+    if (w[i]! < 0) throw new ValueError(op, `weights must be >= 0, got ${w[i]} at index ${i}`);
   let positive = 0;
   for (let i = 0; i < n; i++) if (w[i]! > 0) positive++;
-  if (positive < k + 1) throw new ValueError(op, `need at least ${k + 1} points with a positive weight for a ${k}-parameter fit, got ${positive}`);
-  if (!offset) for (let i = 0; i < n; i++) if (!(y[i]! > 0)) throw new ValueError(op, `y must be > 0 for a fit in log space (use offset: true for data with a floor), got ${y[i]} at index ${i}`);
+  if (positive < k + 1)
+    throw new ValueError(
+      op,
+      `need at least ${k + 1} points with a positive weight for a ${k}-parameter fit, got ${positive}`,
+    );
+  if (!offset)
+    for (let i = 0; i < n; i++)
+      if (!(y[i]! > 0))
+        throw new ValueError(
+          op,
+          `y must be > 0 for a fit in log space (use offset: true for data with a floor), got ${y[i]} at index ${i}`,
+        );
   const obs = offset ? y : y.map(Math.log);
-  const fitOnce = (yy: Float64Array, start?: Core): Core | null => (offset ? fitWithOffset(t, yy, w, start) : fitLogLinear(t, yy, w));
+  const fitOnce = (yy: Float64Array, start?: Core): Core | null =>
+    offset ? fitWithOffset(t, yy, w, start) : fitLogLinear(t, yy, w);
   const core = fitOnce(obs);
   if (!core) throw new ValueError(op, 'the fit is singular: the x values must not all coincide');
   if (offset && flatFit(core.fitted, obs)) {
-    throw new ValueError(op, 'the data are flat: with offset: true, a = 0 fits and any exponent does equally well '
-        + '(not identifiable)');
+    throw new ValueError(
+      op,
+      'the data are flat: with offset: true, a = 0 fits and any exponent does equally well ' + '(not identifiable)',
+    );
   }
   const residuals = new Float64Array(n);
   for (let i = 0; i < n; i++) residuals[i] = obs[i]! - core.fitted[i]!;
@@ -172,13 +221,17 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
   if (!(level > 0 && level < 1)) throw new ValueError(op, `level must lie in (0, 1), got ${level}`);
   const rng = createRng(opts.seed ?? 0);
   const infl = Math.sqrt(n / (n - k));
-  const ps: number[] = [], as: number[] = [], cs: number[] = [];
+  const ps: number[] = [],
+    as: number[] = [],
+    cs: number[] = [];
   const yb = new Float64Array(n);
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < n; i++) yb[i] = core.fitted[i]! + infl * residuals[rng.int(n)]!;
     const cb = fitOnce(yb, core);
     if (!cb || !Number.isFinite(cb.p) || !Number.isFinite(cb.a)) continue;
-    ps.push(cb.p); as.push(cb.a); cs.push(cb.c);
+    ps.push(cb.p);
+    as.push(cb.a);
+    cs.push(cb.c);
   }
   const ci = (v: number[]): [number, number] => {
     if (v.length === 0) return [NaN, NaN];
@@ -186,9 +239,13 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
     return [quantileSorted(s, (1 - level) / 2), quantileSorted(s, (1 + level) / 2)];
   };
   return {
-    exponent: core.p, prefactor: core.a, offset: core.c,
+    exponent: core.p,
+    prefactor: core.a,
+    offset: core.c,
     ci95: { exponent: ci(ps), prefactor: ci(as), offset: offset ? ci(cs) : [0, 0] },
-    r2: r2Of(obs, core.fitted, w), residuals, bootstrapUsed: ps.length,
+    r2: r2Of(obs, core.fitted, w),
+    residuals,
+    bootstrapUsed: ps.length,
   };
 }
 
@@ -204,9 +261,11 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
  */
 export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>, opts: FitOptions = {}): FitResult {
   const op = 'fitPowerLaw';
-  const xs = toFinite(op, 'x', x), ys = toFinite(op, 'y', y);
+  const xs = toFinite(op, 'x', x),
+    ys = toFinite(op, 'y', y);
   sameLength(op, xs, ys);
-  for (let i = 0; i < xs.length; i++) if (!(xs[i]! > 0)) throw new ValueError(op, `x must be > 0 for a log–log fit, got ${xs[i]} at index ${i}`);
+  for (let i = 0; i < xs.length; i++)
+    if (!(xs[i]! > 0)) throw new ValueError(op, `x must be > 0 for a log–log fit, got ${xs[i]} at index ${i}`);
   return fitDecay(op, xs.map(Math.log), ys, opts);
 }
 
@@ -216,7 +275,8 @@ export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>, opts: Fi
  */
 export function fitExponential(x: ArrayLike<number>, y: ArrayLike<number>, opts: FitOptions = {}): FitResult {
   const op = 'fitExponential';
-  const xs = toFinite(op, 'x', x), ys = toFinite(op, 'y', y);
+  const xs = toFinite(op, 'x', x),
+    ys = toFinite(op, 'y', y);
   sameLength(op, xs, ys);
   return fitDecay(op, xs, ys, opts);
 }

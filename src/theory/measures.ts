@@ -50,7 +50,8 @@ export function powerLawTailEnergy(alpha: number, k: number): number {
   // Σ_{i≥M} i^−s = M^(1−s)/(s−1) + M^−s/2 + Σ_j B_2j/(2j)! · s(s+1)…(s+2j−2) M^(−s−2j+1)
   const B = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66];
   let em = Math.pow(M, 1 - s) / (s - 1) + Math.pow(M, -s) / 2;
-  let rising = s, fact = 2;
+  let rising = s,
+    fact = 2;
   for (let j = 1; j <= B.length; j++) {
     em += (B[j - 1]! / fact) * rising * Math.pow(M, -s - 2 * j + 1);
     rising *= (s + 2 * j - 1) * (s + 2 * j);
@@ -92,7 +93,11 @@ export interface CffInput {
 
 function cffAt(op: string, c: ArrayLike<number> | ((i: number) => number), i: number, what: string): number {
   const v = typeof c === 'function' ? c(i) : c[i - 1];
-  if (v === undefined) throw new ValueError(op, `C_FF(${what}_${i}) is needed but only ${(c as ArrayLike<number>).length} values were supplied`);
+  if (v === undefined)
+    throw new ValueError(
+      op,
+      `C_FF(${what}_${i}) is needed but only ${(c as ArrayLike<number>).length} values were supplied`,
+    );
   if (!Number.isFinite(v)) throw new NonFiniteError(op, `C_FF(${what}_${i})`, i - 1, v);
   if (v < 0) throw new ValueError(op, `C_FF(${what}_${i}) must be >= 0, got ${v}`);
   return v;
@@ -122,12 +127,21 @@ export interface SampleOptions {
   seed?: number;
 }
 
-function sampleSet(op: string, domain: Domain, opts: SampleOptions): { pts: Float64Array; d: number; n: number; lo: number[]; hi: number[] } {
+function sampleSet(
+  op: string,
+  domain: Domain,
+  opts: SampleOptions,
+): { pts: Float64Array; d: number; n: number; lo: number[]; hi: number[] } {
   const d = opts.d ?? (Array.isArray(domain) ? 1 : (domain as { lo: readonly number[] }).lo.length);
   checkInt(op, 'd', d);
-  const lo = Array.isArray(domain) ? new Array<number>(d).fill(domain[0]) : [...(domain as { lo: readonly number[] }).lo];
-  const hi = Array.isArray(domain) ? new Array<number>(d).fill(domain[1]) : [...(domain as { hi: readonly number[] }).hi];
-  for (let i = 0; i < d; i++) if (!(hi[i]! > lo[i]!)) throw new ValueError(op, `domain axis ${i} must satisfy lo < hi, got [${lo[i]}, ${hi[i]}]`);
+  const lo = Array.isArray(domain)
+    ? new Array<number>(d).fill(domain[0])
+    : [...(domain as { lo: readonly number[] }).lo];
+  const hi = Array.isArray(domain)
+    ? new Array<number>(d).fill(domain[1])
+    : [...(domain as { hi: readonly number[] }).hi];
+  for (let i = 0; i < d; i++)
+    if (!(hi[i]! > lo[i]!)) throw new ValueError(op, `domain axis ${i} must satisfy lo < hi, got [${lo[i]}, ${hi[i]}]`);
   if (d <= 2) {
     const side = opts.points ?? (d === 1 ? 2001 : 101);
     checkInt(op, 'points', side, 2);
@@ -149,14 +163,23 @@ function sampleSet(op: string, domain: Domain, opts: SampleOptions): { pts: Floa
 
 /** The tokens a coupling sees: a grid (or MC set) of `[0,1]^d`, pushed through the encoding at every t. */
 function tokenCloud(target: CouplingTarget, so: SampleOptions): { pts: Float64Array; d: number; n: number } {
-  const d = target.d, pe = target.positionEncoding !== 'none';
-  const tau = pe ? target.tau ?? 1 : 1;
-  const base = sampleSet('measures', { lo: new Array<number>(d).fill(0), hi: new Array<number>(d).fill(1) }, {
-    ...so, d, points: so.points ?? (d === 1 ? (pe ? 257 : 2001) : d === 2 ? (pe ? 33 : 101) : pe ? 2000 : 20000),
-  });
+  const d = target.d,
+    pe = target.positionEncoding !== 'none';
+  const tau = pe ? (target.tau ?? 1) : 1;
+  const base = sampleSet(
+    'measures',
+    { lo: new Array<number>(d).fill(0), hi: new Array<number>(d).fill(1) },
+    {
+      ...so,
+      d,
+      points: so.points ?? (d === 1 ? (pe ? 257 : 2001) : d === 2 ? (pe ? 33 : 101) : pe ? 2000 : 20000),
+    },
+  );
   if (!pe) return { pts: base.pts, d, n: base.n };
   const pts = new Float64Array(base.n * tau * d);
-  for (let t = 0; t < tau; t++) for (let i = 0; i < base.n; i++) pts.set(target.encode(t, base.pts.subarray(i * d, (i + 1) * d)).subarray(0, d), (t * base.n + i) * d);
+  for (let t = 0; t < tau; t++)
+    for (let i = 0; i < base.n; i++)
+      pts.set(target.encode(t, base.pts.subarray(i * d, (i + 1) * d)).subarray(0, d), (t * base.n + i) * d);
   return { pts, d, n: base.n * tau };
 }
 
@@ -164,7 +187,10 @@ function evalNorm(op: string, fn: (u: Float64Array) => number | ArrayLike<number
   const v = fn(u);
   let s: number;
   if (typeof v === 'number') s = Math.abs(v);
-  else { s = 0; for (let i = 0; i < v.length; i++) s = Math.hypot(s, v[i]!); }
+  else {
+    s = 0;
+    for (let i = 0; i < v.length; i++) s = Math.hypot(s, v[i]!);
+  }
   if (!Number.isFinite(s)) throw new NonFiniteError(op, 'fn(u)', 0, s);
   return s;
 }
@@ -174,7 +200,11 @@ function evalNorm(op: string, fn: (u: Float64Array) => number | ArrayLike<number
  * grid (d ≤ 2) or seeded Monte-Carlo points (d > 2). A lower bound of the true sup norm, exact
  * when the maximiser is a grid point.
  */
-export function supNorm(fn: (u: Float64Array) => number | ArrayLike<number>, domain: Domain = [0, 1], opts: SampleOptions = {}): number {
+export function supNorm(
+  fn: (u: Float64Array) => number | ArrayLike<number>,
+  domain: Domain = [0, 1],
+  opts: SampleOptions = {},
+): number {
   const { pts, d, n } = sampleSet('supNorm', domain, opts);
   let best = 0;
   for (let i = 0; i < n; i++) best = Math.max(best, evalNorm('supNorm', fn, pts.subarray(i * d, (i + 1) * d)));
@@ -187,13 +217,22 @@ export function supNorm(fn: (u: Float64Array) => number | ArrayLike<number>, dom
  * direction, see `steepestNeighbour`) or over seeded random pairs at distance ≤ 1% of the box
  * (d > 2). A lower bound of the true constant, tight for C¹ functions as the grid refines.
  */
-export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<number>, domain: Domain = [0, 1], opts: SampleOptions = {}): number {
+export function lipschitzEstimate(
+  fn: (u: Float64Array) => number | ArrayLike<number>,
+  domain: Domain = [0, 1],
+  opts: SampleOptions = {},
+): number {
   const op = 'lipschitzEstimate';
   const { pts, d, n, lo, hi } = sampleSet(op, domain, opts);
-  const vec = (u: Float64Array): Float64Array => { const v = fn(u); return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v); };
+  const vec = (u: Float64Array): Float64Array => {
+    const v = fn(u);
+    return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v);
+  };
   const diff = (a: Float64Array, b: Float64Array): number => {
-    const fa = vec(a), fb = vec(b);
-    let num = 0, den = 0;
+    const fa = vec(a),
+      fb = vec(b);
+    let num = 0,
+      den = 0;
     for (let i = 0; i < fa.length; i++) num = Math.hypot(num, fa[i]! - (fb[i] ?? 0));
     for (let i = 0; i < d; i++) den = Math.hypot(den, a[i]! - b[i]!);
     if (!Number.isFinite(num)) throw new NonFiniteError(op, 'fn(u)', 0, num);
@@ -205,10 +244,13 @@ export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<nu
     const side = Math.round(Math.pow(n, 1 / d));
     for (let i = 0; i < n; i++) {
       const a = pts.subarray(i * d, (i + 1) * d);
-      if (d === 1 || i % side + 1 < side) { if (i + 1 < n) best = Math.max(best, diff(a, pts.subarray((i + 1) * d, (i + 2) * d))); }
+      if (d === 1 || (i % side) + 1 < side) {
+        if (i + 1 < n) best = Math.max(best, diff(a, pts.subarray((i + 1) * d, (i + 2) * d)));
+      }
       if (d === 2 && i + side < n) best = Math.max(best, diff(a, pts.subarray((i + side) * d, (i + side + 1) * d)));
-      if (d === 2 && i + side < n && i % side + 1 < side) {
-        const b0 = pts.subarray((i + side) * d, (i + side + 1) * d), b1 = pts.subarray((i + 1) * d, (i + 2) * d);
+      if (d === 2 && i + side < n && (i % side) + 1 < side) {
+        const b0 = pts.subarray((i + side) * d, (i + side + 1) * d),
+          b1 = pts.subarray((i + 1) * d, (i + 2) * d);
         best = Math.max(best, diff(a, steepestNeighbour(vec, a, b0, b1, lo, hi)));
       }
     }
@@ -218,7 +260,8 @@ export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<nu
   const b = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const a = pts.subarray(i * d, (i + 1) * d);
-    for (let j = 0; j < d; j++) b[j] = Math.min(hi[j]!, Math.max(lo[j]!, a[j]! + 0.01 * (hi[j]! - lo[j]!) * (2 * rng.uniform() - 1)));
+    for (let j = 0; j < d; j++)
+      b[j] = Math.min(hi[j]!, Math.max(lo[j]!, a[j]! + 0.01 * (hi[j]! - lo[j]!) * (2 * rng.uniform() - 1)));
     best = Math.max(best, diff(a, b));
   }
   return best;
@@ -232,16 +275,30 @@ export function lipschitzEstimate(fn: (u: Float64Array) => number | ArrayLike<nu
  * constant, and tends to `sup ‖J‖₂` for C¹ maps as the grid refines.
  */
 function steepestNeighbour(
-  vec: (u: Float64Array) => Float64Array, a: Float64Array, b0: Float64Array, b1: Float64Array,
-  lo: number[], hi: number[],
+  vec: (u: Float64Array) => Float64Array,
+  a: Float64Array,
+  b0: Float64Array,
+  b1: Float64Array,
+  lo: number[],
+  hi: number[],
 ): Float64Array {
-  const fa = vec(a), f0 = vec(b0), f1 = vec(b1), h0 = b0[0]! - a[0]!, h1 = b1[1]! - a[1]!;
-  let m00 = 0, m01 = 0, m11 = 0;
+  const fa = vec(a),
+    f0 = vec(b0),
+    f1 = vec(b1),
+    h0 = b0[0]! - a[0]!,
+    h1 = b1[1]! - a[1]!;
+  let m00 = 0,
+    m01 = 0,
+    m11 = 0;
   for (let j = 0; j < fa.length; j++) {
-    const c0 = (f0[j]! - fa[j]!) / h0, c1 = (f1[j]! - fa[j]!) / h1;
-    m00 += c0 * c0; m01 += c0 * c1; m11 += c1 * c1;
+    const c0 = (f0[j]! - fa[j]!) / h0,
+      c1 = (f1[j]! - fa[j]!) / h1;
+    m00 += c0 * c0;
+    m01 += c0 * c1;
+    m11 += c1 * c1;
   }
-  const th = 0.5 * Math.atan2(2 * m01, m00 - m11), step = Math.min(h0, h1);
+  const th = 0.5 * Math.atan2(2 * m01, m00 - m11),
+    step = Math.min(h0, h1);
   const at = (sign: number): Float64Array =>
     Float64Array.of(a[0]! + sign * step * Math.cos(th), a[1]! + sign * step * Math.sin(th));
   const inside = (b: Float64Array): boolean => b[0]! >= lo[0]! && b[0]! <= hi[0]! && b[1]! >= lo[1]! && b[1]! <= hi[1]!;
@@ -301,41 +358,55 @@ export interface Measures {
  */
 export function orthonormalityDefect(fns: readonly TokenFn[], d = 1): number {
   checkInt('orthonormalityDefect', 'd', d);
-  const lo = new Array<number>(d).fill(0), hi = new Array<number>(d).fill(1);
+  const lo = new Array<number>(d).fill(0),
+    hi = new Array<number>(d).fill(1);
   let G: Float64Array;
   if (d > 2) G = gram(fns, d, quadrature(lo, hi, 4096, 'montecarlo', 7));
   else {
     const n = d === 1 ? 1024 : 48;
-    const coarse = gram(fns, d, quadrature(lo, hi, n, 'grid')), fine = gram(fns, d, quadrature(lo, hi, 2 * n, 'grid'));
+    const coarse = gram(fns, d, quadrature(lo, hi, n, 'grid')),
+      fine = gram(fns, d, quadrature(lo, hi, 2 * n, 'grid'));
     G = fine.map((g, i) => (4 * g - coarse[i]!) / 3);
   }
   const r = fns.length;
   let worst = 0;
-  for (let a = 0; a < r; a++) for (let b = 0; b <= a; b++) worst = Math.max(worst, Math.abs(G[a * r + b]! - (a === b ? 1 : 0)));
+  for (let a = 0; a < r; a++)
+    for (let b = 0; b <= a; b++) worst = Math.max(worst, Math.abs(G[a * r + b]! - (a === b ? 1 : 0)));
   if (!Number.isFinite(worst)) throw new NonFiniteError('orthonormalityDefect', 'the basis values', 0, worst);
   return worst;
 }
 
 /** The Gram matrix `Σ_i w_i g_a(u_i) g_b(u_i)` (r × r, lower triangle filled) on quadrature `q`. */
 function gram(fns: readonly TokenFn[], d: number, q: { points: Float64Array; weights: Float64Array }): Float64Array {
-  const N = q.weights.length, r = fns.length;
-  const V = new Float64Array(N * r), G = new Float64Array(r * r);
+  const N = q.weights.length,
+    r = fns.length;
+  const V = new Float64Array(N * r),
+    G = new Float64Array(r * r);
   for (let i = 0; i < N; i++) for (let k = 0; k < r; k++) V[i * r + k] = fns[k]!(q.points.subarray(i * d, (i + 1) * d));
-  for (let a = 0; a < r; a++) for (let b = 0; b <= a; b++) {
-    let g = 0;
-    for (let i = 0; i < N; i++) g += q.weights[i]! * V[i * r + a]! * V[i * r + b]!;
-    G[a * r + b] = g;
-  }
+  for (let a = 0; a < r; a++)
+    for (let b = 0; b <= a; b++) {
+      let g = 0;
+      for (let i = 0; i < N; i++) g += q.weights[i]! * V[i * r + a]! * V[i * r + b]!;
+      G[a * r + b] = g;
+    }
   return G;
 }
 
 /** Half the diagonal of the box spanned by `f` over the cloud: `sup ‖f − centre‖` is at most this. */
 function boxRadius(f: (u: Float64Array) => Float64Array, cloud: { pts: Float64Array; d: number; n: number }): number {
-  let lo: Float64Array | null = null, hi: Float64Array | null = null;
+  let lo: Float64Array | null = null,
+    hi: Float64Array | null = null;
   for (let i = 0; i < cloud.n; i++) {
     const v = f(cloud.pts.subarray(i * cloud.d, (i + 1) * cloud.d));
-    if (lo === null || hi === null) { lo = Float64Array.from(v); hi = Float64Array.from(v); continue; }
-    for (let j = 0; j < v.length; j++) { lo[j] = Math.min(lo[j]!, v[j]!); hi[j] = Math.max(hi[j]!, v[j]!); }
+    if (lo === null || hi === null) {
+      lo = Float64Array.from(v);
+      hi = Float64Array.from(v);
+      continue;
+    }
+    for (let j = 0; j < v.length; j++) {
+      lo[j] = Math.min(lo[j]!, v[j]!);
+      hi[j] = Math.max(hi[j]!, v[j]!);
+    }
   }
   let r = 0;
   for (let j = 0; lo !== null && hi !== null && j < lo.length; j++) r = Math.hypot(r, (hi[j]! - lo[j]!) / 2);
@@ -356,43 +427,73 @@ export function measures(target: CouplingTarget, opts: MeasuresOptions): Measure
   const op = 'measures';
   checkAlpha(op, opts.alpha);
   checkPositive(op, 'beta', opts.beta);
-  if (target.kind !== 'coupling') throw new ValueError(op, `measures needs a target built by couplingTarget, got kind '${String((target as { kind: unknown }).kind)}'`);
-  const spectrum = target.spectrum, r = spectrum.length, d = target.d;
+  if (target.kind !== 'coupling')
+    throw new ValueError(
+      op,
+      `measures needs a target built by couplingTarget, got kind '${String((target as { kind: unknown }).kind)}'`,
+    );
+  const spectrum = target.spectrum,
+    r = spectrum.length,
+    d = target.d;
   const exact = target.basisName === 'sine' && target.identityMaps;
-  let supBases: number, supF: number, lipF: number, supPhi = Math.SQRT2, supPsi = Math.SQRT2, valueRadius = 0.5;
-  if (exact && target.positionEncoding === 'none') { supBases = 2 * Math.SQRT2; supF = 1; lipF = 1; }
-  else {
+  let supBases: number,
+    supF: number,
+    lipF: number,
+    supPhi = Math.SQRT2,
+    supPsi = Math.SQRT2,
+    valueRadius = 0.5;
+  if (exact && target.positionEncoding === 'none') {
+    supBases = 2 * Math.SQRT2;
+    supF = 1;
+    lipF = 1;
+  } else {
     // sampled over the tokens the coupling actually sees (encoded, when there is a position encoding)
     const so = opts.sample ?? {};
     const cloud = tokenCloud(target, so);
     const maxOver = (fn: (u: Float64Array) => number | ArrayLike<number>): number => {
       let m = 0;
-      for (let i = 0; i < cloud.n; i++) m = Math.max(m, evalNorm(op, fn, cloud.pts.subarray(i * cloud.d, (i + 1) * cloud.d)));
+      for (let i = 0; i < cloud.n; i++)
+        m = Math.max(m, evalNorm(op, fn, cloud.pts.subarray(i * cloud.d, (i + 1) * cloud.d)));
       return m;
     };
     supBases = 0;
-    if (target.basisName === 'sine') supBases = 2 * Math.SQRT2; // sup over R, attained on any interval of length 1
+    if (target.basisName === 'sine')
+      supBases = 2 * Math.SQRT2; // sup over R, attained on any interval of length 1
     else {
-      supPhi = 0; supPsi = 0;
+      supPhi = 0;
+      supPsi = 0;
       for (let k = 0; k < r; k++) {
-        const a = maxOver(target.basis.phi[k]!), b = maxOver(target.basis.psi[k]!);
-        supBases = Math.max(supBases, a + b); supPhi = Math.max(supPhi, a); supPsi = Math.max(supPsi, b);
+        const a = maxOver(target.basis.phi[k]!),
+          b = maxOver(target.basis.psi[k]!);
+        supBases = Math.max(supBases, a + b);
+        supPhi = Math.max(supPhi, a);
+        supPsi = Math.max(supPsi, b);
       }
     }
     supF = maxOver(target.f);
     valueRadius = boxRadius(target.f, cloud);
     const nOut = target.f(new Float64Array(d).fill(0.5)).length;
-    lipF = lipschitzEstimate(target.F, { lo: new Array<number>(nOut).fill(-supF), hi: new Array<number>(nOut).fill(Math.max(supF, 1e-12)) }, so);
+    lipF = lipschitzEstimate(
+      target.F,
+      { lo: new Array<number>(nOut).fill(-supF), hi: new Array<number>(nOut).fill(Math.max(supF, 1e-12)) },
+      so,
+    );
   }
   let cFF = opts.cFF;
   if (cFF === undefined) {
-    if (!exact) throw new ValueError(op, 'cFF (the C_FF plug-ins) is required unless the target uses the sine basis with identity f and F');
+    if (!exact)
+      throw new ValueError(
+        op,
+        'cFF (the C_FF plug-ins) is required unless the target uses the sine basis with identity f and F',
+      );
     const sine = (i: number): number => 2 * Math.SQRT2 * Math.PI * i;
     cFF = { F: 1, f: 1, phi: sine, psi: sine };
   }
   const cf = cFF;
   return {
-    spectrum, alpha: opts.alpha, beta: opts.beta,
+    spectrum,
+    alpha: opts.alpha,
+    beta: opts.beta,
     c0: c0({ lipschitzF: lipF, supF, supBases }),
     c1: c1(spectrum, opts.alpha),
     c2: (k: number) => c2({ cFF: cf, k }),
@@ -401,6 +502,12 @@ export function measures(target: CouplingTarget, opts: MeasuresOptions): Measure
     cFF: cf,
     positionEncoding: target.positionEncoding,
     hardMax: target.hardMax,
-    basisDefect: target.basisName === 'sine' ? 0 : Math.max(orthonormalityDefect(target.basis.phi.slice(0, r), d), orthonormalityDefect(target.basis.psi.slice(0, r), d)),
+    basisDefect:
+      target.basisName === 'sine'
+        ? 0
+        : Math.max(
+            orthonormalityDefect(target.basis.phi.slice(0, r), d),
+            orthonormalityDefect(target.basis.psi.slice(0, r), d),
+          ),
   };
 }

@@ -51,14 +51,21 @@ export interface RnnComplexity {
 function envelope(r: Float64Array): Float64Array {
   const M = new Float64Array(r.length);
   let run = 0;
-  for (let t = r.length - 1; t >= 0; t--) { run = Math.max(run, Math.abs(r[t]!)); M[t] = run; }
+  for (let t = r.length - 1; t >= 0; t--) {
+    run = Math.max(run, Math.abs(r[t]!));
+    M[t] = run;
+  }
   return M;
 }
 
 /** Least squares `y ≈ a + b x` by Householder QR (linalg.lstsq): slope and residual sum of squares. */
 function lineFit(x: Float64Array, y: Float64Array): { slope: number; rss: number } {
-  const n = x.length, A = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) { A[2 * i] = 1; A[2 * i + 1] = x[i]!; }
+  const n = x.length,
+    A = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    A[2 * i] = 1;
+    A[2 * i + 1] = x[i]!;
+  }
   const sol = lstsq({ data: A, shape: [n, 2] }, { data: y, shape: [n] }).x.data;
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (y[i]! - sol[0]! - sol[1]! * x[i]!) ** 2;
@@ -78,13 +85,21 @@ export function decayAnalysis(rho: ArrayLike<number>, tailFraction = 0.5): { rat
   if (!(tailFraction > 0 && tailFraction <= 1)) {
     throw new ValueError(op, `tailFraction must lie in (0, 1], got ${tailFraction}`);
   }
-  const L = r.length, M = envelope(r);
+  const L = r.length,
+    M = envelope(r);
   if (M[0] === 0) return { rate: Infinity, model: 'finite' };
   const t0 = Math.min(Math.max(0, L - Math.max(2, Math.ceil(tailFraction * L))), L - 1);
   if (L - t0 < 2) throw new ValueError(op, `need at least 2 samples to estimate a decay rate, got ${L}`);
   if (M[L - 1] === 0) return { rate: Infinity, model: 'finite' }; // finite support inside the window
-  const n = L - t0, t = new Float64Array(n), lt = new Float64Array(n), y = new Float64Array(n);
-  for (let i = 0; i < n; i++) { t[i] = t0 + i; lt[i] = Math.log(1 + t0 + i); y[i] = Math.log(M[t0 + i]!); }
+  const n = L - t0,
+    t = new Float64Array(n),
+    lt = new Float64Array(n),
+    y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = t0 + i;
+    lt[i] = Math.log(1 + t0 + i);
+    y[i] = Math.log(M[t0 + i]!);
+  }
   const ex = lineFit(t, y);
   const rate = -ex.slope;
   if (!(rate > 0)) return { rate, model: 'none' };
@@ -114,7 +129,8 @@ function liGamma(r: Float64Array, beta: number, smoothness: number): number {
   return gamma;
 }
 
-const POLYNOMIAL_REASON = 'no exponential decay: the envelope of |ρ| is fitted better by a power of (1+t) than by ' +
+const POLYNOMIAL_REASON =
+  'no exponential decay: the envelope of |ρ| is fitted better by a power of (1+t) than by ' +
   'e^{−λt}, so C_1 = 1 + inf{b : e^{t/b}|ρ(t)| → 0} = ∞';
 
 const givenModel = (rate: number): DecayModel => (rate === Infinity ? 'finite' : rate > 0 ? 'exponential' : 'none');
@@ -132,23 +148,32 @@ export function rnnComplexity(rho: ArrayLike<number>, opts: RnnComplexityOptions
   if (opts.decayRate !== undefined && Number.isNaN(opts.decayRate)) {
     throw new ValueError(op, 'decayRate must be a number (Infinity for a vanishing memory), got NaN');
   }
-  const an: { rate: number; model: DecayModel } = opts.decayRate !== undefined
-    ? { rate: opts.decayRate, model: givenModel(opts.decayRate) }
-    : decayAnalysis(r, opts.tailFraction ?? 0.5);
-  const lam = an.rate, smoothness = opts.smoothness ?? 1;
+  const an: { rate: number; model: DecayModel } =
+    opts.decayRate !== undefined
+      ? { rate: opts.decayRate, model: givenModel(opts.decayRate) }
+      : decayAnalysis(r, opts.tailFraction ?? 0.5);
+  const lam = an.rate,
+    smoothness = opts.smoothness ?? 1;
   checkInt(op, 'smoothness', smoothness, 0);
-  const reason = an.model === 'polynomial' ? POLYNOMIAL_REASON
-    : an.model === 'none' ? `no decay: the envelope of |ρ| does not fall on the tail window (fitted λ = ${lam})` : '';
+  const reason =
+    an.model === 'polynomial'
+      ? POLYNOMIAL_REASON
+      : an.model === 'none'
+        ? `no decay: the envelope of |ρ| does not fall on the tail window (fitted λ = ${lam})`
+        : '';
   const c1v = an.model === 'finite' ? 1 : an.model === 'exponential' ? 1 + 1 / lam : Infinity;
   let c2v = 0;
   for (let t = 0; t < r.length; t++) c2v = Math.max(c2v, (c1v === Infinity ? 1 : Math.exp(t / c1v)) * Math.abs(r[t]!));
-  let beta = NaN, gamma = Infinity;
+  let beta = NaN,
+    gamma = Infinity;
   if (an.model === 'exponential') {
     beta = opts.beta ?? lam / 2;
     checkPositive(op, 'beta', beta);
     if (!(beta < lam)) {
-      throw new ValueError(op, `Li et al.'s theorem needs beta < lambda (the decay rate), got beta = ${beta} ` +
-        `>= ${lam}`);
+      throw new ValueError(
+        op,
+        `Li et al.'s theorem needs beta < lambda (the decay rate), got beta = ${beta} ` + `>= ${lam}`,
+      );
     }
     gamma = liGamma(r, beta, smoothness);
   } else if (an.model === 'finite') {

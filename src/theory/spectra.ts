@@ -97,21 +97,34 @@ export interface KernelSpectrum {
 
 function domainBounds(op: string, domain: Domain | undefined, d: number): [number[], number[]] {
   let lo: number[], hi: number[];
-  if (domain === undefined) { lo = new Array<number>(d).fill(0); hi = new Array<number>(d).fill(1); }
-  else if (Array.isArray(domain)) { lo = new Array<number>(d).fill(domain[0]); hi = new Array<number>(d).fill(domain[1]); }
-  else {
+  if (domain === undefined) {
+    lo = new Array<number>(d).fill(0);
+    hi = new Array<number>(d).fill(1);
+  } else if (Array.isArray(domain)) {
+    lo = new Array<number>(d).fill(domain[0]);
+    hi = new Array<number>(d).fill(domain[1]);
+  } else {
     const b = domain as { lo: readonly number[]; hi: readonly number[] };
-    if (b.lo.length !== d || b.hi.length !== d) throw new ValueError(op, `domain bounds have ${b.lo.length} and ${b.hi.length} entries, expected d = ${d}`);
-    lo = [...b.lo]; hi = [...b.hi];
+    if (b.lo.length !== d || b.hi.length !== d)
+      throw new ValueError(op, `domain bounds have ${b.lo.length} and ${b.hi.length} entries, expected d = ${d}`);
+    lo = [...b.lo];
+    hi = [...b.hi];
   }
   for (let i = 0; i < d; i++) {
-    if (!Number.isFinite(lo[i]!) || !Number.isFinite(hi[i]!) || !(hi[i]! > lo[i]!)) throw new ValueError(op, `domain axis ${i} must be a finite interval lo < hi, got [${lo[i]}, ${hi[i]}]`);
+    if (!Number.isFinite(lo[i]!) || !Number.isFinite(hi[i]!) || !(hi[i]! > lo[i]!))
+      throw new ValueError(op, `domain axis ${i} must be a finite interval lo < hi, got [${lo[i]}, ${hi[i]}]`);
   }
   return [lo, hi];
 }
 
 /** Quadrature nodes and weights: tensor midpoint grid (n per axis) or n Monte-Carlo points. */
-export function quadrature(lo: readonly number[], hi: readonly number[], n: number, method: 'grid' | 'montecarlo', seed = 0): { points: Float64Array; weights: Float64Array } {
+export function quadrature(
+  lo: readonly number[],
+  hi: readonly number[],
+  n: number,
+  method: 'grid' | 'montecarlo',
+  seed = 0,
+): { points: Float64Array; weights: Float64Array } {
   checkInt('quadrature', 'n (points per axis or Monte-Carlo points)', n, 1);
   const d = lo.length;
   let vol = 1;
@@ -119,7 +132,8 @@ export function quadrature(lo: readonly number[], hi: readonly number[], n: numb
   if (method === 'montecarlo') {
     const rng = createRng(seed);
     const points = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) points[i * d + j] = lo[j]! + (hi[j]! - lo[j]!) * rng.uniform();
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < d; j++) points[i * d + j] = lo[j]! + (hi[j]! - lo[j]!) * rng.uniform();
     return { points, weights: new Float64Array(n).fill(vol / n) };
   }
   const N = Math.pow(n, d);
@@ -129,14 +143,20 @@ export function quadrature(lo: readonly number[], hi: readonly number[], n: numb
     for (let j = d - 1; j >= 0; j--) {
       const idx = rem % n;
       rem = Math.floor(rem / n);
-      points[i * d + j] = lo[j]! + (hi[j]! - lo[j]!) * (idx + 0.5) / n;
+      points[i * d + j] = lo[j]! + ((hi[j]! - lo[j]!) * (idx + 0.5)) / n;
     }
   }
   return { points, weights: new Float64Array(N).fill(vol / N) };
 }
 
 /** The weighted kernel matrix `K_ij = √w_i ρ(u_i, u_j) √w_j` (throws on a non-finite value). */
-function weightedKernel(op: string, rho: (u: never, v: never) => number, points: Float64Array, weights: Float64Array, d: number): Tensor {
+function weightedKernel(
+  op: string,
+  rho: (u: never, v: never) => number,
+  points: Float64Array,
+  weights: Float64Array,
+  d: number,
+): Tensor {
   const N = weights.length;
   const K = new Float64Array(N * N);
   const call = rho as unknown as (u: number | Float64Array, v: number | Float64Array) => number;
@@ -159,9 +179,12 @@ function checkMemory(op: string, N: number, d: number, maxBytes = KERNEL_SPECTRU
   const need = 32 * N * N; // 4 float64 N × N arrays: K, U, Vᵀ, workspace
   if (need > maxBytes || !Number.isSafeInteger(N * N)) {
     const gib = (need / 2 ** 30).toPrecision(3);
-    throw new ValueError(op, `N = ${N} quadrature points (d = ${d}) would need about ${gib} GiB ` +
-      `(${need.toExponential(3)} bytes) for ` +
-      `its N x N matrices, above the cap of ${maxBytes} bytes; use fewer points or pass a larger maxBytes explicitly`);
+    throw new ValueError(
+      op,
+      `N = ${N} quadrature points (d = ${d}) would need about ${gib} GiB ` +
+        `(${need.toExponential(3)} bytes) for ` +
+        `its N x N matrices, above the cap of ${maxBytes} bytes; use fewer points or pass a larger maxBytes explicitly`,
+    );
   }
 }
 
@@ -183,8 +206,14 @@ function checkMemory(op: string, N: number, d: number, maxBytes = KERNEL_SPECTRU
  * const { sigma, error } = kernelSpectrum((u, v) => Math.min(u, v), { grid: 200, rank: 5 });
  * ```
  */
-export function kernelSpectrum(rho: (u: number, v: number) => number, opts?: KernelSpectrumOptions & { d?: 1 }): KernelSpectrum;
-export function kernelSpectrum(rho: (u: Float64Array, v: Float64Array) => number, opts: KernelSpectrumOptions & { d: number }): KernelSpectrum;
+export function kernelSpectrum(
+  rho: (u: number, v: number) => number,
+  opts?: KernelSpectrumOptions & { d?: 1 },
+): KernelSpectrum;
+export function kernelSpectrum(
+  rho: (u: Float64Array, v: Float64Array) => number,
+  opts: KernelSpectrumOptions & { d: number },
+): KernelSpectrum;
 export function kernelSpectrum(rho: (u: never, v: never) => number, opts: KernelSpectrumOptions = {}): KernelSpectrum {
   const op = 'kernelSpectrum';
   if (typeof rho !== 'function') throw new ValueError(op, 'rho must be a function of two tokens');
@@ -193,7 +222,8 @@ export function kernelSpectrum(rho: (u: never, v: never) => number, opts: Kernel
   const [lo, hi] = domainBounds(op, opts.domain, d);
   const method = opts.method ?? (d <= 2 ? 'grid' : 'montecarlo');
   // an unchecked typo ('Grid') used to take the Monte-Carlo point count as a per-axis grid size
-  if (method !== 'grid' && method !== 'montecarlo') throw new ValueError(op, `method must be 'grid' or 'montecarlo', got '${String(method)}'`);
+  if (method !== 'grid' && method !== 'montecarlo')
+    throw new ValueError(op, `method must be 'grid' or 'montecarlo', got '${String(method)}'`);
   const n = method === 'grid' ? (opts.grid ?? (d === 1 ? 128 : 24)) : (opts.points ?? 512);
   checkInt(op, method === 'grid' ? 'grid' : 'points', n, 2);
   const seed = opts.seed ?? 0;
@@ -205,7 +235,8 @@ export function kernelSpectrum(rho: (u: never, v: never) => number, opts: Kernel
   const r = Math.min(opts.rank ?? N, N);
   checkInt(op, 'rank', r);
   const sigma = s.data.slice(0, r);
-  const phi = new Float64Array(N * r), psi = new Float64Array(N * r);
+  const phi = new Float64Array(N * r),
+    psi = new Float64Array(N * r);
   for (let i = 0; i < N; i++) {
     const sw = 1 / Math.sqrt(weights[i]!);
     for (let k = 0; k < r; k++) {
@@ -260,20 +291,24 @@ export function logitSpectrum(matrices: Tensor | readonly Tensor[], opts: LogitS
   }
   if (list.length === 0) throw new ValueError(op, 'no matrices given');
   const norm = opts.normalize ?? 'none';
-  if (norm !== 'none' && norm !== 'max' && norm !== 'fro') throw new ValueError(op, `normalize must be 'none', 'max' or 'fro', got '${String(norm)}'`);
+  if (norm !== 'none' && norm !== 'max' && norm !== 'fro')
+    throw new ValueError(op, `normalize must be 'none', 'max' or 'fro', got '${String(norm)}'`);
   const shape0 = list[0]!.shape;
   if (shape0.length !== 2) throw new ShapeError(op, 'each matrix must be 2-D', [shape0]);
   const all = list.map((m, i) => {
-    if (m.shape.length !== 2 || m.shape[0] !== shape0[0] || m.shape[1] !== shape0[1]) throw new ShapeError(op, `matrix ${i} differs in shape from matrix 0`, [shape0, m.shape]);
+    if (m.shape.length !== 2 || m.shape[0] !== shape0[0] || m.shape[1] !== shape0[1])
+      throw new ShapeError(op, `matrix ${i} differs in shape from matrix 0`, [shape0, m.shape]);
     const s = svdvals(m).data.slice();
     const c = norm === 'max' ? s[0]! : norm === 'fro' ? Math.hypot(...s) : 1;
     if (c > 0) for (let k = 0; k < s.length; k++) s[k] = s[k]! / c;
     return s;
   });
-  const r = all[0]!.length, n = all.length;
+  const r = all[0]!.length,
+    n = all.length;
   const qs = opts.quantiles ?? [0.05, 0.25, 0.5, 0.75, 0.95];
   for (const q of qs) if (!(q >= 0 && q <= 1)) throw new ValueError(op, `quantile levels must lie in [0, 1], got ${q}`);
-  const mean = new Float64Array(r), std = new Float64Array(r);
+  const mean = new Float64Array(r),
+    std = new Float64Array(r);
   const quantileValues = qs.map(() => new Float64Array(r));
   const col = new Float64Array(n);
   for (let k = 0; k < r; k++) {
@@ -286,7 +321,9 @@ export function logitSpectrum(matrices: Tensor | readonly Tensor[], opts: LogitS
     mean[k] = m;
     std[k] = n > 1 ? Math.sqrt(v / (n - 1)) : 0;
     const sorted = col.slice().sort();
-    qs.forEach((q, j) => { quantileValues[j]![k] = quantileSorted(sorted, q); });
+    qs.forEach((q, j) => {
+      quantileValues[j]![k] = quantileSorted(sorted, q);
+    });
   }
   return { mean, std, quantiles: [...qs], quantileValues, all };
 }

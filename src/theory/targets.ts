@@ -119,33 +119,63 @@ export function couplingTarget(spec: CouplingSpec): CouplingTarget {
   checkInt(op, 'd', d);
   const r = spectrum.length;
   const basisName = spec.basis === undefined || spec.basis === 'sine' ? 'sine' : 'custom';
-  if (basisName === 'sine' && d !== 1) throw new ValueError(op, `the built-in sine basis is defined on [0,1] (d = 1); pass your own basis for d = ${d}`);
+  if (basisName === 'sine' && d !== 1)
+    throw new ValueError(op, `the built-in sine basis is defined on [0,1] (d = 1); pass your own basis for d = ${d}`);
   const basis = spec.basis === undefined || spec.basis === 'sine' ? sineBasis(r) : spec.basis;
   if (basis.phi.length < r || basis.psi.length < r) {
-    throw new ValueError(op, `the basis has ${basis.phi.length} phi and ${basis.psi.length} psi functions but the spectrum has rank ${r}`);
+    throw new ValueError(
+      op,
+      `the basis has ${basis.phi.length} phi and ${basis.psi.length} psi functions but the spectrum has rank ${r}`,
+    );
   }
   if (spec.tau !== undefined) checkInt(op, 'tau', spec.tau);
   const pe = spec.positionEncoding ?? 'none';
-  if (pe !== 'none' && spec.tau === undefined) throw new ValueError(op, 'a position encoding needs the design length tau');
+  if (pe !== 'none' && spec.tau === undefined)
+    throw new ValueError(op, 'a position encoding needs the design length tau');
   const { f, F } = valueMaps(spec);
   const encode = makeEncoder(pe, d);
-  const cu = new Float64Array(r), cv = new Float64Array(r), scratch = new Float64Array(r);
+  const cu = new Float64Array(r),
+    cv = new Float64Array(r),
+    scratch = new Float64Array(r);
   const coupling = (u: Float64Array, v: Float64Array): number => {
-    if (basisName === 'sine') { sineTable(u, cu, scratch); sineTable(v, cv, scratch); }
-    else for (let k = 0; k < r; k++) { cu[k] = basis.phi[k]!(u); cv[k] = basis.psi[k]!(v); }
+    if (basisName === 'sine') {
+      sineTable(u, cu, scratch);
+      sineTable(v, cv, scratch);
+    } else
+      for (let k = 0; k < r; k++) {
+        cu[k] = basis.phi[k]!(u);
+        cv[k] = basis.psi[k]!(v);
+      }
     let s = 0;
     for (let k = 0; k < r; k++) s += spectrum[k]! * cu[k]! * cv[k]!;
     return s;
   };
   const hardMax = spec.hardMax ?? false;
-  const tabulate: Tabulate = basisName === 'sine' ? sineTable : (u, phi, psi) => {
-    for (let k = 0; k < r; k++) { phi[k] = basis.phi[k]!(u); psi[k] = basis.psi[k]!(u); }
-  };
+  const tabulate: Tabulate =
+    basisName === 'sine'
+      ? sineTable
+      : (u, phi, psi) => {
+          for (let k = 0; k < r; k++) {
+            phi[k] = basis.phi[k]!(u);
+            psi[k] = basis.psi[k]!(u);
+          }
+        };
   const evaluate = (x: Tensor): Tensor => evaluateCoupling(x, d, spec.tau, spectrum, tabulate, encode, f, F, hardMax);
   return {
-    kind: 'coupling', d, tau: spec.tau, spectrum, basis, basisName, f, F,
+    kind: 'coupling',
+    d,
+    tau: spec.tau,
+    spectrum,
+    basis,
+    basisName,
+    f,
+    F,
     identityMaps: spec.f === undefined && spec.F === undefined,
-    hardMax, positionEncoding: typeof pe === 'function' ? 'custom' : pe, coupling, encode, evaluate,
+    hardMax,
+    positionEncoding: typeof pe === 'function' ? 'custom' : pe,
+    coupling,
+    encode,
+    evaluate,
   };
 }
 
@@ -157,12 +187,21 @@ function valueMaps(spec: CouplingSpec): { f: (u: Float64Array) => Float64Array; 
     const v = fUser(u);
     return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v);
   };
-  const F = spec.F ?? ((z: Float64Array) => { let s = 0; for (let i = 0; i < z.length; i++) s += z[i]!; return s; });
+  const F =
+    spec.F ??
+    ((z: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < z.length; i++) s += z[i]!;
+      return s;
+    });
   return { f, F };
 }
 
 /** `x̃(t) = encode(t, x(t))`: identity, `x(t) + e(t)` (sinusoidal table), or the caller's map. */
-function makeEncoder(pe: NonNullable<CouplingSpec['positionEncoding']>, d: number): (t: number, u: Float64Array) => Float64Array {
+function makeEncoder(
+  pe: NonNullable<CouplingSpec['positionEncoding']>,
+  d: number,
+): (t: number, u: Float64Array) => Float64Array {
   if (pe === 'none') return (_t, u) => u;
   if (pe === 'sinusoidal') {
     return (t, u) => {
@@ -184,8 +223,10 @@ type Tabulate = (u: Float64Array, phi: Float64Array, psi: Float64Array) => void;
  * instead of r. Rounding grows like k·ε (below 1e-12 for r ≤ 4096).
  */
 function sineTable(u: Float64Array, phi: Float64Array, psi: Float64Array): void {
-  const th = 2 * Math.PI * u[0]!, c2 = 2 * Math.cos(th);
-  let prev = 0, cur = Math.sin(th);
+  const th = 2 * Math.PI * u[0]!,
+    c2 = 2 * Math.cos(th);
+  let prev = 0,
+    cur = Math.sin(th);
   for (let k = 0; k < phi.length; k++) {
     phi[k] = Math.SQRT2 * cur;
     psi[k] = phi[k]!;
@@ -197,19 +238,29 @@ function sineTable(u: Float64Array, phi: Float64Array, psi: Float64Array): void 
 
 /** The batched evaluation of {@link couplingTarget} (phases: encode, tabulate bases, attend, read out). */
 function evaluateCoupling(
-  x: Tensor, d: number, tau: number | undefined, sigma: Float64Array, tabulate: Tabulate,
-  encode: (t: number, u: Float64Array) => Float64Array, f: (u: Float64Array) => Float64Array,
-  F: (z: Float64Array) => number, hardMax: boolean,
+  x: Tensor,
+  d: number,
+  tau: number | undefined,
+  sigma: Float64Array,
+  tabulate: Tabulate,
+  encode: (t: number, u: Float64Array) => Float64Array,
+  f: (u: Float64Array) => Float64Array,
+  F: (z: Float64Array) => number,
+  hardMax: boolean,
 ): Tensor {
   const op = 'couplingTarget.evaluate';
   const [B, T] = dims3(op, x, d);
-  if (tau !== undefined && T > tau) throw new ShapeError(op, `sequence length ${T} exceeds the design length tau = ${tau}`, [x.shape]);
+  if (tau !== undefined && T > tau)
+    throw new ShapeError(op, `sequence length ${T} exceeds the design length tau = ${tau}`, [x.shape]);
   const r = sigma.length;
   const out = new Float64Array(B * T);
   if (T === 0) return { data: out, shape: [B, 0] }; // no positions, no outputs
-  const P = new Float64Array(T * r), Q = new Float64Array(T * r), logits = new Float64Array(T);
+  const P = new Float64Array(T * r),
+    Q = new Float64Array(T * r),
+    logits = new Float64Array(T);
   const vals: Float64Array[] = new Array(T);
-  const phiRow = new Float64Array(r), psiRow = new Float64Array(r);
+  const phiRow = new Float64Array(r),
+    psiRow = new Float64Array(r);
   for (let b = 0; b < B; b++) {
     // phase 1: encoded tokens, basis tables P[t,k] = σ_k φ_k(x̃(t)), Q[s,k] = ψ_k(x̃(s)), values f(x̃(s))
     for (let t = 0; t < T; t++) {
@@ -225,21 +276,30 @@ function evaluateCoupling(
     const z = new Float64Array(nv);
     for (let t = 0; t < T; t++) {
       // phase 2: logits ρ(x̃(t), x̃(s)) and the (soft or hard) attention weights
-      let mx = -Infinity, arg = 0;
+      let mx = -Infinity,
+        arg = 0;
       for (let s = 0; s < T; s++) {
         let l = 0;
         for (let k = 0; k < r; k++) l += P[t * r + k]! * Q[s * r + k]!;
         logits[s] = l;
-        if (l > mx) { mx = l; arg = s; }
+        if (l > mx) {
+          mx = l;
+          arg = s;
+        }
       }
       z.fill(0);
       if (hardMax) {
         z.set(vals[arg]!);
       } else {
         let den = 0;
-        for (let s = 0; s < T; s++) { const e = Math.exp(logits[s]! - mx); logits[s] = e; den += e; }
         for (let s = 0; s < T; s++) {
-          const w = logits[s]! / den, v = vals[s]!;
+          const e = Math.exp(logits[s]! - mx);
+          logits[s] = e;
+          den += e;
+        }
+        for (let s = 0; s < T; s++) {
+          const w = logits[s]! / den,
+            v = vals[s]!;
           for (let i = 0; i < nv; i++) z[i] = z[i]! + w * v[i]!;
         }
       }
@@ -277,7 +337,10 @@ export interface LinearMemoryOptions {
  * const H = linearMemoryTarget((s) => Math.exp(-s));   // Table 2
  * ```
  */
-export function linearMemoryTarget(rho: ArrayLike<number> | Tensor | ((s: number) => number), options: LinearMemoryOptions = {}): LinearMemoryTarget {
+export function linearMemoryTarget(
+  rho: ArrayLike<number> | Tensor | ((s: number) => number),
+  options: LinearMemoryOptions = {},
+): LinearMemoryTarget {
   const op = 'linearMemoryTarget';
   let d = 1;
   let memory: (L: number) => Float64Array;
@@ -290,11 +353,16 @@ export function linearMemoryTarget(rho: ArrayLike<number> | Tensor | ((s: number
   } else {
     let flat: Float64Array;
     if ('shape' in rho && 'data' in rho) {
-      if (rho.shape.length !== 2 && rho.shape.length !== 1) throw new ShapeError(op, 'a memory tensor must be (L,) or (L, d)', [rho.shape]);
+      if (rho.shape.length !== 2 && rho.shape.length !== 1)
+        throw new ShapeError(op, 'a memory tensor must be (L,) or (L, d)', [rho.shape]);
       d = rho.shape.length === 2 ? rho.shape[1]! : 1;
       flat = toFinite(op, 'rho', rho.data);
     } else flat = toFinite(op, 'rho', rho);
-    memory = (L) => { const m = new Float64Array(L * d); m.set(flat.subarray(0, Math.min(flat.length, L * d))); return m; };
+    memory = (L) => {
+      const m = new Float64Array(L * d);
+      m.set(flat.subarray(0, Math.min(flat.length, L * d)));
+      return m;
+    };
   }
   const anti = toFinite(op, 'anticausal', options.anticausal ?? [], true);
   if (anti.length > 0 && d !== 1) throw new ValueError(op, 'anticausal lags are supported for d = 1 only');
@@ -320,7 +388,10 @@ export function linearMemoryTarget(rho: ArrayLike<number> | Tensor | ((s: number
  * Table 3's target without temporal order: a linear memory `ρ(s) ~ U[0,1]` i.i.d. for
  * `s = 0..τ−1`, drawn from `createRng(seed)` (PAPER.md §6).
  */
-export function randomKernelTarget(opts: { tau: number; seed: number }): LinearMemoryTarget & { readonly rho: Float64Array } {
+export function randomKernelTarget(opts: {
+  tau: number;
+  seed: number;
+}): LinearMemoryTarget & { readonly rho: Float64Array } {
   checkInt('randomKernelTarget', 'tau', opts.tau);
   const rng = createRng(opts.seed);
   const rho = new Float64Array(opts.tau);

@@ -22,7 +22,8 @@ export function toFinite(op: string, what: string, a: ArrayLike<number>, allowEm
 export function checkSpectrum(op: string, spectrum: ArrayLike<number>): Float64Array {
   const s = toFinite(op, 'spectrum', spectrum);
   for (let i = 0; i < s.length; i++) {
-    if (s[i]! < 0) throw new ValueError(op, `spectrum entries are singular values and must be >= 0, got ${s[i]} at index ${i}`);
+    if (s[i]! < 0)
+      throw new ValueError(op, `spectrum entries are singular values and must be >= 0, got ${s[i]} at index ${i}`);
   }
   return s;
 }
@@ -30,7 +31,10 @@ export function checkSpectrum(op: string, spectrum: ArrayLike<number>): Float64A
 /** Throws unless `alpha > 1/2` (the range where C_1^(alpha) controls an L² tail). */
 export function checkAlpha(op: string, alpha: number): void {
   if (!Number.isFinite(alpha) || alpha <= 0.5) {
-    throw new ValueError(op, `alpha must be a finite number > 1/2 (the measure needs sum_k k^(-2 alpha) < inf), got ${alpha}`);
+    throw new ValueError(
+      op,
+      `alpha must be a finite number > 1/2 (the measure needs sum_k k^(-2 alpha) < inf), got ${alpha}`,
+    );
   }
 }
 
@@ -50,7 +54,8 @@ export function checkPositive(op: string, what: string, x: number, allowZero = f
  * would otherwise turn it into silent NaN outputs).
  */
 export function dims3(op: string, x: Tensor, d?: number): [number, number, number] {
-  if (x.shape.length !== 3) throw new ShapeError(op, `expected inputs of shape (B, tau, d), got ${x.shape.length}-D`, [x.shape]);
+  if (x.shape.length !== 3)
+    throw new ShapeError(op, `expected inputs of shape (B, tau, d), got ${x.shape.length}-D`, [x.shape]);
   const [B, T, D] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
   if (d !== undefined && D !== d) throw new ShapeError(op, `expected token dimension d = ${d}, got ${D}`, [x.shape]);
   const v = x.data;
@@ -60,7 +65,8 @@ export function dims3(op: string, x: Tensor, d?: number): [number, number, numbe
 
 /** Checks two arrays have the same length. */
 export function sameLength(op: string, a: ArrayLike<number>, b: ArrayLike<number>, na = 'x', nb = 'y'): void {
-  if (a.length !== b.length) throw new ValueError(op, `${na} and ${nb} must have the same length, got ${a.length} and ${b.length}`);
+  if (a.length !== b.length)
+    throw new ValueError(op, `${na} and ${nb} must have the same length, got ${a.length} and ${b.length}`);
 }
 
 /**
@@ -69,8 +75,10 @@ export function sameLength(op: string, a: ArrayLike<number>, b: ArrayLike<number
  * Returns the coefficients, or null when the design is rank-deficient.
  */
 export function smallLstsq(cols: Float64Array[], y: Float64Array, w?: Float64Array): Float64Array | null {
-  const k = cols.length, n = y.length;
-  const A = new Float64Array(n * k), b = new Float64Array(n);
+  const k = cols.length,
+    n = y.length;
+  const A = new Float64Array(n * k),
+    b = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     const sw = w ? Math.sqrt(w[r]!) : 1;
     for (let i = 0; i < k; i++) A[r * k + i] = sw * cols[i]![r]!;
@@ -85,13 +93,22 @@ export function smallLstsq(cols: Float64Array[], y: Float64Array, w?: Float64Arr
  * stacked matrix `[√w J; √(λ d) I]` solved by Householder QR. Null when rank-deficient.
  */
 export function dampedStep(
-  J: Float64Array, res: Float64Array, w: Float64Array, k: number, lambda: number,
+  J: Float64Array,
+  res: Float64Array,
+  w: Float64Array,
+  k: number,
+  lambda: number,
 ): Float64Array | null {
-  const n = res.length, A = new Float64Array((n + k) * k), b = new Float64Array(n + k);
+  const n = res.length,
+    A = new Float64Array((n + k) * k),
+    b = new Float64Array(n + k);
   const d = new Float64Array(k);
   for (let r = 0; r < n; r++) {
     const sw = Math.sqrt(w[r]!);
-    for (let j = 0; j < k; j++) { A[r * k + j] = sw * J[r * k + j]!; d[j] = d[j]! + w[r]! * J[r * k + j]! ** 2; }
+    for (let j = 0; j < k; j++) {
+      A[r * k + j] = sw * J[r * k + j]!;
+      d[j] = d[j]! + w[r]! * J[r * k + j]! ** 2;
+    }
     b[r] = sw * res[r]!;
   }
   for (let j = 0; j < k; j++) A[(n + j) * k + j] = Math.sqrt(lambda * d[j]!) + 1e-150;
@@ -109,6 +126,7 @@ function solveLstsq(A: Float64Array, b: Float64Array, n: number, k: number): Flo
 export function quantileSorted(s: Float64Array, q: number): number {
   if (s.length === 0) return NaN;
   const pos = q * (s.length - 1);
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }

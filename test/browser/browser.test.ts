@@ -25,8 +25,14 @@ const HERE = import.meta.dirname;
 
 async function bundle(): Promise<string> {
   const r = await build({
-    entryPoints: [join(HERE, 'compute.ts')], bundle: true, platform: 'browser', format: 'iife',
-    globalName: 'seqrateCompute', write: false, target: 'es2022', logLevel: 'silent',
+    entryPoints: [join(HERE, 'compute.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'seqrateCompute',
+    write: false,
+    target: 'es2022',
+    logLevel: 'silent',
   });
   return r.outputFiles[0]!.text;
 }
@@ -35,7 +41,8 @@ async function bundle(): Promise<string> {
 function maxRelDiff(a: Record<string, string[]>, b: Record<string, string[]>): number {
   let rel = 0;
   for (const k of differing(a, b)) {
-    const x = a[k]!.map(unbits), y = b[k]!.map(unbits);
+    const x = a[k]!.map(unbits),
+      y = b[k]!.map(unbits);
     for (let i = 0; i < x.length; i++) rel = Math.max(rel, Math.abs(x[i]! - y[i]!) / Math.max(Math.abs(x[i]!), 1e-300));
   }
   return rel;
@@ -61,8 +68,10 @@ describe('seqrate in headless Chromium', () => {
         type G = { seqrateCompute: { compute(): Record<string, string[]>; mathProbe(): Record<string, string[]> } };
         const g = globalThis as unknown as G & { process?: unknown; Buffer?: unknown };
         return {
-          result: g.seqrateCompute.compute(), math: g.seqrateCompute.mathProbe(),
-          hasNode: typeof g.process !== 'undefined' || typeof g.Buffer !== 'undefined', ua: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent,
+          result: g.seqrateCompute.compute(),
+          math: g.seqrateCompute.mathProbe(),
+          hasNode: typeof g.process !== 'undefined' || typeof g.Buffer !== 'undefined',
+          ua: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent,
         };
       });
       expect(errors).toEqual([]);
@@ -82,8 +91,10 @@ describe('seqrate in headless Chromium', () => {
     // results that go through those functions differ by rounding only.
     const mathDiffers = differing(mathProbe(), browser.math);
     const rel = maxRelDiff(node, browser.result);
-    console.info(`browser vs Node: Math functions differing in the last bit: [${mathDiffers.join(', ')}]; ` +
-      `results differing: [${differing(node, browser.result).join(', ')}]; max relative difference ${rel.toExponential(2)}`);
+    console.info(
+      `browser vs Node: Math functions differing in the last bit: [${mathDiffers.join(', ')}]; ` +
+        `results differing: [${differing(node, browser.result).join(', ')}]; max relative difference ${rel.toExponential(2)}`,
+    );
     if (mathDiffers.length === 0) expect(differing(node, browser.result)).toEqual([]);
     else expect(rel).toBeLessThan(1e-12);
   }, 120_000);

@@ -25,7 +25,9 @@ export function compute(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const a = randn(createRng(11), [9, 6]);
   const { u, s, vt } = svd(a);
-  out['svd.u'] = bits(u.data); out['svd.s'] = bits(s.data); out['svd.vt'] = bits(vt.data);
+  out['svd.u'] = bits(u.data);
+  out['svd.s'] = bits(s.data);
+  out['svd.vt'] = bits(vt.data);
 
   const m = measures(couplingTarget({ spectrum: powerLawSpectrum(1.5, 32) }), { alpha: 1.5, beta: 0.5 });
   for (const variant of ['printed', 'proof', 'corrected'] as const) {
@@ -44,15 +46,32 @@ export function compute(): Record<string, string[]> {
 
   const text = JSON.stringify(saveParams(model));
   const copy = loadParams(new Transformer(cfg, { seed: 99 }), JSON.parse(text));
-  out['roundtrip.equal'] = [String(Object.keys(model.params).every((k) =>
-    bits(copy.params[k]!.data).join() === bits(model.params[k]!.data).join()))];
+  out['roundtrip.equal'] = [
+    String(
+      Object.keys(model.params).every((k) => bits(copy.params[k]!.data).join() === bits(model.params[k]!.data).join()),
+    ),
+  ];
   out['roundtrip.length'] = [String(text.length)];
   return out;
 }
 
 /** Math functions the library calls, on 500 fixed arguments each, as bit strings. */
 export function mathProbe(): Record<string, string[]> {
-  const unary = ['exp', 'log', 'tanh', 'sin', 'cos', 'sqrt', 'expm1', 'log1p', 'atan', 'cosh', 'sinh', 'log2', 'log10'] as const;
+  const unary = [
+    'exp',
+    'log',
+    'tanh',
+    'sin',
+    'cos',
+    'sqrt',
+    'expm1',
+    'log1p',
+    'atan',
+    'cosh',
+    'sinh',
+    'log2',
+    'log10',
+  ] as const;
   const xs = Array.from({ length: 500 }, (_, i) => ((i * 7919) % 1000) / 50 - 10 + i * 1e-7);
   const out: Record<string, string[]> = {};
   for (const f of unary) {

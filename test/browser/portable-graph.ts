@@ -14,28 +14,53 @@ const NODE_GLOBALS = new Set(['Buffer', 'process', 'global', '__dirname', '__fil
 const BUILTINS = new Set(builtinModules);
 
 /** One finding: the file, what it uses, and the chain of files that led to it. */
-export interface Finding { file: string; what: string; via: string[] }
+export interface Finding {
+  file: string;
+  what: string;
+  via: string[];
+}
 
 function isNameSlot(node: ts.Identifier): boolean {
   const p = node.parent;
   if (ts.isPropertyAccessExpression(p) && p.name === node) return true;
-  if ((ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isPropertyDeclaration(p) ||
-    ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) && p.name === node) return true;
+  if (
+    (ts.isPropertyAssignment(p) ||
+      ts.isPropertySignature(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isMethodDeclaration(p) ||
+      ts.isMethodSignature(p)) &&
+    p.name === node
+  )
+    return true;
   return ts.isQualifiedName(p) && p.right === node;
 }
 
 /** Module specifiers and suspicious identifiers of one source text. */
 export function scanText(file: string, text: string): { specs: string[]; globals: string[] } {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true,
-    file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.ES2022,
+    true,
+    file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS,
+  );
   const esm = file.endsWith('.ts') || file.endsWith('.mjs') || /\b(import|export)\s/.test(text);
-  const specs: string[] = [], globals: string[] = [];
+  const specs: string[] = [],
+    globals: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier &&
-      ts.isStringLiteral(node.moduleSpecifier)) specs.push(node.moduleSpecifier.text);
-    if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]!) &&
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    )
+      specs.push(node.moduleSpecifier.text);
+    if (
+      ts.isCallExpression(node) &&
+      node.arguments.length === 1 &&
+      ts.isStringLiteral(node.arguments[0]!) &&
       (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       specs.push((node.arguments[0] as ts.StringLiteral).text);
     }
     if (ts.isIdentifier(node) && !isNameSlot(node)) {

@@ -19,19 +19,31 @@ const out = mkdtempSync(join(tmpdir(), 'seqrate-site-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 interface State {
-  target: TargetChoice; renders: number; spectrum: { prescribed: number[]; numeric: number[] } | null;
-  bounds: Record<string, number[]> | null; l1: { mean: number[]; lo: number[]; hi: number[] } | null; losses: number[]; training: string; liveDraws: number; message: string;
+  target: TargetChoice;
+  renders: number;
+  spectrum: { prescribed: number[]; numeric: number[] } | null;
+  bounds: Record<string, number[]> | null;
+  l1: { mean: number[]; lo: number[]; hi: number[] } | null;
+  losses: number[];
+  training: string;
+  liveDraws: number;
+  message: string;
 }
-const read = (page: Page): Promise<State> => page.evaluate(() => (globalThis as unknown as { playground: State }).playground);
+const read = (page: Page): Promise<State> =>
+  page.evaluate(() => (globalThis as unknown as { playground: State }).playground);
 const relClose = (a: number[], b: number[], rtol: number): boolean =>
   a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= rtol * Math.max(Math.abs(b[i]!), 1e-300));
 
 async function setControl(page: Page, id: string, value: string): Promise<void> {
   const before = (await read(page)).renders;
-  await page.$eval(`#${id}`, (el, v) => {
-    (el as unknown as { value: string }).value = v;
-    (el as unknown as { dispatchEvent(e: Event): void }).dispatchEvent(new Event('input', { bubbles: true }));
-  }, value);
+  await page.$eval(
+    `#${id}`,
+    (el, v) => {
+      (el as unknown as { value: string }).value = v;
+      (el as unknown as { dispatchEvent(e: Event): void }).dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
   await page.waitForFunction((n) => (globalThis as unknown as { playground: State }).playground.renders > n, before);
 }
 
@@ -77,8 +89,11 @@ describe('playground in headless Chromium', () => {
 
         await page.fill('#train-steps', '200');
         await page.click('#train');
-        await page.waitForFunction(() => (globalThis as unknown as { playground: State }).playground.training !== 'running', null,
-          { timeout: 90_000 });
+        await page.waitForFunction(
+          () => (globalThis as unknown as { playground: State }).playground.training !== 'running',
+          null,
+          { timeout: 90_000 },
+        );
         const s3 = await read(page);
         expect(s3.liveDraws).toBeGreaterThanOrEqual(3); // the loss curve was redrawn while the worker trained
         expect(s3.training).toBe('done');

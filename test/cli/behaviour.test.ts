@@ -15,8 +15,12 @@ import { capWorkers } from '../../src/experiments/pool.js';
 import { EXPERIMENTS } from '../../src/experiments/registry.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const sink = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false } };
+  const out: string[] = [],
+    err: string[] = [];
+  const sink = {
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s), isTTY: false },
+  };
   const code = await main(argv, sink);
   return { code, out: out.join(''), err: err.join('') };
 }
@@ -37,7 +41,7 @@ describe('small commands', () => {
     expect(r.err).toMatch(/valid values: --mh (\d+,)*1,2(,\d+)*; --alpha 0.55,1,2; --rank 2,inf/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
-  it('run NAME --help prints that experiment\'s title, presets and filters with their values', async () => {
+  it("run NAME --help prints that experiment's title, presets and filters with their values", async () => {
     const e = EXPERIMENTS.find((x) => x.name === 'synthetic-rate')!;
     const r = await cli('run', 'synthetic-rate', '--help');
     expect(r.code).toBe(0);
@@ -62,13 +66,15 @@ describe('small commands', () => {
 describe('--workers is capped at the points and the cores (issue 14 item 4)', () => {
   it('capWorkers: never above the request, the points or the cores; warns only when it lowers a request', () => {
     const request = fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined });
-    fc.assert(fc.property(request, fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 64 }), (req, points, cores) => {
-      const { workers, warning } = capWorkers(req, points, cores);
-      expect(workers).toBeGreaterThanOrEqual(1);
-      expect(workers).toBeLessThanOrEqual(Math.max(1, Math.min(req ?? cores, points, cores)));
-      expect(workers).toBe(Math.max(1, Math.min(req ?? cores, points, cores)));
-      expect(warning !== undefined).toBe(req !== undefined && workers < req);
-    }));
+    fc.assert(
+      fc.property(request, fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 64 }), (req, points, cores) => {
+        const { workers, warning } = capWorkers(req, points, cores);
+        expect(workers).toBeGreaterThanOrEqual(1);
+        expect(workers).toBeLessThanOrEqual(Math.max(1, Math.min(req ?? cores, points, cores)));
+        expect(workers).toBe(Math.max(1, Math.min(req ?? cores, points, cores)));
+        expect(warning !== undefined).toBe(req !== undefined && workers < req);
+      }),
+    );
     expect(() => capWorkers(0, 5, 2)).toThrow(/positive integer/);
   });
   it('reproduce --workers 1000 warns and runs with at most min(points, cores) workers', async () => {
@@ -88,7 +94,10 @@ describe('--workers is capped at the points and the cores (issue 14 item 4)', ()
 });
 
 describe('a whole tiny reproduction, off a terminal', () => {
-  let d = '', err = '', md = '', code = -1;
+  let d = '',
+    err = '',
+    md = '',
+    code = -1;
   beforeAll(async () => {
     d = mkdtempSync(join(tmpdir(), 'seqrate-cli-'));
     const r = await cli('reproduce', '--tiny', '--out', join(d, 'rep'));

@@ -10,8 +10,13 @@ import { main, parseFlags, UsageError } from '../../src/cli.js';
 import { validate } from '../../src/report/schema.js';
 
 function io(): { out: string[]; err: string[]; io: Parameters<typeof main>[1] } {
-  const out: string[] = [], err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false } } };
+  const out: string[] = [],
+    err: string[] = [];
+  return {
+    out,
+    err,
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false } },
+  };
 }
 const made: string[] = [];
 /** A temporary folder removed after the test. */
@@ -20,7 +25,9 @@ function temp(): string {
   made.push(d);
   return d;
 }
-afterEach(() => { for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const b = io();
@@ -30,7 +37,14 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 describe('help and usage errors', () => {
   it('--help works everywhere with exit 0', async () => {
-    for (const argv of [['--help'], ['help'], ['reproduce', '--help'], ['run', '--help'], ['list', '--help'], ['run', 'synthetic-rate', '-h']]) {
+    for (const argv of [
+      ['--help'],
+      ['help'],
+      ['reproduce', '--help'],
+      ['run', '--help'],
+      ['list', '--help'],
+      ['run', 'synthetic-rate', '-h'],
+    ]) {
       const r = await cli(...argv);
       expect(r.code, argv.join(' ')).toBe(0);
       expect(r.out).toMatch(/seqrate/);
@@ -50,9 +64,15 @@ describe('help and usage errors', () => {
     [['run'], /'seqrate run' needs an experiment name/],
     [['run', 'nope'], /unknown experiment 'nope'/],
     [['run', 'no-order', '--mh', '2'], /unknown flag --mh for 'seqrate run no-order'/],
-    [['run', 'synthetic-rate', '--tiny', '--mh', '99'], /no sweep point of 'synthetic-rate' \(preset tiny\) matches --mh 99/],
+    [
+      ['run', 'synthetic-rate', '--tiny', '--mh', '99'],
+      /no sweep point of 'synthetic-rate' \(preset tiny\) matches --mh 99/,
+    ],
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['run', 'synthetic-rate', '--tiny', '--mh', '1', '--out', 'x'], /flag --out cannot be combined with point filters/],
+    [
+      ['run', 'synthetic-rate', '--tiny', '--mh', '1', '--out', 'x'],
+      /flag --out cannot be combined with point filters/,
+    ],
     [['list', '--json'], /unknown flag --json for 'seqrate list'/],
   ])('%j → exit 2 naming the problem', async (argv, msg) => {
     const r = await cli(...argv);
@@ -65,7 +85,10 @@ describe('help and usage errors', () => {
     expect(r.err).toMatch(/Usage:/);
   });
   it('parseFlags accepts --flag=value and --flag value, and throws UsageError', () => {
-    expect(parseFlags(['--seed=3', '--out', 'x', 'pos'], { seed: 'uint', out: 'string' }, 't')).toEqual({ flags: { seed: 3, out: 'x' }, positionals: ['pos'] });
+    expect(parseFlags(['--seed=3', '--out', 'x', 'pos'], { seed: 'uint', out: 'string' }, 't')).toEqual({
+      flags: { seed: 3, out: 'x' },
+      positionals: ['pos'],
+    });
     expect(() => parseFlags(['--seed', '1.5'], { seed: 'uint' }, 't')).toThrow(UsageError);
   });
 });
@@ -74,16 +97,39 @@ describe('list and run', () => {
   it('list names every experiment with presets and filters', async () => {
     const r = await cli('list');
     expect(r.code).toBe(0);
-    for (const n of ['synthetic-rate', 'attention-rank', 'ordering-real', 'rnn-vs-transformer', 'no-order']) expect(r.out).toContain(n);
+    for (const n of ['synthetic-rate', 'attention-rank', 'ordering-real', 'rnn-vs-transformer', 'no-order'])
+      expect(r.out).toContain(n);
     expect(r.out).toContain('--mh');
   });
   it('run NAME --mh N --seed S --json runs only the matching sweep points', async () => {
-    const r = await cli('run', 'synthetic-rate', '--tiny', '--mh', '2', '--seed', '3', '--alpha', '1', '--rank', '2', '--json', '--workers', '1');
+    const r = await cli(
+      'run',
+      'synthetic-rate',
+      '--tiny',
+      '--mh',
+      '2',
+      '--seed',
+      '3',
+      '--alpha',
+      '1',
+      '--rank',
+      '2',
+      '--json',
+      '--workers',
+      '1',
+    );
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { experiment: string; config: { seed: number }; points: { key: string; params: Record<string, unknown>; result: Record<string, unknown> }[] };
+    const j = JSON.parse(r.out) as {
+      experiment: string;
+      config: { seed: number };
+      points: { key: string; params: Record<string, unknown>; result: Record<string, unknown> }[];
+    };
     expect(j.experiment).toBe('synthetic-rate');
     expect(j.config.seed).toBe(3);
-    expect(j.points.map((p) => p.key)).toEqual(['constructive alpha=1 rank=2 mh=2', 'trained alpha=1 rank=2 mh=2 seed=3']);
+    expect(j.points.map((p) => p.key)).toEqual([
+      'constructive alpha=1 rank=2 mh=2',
+      'trained alpha=1 rank=2 mh=2 seed=3',
+    ]);
     expect(j.points[1]!.result.trainMse).toBeTypeOf('number');
     expect(r.err).toMatch(/\[2\/2\]/);
   });

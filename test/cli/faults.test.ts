@@ -10,7 +10,15 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,21 +41,34 @@ beforeAll(() => {
 }, 120_000);
 const CHEAP = ['reproduce', '--tiny', '--only', 'no-order'];
 
-interface Done { code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }
+interface Done {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  ms: number;
+}
 
 /** Spawns the compiled CLI (as `nobody` when `other` and we are root); `kill` may signal it. */
-interface SpawnOptions { other?: boolean; cwd?: string; kill?: (child: ReturnType<typeof spawn>, err: string) => void }
+interface SpawnOptions {
+  other?: boolean;
+  cwd?: string;
+  kill?: (child: ReturnType<typeof spawn>, err: string) => void;
+}
 function spawnCli(args: string[], o: SpawnOptions = {}): Promise<Done> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const as = o.other === true ? other : 'self';
     const ids = as === 'uid' ? { uid: OTHER, gid: OTHER } : {};
-    const [cmd, argv] = as === 'setpriv'
-      ? ['setpriv', ['--bounding-set', NO_DAC, '--inh-caps', NO_DAC, process.execPath, CLI, ...args]]
-      : [process.execPath, [CLI, ...args]];
+    const [cmd, argv] =
+      as === 'setpriv'
+        ? ['setpriv', ['--bounding-set', NO_DAC, '--inh-caps', NO_DAC, process.execPath, CLI, ...args]]
+        : [process.execPath, [CLI, ...args]];
     const child = spawn(cmd, argv, { cwd: o.cwd ?? ROOT, stdio: ['ignore', 'ignore', 'pipe'], ...ids });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); o.kill?.(child, stderr); });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      o.kill?.(child, stderr);
+    });
     o.kill?.(child, '');
     child.on('close', (code, signal) => resolve({ code, signal, stderr, ms: performance.now() - t0 }));
   });
@@ -59,7 +80,11 @@ function snapshot(dir: string): Record<string, string> {
   const walk = (d: string, rel: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const r = `${rel}${e.name}`;
-      if (e.isDirectory()) { acc[`${r}/`] = ''; walk(join(d, e.name), `${r}/`); continue; }
+      if (e.isDirectory()) {
+        acc[`${r}/`] = '';
+        walk(join(d, e.name), `${r}/`);
+        continue;
+      }
       acc[r] = readFileSync(join(d, e.name), 'utf8');
     }
   };
@@ -98,7 +123,9 @@ describe('file-system faults: one line, exit code per class, nothing left', () =
     const r = await spawnCli([...CHEAP, '--out', join(d, 'file', 'sub')]);
     expect(r.code).toBe(4);
     const [sub, file] = [join(d, 'file', 'sub'), join(d, 'file')];
-    expect(seqrateLines(r.stderr)).toEqual([`seqrate: output: cannot create '${sub}': '${file}' is a file, not a folder`]);
+    expect(seqrateLines(r.stderr)).toEqual([
+      `seqrate: output: cannot create '${sub}': '${file}' is a file, not a folder`,
+    ]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(d)).toEqual(['file']);
   });
@@ -127,22 +154,25 @@ describe('file-system faults: one line, exit code per class, nothing left', () =
     expect(r.stderr).toMatch(/permission denied/);
     expect(snapshot(ro)).toEqual(before);
   });
-  it('a root-owned 0555 report replaced by another user (non-root: our own 0555 report): refused before running, '
-    + 'exit 4, no .old/.tmp left', async () => {
-    const d = fresh();
-    chmodSync(d, 0o777);
-    const rep = join(d, 'rep');
-    expect((await spawnCli([...CHEAP, '--out', rep])).code).toBe(0);
-    chmodSync(join(rep, 'figures'), 0o555);
-    chmodSync(rep, 0o555);
-    const before = snapshot(d);
-    const r = await spawnCli([...CHEAP, '--out', rep, '--force'], { other: true });
-    expect(r.code).toBe(4);
-    const refusal = /cannot replace .*rep'.*cannot be emptied by this user: permission denied/;
-    expect(seqrateLines(r.stderr)).toEqual([expect.stringMatching(refusal)]);
-    expect(r.stderr).not.toMatch(/\[\d+\/\d+\]/); // refused before any point ran
-    expect(snapshot(d)).toEqual(before);
-  });
+  it(
+    'a root-owned 0555 report replaced by another user (non-root: our own 0555 report): refused before running, ' +
+      'exit 4, no .old/.tmp left',
+    async () => {
+      const d = fresh();
+      chmodSync(d, 0o777);
+      const rep = join(d, 'rep');
+      expect((await spawnCli([...CHEAP, '--out', rep])).code).toBe(0);
+      chmodSync(join(rep, 'figures'), 0o555);
+      chmodSync(rep, 0o555);
+      const before = snapshot(d);
+      const r = await spawnCli([...CHEAP, '--out', rep, '--force'], { other: true });
+      expect(r.code).toBe(4);
+      const refusal = /cannot replace .*rep'.*cannot be emptied by this user: permission denied/;
+      expect(seqrateLines(r.stderr)).toEqual([expect.stringMatching(refusal)]);
+      expect(r.stderr).not.toMatch(/\[\d+\/\d+\]/); // refused before any point ran
+      expect(snapshot(d)).toEqual(before);
+    },
+  );
 });
 
 /** chown -R (root only). */
@@ -150,7 +180,8 @@ function chownTree(d: string, uid: number): void {
   chownSync(d, uid, uid);
   for (const e of readdirSync(d, { withFileTypes: true })) {
     const p = join(d, e.name);
-    if (e.isDirectory()) chownTree(p, uid); else chownSync(p, uid, uid);
+    if (e.isDirectory()) chownTree(p, uid);
+    else chownSync(p, uid, uid);
   }
 }
 
@@ -168,7 +199,9 @@ describe('SIGKILL at random moments (fault test)', () => {
     for (let i = 0; i < kills; i++) {
       const delay = rng.uniform() * estimate;
       const r = await spawnCli([...CHEAP, '--out', rep, '--force', '--seed', String(i + 2)], {
-        kill: (child, err) => { if (err === '') setTimeout(() => child.kill('SIGKILL'), delay); },
+        kill: (child, err) => {
+          if (err === '') setTimeout(() => child.kill('SIGKILL'), delay);
+        },
       });
       const hidden = readdirSync(d).filter((e) => e.startsWith('.'));
       if (r.signal === 'SIGKILL') killedMidRun++;

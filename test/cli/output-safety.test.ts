@@ -11,8 +11,12 @@ import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const sink = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false } };
+  const out: string[] = [],
+    err: string[] = [];
+  const sink = {
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s), isTTY: false },
+  };
   const code = await main(argv, sink);
   return { code, out: out.join(''), err: err.join('') };
 }
@@ -23,7 +27,11 @@ function snapshot(dir: string): Record<string, string> {
   const walk = (d: string, rel: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) { acc[`${r}/`] = ''; walk(join(d, e.name), r); continue; }
+      if (e.isDirectory()) {
+        acc[`${r}/`] = '';
+        walk(join(d, e.name), r);
+        continue;
+      }
       acc[r] = e.isSymbolicLink() ? '<link>' : readFileSync(join(d, e.name), 'utf8');
     }
   };
@@ -41,7 +49,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   process.chdir(cwd0);
-  if (home0 === undefined) delete process.env.HOME; else process.env.HOME = home0;
+  if (home0 === undefined) delete process.env.HOME;
+  else process.env.HOME = home0;
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -60,10 +69,15 @@ describe('--force replaces only an earlier seqrate report or an empty folder', (
     const r = await cli(...CHEAP, '--out', p);
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/refusing to replace .*proj.*not a seqrate report/);
-    expect(r.err.trim().split('\n').filter((l) => l.startsWith('seqrate:'))).toHaveLength(1);
+    expect(
+      r.err
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('seqrate:')),
+    ).toHaveLength(1);
     expect(snapshot(root)).toEqual(before);
   });
-  it('refuses `--out .` inside a project, and the folder\'s ancestors', async () => {
+  it("refuses `--out .` inside a project, and the folder's ancestors", async () => {
     const p = join(root, 'proj');
     project(p);
     mkdirSync(join(p, 'sub'));

@@ -108,7 +108,9 @@ describe('seqrate plan', () => {
     const d = tempDir('seqrate-plan-bad-');
     expect((await cli(['plan', '--help'])).out).toMatch(/seqrate plan --status DIR/);
     expect((await cli(['merge', '--out', join(d, 'r')])).code).toBe(2);
-    expect((await cli(['plan', '--out', join(d, 'x')])).err).toMatch(/--preset expects one of tiny, quick, standard, full/);
+    expect((await cli(['plan', '--out', join(d, 'x')])).err).toMatch(
+      /--preset expects one of tiny, quick, standard, full/,
+    );
     expect((await cli(['plan', '--preset', 'tiny', '--bogus', '--out', join(d, 'x')])).code).toBe(2);
     expect((await cli(['plan', '--preset', 'huge', '--out', join(d, 'x')])).code).toBe(2);
     expect((await cli(['plan', '--preset', 'tiny', '--array-throttle', '0', '--out', join(d, 'x')])).code).toBe(2);

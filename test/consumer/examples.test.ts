@@ -17,17 +17,32 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const SUBPATHS = ['linalg', 'models', 'theory', 'node', 'experiments'] as const;
 const entry = (sub: string): string => join(ROOT, 'src', sub, 'index.ts');
 
-interface Example { subpath: string; name: string; code: string }
+interface Example {
+  subpath: string;
+  name: string;
+  code: string;
+}
 
 const BASE_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2023, lib: ['lib.es2023.d.ts'], module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true,
-  types: ['node'], exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true,
+  target: ts.ScriptTarget.ES2023,
+  lib: ['lib.es2023.d.ts'],
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: ['node'],
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
 };
 
 /** Code fences of a doc comment text. */
 function fencesOf(comment: string): string[] {
-  const text = comment.replace(/^\s*\/\*\*|\*\/\s*$/g, '').split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+  const text = comment
+    .replace(/^\s*\/\*\*|\*\/\s*$/g, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''))
+    .join('\n');
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
@@ -74,27 +89,47 @@ function withImports(ex: Example, names: Record<string, string[]>, ctx: Context)
 }
 
 /** Names an example uses from its context (declared `any`) and names it declares itself. */
-interface Context { free: Set<string>; local: Set<string> }
+interface Context {
+  free: Set<string>;
+  local: Set<string>;
+}
 
-function diagnostics(examples: Example[], names: Record<string, string[]>, dir: string, ctx: Context[]):
-  { file: number; code: number; text: string }[] {
+function diagnostics(
+  examples: Example[],
+  names: Record<string, string[]>,
+  dir: string,
+  ctx: Context[],
+): { file: number; code: number; text: string }[] {
   const files = examples.map((ex, i) => {
     const f = join(dir, `ex${i}-${ex.name}.ts`);
     writeFileSync(f, `export {};\n${withImports(ex, names, ctx[i]!)}\n`);
     return f;
   });
   const paths = Object.fromEntries(SUBPATHS.map((s) => [`seqrate/${s}`, [entry(s)]]));
-  const program = ts.createProgram(files, { ...BASE_OPTIONS, paths, typeRoots: [join(ROOT, 'node_modules', '@types')] });
-  return ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(d.file.fileName)).map((d) => ({
-    file: files.indexOf(d.file!.fileName), code: d.code, text: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-  }));
+  const program = ts.createProgram(files, {
+    ...BASE_OPTIONS,
+    paths,
+    typeRoots: [join(ROOT, 'node_modules', '@types')],
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && files.includes(d.file.fileName))
+    .map((d) => ({
+      file: files.indexOf(d.file!.fileName),
+      code: d.code,
+      text: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    }));
 }
 
 /**
  * Type-checks the examples (a second pass with context names declared): `file: diagnostic` lines,
  * and how many examples are fragments using context names.
  */
-function typeCheck(examples: Example[], names: Record<string, string[]>, dir: string): { errors: string[]; fragments: number } {
+function typeCheck(
+  examples: Example[],
+  names: Record<string, string[]>,
+  dir: string,
+): { errors: string[]; fragments: number } {
   const ctx: Context[] = examples.map(() => ({ free: new Set(), local: new Set() }));
   for (const d of diagnostics(examples, names, dir, ctx)) {
     const name = /'([A-Za-z_$][\w$]*)'/.exec(d.text)?.[1];
@@ -102,7 +137,9 @@ function typeCheck(examples: Example[], names: Record<string, string[]>, dir: st
     if (d.code === 2304 || d.code === 18004) ctx[d.file]!.free.add(name); // cannot find name / shorthand without value
     if (d.code === 2440) ctx[d.file]!.local.add(name); // import conflicts with a local declaration
   }
-  const errors = diagnostics(examples, names, dir, ctx).map((d) => `ex${d.file}-${examples[d.file]!.name}.ts: ${d.text}`);
+  const errors = diagnostics(examples, names, dir, ctx).map(
+    (d) => `ex${d.file}-${examples[d.file]!.name}.ts: ${d.text}`,
+  );
   return { errors, fragments: ctx.filter((c) => c.free.size > 0).length };
 }
 
@@ -124,8 +161,16 @@ describe('doc-comment examples of the public API', () => {
   }, 120_000);
 
   it('a broken example is caught', () => {
-    const bad: Example = { subpath: 'linalg', name: 'broken', code: "const s = svd(tensor([[1]]), { method: 'magic', x });\n" };
-    const ok: Example = { subpath: 'linalg', name: 'fine', code: 'const s = svd(tensor([[1, 2], [3, 4]]));\ns.u.shape;\n' };
+    const bad: Example = {
+      subpath: 'linalg',
+      name: 'broken',
+      code: "const s = svd(tensor([[1]]), { method: 'magic', x });\n",
+    };
+    const ok: Example = {
+      subpath: 'linalg',
+      name: 'fine',
+      code: 'const s = svd(tensor([[1, 2], [3, 4]]));\ns.u.shape;\n',
+    };
     const out = typeCheck([bad, ok], names, dir).errors;
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^ex0-broken\.ts: .*magic/s);

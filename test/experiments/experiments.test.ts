@@ -63,7 +63,13 @@ describe('experiment definitions', () => {
 describe('runner', () => {
   it('captures a failing point as an error result with a failing check, and keeps other experiments', async () => {
     const ok = getExperiment('no-order');
-    const bad = { ...ok, name: 'broken', runPoint: () => { throw new Error('boom'); } };
+    const bad = {
+      ...ok,
+      name: 'broken',
+      runPoint: () => {
+        throw new Error('boom');
+      },
+    };
     const [rb, ro] = await runExperiments([
       { experiment: bad, config: ok.presets.tiny, preset: 'tiny' },
       { experiment: ok, config: ok.presets.tiny, preset: 'tiny' },
@@ -76,18 +82,44 @@ describe('runner', () => {
   it('schedules the costliest points first (stable), reports cost-weighted work', async () => {
     const e = getExperiment('no-order');
     const order: string[] = [];
-    const spy = { mode: 'inline' as const, size: 1, close: async () => {},
-      run: async (x: typeof e, c: Config, p: Record<string, unknown>) => { order.push(`${String(p.model)} ${String(p.variant)}`); return x.runPoint(c, p); } };
+    const spy = {
+      mode: 'inline' as const,
+      size: 1,
+      close: async () => {},
+      run: async (x: typeof e, c: Config, p: Record<string, unknown>) => {
+        order.push(`${String(p.model)} ${String(p.variant)}`);
+        return x.runPoint(c, p);
+      },
+    };
     const works: number[] = [];
-    await runExperiment(e, e.presets.tiny, { preset: 'tiny', runner: spy, onProgress: (p) => works.push(p.work ?? NaN) });
-    expect(order).toEqual(['transformer original', 'transformer permuted', 'rnn original', 'rnn permuted', 'shift-register original', 'shift-register permuted']);
+    await runExperiment(e, e.presets.tiny, {
+      preset: 'tiny',
+      runner: spy,
+      onProgress: (p) => works.push(p.work ?? NaN),
+    });
+    expect(order).toEqual([
+      'transformer original',
+      'transformer permuted',
+      'rnn original',
+      'rnn permuted',
+      'shift-register original',
+      'shift-register permuted',
+    ]);
     expect(works).toEqual([5, 10, 13, 16, 16.05, 16.1].map((w) => expect.closeTo(w, 10)));
   });
   it('orders results by the plan even when points finish out of order', async () => {
     const e = getExperiment('no-order');
     let n = 0;
-    const slowFirst = { mode: 'inline' as const, size: 4, close: async () => {},
-      run: async (x: typeof e, c: Config, p: never) => { const k = n++; await new Promise((r) => setTimeout(r, k === 0 ? 30 : 0)); return x.runPoint(c, p); } };
+    const slowFirst = {
+      mode: 'inline' as const,
+      size: 4,
+      close: async () => {},
+      run: async (x: typeof e, c: Config, p: never) => {
+        const k = n++;
+        await new Promise((r) => setTimeout(r, k === 0 ? 30 : 0));
+        return x.runPoint(c, p);
+      },
+    };
     const a = await runExperiment(e, e.presets.tiny, { preset: 'tiny', runner: slowFirst });
     const b = await runExperiment(e, e.presets.tiny, { preset: 'tiny' });
     expect(strip(a)).toEqual(strip(b));

@@ -10,13 +10,21 @@ import { median, quantile } from '../../src/experiments/fit.js';
 
 describe('shift-register RNN', () => {
   it('reproduces any causal convolution of length ≤ hidden exactly (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 1000 }), (tau, extra, seed) => {
-      const rng = createRng(seed);
-      const rho = Array.from({ length: tau }, () => rng.uniform());
-      const x = rand(rng, [3, tau, 1]);
-      const y = shiftRegisterRnn(rho, tau + extra).forward(x);
-      expect(y).toBeAllclose(linearMemoryTarget(rho).evaluate(x), { rtol: 1e-12, atol: 1e-12 });
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (tau, extra, seed) => {
+          const rng = createRng(seed);
+          const rho = Array.from({ length: tau }, () => rng.uniform());
+          const x = rand(rng, [3, tau, 1]);
+          const y = shiftRegisterRnn(rho, tau + extra).forward(x);
+          expect(y).toBeAllclose(linearMemoryTarget(rho).evaluate(x), { rtol: 1e-12, atol: 1e-12 });
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 });
 
@@ -25,10 +33,20 @@ describe('helpers', () => {
     expect(pointSeed(1, 'a', 2)).toBe(pointSeed(1, 'a', 2));
     expect(pointSeed(1, 'a', 2)).not.toBe(pointSeed(2, 'a', 2));
     expect(pointSeed(1, 'a', 2)).not.toBe(pointSeed(1, 'a', 3));
-    fc.assert(fc.property(fc.integer(), fc.string(), (s, l) => { const v = pointSeed(s, l); expect(Number.isInteger(v) && v >= 0 && v < 2 ** 32).toBe(true); }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.integer(), fc.string(), (s, l) => {
+        const v = pointSeed(s, l);
+        expect(Number.isInteger(v) && v >= 0 && v < 2 ** 32).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
   });
   it('filterPoints keeps matching points and those without the key', () => {
-    const pts = [{ key: 'a', params: { mh: 1, seed: 1 } }, { key: 'b', params: { mh: 2, seed: 1 } }, { key: 'c', params: { kind: 'x' } }];
+    const pts = [
+      { key: 'a', params: { mh: 1, seed: 1 } },
+      { key: 'b', params: { mh: 2, seed: 1 } },
+      { key: 'c', params: { kind: 'x' } },
+    ];
     expect(filterPoints(pts, { mh: ['2'] }).map((p) => p.key)).toEqual(['b', 'c']);
     expect(filterPoints(pts, { mh: ['1', '2'], seed: ['2'] }).map((p) => p.key)).toEqual(['c']);
   });
@@ -39,11 +57,14 @@ describe('helpers', () => {
     expect(quantile([0, 10], 0.25)).toBe(2.5);
     expect(energyRank([1, 0, 0])).toBe(1);
     expect(energyRank([1, 1, 1, 1])).toBe(4);
-    fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 20 }), (v) => {
-      const s = [...v].sort((a, b) => b - a);
-      const k = energyRank(s);
-      expect(k).toBeGreaterThanOrEqual(1);
-      expect(k).toBeLessThanOrEqual(s.length);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 20 }), (v) => {
+        const s = [...v].sort((a, b) => b - a);
+        const k = energyRank(s);
+        expect(k).toBeGreaterThanOrEqual(1);
+        expect(k).toBeLessThanOrEqual(s.length);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -10,16 +10,34 @@ import { noOrder } from '../../src/experiments/no-order.js';
 import { orderingReal } from '../../src/experiments/ordering-real.js';
 
 /** A hand-made point outcome (typed loosely: each experiment's assemble takes its own point types). */
-const pt = (params: object, result: object): never => ({ key: JSON.stringify(params), params, result, seconds: 0 }) as never;
-const fit = (testMse: number, reason = 'gtol') => ({ trainMse: testMse, testMse, targetVariance: 1, initialLoss: 1, adamLoss: 1, gradNorm: 0, lbfgsIterations: 1, lbfgsReason: reason });
+const pt = (params: object, result: object): never =>
+  ({ key: JSON.stringify(params), params, result, seconds: 0 }) as never;
+const fit = (testMse: number, reason = 'gtol') => ({
+  trainMse: testMse,
+  testMse,
+  targetVariance: 1,
+  initialLoss: 1,
+  adamLoss: 1,
+  gradNorm: 0,
+  lbfgsIterations: 1,
+  lbfgsReason: reason,
+});
 const byId = (cs: Check[], id: string): Check => cs.find((c) => c.id === id)!;
 
 describe('Table 2 verdicts', () => {
   const c = rnnVsTransformer.presets.tiny;
-  const run = (mse: (m: string, a: string, s: number) => number, reason = 'gtol') => rnnVsTransformer.assemble(c,
-    ['rnn', 'transformer'].flatMap((model) => ['original', 'ordering', 'mixing'].flatMap((alteration) => [1, 2, 3].map((seed) => pt({ model, alteration, seed }, fit(mse(model, alteration, seed), reason))))));
-  const paperLike = (m: string, a: string, s: number): number => (m === 'rnn' ? (a === 'ordering' ? 0.03 : 1e-7 * (1 + s / 10)) : a === 'mixing' ? 2e-4 : 2e-5 * (1 + s / 10));
-  it('converged models with the paper\'s pattern: every claim reproduced, Table 2 reproduced', () => {
+  const run = (mse: (m: string, a: string, s: number) => number, reason = 'gtol') =>
+    rnnVsTransformer.assemble(
+      c,
+      ['rnn', 'transformer'].flatMap((model) =>
+        ['original', 'ordering', 'mixing'].flatMap((alteration) =>
+          [1, 2, 3].map((seed) => pt({ model, alteration, seed }, fit(mse(model, alteration, seed), reason))),
+        ),
+      ),
+    );
+  const paperLike = (m: string, a: string, s: number): number =>
+    m === 'rnn' ? (a === 'ordering' ? 0.03 : 1e-7 * (1 + s / 10)) : a === 'mixing' ? 2e-4 : 2e-5 * (1 + s / 10);
+  it("converged models with the paper's pattern: every claim reproduced, Table 2 reproduced", () => {
     const r = run(paperLike);
     expect(r.checks.map((k) => k.verdict)).toEqual(['reproduced', 'reproduced', 'reproduced', 'reproduced']);
     expect(r.paperVerdict).toMatchObject({ item: 'Table 2', verdict: 'reproduced' });
@@ -32,25 +50,36 @@ describe('Table 2 verdicts', () => {
   it('a converged model that robustly fails a claim contradicts it; seeds that disagree leave it unresolved', () => {
     const robust = run((m, a, s) => (m === 'transformer' && a === 'ordering' ? 1e-3 : paperLike(m, a, s)));
     expect(byId(robust.checks, 'transformer-robust-to-ordering').verdict).toBe('contradicted');
-    const split = run((m, a, s) => (m === 'transformer' && a === 'ordering' ? (s === 1 ? 1e-3 : 2e-5) : paperLike(m, a, s)));
+    const split = run((m, a, s) =>
+      m === 'transformer' && a === 'ordering' ? (s === 1 ? 1e-3 : 2e-5) : paperLike(m, a, s),
+    );
     expect(byId(split.checks, 'transformer-robust-to-ordering').verdict).toBe('unresolved');
   });
 });
 
 describe('Table 3 verdicts', () => {
   const c = noOrder.presets.tiny;
-  const run = (rnn: (s: number) => number, tr: number, reason = 'gtol') => noOrder.assemble(c, [
-    ...['original', 'permuted'].flatMap((variant) => [1, 2, 3].flatMap((seed) => [pt({ model: 'rnn', variant, seed }, fit(rnn(seed))), pt({ model: 'transformer', variant, seed }, fit(tr, reason))])),
-    pt({ model: 'shift-register', variant: 'original', seed: 1 }, { testMse: 0 }), pt({ model: 'shift-register', variant: 'permuted', seed: 1 }, { testMse: 0 }),
-  ]);
-  it('an RNN that fits at every seed contradicts the paper\'s RNN failure; the shift register is an engine check', () => {
+  const run = (rnn: (s: number) => number, tr: number, reason = 'gtol') =>
+    noOrder.assemble(c, [
+      ...['original', 'permuted'].flatMap((variant) =>
+        [1, 2, 3].flatMap((seed) => [
+          pt({ model: 'rnn', variant, seed }, fit(rnn(seed))),
+          pt({ model: 'transformer', variant, seed }, fit(tr, reason)),
+        ]),
+      ),
+      pt({ model: 'shift-register', variant: 'original', seed: 1 }, { testMse: 0 }),
+      pt({ model: 'shift-register', variant: 'permuted', seed: 1 }, { testMse: 0 }),
+    ]);
+  it("an RNN that fits at every seed contradicts the paper's RNN failure; the shift register is an engine check", () => {
     const r = run(() => 0.005, 0.05, 'maxIter');
     expect(byId(r.checks, 'transformer-beats-rnn').verdict).toBe('contradicted');
     expect(byId(r.checks, 'rnn-failure-is-optimisation').verdict).toBe('engine');
     expect(r.paperVerdict.verdict).toBe('contradicted');
   });
-  it('one seed whose RNN fails leaves it unresolved; the paper\'s pattern with a converged Transformer reproduces it', () => {
-    expect(byId(run((s) => (s === 3 ? 0.5 : 0.005), 0.05, 'maxIter').checks, 'transformer-beats-rnn').verdict).toBe('unresolved');
+  it("one seed whose RNN fails leaves it unresolved; the paper's pattern with a converged Transformer reproduces it", () => {
+    expect(byId(run((s) => (s === 3 ? 0.5 : 0.005), 0.05, 'maxIter').checks, 'transformer-beats-rnn').verdict).toBe(
+      'unresolved',
+    );
     const paper = run(() => 5, 5e-4);
     expect(byId(paper.checks, 'transformer-beats-rnn').verdict).toBe('reproduced');
     expect(byId(paper.checks, 'transformer-permutation-robust').verdict).toBe('reproduced');
@@ -59,8 +88,18 @@ describe('Table 3 verdicts', () => {
 
 describe('Table 1 verdict', () => {
   const c = orderingReal.presets.tiny;
-  const run = (n: number, after: number, control: number) => orderingReal.assemble({ ...c, mnist: { ...c.mnist, testSize: n } },
-    ['vit', 'rnn'].flatMap((model) => [1, 2, 3].map((seed) => pt({ model, seed }, { before: control, shiftedNoRetrain: 0.5, after: model === 'vit' ? after : after - 0.2, control }))));
+  const run = (n: number, after: number, control: number) =>
+    orderingReal.assemble(
+      { ...c, mnist: { ...c.mnist, testSize: n } },
+      ['vit', 'rnn'].flatMap((model) =>
+        [1, 2, 3].map((seed) =>
+          pt(
+            { model, seed },
+            { before: control, shiftedNoRetrain: 0.5, after: model === 'vit' ? after : after - 0.2, control },
+          ),
+        ),
+      ),
+    );
   it('a small drop on many test images is reproduced; on few it is unresolved; a large drop at every seed contradicts', () => {
     expect(byId(run(5000, 0.965, 0.97).checks, 'vit-recovers-after-shift').verdict).toBe('reproduced');
     expect(byId(run(20, 0.965, 0.97).checks, 'vit-recovers-after-shift').verdict).toBe('unresolved');

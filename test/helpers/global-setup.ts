@@ -23,7 +23,8 @@ export default function setup(): () => void {
   chmodSync(base, 0o1777); // like /tmp: tests may run child processes as another user
   process.env.TMPDIR = base;
   return () => {
-    if (previous === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = previous;
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
     // the suite's own folders are named seqrate-*; what other tools (a browser, a compiler) leave
     // in TMPDIR is removed too but not counted
     const left = readdirSync(base).filter((n) => n.startsWith('seqrate-'));

@@ -17,15 +17,18 @@ export function shapeArb(minRank = 0, maxRank = 3, minDim = 0, maxDim = 4): fc.A
  */
 export function broadcastPairArb(maxRank = 3, minDim = 0, maxDim = 4): fc.Arbitrary<[number[], number[]]> {
   return shapeArb(0, maxRank, minDim, maxDim).chain((base) =>
-    fc.tuple(
-      fc.integer({ min: 0, max: base.length }),
-      fc.array(fc.integer({ min: 0, max: 2 }), { minLength: base.length, maxLength: base.length }),
-      fc.boolean(),
-    ).map(([drop, ones, swap]) => {
-      const a = base.map((d, i) => (ones[i] === 1 ? 1 : d));
-      const b = base.slice(drop).map((d, i) => (ones[i + drop] === 2 ? 1 : d));
-      return (swap ? [b, a] : [a, b]) as [number[], number[]];
-    }));
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: base.length }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: base.length, maxLength: base.length }),
+        fc.boolean(),
+      )
+      .map(([drop, ones, swap]) => {
+        const a = base.map((d, i) => (ones[i] === 1 ? 1 : d));
+        const b = base.slice(drop).map((d, i) => (ones[i + drop] === 2 ? 1 : d));
+        return (swap ? [b, a] : [a, b]) as [number[], number[]];
+      }),
+  );
 }
 
 /** A tensor of `shape` with normal entries from seed `seed` (optionally shifted/scaled). */
@@ -68,7 +71,8 @@ export function refBroadcast(a: readonly number[], b: readonly number[]): number
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1, db = b[b.length - n + i] ?? 1;
+    const da = a[a.length - n + i] ?? 1,
+      db = b[b.length - n + i] ?? 1;
     out.push(da === 1 ? db : da);
   }
   return out;

@@ -44,7 +44,8 @@ export function orthonormal(rng: Rng, m: number, k: number): Float64Array {
 /** m×n matrix U·diag(s)·Vᵀ with Haar-like random U (m×k), V (n×k), k = s.length ≤ min(m, n). */
 export function withSpectrum(rng: Rng, m: number, n: number, s: ArrayLike<number>): Tensor {
   const k = s.length;
-  const u = orthonormal(rng, m, k), v = orthonormal(rng, n, k);
+  const u = orthonormal(rng, m, k),
+    v = orthonormal(rng, n, k);
   const a = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let l = 0; l < k; l++) {
@@ -72,7 +73,8 @@ export function logspace(hi: number, lo: number, n: number): Float64Array {
 export function grade(b: Tensor, dr: Float64Array | null, dc: Float64Array | null): Tensor {
   const [m, n] = [b.shape[0]!, b.shape[1]!];
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[i * n + j] = b.data[i * n + j]! * (dr ? dr[i]! : 1) * (dc ? dc[j]! : 1);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) out[i * n + j] = b.data[i * n + j]! * (dr ? dr[i]! : 1) * (dc ? dc[j]! : 1);
   return { data: out, shape: [m, n] };
 }
 
@@ -95,8 +97,14 @@ export function caseTable(seed = 20240601): MatrixCase[] {
   spec('tall', 14, 6, logspace(2, 0.1, 6));
   spec('wide', 5, 12, logspace(4, 1, 5));
   cases.push({ tag: '1x1', a: { data: Float64Array.of(-2.5), shape: [1, 1] }, s: Float64Array.of(2.5) });
-  for (const sh of [[0, 3], [3, 0], [0, 0]] as const) cases.push({ tag: 'empty', a: { data: new Float64Array(0), shape: [...sh] }, s: new Float64Array(0) });
-  const rd = new Float64Array(7); rd.set([5, 2, 1]);
+  for (const sh of [
+    [0, 3],
+    [3, 0],
+    [0, 0],
+  ] as const)
+    cases.push({ tag: 'empty', a: { data: new Float64Array(0), shape: [...sh] }, s: new Float64Array(0) });
+  const rd = new Float64Array(7);
+  rd.set([5, 2, 1]);
   cases.push({ tag: 'rank-deficient', a: withSpectrum(rng, 10, 7, Float64Array.of(5, 2, 1)), s: rd });
   spec('ill-conditioned', 10, 10, logspace(1, 1e-12, 10));
   const b = gaussian(rng, 8, 8);
@@ -118,23 +126,36 @@ export function symmetricWithSpectrum(rng: Rng, w: ArrayLike<number>): Tensor {
   const n = w.length;
   const q = orthonormal(rng, n, n);
   const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
-    let acc = 0;
-    for (let l = 0; l < n; l++) acc += q[i * n + l]! * w[l]! * q[j * n + l]!;
-    a[i * n + j] = acc; a[j * n + i] = acc;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let acc = 0;
+      for (let l = 0; l < n; l++) acc += q[i * n + l]! * w[l]! * q[j * n + l]!;
+      a[i * n + j] = acc;
+      a[j * n + i] = acc;
+    }
   return { data: a, shape: [n, n] };
 }
 
 /** fast-check: a Gaussian m×n matrix with m, n in [1, maxDim], entries from a drawn seed. */
 export function arbMatrix(maxDim = 8, minDim = 1): fc.Arbitrary<Tensor> {
-  return fc.tuple(fc.integer({ min: minDim, max: maxDim }), fc.integer({ min: minDim, max: maxDim }), fc.integer({ min: 0, max: 2 ** 31 - 1 }))
+  return fc
+    .tuple(
+      fc.integer({ min: minDim, max: maxDim }),
+      fc.integer({ min: minDim, max: maxDim }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    )
     .map(([m, n, seed]) => gaussian(createRng(seed), m, n));
 }
 
 /** fast-check: {a, s} with a chosen spectrum spanning `decades` orders of magnitude. */
 export function arbSpectrumMatrix(maxDim = 8, decades = 12): fc.Arbitrary<{ a: Tensor; s: Float64Array }> {
-  return fc.tuple(fc.integer({ min: 1, max: maxDim }), fc.integer({ min: 1, max: maxDim }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: decades, noNaN: true }))
+  return fc
+    .tuple(
+      fc.integer({ min: 1, max: maxDim }),
+      fc.integer({ min: 1, max: maxDim }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.double({ min: 0, max: decades, noNaN: true }),
+    )
     .map(([m, n, seed, dec]) => {
       const s = logspace(1, Math.pow(10, -dec), Math.min(m, n));
       return { a: withSpectrum(createRng(seed), m, n, s), s };

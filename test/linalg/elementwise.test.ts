@@ -16,23 +16,30 @@ const binaries: [string, (a: Tensor, b: Tensor) => Tensor, (x: number, y: number
 describe('binary kernels vs a reference loop', () => {
   for (const [name, fn, ref] of binaries) {
     it(`${name} broadcasts like numpy (incl. size-0 and size-1 axes)`, () => {
-      fc.assert(fc.property(broadcastPairArb(4, 0, 4), fc.integer({ min: 1, max: 1e6 }), ([sa, sb], seed) => {
-        const a = seeded(sa, seed), b = seeded(sb, seed + 1, 1, 0.5);
-        const out = fn(a, b);
-        const shape = refBroadcast(sa, sb);
-        expect(out.shape).toEqual(shape);
-        const expected = new Float64Array(size(shape));
-        for (let k = 0; k < expected.length; k++) {
-          const idx = unravel(k, shape);
-          expected[k] = ref(bget(a, idx), bget(b, idx));
-        }
-        expect(out.data).toEqual(expected);
-      }), { numRuns: 60 });
+      fc.assert(
+        fc.property(broadcastPairArb(4, 0, 4), fc.integer({ min: 1, max: 1e6 }), ([sa, sb], seed) => {
+          const a = seeded(sa, seed),
+            b = seeded(sb, seed + 1, 1, 0.5);
+          const out = fn(a, b);
+          const shape = refBroadcast(sa, sb);
+          expect(out.shape).toEqual(shape);
+          const expected = new Float64Array(size(shape));
+          for (let k = 0; k < expected.length; k++) {
+            const idx = unravel(k, shape);
+            expected[k] = ref(bget(a, idx), bget(b, idx));
+          }
+          expect(out.data).toEqual(expected);
+        }),
+        { numRuns: 60 },
+      );
     });
   }
 
   it('accepts numbers as scalar operands on either side', () => {
-    const x = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(K.sub(10, x).data).toEqual(Float64Array.from([9, 8, 7, 6]));
     expect(K.div(x, 2).data).toEqual(Float64Array.from([0.5, 1, 1.5, 2]));
     expect(K.add(1, 2).shape).toEqual([]);
@@ -40,8 +47,10 @@ describe('binary kernels vs a reference loop', () => {
 
   it('row-vector bias and column broadcasting hit the collapsed paths correctly', () => {
     const x = seeded([3, 4, 5], 7);
-    const bias = seeded([5], 8), col = seeded([3, 4, 1], 9);
-    const y = K.add(x, bias), z = K.sub(x, col);
+    const bias = seeded([5], 8),
+      col = seeded([3, 4, 1], 9);
+    const y = K.add(x, bias),
+      z = K.sub(x, col);
     for (let k = 0; k < 60; k++) {
       const [i, j, l] = unravel(k, [3, 4, 5]) as [number, number, number];
       expect(y.data[k]).toBe(x.data[k]! + bias.data[l]!);
@@ -50,7 +59,8 @@ describe('binary kernels vs a reference loop', () => {
   });
 
   it('a shape mismatch throws a ShapeError naming the op and both shapes', () => {
-    const a = seeded([2, 3], 1), b = seeded([4], 2);
+    const a = seeded([2, 3], 1),
+      b = seeded([4], 2);
     expect(() => K.mul(a, b)).toThrow(ShapeError);
     expect(() => K.mul(a, b)).toThrow(/mul.*\(2, 3\) and \(4,\)/);
   });
@@ -62,19 +72,28 @@ describe('binary kernels vs a reference loop', () => {
 
 describe('unary kernels vs Math', () => {
   const cases: [string, (x: Tensor) => Tensor, (v: number) => number][] = [
-    ['neg', K.neg, (v) => -v], ['exp', K.exp, Math.exp], ['log', K.log, Math.log], ['tanh', K.tanh, Math.tanh],
-    ['relu', K.relu, (v) => (v > 0 ? v : 0)], ['abs', K.abs, Math.abs], ['sqrt', K.sqrt, Math.sqrt],
-    ['square', K.square, (v) => v * v], ['reciprocal', K.reciprocal, (v) => 1 / v],
+    ['neg', K.neg, (v) => -v],
+    ['exp', K.exp, Math.exp],
+    ['log', K.log, Math.log],
+    ['tanh', K.tanh, Math.tanh],
+    ['relu', K.relu, (v) => (v > 0 ? v : 0)],
+    ['abs', K.abs, Math.abs],
+    ['sqrt', K.sqrt, Math.sqrt],
+    ['square', K.square, (v) => v * v],
+    ['reciprocal', K.reciprocal, (v) => 1 / v],
     ['sigmoid', K.sigmoid, (v) => 1 / (1 + Math.exp(-v))],
   ];
   for (const [name, fn, ref] of cases) {
     it(name, () => {
-      fc.assert(fc.property(shapeArb(0, 3, 0, 4), fc.integer({ min: 1, max: 1e6 }), (shape, seed) => {
-        const x = K.abs(seeded(shape, seed, 2));
-        const y = fn(x);
-        expect(y.shape).toEqual(shape);
-        for (let i = 0; i < y.data.length; i++) expect(y.data[i]).toBeCloseTo(ref(x.data[i]!), 14);
-      }), { numRuns: 30 });
+      fc.assert(
+        fc.property(shapeArb(0, 3, 0, 4), fc.integer({ min: 1, max: 1e6 }), (shape, seed) => {
+          const x = K.abs(seeded(shape, seed, 2));
+          const y = fn(x);
+          expect(y.shape).toEqual(shape);
+          for (let i = 0; i < y.data.length; i++) expect(y.data[i]).toBeCloseTo(ref(x.data[i]!), 14);
+        }),
+        { numRuns: 30 },
+      );
     });
   }
 
@@ -101,18 +120,22 @@ describe('unary kernels vs Math', () => {
 
 describe('where', () => {
   it('three-way broadcasting vs a reference loop', () => {
-    fc.assert(fc.property(broadcastPairArb(3, 0, 3), fc.integer({ min: 1, max: 1e6 }), ([sa, sb], seed) => {
-      const shape = refBroadcast(sa, sb);
-      const cond = K.map(seeded(sa, seed), (v) => (v > 0 ? 1 : 0));
-      const a = seeded(sb, seed + 1), b = seeded(shape.slice(-1), seed + 2);
-      const out = K.where(cond, a, b);
-      const full = refBroadcast(shape, b.shape);
-      expect(out.shape).toEqual(full);
-      for (let k = 0; k < size(full); k++) {
-        const idx = unravel(k, full);
-        expect(out.data[k]).toBe(bget(cond, idx) !== 0 ? bget(a, idx) : bget(b, idx));
-      }
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(broadcastPairArb(3, 0, 3), fc.integer({ min: 1, max: 1e6 }), ([sa, sb], seed) => {
+        const shape = refBroadcast(sa, sb);
+        const cond = K.map(seeded(sa, seed), (v) => (v > 0 ? 1 : 0));
+        const a = seeded(sb, seed + 1),
+          b = seeded(shape.slice(-1), seed + 2);
+        const out = K.where(cond, a, b);
+        const full = refBroadcast(shape, b.shape);
+        expect(out.shape).toEqual(full);
+        for (let k = 0; k < size(full); k++) {
+          const idx = unravel(k, full);
+          expect(out.data[k]).toBe(bget(cond, idx) !== 0 ? bget(a, idx) : bget(b, idx));
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('names all three shapes when they do not broadcast', () => {

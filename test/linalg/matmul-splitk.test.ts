@@ -18,7 +18,8 @@ const cases: { name: string; a: number[]; b: number[]; transA: boolean; transB: 
 describe('matmul split-k path', () => {
   it.each(cases)('$name: equals the packed kernel bit for bit and the oracle to 1e-12', ({ a, b, transA, transB }) => {
     const rng = createRng(11);
-    const A = randn(rng, a), B = randn(rng, b);
+    const A = randn(rng, a),
+      B = randn(rng, b);
     const fast = matmul(A, B, { transA, transB, variant: 'splitK' });
     const packed = matmul(A, B, { transA, transB, variant: 'packed' });
     expect(fast.shape).toEqual(packed.shape);
@@ -28,7 +29,9 @@ describe('matmul split-k path', () => {
 
   it('is what the default choice runs for these shapes (so the bit-for-bit check covers the default path)', () => {
     for (const { a, b, transA, transB } of cases) {
-      const m = transA ? a[1]! : a[0]!, k = transA ? a[0]! : a[1]!, n = transB ? b[0]! : b[1]!;
+      const m = transA ? a[1]! : a[0]!,
+        k = transA ? a[0]! : a[1]!,
+        n = transB ? b[0]! : b[1]!;
       expect(chooseGemm({ nb: 1, m, n, k, aSpan: a[0]! * a[1]!, bSpan: b[0]! * b[1]! })).toBe('splitK');
     }
   });

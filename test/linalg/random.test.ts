@@ -18,7 +18,12 @@ function refStream(seed: bigint, count: number): number[] {
   for (let i = 0; i < count; i++) {
     const r = (rotl((s[1]! * 5n) & M, 7n) * 9n) & M;
     const t = (s[1]! << 17n) & M;
-    s[2]! ^= s[0]!; s[3]! ^= s[1]!; s[1]! ^= s[2]!; s[0]! ^= s[3]!; s[2]! ^= t; s[3] = rotl(s[3]!, 45n);
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 45n);
     out.push(Number(r >> 11n) / 2 ** 53);
   }
   return out;
@@ -37,26 +42,36 @@ describe('createRng', () => {
     const r = createRng(7);
     for (let i = 0; i < 2000; i++) {
       const w = () => Math.floor(r.uniform() * 2 ** 32);
-      const ah = w(), al = w(), bh = w(), bl = w();
+      const ah = w(),
+        al = w(),
+        bh = w(),
+        bl = w();
       const [h, l] = mul64(ah, al, bh, bl);
       const ref = (((BigInt(ah) << 32n) | BigInt(al)) * ((BigInt(bh) << 32n) | BigInt(bl))) & M;
-      expect(((BigInt(h) << 32n) | BigInt(l))).toBe(ref);
+      expect((BigInt(h) << 32n) | BigInt(l)).toBe(ref);
     }
   });
 
   it('normal draws have mean ≈ 0 and variance ≈ 1', () => {
     const r = createRng(3);
     const n = 100000;
-    let s = 0, s2 = 0;
-    for (let i = 0; i < n; i++) { const v = r.normal(); s += v; s2 += v * v; }
+    let s = 0,
+      s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = r.normal();
+      s += v;
+      s2 += v * v;
+    }
     expect(Math.abs(s / n)).toBeLessThan(0.02);
     expect(Math.abs(s2 / n - 1)).toBeLessThan(0.03);
   });
 
   it('same seed gives the same stream; forks differ from the parent', () => {
-    const a = createRng(9), b = createRng(9);
+    const a = createRng(9),
+      b = createRng(9);
     for (let i = 0; i < 10; i++) expect(a.uniform()).toBe(b.uniform());
-    const f1 = createRng(9).fork(1), f2 = createRng(9).fork(2);
+    const f1 = createRng(9).fork(1),
+      f2 = createRng(9).fork(2);
     expect(f1.uniform()).not.toBe(f2.uniform());
   });
 

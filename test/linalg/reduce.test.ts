@@ -6,7 +6,13 @@ import { tensor, type Tensor } from '../../src/linalg/tensor.js';
 import { ravel, seeded, shapeArb, size, unravel } from '../helpers/gradcheck-cases.js';
 
 /** Reference reduction: fold `f` over the reduced axes with plain loops. */
-function refReduce(x: Tensor, axes: number[], keepdims: boolean, init: number, f: (acc: number, v: number) => number): Tensor {
+function refReduce(
+  x: Tensor,
+  axes: number[],
+  keepdims: boolean,
+  init: number,
+  f: (acc: number, v: number) => number,
+): Tensor {
   const outFull = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const acc = new Float64Array(size(outFull)).fill(init);
   for (let k = 0; k < x.data.length; k++) {
@@ -18,15 +24,22 @@ function refReduce(x: Tensor, axes: number[], keepdims: boolean, init: number, f
 }
 
 const shapeAndAxes = shapeArb(1, 4, 0, 4).chain((shape) =>
-  fc.tuple(fc.constant(shape), fc.subarray(shape.map((_, i) => i)), fc.boolean(), fc.integer({ min: 1, max: 1e6 })));
+  fc.tuple(fc.constant(shape), fc.subarray(shape.map((_, i) => i)), fc.boolean(), fc.integer({ min: 1, max: 1e6 })),
+);
 
 describe('sum / mean / max / min', () => {
   it('sum matches the reference loop over any axis set, keepdims or not', () => {
-    fc.assert(fc.property(shapeAndAxes, ([shape, axes, keep, seed]) => {
-      const x = seeded(shape, seed);
-      const got = K.sum(x, axes, keep);
-      expect(got).toBeAllclose(refReduce(x, axes, keep, 0, (a, v) => a + v), { rtol: 1e-12, atol: 1e-12 });
-    }), { numRuns: 80 });
+    fc.assert(
+      fc.property(shapeAndAxes, ([shape, axes, keep, seed]) => {
+        const x = seeded(shape, seed);
+        const got = K.sum(x, axes, keep);
+        expect(got).toBeAllclose(
+          refReduce(x, axes, keep, 0, (a, v) => a + v),
+          { rtol: 1e-12, atol: 1e-12 },
+        );
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it('sum over all axes (no axis) of an empty array is 0 and scalar-shaped', () => {
@@ -50,17 +63,23 @@ describe('sum / mean / max / min', () => {
   });
 
   it('max/min match the reference; empty reductions throw a ValueError', () => {
-    fc.assert(fc.property(shapeArb(1, 3, 1, 4), fc.integer({ min: 1, max: 1e6 }), fc.nat(2), (shape, seed, ax) => {
-      const x = seeded(shape, seed);
-      const a = Math.min(ax, shape.length - 1);
-      expect(K.max(x, a)).toBeAllclose(refReduce(x, [a], false, -Infinity, Math.max));
-      expect(K.min(x, a, true)).toBeAllclose(refReduce(x, [a], true, Infinity, Math.min));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(shapeArb(1, 3, 1, 4), fc.integer({ min: 1, max: 1e6 }), fc.nat(2), (shape, seed, ax) => {
+        const x = seeded(shape, seed);
+        const a = Math.min(ax, shape.length - 1);
+        expect(K.max(x, a)).toBeAllclose(refReduce(x, [a], false, -Infinity, Math.max));
+        expect(K.min(x, a, true)).toBeAllclose(refReduce(x, [a], true, Infinity, Math.min));
+      }),
+      { numRuns: 40 },
+    );
     expect(() => K.max(seeded([0, 2], 1), 0)).toThrow(ValueError);
   });
 
   it('mean divides by the count; NaN propagates through max', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(K.mean(x, 1).data).toEqual(Float64Array.from([2, 5]));
     expect(K.mean(x).data[0]).toBe(3.5);
     expect(Number.isNaN(K.max(tensor([1, NaN, 3])).data[0])).toBe(true);
@@ -68,7 +87,10 @@ describe('sum / mean / max / min', () => {
   });
 
   it('argmax returns the first maximum', () => {
-    const x = tensor([[1, 5, 5], [7, 0, 7]]);
+    const x = tensor([
+      [1, 5, 5],
+      [7, 0, 7],
+    ]);
     expect(K.argmax(x, 1).data).toEqual(Float64Array.from([1, 0]));
     expect(K.argmax(x, 0).data).toEqual(Float64Array.from([1, 0, 1]));
   });
@@ -81,17 +103,23 @@ describe('sum / mean / max / min', () => {
 
 describe('logSumExp / softmax / logSoftmax', () => {
   it('match the naive formulas on moderate inputs, along any axis', () => {
-    fc.assert(fc.property(shapeArb(1, 3, 1, 4), fc.integer({ min: 1, max: 1e6 }), fc.nat(2), (shape, seed, a0) => {
-      const ax = Math.min(a0, shape.length - 1);
-      const x = seeded(shape, seed, 3);
-      const lse = K.logSumExp(x, ax, true);
-      const ref = K.log(refReduce(K.exp(x), [ax], true, 0, (p, v) => p + v));
-      expect(lse).toBeAllclose(ref, { rtol: 1e-13 });
-      const sm = K.softmax(x, ax);
-      expect(sm).toBeAllclose(K.div(K.exp(x), K.exp(ref)), { rtol: 1e-12 });
-      expect(K.sum(sm, ax)).toBeAllclose(K.map(K.sum(sm, ax), () => 1), { rtol: 1e-14 });
-      expect(K.logSoftmax(x, ax)).toBeAllclose(K.sub(x, ref), { rtol: 1e-12, atol: 1e-13 });
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(shapeArb(1, 3, 1, 4), fc.integer({ min: 1, max: 1e6 }), fc.nat(2), (shape, seed, a0) => {
+        const ax = Math.min(a0, shape.length - 1);
+        const x = seeded(shape, seed, 3);
+        const lse = K.logSumExp(x, ax, true);
+        const ref = K.log(refReduce(K.exp(x), [ax], true, 0, (p, v) => p + v));
+        expect(lse).toBeAllclose(ref, { rtol: 1e-13 });
+        const sm = K.softmax(x, ax);
+        expect(sm).toBeAllclose(K.div(K.exp(x), K.exp(ref)), { rtol: 1e-12 });
+        expect(K.sum(sm, ax)).toBeAllclose(
+          K.map(K.sum(sm, ax), () => 1),
+          { rtol: 1e-14 },
+        );
+        expect(K.logSoftmax(x, ax)).toBeAllclose(K.sub(x, ref), { rtol: 1e-12, atol: 1e-13 });
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('are stable for huge inputs (no overflow) and handle ±Inf', () => {
@@ -106,15 +134,24 @@ describe('logSumExp / softmax / logSoftmax', () => {
 
 describe('sumToShape', () => {
   it('is the adjoint of broadcastTo: <sumToShape(g), x> = <g, broadcastTo(x)>', () => {
-    fc.assert(fc.property(shapeArb(0, 3, 1, 3), fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), fc.integer({ min: 1, max: 1e6 }), (base, lead, seed) => {
-      const small = base.map((d, i) => (i % 2 === 0 ? 1 : d));
-      const big = [...lead, ...base];
-      const x = seeded(small, seed), g = seeded(big, seed + 1);
-      const lhs = K.sum(K.mul(K.sumToShape(g, small), x)).data[0]!;
-      const rhs = K.sum(K.mul(g, K.broadcastTo(x, big))).data[0]!;
-      expect(lhs).toBeCloseTo(rhs, 10);
-      expect(K.sumToShape(g, small).shape).toEqual(small);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(
+        shapeArb(0, 3, 1, 3),
+        fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (base, lead, seed) => {
+          const small = base.map((d, i) => (i % 2 === 0 ? 1 : d));
+          const big = [...lead, ...base];
+          const x = seeded(small, seed),
+            g = seeded(big, seed + 1);
+          const lhs = K.sum(K.mul(K.sumToShape(g, small), x)).data[0]!;
+          const rhs = K.sum(K.mul(g, K.broadcastTo(x, big))).data[0]!;
+          expect(lhs).toBeCloseTo(rhs, 10);
+          expect(K.sumToShape(g, small).shape).toEqual(small);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('returns the input itself when shapes agree and names both shapes on error', () => {

@@ -6,14 +6,41 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  NonFiniteError, SeqrateError, ShapeError, ValueError, add, arange, broadcastTo, createRng, eye, full, grad,
-  log, matmul, mul, randn, slice, sqrt, square, sum, svd, tensor, valueAndGrad, where, zeros, type Tensor,
+  NonFiniteError,
+  SeqrateError,
+  ShapeError,
+  ValueError,
+  add,
+  arange,
+  broadcastTo,
+  createRng,
+  eye,
+  full,
+  grad,
+  log,
+  matmul,
+  mul,
+  randn,
+  slice,
+  sqrt,
+  square,
+  sum,
+  svd,
+  tensor,
+  valueAndGrad,
+  where,
+  zeros,
+  type Tensor,
 } from '../../src/linalg/index.js';
 import { getMaxElements, setMaxElements } from '../../src/linalg/validate.js';
 
 /** The error `f` throws (fails the test when it returns). */
 function thrown(f: () => unknown): Error {
-  try { f(); } catch (e) { return e as Error; }
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
   throw new Error('expected a throw, but it returned');
 }
 
@@ -42,16 +69,19 @@ describe('tensor: non-number entries are a ValueError naming the first one and i
 
   it('any non-number leaf anywhere in a rectangular nest is named with its path (property)', () => {
     const junk = fc.constantFrom<unknown>('1', '', null, undefined, true, false, 0n, {}, Symbol('s'), () => 1);
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.nat(), junk,
-      (r, c, k, bad) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.nat(), junk, (r, c, k, bad) => {
         const rows: unknown[][] = Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => i * c + j));
-        const at = k % (r * c), i = Math.floor(at / c), j = at % c;
+        const at = k % (r * c),
+          i = Math.floor(at / c),
+          j = at % c;
         rows[i]![j] = bad;
         const e = thrown(() => tensor(rows as never));
         expect(e).toBeInstanceOf(ValueError);
         expect(e.message).toContain(`at index [${i}, ${j}]`);
-      }), { numRuns: 200 });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('a self-containing array is a ShapeError, not an endless loop', () => {
@@ -64,7 +94,14 @@ describe('tensor: non-number entries are a ValueError naming the first one and i
 describe('tensor: ragged input is a ShapeError naming the path (item 8)', () => {
   const cases: [string, unknown, RegExp][] = [
     ['[[1, 2], 3]', [[1, 2], 3], /the number 3 at \[1\] where an array of length 2 was expected/],
-    ['[[[1], [2]], [3, 4]]', [[[1], [2]], [3, 4]], /the number 3 at \[1, 0\] where an array of length 1/],
+    [
+      '[[[1], [2]], [3, 4]]',
+      [
+        [[1], [2]],
+        [3, 4],
+      ],
+      /the number 3 at \[1, 0\] where an array of length 1/,
+    ],
     ['[1, [2]]', [1, [2]], /an array at \[1\] where a number was expected/],
     ['[[1], [2, 3]]', [[1], [2, 3]], /length 2 at \[1\] but 1 at \[0\]/],
     ['[[], [1]]', [[], [1]], /length 1 at \[1\] but 0 at \[0\]/],
@@ -79,19 +116,30 @@ describe('tensor: ragged input is a ShapeError naming the path (item 8)', () => 
   }
 
   it('one sub-array of the wrong length anywhere is caught with its path (property)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.nat(), fc.integer({ min: -1, max: 1 }),
-      (a, b, c, k, delta) => {
-        if (delta === 0) return;
-        const t: unknown[][][] = Array.from({ length: a }, () => Array.from({ length: b }, () => Array.from({ length: c }, () => 1)));
-        const i = 1 + (k % (a - 1)), j = k % b;
-        const len = c + delta;
-        if (len < 0) return;
-        t[i]![j] = Array.from({ length: len }, () => 1);
-        const e = thrown(() => tensor(t as never));
-        expect(e).toBeInstanceOf(ShapeError);
-        expect(e.message).toContain(`length ${len} at [${i}, ${j}]`);
-      }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.nat(),
+        fc.integer({ min: -1, max: 1 }),
+        (a, b, c, k, delta) => {
+          if (delta === 0) return;
+          const t: unknown[][][] = Array.from({ length: a }, () =>
+            Array.from({ length: b }, () => Array.from({ length: c }, () => 1)),
+          );
+          const i = 1 + (k % (a - 1)),
+            j = k % b;
+          const len = c + delta;
+          if (len < 0) return;
+          t[i]![j] = Array.from({ length: len }, () => 1);
+          const e = thrown(() => tensor(t as never));
+          expect(e).toBeInstanceOf(ShapeError);
+          expect(e.message).toContain(`length ${len} at [${i}, ${j}]`);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -130,20 +178,33 @@ describe('sizes beyond the element cap are a ShapeError naming the op and the co
 describe('nested differentiation throws for every nesting (item 7)', () => {
   const nested = /nested differentiation/;
   it('grad of grad with the traced value as argument', () => {
-    expect(() => grad((x: Tensor) => sum(grad((y: Tensor) => sum(mul(y, mul(y, y))))(x)[0]!))(tensor([2]))).toThrow(nested);
+    expect(() => grad((x: Tensor) => sum(grad((y: Tensor) => sum(mul(y, mul(y, y))))(x)[0]!))(tensor([2]))).toThrow(
+      nested,
+    );
   });
   it('grad of valueAndGrad(...).value', () => {
-    expect(() => grad((x: Tensor) => valueAndGrad((y: Tensor) => sum(square(y)))(x).value)(tensor([3]))).toThrow(nested);
+    expect(() => grad((x: Tensor) => valueAndGrad((y: Tensor) => sum(square(y)))(x).value)(tensor([3]))).toThrow(
+      nested,
+    );
   });
   it('grad of grad with a record argument', () => {
-    expect(() => grad((x: Tensor) => sum(grad((p: { y: Tensor }) => sum(square(p.y)))({ y: x }).y))(tensor([3]))).toThrow(nested);
+    expect(() =>
+      grad((x: Tensor) => sum(grad((p: { y: Tensor }) => sum(square(p.y)))({ y: x }).y))(tensor([3])),
+    ).toThrow(nested);
   });
   it('grad of grad through a closure (already an error) and through a derived value', () => {
-    expect(() => grad((x: Tensor) => sum(grad((y: Tensor) => sum(mul(x, square(y))))(tensor([1]))[0]!))(tensor([3]))).toThrow(nested);
-    expect(() => grad((x: Tensor) => sum(grad((y: Tensor) => sum(square(y)))(mul(x, 2))[0]!))(tensor([3]))).toThrow(nested);
+    expect(() =>
+      grad((x: Tensor) => sum(grad((y: Tensor) => sum(mul(x, square(y))))(tensor([1]))[0]!))(tensor([3])),
+    ).toThrow(nested);
+    expect(() => grad((x: Tensor) => sum(grad((y: Tensor) => sum(square(y)))(mul(x, 2))[0]!))(tensor([3]))).toThrow(
+      nested,
+    );
   });
   it('an inner grad on constants inside an outer grad is allowed, and noGrad-free first order is unchanged', () => {
-    const [g] = grad((x: Tensor) => { const [c] = grad((y: Tensor) => sum(square(y)))(tensor([5])); return sum(mul(x, c!)); })(tensor([3]));
+    const [g] = grad((x: Tensor) => {
+      const [c] = grad((y: Tensor) => sum(square(y)))(tensor([5]));
+      return sum(mul(x, c!));
+    })(tensor([3]));
     expect(g!.data[0]).toBe(10);
   });
 });
@@ -161,10 +222,22 @@ describe('malformed tensors and non-tensors are typed errors (items 11, 15)', ()
     expect(e.message).toMatch(new RegExp(`^${op}: .*malformed: its shape holds 4 values but its data has ${n}`));
   });
   it.each([
-    ['matmul on plain arrays', () => matmul([[1, 2]] as never, [[1], [2]] as never), /^matmul: a must be a Tensor .*got an array of length 1/],
+    [
+      'matmul on plain arrays',
+      () => matmul([[1, 2]] as never, [[1], [2]] as never),
+      /^matmul: a must be a Tensor .*got an array of length 1/,
+    ],
     ["add(t, '1')", () => add(tensor([1, 2]), '1' as never), /^add: b must be a Tensor .*got '1' \(a string\)/],
     ['add(t, undefined)', () => add(tensor([1, 2]), undefined as never), /^add: b must be a Tensor .*got undefined/],
-    ['svd on a plain array', () => svd([[1, 2], [3, 4]] as never), /^svd: a must be a Tensor/],
+    [
+      'svd on a plain array',
+      () =>
+        svd([
+          [1, 2],
+          [3, 4],
+        ] as never),
+      /^svd: a must be a Tensor/,
+    ],
     ['zeros(3)', () => zeros(3 as never), /^zeros: a shape must be an array/],
   ])('%s', (_name, f, re) => {
     const e = thrown(f);
@@ -174,17 +247,21 @@ describe('malformed tensors and non-tensors are typed errors (items 11, 15)', ()
 });
 
 describe('arange needs finite arguments (item 13)', () => {
-  it.each([[NaN, undefined, /stop must be a finite number, got NaN/], [0, Infinity, /stop must be a finite number, got Infinity/],
-    [-Infinity, 1, /start must be a finite number, got -Infinity/], [0, 1, /step must be finite and non-zero, got NaN/]] as const)(
-    'arange(%s, %s)', (a, b, re) => {
-      const e = thrown(() => (re.source.startsWith('step') ? arange(a, b, NaN) : arange(a, b)));
-      expect(e).toBeInstanceOf(ValueError);
-      expect(e.message).toMatch(re);
-    });
+  it.each([
+    [NaN, undefined, /stop must be a finite number, got NaN/],
+    [0, Infinity, /stop must be a finite number, got Infinity/],
+    [-Infinity, 1, /start must be a finite number, got -Infinity/],
+    [0, 1, /step must be finite and non-zero, got NaN/],
+  ] as const)('arange(%s, %s)', (a, b, re) => {
+    const e = thrown(() => (re.source.startsWith('step') ? arange(a, b, NaN) : arange(a, b)));
+    expect(e).toBeInstanceOf(ValueError);
+    expect(e.message).toMatch(re);
+  });
 });
 
 describe('masked branches (item 14, documented: the safe pattern masks the input)', () => {
-  const m = tensor([0, 1]), x0 = tensor([0, 4]);
+  const m = tensor([0, 1]),
+    x0 = tensor([0, 4]);
   it('where(m, log(x), 0) at a masked 0 has a NaN gradient (as in PyTorch/JAX); the safe pattern gives 0', () => {
     const [unsafe] = grad((x: Tensor) => sum(where(m, log(x), 0)))(x0);
     expect(Number.isNaN(unsafe!.data[0])).toBe(true);

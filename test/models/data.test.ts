@@ -37,25 +37,36 @@ describe('loadMnist', () => {
   });
   it('rejects sizes beyond the data and unknown options', () => {
     expect(() => loadMnist({ seed: 0, trainSize: 1e6, testSize: 1 })).toThrow(ValueError);
-    expect(() => loadMnist({ seed: 0, trainSize: 1, testSize: 1, shuffle: true } as never)).toThrow(/unknown option 'shuffle'/);
+    expect(() => loadMnist({ seed: 0, trainSize: 1, testSize: 1, shuffle: true } as never)).toThrow(
+      /unknown option 'shuffle'/,
+    );
   });
 });
 
-const imgs = (n: number, h: number, w: number): Tensor => tensor(Float64Array.from({ length: n * h * w }, (_, i) => i), [n, h, w]);
+const imgs = (n: number, h: number, w: number): Tensor =>
+  tensor(
+    Float64Array.from({ length: n * h * w }, (_, i) => i),
+    [n, h, w],
+  );
 
 describe('patchify / rowSequence', () => {
   it('puts pixel (y, x) of image i into token (y/P)·(W/P) + x/P at offset (y%P)·P + x%P (property)', () => {
-    fc.assert(fc.property(fc.constantFrom(1, 2, 4, 7, 14, 28), fc.integer({ min: 1, max: 2 }), (p, n) => {
-      const im = imgs(n, 28, 28);
-      const out = patchify(im, p);
-      const T = (28 / p) ** 2;
-      expect(out.shape).toEqual([n, T, p * p]);
-      for (let k = 0; k < 50; k++) {
-        const i = k % n, y = (k * 7) % 28, x = (k * 13) % 28;
-        const tok = Math.floor(y / p) * (28 / p) + Math.floor(x / p);
-        expect(out.data[(i * T + tok) * p * p + (y % p) * p + (x % p)]).toBe(im.data[i * 784 + y * 28 + x]);
-      }
-    }), { numRuns: 12 });
+    fc.assert(
+      fc.property(fc.constantFrom(1, 2, 4, 7, 14, 28), fc.integer({ min: 1, max: 2 }), (p, n) => {
+        const im = imgs(n, 28, 28);
+        const out = patchify(im, p);
+        const T = (28 / p) ** 2;
+        expect(out.shape).toEqual([n, T, p * p]);
+        for (let k = 0; k < 50; k++) {
+          const i = k % n,
+            y = (k * 7) % 28,
+            x = (k * 13) % 28;
+          const tok = Math.floor(y / p) * (28 / p) + Math.floor(x / p);
+          expect(out.data[(i * T + tok) * p * p + (y % p) * p + (x % p)]).toBe(im.data[i * 784 + y * 28 + x]);
+        }
+      }),
+      { numRuns: 12 },
+    );
   });
   it('rejects a patch that does not divide the image and non-3-D input', () => {
     expect(() => patchify(imgs(1, 28, 28), 5)).toThrow(ShapeError);
@@ -66,15 +77,20 @@ describe('patchify / rowSequence', () => {
 
 describe('token order helpers', () => {
   it('cyclicShiftTokens matches numpy roll along the token axis (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: -20, max: 20 }), (T, k) => {
-      const x = imgs(2, T, 3);
-      const y = cyclicShiftTokens(x, k);
-      for (let i = 0; i < 2; i++) for (let t = 0; t < T; t++) for (let d = 0; d < 3; d++) {
-        expect(y.data[(i * T + t) * 3 + d]).toBe(x.data[(i * T + ((((t - k) % T) + T) % T)) * 3 + d]);
-      }
-      // shifting back restores the input
-      expect(cyclicShiftTokens(y, -k).data).toEqual(x.data);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: -20, max: 20 }), (T, k) => {
+        const x = imgs(2, T, 3);
+        const y = cyclicShiftTokens(x, k);
+        for (let i = 0; i < 2; i++)
+          for (let t = 0; t < T; t++)
+            for (let d = 0; d < 3; d++) {
+              expect(y.data[(i * T + t) * 3 + d]).toBe(x.data[(i * T + ((((t - k) % T) + T) % T)) * 3 + d]);
+            }
+        // shifting back restores the input
+        expect(cyclicShiftTokens(y, -k).data).toEqual(x.data);
+      }),
+      { numRuns: 40 },
+    );
   });
   it('permuteTokens rejects non-permutations', () => {
     expect(() => permuteTokens(imgs(1, 3, 2), [0, 0, 1])).toThrow(/not a permutation/);

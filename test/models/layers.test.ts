@@ -5,7 +5,17 @@ import { Attention, LayerNorm, Linear, MLP, sinusoidalEncoding, type Params } fr
 import { checkModelGradient } from './helpers.js';
 
 /** Reference attention for one head with plain loops: out[b,t] = Σ_s softmax_s(c·q_t·k_s) v_s. */
-function refHead(x: Tensor, p: Params, prefix: string, h: number, H: number, mh: number, mv: number, scale: boolean, causal: boolean): number[][][] {
+function refHead(
+  x: Tensor,
+  p: Params,
+  prefix: string,
+  h: number,
+  H: number,
+  mh: number,
+  mv: number,
+  scale: boolean,
+  causal: boolean,
+): number[][][] {
   const [B, T, n] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
   const proj = (w: Tensor, b: number, t: number, col: number, width: number) => {
     let s = 0;
@@ -22,8 +32,14 @@ function refHead(x: Tensor, p: Params, prefix: string, h: number, H: number, mh:
         for (let a = 0; a < mh; a++) v += proj(p[`${prefix}wq`]!, b, t, a, mh) * proj(p[`${prefix}wk`]!, b, s, a, mh);
         return scale ? v / Math.sqrt(mh) : v;
       });
-      const mx = Math.max(...l), w = l.map((v) => Math.exp(v - mx)), z = w.reduce((a, c) => a + c, 0);
-      out[b]!.push(Array.from({ length: mv }, (_, j) => w.reduce((acc, c, s) => acc + (c / z) * proj(p[`${prefix}wv`]!, b, s, j, mv), 0)));
+      const mx = Math.max(...l),
+        w = l.map((v) => Math.exp(v - mx)),
+        z = w.reduce((a, c) => a + c, 0);
+      out[b]!.push(
+        Array.from({ length: mv }, (_, j) =>
+          w.reduce((acc, c, s) => acc + (c / z) * proj(p[`${prefix}wv`]!, b, s, j, mv), 0),
+        ),
+      );
     }
   }
   return out;
@@ -31,18 +47,31 @@ function refHead(x: Tensor, p: Params, prefix: string, h: number, H: number, mh:
 
 describe('Attention', () => {
   it('multi-head, scaled and causal variants match a plain-loop reference (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (H, mh, scale, causal, seed) => {
-      const mv = 2, n = 4, T = 5;
-      const att = new Attention('a.', { dim: n, mh, mv, heads: H, scale, causal });
-      const p = att.init(createRng(seed));
-      const x = randn(createRng(seed + 1), [2, T, n]);
-      const y = att.apply(x, p);
-      expect(y.shape).toEqual([2, T, H * mv]);
-      const ref: number[] = [];
-      const heads = Array.from({ length: H }, (_, h) => refHead(x, p, 'a.', h, H, mh, mv, scale, causal));
-      for (let b = 0; b < 2; b++) for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) ref.push(...heads[h]![b]![t]!);
-      expect(y.data).toBeAllclose(ref, { rtol: 1e-11, atol: 1e-12 });
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 1e6 }),
+        (H, mh, scale, causal, seed) => {
+          const mv = 2,
+            n = 4,
+            T = 5;
+          const att = new Attention('a.', { dim: n, mh, mv, heads: H, scale, causal });
+          const p = att.init(createRng(seed));
+          const x = randn(createRng(seed + 1), [2, T, n]);
+          const y = att.apply(x, p);
+          expect(y.shape).toEqual([2, T, H * mv]);
+          const ref: number[] = [];
+          const heads = Array.from({ length: H }, (_, h) => refHead(x, p, 'a.', h, H, mh, mv, scale, causal));
+          for (let b = 0; b < 2; b++)
+            for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) ref.push(...heads[h]![b]![t]!);
+          expect(y.data).toBeAllclose(ref, { rtol: 1e-11, atol: 1e-12 });
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('causal attention: outputs before t′ do not depend on x(t′)', () => {
@@ -51,14 +80,16 @@ describe('Attention', () => {
     const x = randn(createRng(2), [1, 6, 3]);
     const x2 = { data: x.data.slice(), shape: x.shape };
     x2.data[4 * 3]! += 1; // token 4
-    const a = att.apply(x, p).data, b = att.apply(x2, p).data;
+    const a = att.apply(x, p).data,
+      b = att.apply(x2, p).data;
     expect(a.subarray(0, 12)).toEqual(b.subarray(0, 12));
     expect(a[12]).not.toBe(b[12]);
   });
 
   it('gradient of a projected multi-head block is right', () => {
     const att = new Attention('att.', { dim: 4, mh: 2, mv: 3, heads: 2, scale: true, outDim: 4 });
-    const x = randn(createRng(3), [2, 5, 4]), y = randn(createRng(4), [2, 5, 4]);
+    const x = randn(createRng(3), [2, 5, 4]),
+      y = randn(createRng(4), [2, 5, 4]);
     checkModelGradient((p) => mse(att.apply(x, p), y), att.init(createRng(5)));
   });
 
@@ -77,19 +108,30 @@ describe('Linear, MLP, LayerNorm, sinusoidal encoding', () => {
     const y = lin.apply(x, p);
     expect(y.shape).toEqual([2, 2, 2]);
     const W = p['l.weight']!.data;
-    for (let r = 0; r < 4; r++) for (let o = 0; o < 2; o++) {
-      expect(y.data[r * 2 + o]).toBeCloseTo(x.data[r * 3]! * W[o]! + x.data[r * 3 + 1]! * W[2 + o]! + x.data[r * 3 + 2]! * W[4 + o]! + p['l.bias']!.data[o]!, 14);
-    }
+    for (let r = 0; r < 4; r++)
+      for (let o = 0; o < 2; o++) {
+        expect(y.data[r * 2 + o]).toBeCloseTo(
+          x.data[r * 3]! * W[o]! +
+            x.data[r * 3 + 1]! * W[2 + o]! +
+            x.data[r * 3 + 2]! * W[4 + o]! +
+            p['l.bias']!.data[o]!,
+          14,
+        );
+      }
     expect(() => lin.apply(rand(createRng(0), [2, 4]), p)).toThrow(/expects inputs \(…, 3\)/);
   });
 
   it('MLP gradients are right for every activation; depth 0 is affine', () => {
     for (const activation of ['relu', 'tanh', 'gelu'] as const) {
       const net = new MLP({ inDim: 2, width: 5, depth: 2, outDim: 3, activation }, { seed: 1 });
-      const x = randn(createRng(2), [7, 2]), y = randn(createRng(3), [7, 3]);
+      const x = randn(createRng(2), [7, 2]),
+        y = randn(createRng(3), [7, 3]);
       checkModelGradient((p) => mse(net.forward(x, p), y), net.params, { samples: 6 });
     }
-    expect(Object.keys(new MLP({ inDim: 2, width: 5, depth: 0, outDim: 1 }).params).sort()).toEqual(['0.bias', '0.weight']);
+    expect(Object.keys(new MLP({ inDim: 2, width: 5, depth: 0, outDim: 1 }).params).sort()).toEqual([
+      '0.bias',
+      '0.weight',
+    ]);
   });
 
   it('LayerNorm normalises the last axis (mean 0, variance 1 with γ = 1, β = 0)', () => {

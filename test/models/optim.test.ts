@@ -1,21 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NonFiniteError, ShapeError, ValueError, tensor, type Tensor } from '../../src/linalg/index.js';
-import { Adam, AdamW, SGD, flattenParams, globalNorm, lbfgs, strongWolfe, unflattenParams, cubicMin, type Params } from '../../src/models/optim/index.js';
+import {
+  Adam,
+  AdamW,
+  SGD,
+  flattenParams,
+  globalNorm,
+  lbfgs,
+  strongWolfe,
+  unflattenParams,
+  cubicMin,
+  type Params,
+} from '../../src/models/optim/index.js';
 
 /** Convex quadratic f(p) = ½ Σ a_i p_i², gradient a ⊙ p. */
 function quadGrad(a: number[], p: Tensor): Tensor {
-  return tensor(Array.from(p.data, (v, i) => a[i]! * v), p.shape);
+  return tensor(
+    Array.from(p.data, (v, i) => a[i]! * v),
+    p.shape,
+  );
 }
 
 function rosen(x: Float64Array): { f: number; g: Float64Array } {
-  const a = x[0]!, b = x[1]!;
-  return { f: (1 - a) ** 2 + 100 * (b - a * a) ** 2, g: Float64Array.of(-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)) };
+  const a = x[0]!,
+    b = x[1]!;
+  return {
+    f: (1 - a) ** 2 + 100 * (b - a * a) ** 2,
+    g: Float64Array.of(-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)),
+  };
 }
 
 describe('SGD', () => {
   it('matches the closed-form first steps of heavy-ball momentum on a quadratic', () => {
-    const a = [1, 3, 0.5], lr = 0.1, mu = 0.9;
+    const a = [1, 3, 0.5],
+      lr = 0.1,
+      mu = 0.9;
     const opt = new SGD({ lr, momentum: mu });
     let p: Params = { w: tensor([1, -2, 4]) };
     const p0 = [1, -2, 4];
@@ -38,23 +58,36 @@ describe('SGD', () => {
 
 describe('Adam', () => {
   it('first step is lr·g/(|g|+ε) for any quadratic (property)', () => {
-    fc.assert(fc.property(
-      fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: 1, maxLength: 5 }),
-      fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
-      (a, lr) => {
-        const p0 = a.map((_, i) => (i % 2 ? -1 : 1) * (i + 1));
-        const opt = new Adam({ lr });
-        const p = opt.step({ w: tensor(p0) }, { w: quadGrad(a, tensor(p0)) });
-        const g = p0.map((x, i) => a[i]! * x);
-        expect(p.w!.data).toBeAllclose(p0.map((x, i) => x - (lr * g[i]!) / (Math.abs(g[i]!) + 1e-8)), { rtol: 1e-14, atol: 1e-15 });
-      }), { numRuns: 30 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
+        (a, lr) => {
+          const p0 = a.map((_, i) => (i % 2 ? -1 : 1) * (i + 1));
+          const opt = new Adam({ lr });
+          const p = opt.step({ w: tensor(p0) }, { w: quadGrad(a, tensor(p0)) });
+          const g = p0.map((x, i) => a[i]! * x);
+          expect(p.w!.data).toBeAllclose(
+            p0.map((x, i) => x - (lr * g[i]!) / (Math.abs(g[i]!) + 1e-8)),
+            { rtol: 1e-14, atol: 1e-15 },
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('matches Algorithm 1 with bias correction over three steps', () => {
-    const a = [2, 0.3], lr = 0.05, b1 = 0.8, b2 = 0.95, eps = 1e-6;
+    const a = [2, 0.3],
+      lr = 0.05,
+      b1 = 0.8,
+      b2 = 0.95,
+      eps = 1e-6;
     const opt = new Adam({ lr, beta1: b1, beta2: b2, eps });
     let p: Params = { w: tensor([1.5, -0.7]) };
-    const ref = [1.5, -0.7], m = [0, 0], v = [0, 0];
+    const ref = [1.5, -0.7],
+      m = [0, 0],
+      v = [0, 0];
     for (let t = 1; t <= 3; t++) {
       for (let i = 0; i < 2; i++) {
         const g = a[i]! * ref[i]!;
@@ -69,7 +102,10 @@ describe('Adam', () => {
   });
 
   it('AdamW decays decoupled from the adaptive step: p1 = p0 − lr·λ·p0 − lr·g/(|g|+ε)', () => {
-    const lr = 0.01, wd = 0.1, p0 = [3, -2, 0.5], g = [0, 1e-3, -4];
+    const lr = 0.01,
+      wd = 0.1,
+      p0 = [3, -2, 0.5],
+      g = [0, 1e-3, -4];
     const p = new AdamW({ lr, weightDecay: wd }).step({ w: tensor(p0) }, { w: tensor(g) });
     const expected = p0.map((x, i) => x - lr * wd * x - (lr * g[i]!) / (Math.abs(g[i]!) + 1e-8));
     expect(p.w!.data).toBeAllclose(expected, { rtol: 1e-15, atol: 0 });
@@ -99,12 +135,15 @@ describe('Adam', () => {
     const p: Params = { 'ffn.0.weight': tensor([1, 2]), bias: tensor([0.5]) };
     const before = p['ffn.0.weight']!.data.slice();
     expect(() => opt.step(p, { 'ffn.0.weight': tensor([1, NaN]), bias: tensor([1]) })).toThrow(NonFiniteError);
-    expect(() => opt.step(p, { 'ffn.0.weight': tensor([1, NaN]), bias: tensor([1]) })).toThrow(/'ffn\.0\.weight'.*index 1/);
+    expect(() => opt.step(p, { 'ffn.0.weight': tensor([1, NaN]), bias: tensor([1]) })).toThrow(
+      /'ffn\.0\.weight'.*index 1/,
+    );
     expect(() => opt.step(p, { 'ffn.0.weight': tensor([1, 1]), bias: tensor([1]) }, Infinity)).toThrow(/loss/);
     expect(p['ffn.0.weight']!.data).toEqual(before);
     expect(opt.t).toBe(0);
     const grads = { 'ffn.0.weight': tensor([1, -1]), bias: tensor([2]) };
-    const a = opt.step(p, grads), b = fresh.step(p, grads);
+    const a = opt.step(p, grads),
+      b = fresh.step(p, grads);
     expect(a['ffn.0.weight']!.data).toEqual(b['ffn.0.weight']!.data);
     const sgd = new SGD({ lr: 0.1, momentum: 0.5 });
     expect(() => sgd.step(p, { 'ffn.0.weight': tensor([Infinity, 1]), bias: tensor([1]) })).toThrow(/'ffn\.0\.weight'/);
@@ -122,16 +161,28 @@ describe('Adam', () => {
 
 describe('flattenParams / unflattenParams', () => {
   it('round-trips exactly (property)', () => {
-    fc.assert(fc.property(
-      fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.array(fc.double(), { minLength: 0, maxLength: 6 }), { maxKeys: 5 }),
-      (rec) => {
-        const params: Params = {};
-        for (const [k, v] of Object.entries(rec)) params[k] = tensor(Float64Array.from(v), [v.length]);
-        const { x, layout } = flattenParams(params);
-        const back = unflattenParams(x, layout);
-        expect(Object.keys(back).sort()).toEqual(Object.keys(params).sort());
-        for (const k of Object.keys(params)) expect(Object.is(back[k]!.data.length, params[k]!.data.length) && back[k]!.data.every((v, i) => Object.is(v, params[k]!.data[i]))).toBe(true);
-      }), { numRuns: 50 });
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 6 }),
+          fc.array(fc.double(), { minLength: 0, maxLength: 6 }),
+          { maxKeys: 5 },
+        ),
+        (rec) => {
+          const params: Params = {};
+          for (const [k, v] of Object.entries(rec)) params[k] = tensor(Float64Array.from(v), [v.length]);
+          const { x, layout } = flattenParams(params);
+          const back = unflattenParams(x, layout);
+          expect(Object.keys(back).sort()).toEqual(Object.keys(params).sort());
+          for (const k of Object.keys(params))
+            expect(
+              Object.is(back[k]!.data.length, params[k]!.data.length) &&
+                back[k]!.data.every((v, i) => Object.is(v, params[k]!.data[i])),
+            ).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
   it('rejects a vector of the wrong length', () => {
     const { layout } = flattenParams({ a: tensor([1, 2, 3]) });
@@ -151,30 +202,45 @@ describe('L-BFGS', () => {
   });
 
   it('minimises random strongly convex quadratics to gtol (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 1000 }), (n, seed) => {
-      // A = diag(1..κ) rotated by a fixed reflection; b from the seed
-      const diag = Array.from({ length: n }, (_, i) => 1 + i * 3 + (seed % 5));
-      const b = Array.from({ length: n }, (_, i) => Math.sin(seed + i));
-      const fg = (x: Float64Array) => {
-        let f = 0;
-        const g = new Float64Array(n);
-        for (let i = 0; i < n; i++) { g[i] = diag[i]! * x[i]! - b[i]!; f += 0.5 * diag[i]! * x[i]! ** 2 - b[i]! * x[i]!; }
-        return { f, g };
-      };
-      const r = lbfgs(fg, new Float64Array(n), { gtol: 1e-10 });
-      expect(r.reason).toBe('gtol');
-      expect(r.x).toBeAllclose(b.map((v, i) => v / diag[i]!), { rtol: 1e-9, atol: 1e-10 });
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 1000 }), (n, seed) => {
+        // A = diag(1..κ) rotated by a fixed reflection; b from the seed
+        const diag = Array.from({ length: n }, (_, i) => 1 + i * 3 + (seed % 5));
+        const b = Array.from({ length: n }, (_, i) => Math.sin(seed + i));
+        const fg = (x: Float64Array) => {
+          let f = 0;
+          const g = new Float64Array(n);
+          for (let i = 0; i < n; i++) {
+            g[i] = diag[i]! * x[i]! - b[i]!;
+            f += 0.5 * diag[i]! * x[i]! ** 2 - b[i]! * x[i]!;
+          }
+          return { f, g };
+        };
+        const r = lbfgs(fg, new Float64Array(n), { gtol: 1e-10 });
+        expect(r.reason).toBe('gtol');
+        expect(r.x).toBeAllclose(
+          b.map((v, i) => v / diag[i]!),
+          { rtol: 1e-9, atol: 1e-10 },
+        );
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('decreases f monotonically and reaches the minimum value 0 to 1e-14', () => {
     let prevF = Infinity;
-    lbfgs(rosen, Float64Array.of(-1.2, 1), { onIter: ({ f }) => { expect(f).toBeLessThanOrEqual(prevF); prevF = f; } });
+    lbfgs(rosen, Float64Array.of(-1.2, 1), {
+      onIter: ({ f }) => {
+        expect(f).toBeLessThanOrEqual(prevF);
+        prevF = f;
+      },
+    });
     expect(prevF).toBeLessThan(1e-14);
   });
 
   it('cubic interpolation recovers the minimiser of a cubic exactly', () => {
-    const phi = (a: number) => (a - 0.3) ** 2 * (a + 2), dphi = (a: number) => 2 * (a - 0.3) * (a + 2) + (a - 0.3) ** 2;
+    const phi = (a: number) => (a - 0.3) ** 2 * (a + 2),
+      dphi = (a: number) => 2 * (a - 0.3) * (a + 2) + (a - 0.3) ** 2;
     expect(cubicMin(0, phi(0), dphi(0), 1, phi(1), dphi(1))).toBeCloseTo(0.3, 12);
   });
 
@@ -183,7 +249,9 @@ describe('L-BFGS', () => {
     // f = x − log(1 − x) ... defined for x < 1 only; NaN beyond: minimum at x = 0 of x²/2 − log(1−x)+... use g = x − 1/(1−x)·(−1)
     const fg = (x: Float64Array) => {
       const v = x[0]!;
-      return v >= 1 ? { f: NaN, g: Float64Array.of(NaN) } : { f: -Math.log(1 - v) - 0.5 * v, g: Float64Array.of(1 / (1 - v) - 0.5) };
+      return v >= 1
+        ? { f: NaN, g: Float64Array.of(NaN) }
+        : { f: -Math.log(1 - v) - 0.5 * v, g: Float64Array.of(1 / (1 - v) - 0.5) };
     };
     const r = lbfgs(fg, Float64Array.of(-5), { gtol: 1e-10 });
     expect(r.reason).toBe('gtol');
@@ -195,28 +263,51 @@ describe('strongWolfe line search', () => {
   it('rejects a non-descent direction and a bad first step instead of searching along them', () => {
     const fg = (x: Float64Array) => ({ f: x[0]! ** 2, g: Float64Array.of(2 * x[0]!) });
     const x = Float64Array.of(1);
-    expect(() => strongWolfe(fg, x, Float64Array.of(1), 1, 2, 1, 20)).toThrow(/^strongWolfe: p is not a descent direction: φ'\(0\) = 2/);
+    expect(() => strongWolfe(fg, x, Float64Array.of(1), 1, 2, 1, 20)).toThrow(
+      /^strongWolfe: p is not a descent direction: φ'\(0\) = 2/,
+    );
     expect(() => strongWolfe(fg, x, Float64Array.of(1), 1, Number.NaN, 1, 20)).toThrow(ValueError);
     expect(() => strongWolfe(fg, x, Float64Array.of(-1), 1, -2, 0, 20)).toThrow(/first trial step/);
     expect(strongWolfe(fg, x, Float64Array.of(-1), 1, -2, 1, 20).trial?.alpha).toBe(1);
   });
   it('lbfgs rejects invalid options', () => {
-    for (const o of [{ maxIter: -1 }, { maxIter: Number.NaN }, { maxLineSearch: 0 }, { gtol: -1 }, { ftol: Number.NaN }, { history: 0 }]) {
+    for (const o of [
+      { maxIter: -1 },
+      { maxIter: Number.NaN },
+      { maxLineSearch: 0 },
+      { gtol: -1 },
+      { ftol: Number.NaN },
+      { history: 0 },
+    ]) {
       expect(() => lbfgs(rosen, Float64Array.of(0, 0), o)).toThrow(ValueError);
     }
   });
 
   it('returns a step satisfying both strong Wolfe conditions on random smooth 1-D slices (property)', () => {
-    fc.assert(fc.property(
-      fc.double({ min: 0.1, max: 50, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 1e-3, max: 100, noNaN: true }),
-      (a, b, c, alpha1) => {
-        // f(x) = a x²/2 + c x⁴/4 + sin(b x) − 5x along p = 1 from x = 0 (φ'(0) = b − 5 < 0)
-        const fg = (x: Float64Array) => { const v = x[0]!; return { f: (a * v * v) / 2 + (c * v ** 4) / 4 + Math.sin(b * v) - 5 * v, g: Float64Array.of(a * v + c * v ** 3 + b * Math.cos(b * v) - 5) }; };
-        const f0 = fg(Float64Array.of(0)).f, d0 = b - 5;
-        const { trial } = strongWolfe(fg, Float64Array.of(0), Float64Array.of(1), f0, d0, alpha1, 60);
-        expect(trial).not.toBeNull();
-        expect(trial!.f).toBeLessThanOrEqual(f0 + 1e-4 * trial!.alpha * d0);
-        expect(Math.abs(trial!.dphi)).toBeLessThanOrEqual(0.9 * Math.abs(d0));
-      }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.1, max: 50, noNaN: true }),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        fc.double({ min: 1e-3, max: 100, noNaN: true }),
+        (a, b, c, alpha1) => {
+          // f(x) = a x²/2 + c x⁴/4 + sin(b x) − 5x along p = 1 from x = 0 (φ'(0) = b − 5 < 0)
+          const fg = (x: Float64Array) => {
+            const v = x[0]!;
+            return {
+              f: (a * v * v) / 2 + (c * v ** 4) / 4 + Math.sin(b * v) - 5 * v,
+              g: Float64Array.of(a * v + c * v ** 3 + b * Math.cos(b * v) - 5),
+            };
+          };
+          const f0 = fg(Float64Array.of(0)).f,
+            d0 = b - 5;
+          const { trial } = strongWolfe(fg, Float64Array.of(0), Float64Array.of(1), f0, d0, alpha1, 60);
+          expect(trial).not.toBeNull();
+          expect(trial!.f).toBeLessThanOrEqual(f0 + 1e-4 * trial!.alpha * d0);
+          expect(Math.abs(trial!.dphi)).toBeLessThanOrEqual(0.9 * Math.abs(d0));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

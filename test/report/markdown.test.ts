@@ -10,21 +10,38 @@ import type { ExperimentResult } from '../../src/report/schema.js';
 
 function experiment(name: string, pointSeconds: number[], totalSeconds: number): ExperimentResult {
   return {
-    name, title: name, paperRef: 'Fig. 5', preset: 'quick', seed: 1, config: { seed: 1 }, choices: [], data: {},
-    tables: [], figures: [], notes: [], checks: [{ id: 'c', claim: 'x', pass: true, verdict: 'reproduced', numbers: {}, explanation: 'y' }],
+    name,
+    title: name,
+    paperRef: 'Fig. 5',
+    preset: 'quick',
+    seed: 1,
+    config: { seed: 1 },
+    choices: [],
+    data: {},
+    tables: [],
+    figures: [],
+    notes: [],
+    checks: [{ id: 'c', claim: 'x', pass: true, verdict: 'reproduced', numbers: {}, explanation: 'y' }],
     paperVerdict: { item: 'Fig. 5', verdict: 'reproduced', summary: 's' },
     timing: { totalSeconds, points: pointSeconds.map((s, i) => ({ key: `p${i}`, seconds: s })) },
   };
 }
 
 describe('report.md timings', () => {
-  it('per experiment: compute time summed over points; header: the run\'s wall time', () => {
+  it("per experiment: compute time summed over points; header: the run's wall time", () => {
     // two experiments sharing 2 workers for 119.6 s: 150 s and 90 s of point time
     const f = buildResultsFile({
-      preset: 'quick', seed: 1, version: '0',
+      preset: 'quick',
+      seed: 1,
+      version: '0',
       experiments: [experiment('a', [100, 50], 119.6), experiment('b', [60, 30], 110)],
       run: {
-        startedAt: '2026-01-01T00:00:00.000Z', totalSeconds: 119.6, workers: 2, node: 'v20', platform: 'linux-x64', cpus: 2,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        totalSeconds: 119.6,
+        workers: 2,
+        node: 'v20',
+        platform: 'linux-x64',
+        cpus: 2,
         command: 'seqrate reproduce',
       },
     });

@@ -1,25 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { S, validate, experimentResultSchema, resultsFileSchema, type ExperimentResult } from '../../src/report/schema.js';
+import {
+  S,
+  validate,
+  experimentResultSchema,
+  resultsFileSchema,
+  type ExperimentResult,
+} from '../../src/report/schema.js';
 import { buildResultsFile, reportFiles } from '../../src/report/index.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 
 export function sampleExperiment(): ExperimentResult {
   return {
-    name: 'demo', title: 'Demo', paperRef: 'Table 2', preset: 'tiny', seed: 1,
-    config: { lr: 1e-3, sizes: [1, 2], nested: { a: 'x' } }, choices: ['causal filter'],
+    name: 'demo',
+    title: 'Demo',
+    paperRef: 'Table 2',
+    preset: 'tiny',
+    seed: 1,
+    config: { lr: 1e-3, sizes: [1, 2], nested: { a: 'x' } },
+    choices: ['causal filter'],
     data: { mse: [1e-3, null] },
-    tables: [{ title: 'MSE', columns: ['model', 'ours', 'paper'], rows: [['RNN', 1.2e-7, '1.02e-7'], ['T', null, 'x|y']] }],
-    figures: [{ file: 'figures/demo.svg', caption: 'bars', spec: { kind: 'bar', title: 't', yLabel: 'MSE', yScale: 'log', categories: ['a'], groups: [{ label: 'g', values: [1e-3] }] } }],
+    tables: [
+      {
+        title: 'MSE',
+        columns: ['model', 'ours', 'paper'],
+        rows: [
+          ['RNN', 1.2e-7, '1.02e-7'],
+          ['T', null, 'x|y'],
+        ],
+      },
+    ],
+    figures: [
+      {
+        file: 'figures/demo.svg',
+        caption: 'bars',
+        spec: {
+          kind: 'bar',
+          title: 't',
+          yLabel: 'MSE',
+          yScale: 'log',
+          categories: ['a'],
+          groups: [{ label: 'g', values: [1e-3] }],
+        },
+      },
+    ],
     checks: [
-      { id: 'ok', claim: 'it works', pass: true, verdict: 'reproduced', numbers: { ratio: 12.5, kind: 'x' }, explanation: 'because', paper: '3.5e4' },
-      { id: 'bad', claim: 'it fails', pass: false, verdict: 'unresolved', numbers: { mse: 0.5 }, explanation: 'optimisation error dominates' },
+      {
+        id: 'ok',
+        claim: 'it works',
+        pass: true,
+        verdict: 'reproduced',
+        numbers: { ratio: 12.5, kind: 'x' },
+        explanation: 'because',
+        paper: '3.5e4',
+      },
+      {
+        id: 'bad',
+        claim: 'it fails',
+        pass: false,
+        verdict: 'unresolved',
+        numbers: { mse: 0.5 },
+        explanation: 'optimisation error dominates',
+      },
     ],
     paperVerdict: { item: 'Table 2', verdict: 'unresolved', summary: 'RNN ×1 under ordering' },
-    notes: ['a note'], timing: { totalSeconds: 1.5, points: [{ key: 'p1', seconds: 1.5 }] },
+    notes: ['a note'],
+    timing: { totalSeconds: 1.5, points: [{ key: 'p1', seconds: 1.5 }] },
   };
 }
 
-const run = { startedAt: '2026-01-01T00:00:00.000Z', totalSeconds: 2, workers: 2, node: 'v20', platform: 'linux', cpus: 2, command: 'seqrate reproduce' };
+const run = {
+  startedAt: '2026-01-01T00:00:00.000Z',
+  totalSeconds: 2,
+  workers: 2,
+  node: 'v20',
+  platform: 'linux',
+  cpus: 2,
+  command: 'seqrate reproduce',
+};
 
 describe('results schema', () => {
   it('accepts a well-formed file, also after a JSON round trip', () => {
@@ -41,9 +98,15 @@ describe('results schema', () => {
     expect(errs).toContain('$.extra: unexpected field');
   });
   it('rejects a wrong version and a bad figure kind', () => {
-    const f = buildResultsFile({ preset: 'tiny', seed: 1, version: '0.1.0', experiments: [sampleExperiment()], run }) as unknown as Record<string, unknown>;
+    const f = buildResultsFile({
+      preset: 'tiny',
+      seed: 1,
+      version: '0.1.0',
+      experiments: [sampleExperiment()],
+      run,
+    }) as unknown as Record<string, unknown>;
     f.schemaVersion = 99;
-    (((f.experiments as ExperimentResult[])[0]!.figures[0]!.spec) as unknown as Record<string, unknown>).kind = 'pie';
+    ((f.experiments as ExperimentResult[])[0]!.figures[0]!.spec as unknown as Record<string, unknown>).kind = 'pie';
     const errs = validate(f, resultsFileSchema);
     expect(errs.some((s) => s.startsWith('$.schemaVersion'))).toBe(true);
     expect(errs.some((s) => s.includes('figures[0].spec.kind'))).toBe(true);

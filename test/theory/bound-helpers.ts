@@ -11,7 +11,8 @@ export function podTruncation(target: CouplingTarget, mh: number) {
   return constructiveTransformer({
     phi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => (k < s.length ? s[k]! * b.phi[k]!(u) : 0)),
     psi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => (k < s.length ? b.psi[k]!(u) : 0)),
-    f: (u) => target.f(u), F: (v) => target.F(v),
+    f: (u) => target.f(u),
+    F: (v) => target.F(v),
   });
 }
 
@@ -21,6 +22,12 @@ export function powerTarget(alpha: number, R: number, scale = 1): CouplingTarget
 }
 
 /** Measured L¹ and MSE of the rank-m_h truncation of `target` (x ~ U[0,1]^τ, seeded). */
-export function truncationErrors(target: CouplingTarget, mh: number, tau: number, samples: number, seed: number): EvaluateErrorsResult {
+export function truncationErrors(
+  target: CouplingTarget,
+  mh: number,
+  tau: number,
+  samples: number,
+  seed: number,
+): EvaluateErrorsResult {
   return evaluateErrors(podTruncation(target, mh), target, { tau, samples, seed });
 }

@@ -10,7 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { checkBound, measures, transformerBound, type BoundVariant, type Measures } from '../../src/theory/index.js';
 import { powerTarget, truncationErrors } from './bound-helpers.js';
 
-interface Case { alpha: number; logScale: number; R: number; mh: number; tau: number }
+interface Case {
+  alpha: number;
+  logScale: number;
+  R: number;
+  mh: number;
+  tau: number;
+}
 
 const caseArb = fc.record({
   alpha: fc.double({ min: 0.55, max: 4, noNaN: true }),
@@ -22,11 +28,17 @@ const caseArb = fc.record({
 
 /** A bound as a function of the case's measures: the real variants and deliberately broken ones. */
 type BoundFn = (m: Measures, c: Case) => number;
-const variant = (v: BoundVariant): BoundFn => (m, c) => transformerBound(m, { tau: c.tau, mh: c.mh, mff: Infinity, variant: v }).total;
+const variant =
+  (v: BoundVariant): BoundFn =>
+  (m, c) =>
+    transformerBound(m, { tau: c.tau, mh: c.mh, mff: Infinity, variant: v }).total;
 const corrected = variant('corrected');
 const BROKEN: Record<string, BoundFn> = {
   // the diagonal pairs s = t dropped: what an argument with the L² tail alone would give
-  'corrected without the diagonal term': (m, c) => { const t = transformerBound(m, { tau: c.tau, mh: c.mh, mff: Infinity }); return t.prefactor * t.offDiagonal; },
+  'corrected without the diagonal term': (m, c) => {
+    const t = transformerBound(m, { tau: c.tau, mh: c.mh, mff: Infinity });
+    return t.prefactor * t.offDiagonal;
+  },
   // a softmax factor 1/τ smaller than derived
   'corrected / tau': (m, c) => corrected(m, c) / c.tau,
 };
@@ -48,24 +60,33 @@ function measure(c: Case, bound: BoundFn, samples = 48): { bound: number; error:
 
 /** Searches the generators for a case where `bound` < the measured error's lower confidence limit. */
 function findCounterexample(bound: BoundFn, seed: number, numRuns: number): Case | null {
-  const out = fc.check(fc.property(caseArb, (c) => {
-    const H = powerTarget(c.alpha, c.R, 10 ** c.logScale);
-    const e = truncationErrors(H, c.mh, c.tau, 48, 11);
-    return bound(measures(H, { alpha: c.alpha, beta: 0.5 }), c) + roundoff(c) >= e.l1.ciLow;
-  }), { seed, numRuns, endOnFailure: true }); // the first counterexample, unshrunk (shrinking re-measures)
+  const out = fc.check(
+    fc.property(caseArb, (c) => {
+      const H = powerTarget(c.alpha, c.R, 10 ** c.logScale);
+      const e = truncationErrors(H, c.mh, c.tau, 48, 11);
+      return bound(measures(H, { alpha: c.alpha, beta: 0.5 }), c) + roundoff(c) >= e.l1.ciLow;
+    }),
+    { seed, numRuns, endOnFailure: true },
+  ); // the first counterexample, unshrunk (shrinking re-measures)
   return out.failed ? out.counterexample![0] : null;
 }
 
 describe('family 1: the corrected bound dominates the measured L¹ error', () => {
   it('over α ∈ [0.55, 4], scale ∈ [1e-4, 10], R ≤ 512, m_h ≤ 64, τ ∈ {2..16} (bound ≥ upper 95% limit)', () => {
-    fc.assert(fc.property(caseArb, (c) => {
-      const r = measure(c, corrected);
-      expect(r.bound, JSON.stringify({ ...c, ...r })).toBeGreaterThanOrEqual(r.ciHigh);
-    }), { seed: 2024, numRuns: 40 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const r = measure(c, corrected);
+        expect(r.bound, JSON.stringify({ ...c, ...r })).toBeGreaterThanOrEqual(r.ciHigh);
+      }),
+      { seed: 2024, numRuns: 40 },
+    );
   });
 
   it('holds at the hand-picked corners: rank 2 at c = 1e-3 (the proof counterexample), σ = k^-3 at R = 512', () => {
-    for (const c of [{ alpha: 1, logScale: -3, R: 2, mh: 1, tau: 16 }, { alpha: 3, logScale: 0, R: 512, mh: 24, tau: 16 }]) {
+    for (const c of [
+      { alpha: 1, logScale: -3, R: 2, mh: 1, tau: 16 },
+      { alpha: 3, logScale: 0, R: 512, mh: 24, tau: 16 },
+    ]) {
       const r = measure(c, corrected, 128);
       expect(r.bound).toBeGreaterThanOrEqual(r.ciHigh);
     }
@@ -78,7 +99,11 @@ describe('family 1: the corrected bound dominates the measured L¹ error', () =>
       expect(t.isUpperBound).toBe(false);
       expect(t.caveat).toMatch(v === 'proof' ? /quadratic/ : /violated/);
     }
-    expect(transformerBound(m, { tau: 4, mh: 2, mff: 10 })).toMatchObject({ variant: 'corrected', isUpperBound: true, caveat: '' });
+    expect(transformerBound(m, { tau: 4, mh: 2, mff: 10 })).toMatchObject({
+      variant: 'corrected',
+      isUpperBound: true,
+      caveat: '',
+    });
   });
 });
 
@@ -95,9 +120,11 @@ describe('the generators find counterexamples to bounds that are not bounds', ()
   });
 
   it.each([['proof', variant('proof')], ['printed', variant('printed')], ...Object.entries(BROKEN)])(
-    'a fast-check search finds a counterexample to %s', (_name, bound) => {
+    'a fast-check search finds a counterexample to %s',
+    (_name, bound) => {
       expect(findCounterexample(bound, 7, 60)).not.toBeNull();
-    });
+    },
+  );
 
   it('the same search finds none for corrected', () => {
     expect(findCounterexample(corrected, 7, 12)).toBeNull();
@@ -109,7 +136,10 @@ describe('family 2: scale metamorphic (c → 0)', () => {
     const base = { alpha: 1.5, R: 16, mh: 2, tau: 8 };
     const rows = [-1, -2, -3, -4].map((lc) => {
       const r = measure({ ...base, logScale: lc }, corrected, 128); // same seed: common random numbers
-      const proof = variant('proof')(measures(powerTarget(base.alpha, base.R, 10 ** lc), { alpha: 1.5, beta: 0.5 }), { ...base, logScale: lc });
+      const proof = variant('proof')(measures(powerTarget(base.alpha, base.R, 10 ** lc), { alpha: 1.5, beta: 0.5 }), {
+        ...base,
+        logScale: lc,
+      });
       return { c: 10 ** lc, ratio: r.error / 10 ** lc, slack: r.bound / r.ciHigh, proofSlack: proof / r.error };
     });
     for (const r of rows) expect(r.slack).toBeGreaterThanOrEqual(1);
@@ -125,7 +155,7 @@ describe('family 2: scale metamorphic (c → 0)', () => {
 
 describe('family 3: rates (σ_k = k^-α, R = 512, τ = 16, m_h = 4..64)', () => {
   const mhs = [4, 8, 16, 32, 64];
-  it.each([1.5, 2, 3])('α = %s: the L¹ and MSE exponents against the corrected bound\'s predictions', (alpha) => {
+  it.each([1.5, 2, 3])("α = %s: the L¹ and MSE exponents against the corrected bound's predictions", (alpha) => {
     const H = powerTarget(alpha, 512);
     const m = measures(H, { alpha, beta: 0.5 });
     const errs = mhs.map((mh) => truncationErrors(H, mh, 16, 128, 5)); // common random numbers across m_h

@@ -6,7 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bestMh, checkBound, couplingTarget, kernelSpectrum, measures, powerLawSpectrum, transformerBound } from '../../src/theory/index.js';
+import {
+  bestMh,
+  checkBound,
+  couplingTarget,
+  kernelSpectrum,
+  measures,
+  powerLawSpectrum,
+  transformerBound,
+} from '../../src/theory/index.js';
 import { constructiveTransformer, evaluateErrors } from '../../src/models/index.js';
 
 function example() {
@@ -27,15 +35,25 @@ function example() {
 
   // 5. The exact rank-m_h POD truncation as a Transformer; its L¹ error E Σ_t |H_t − Ĥ_t| (95% CI)
   //    beside the three variants of the bound (exact FFNs: m_FF = ∞), at τ = 16.
-  const truncation = (mh: number) => constructiveTransformer({
-    phi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => spectrum[k]! * target.basis.phi[k]!(u)),
-    psi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => target.basis.psi[k]!(u)),
-    f: (u) => u[0]!, F: (v) => v[0]!,
-  });
+  const truncation = (mh: number) =>
+    constructiveTransformer({
+      phi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => spectrum[k]! * target.basis.phi[k]!(u)),
+      psi: Array.from({ length: mh }, (_, k) => (u: Float64Array) => target.basis.psi[k]!(u)),
+      f: (u) => u[0]!,
+      F: (v) => v[0]!,
+    });
   const rows = [2, 4, 8, 16, 32, 64].map((mh) => {
     const l1 = evaluateErrors(truncation(mh), target, { tau: 16, samples: 256, seed: 1 }).l1;
-    const bound = (variant: 'corrected' | 'printed' | 'proof') => transformerBound(m, { tau: 16, mh, mff: Infinity, variant }).total;
-    return { mh, error: l1.mean, ciHigh: l1.ciHigh, corrected: bound('corrected'), printed: bound('printed'), proof: bound('proof') };
+    const bound = (variant: 'corrected' | 'printed' | 'proof') =>
+      transformerBound(m, { tau: 16, mh, mff: Infinity, variant }).total;
+    return {
+      mh,
+      error: l1.mean,
+      ciHigh: l1.ciHigh,
+      corrected: bound('corrected'),
+      printed: bound('printed'),
+      proof: bound('proof'),
+    };
   });
 
   // 6. Check the theory on these numbers: does the corrected bound hold, and at which rate do the errors fall?
@@ -53,9 +71,18 @@ const docs = readFileSync(new URL('../../docs/THEORY.md', import.meta.url), 'utf
 describe('docs/THEORY.md worked example', () => {
   it('the docs show exactly this code', () => {
     const src = readFileSync(here, 'utf8');
-    const body = src.slice(src.indexOf('// EXAMPLE START\n') + 17, src.indexOf('  // EXAMPLE END')).split('\n').map((l) => l.replace(/^ {2}/, '')).join('\n').trim();
+    const body = src
+      .slice(src.indexOf('// EXAMPLE START\n') + 17, src.indexOf('  // EXAMPLE END'))
+      .split('\n')
+      .map((l) => l.replace(/^ {2}/, ''))
+      .join('\n')
+      .trim();
     const block = /```ts\n([\s\S]*?)```/.exec(docs)![1]!;
-    const code = block.split('\n').filter((l) => !l.startsWith('import ')).join('\n').trim();
+    const code = block
+      .split('\n')
+      .filter((l) => !l.startsWith('import '))
+      .join('\n')
+      .trim();
     expect(code).toBe(body);
     expect(block).toContain("from 'seqrate/theory'");
   });
@@ -66,16 +93,29 @@ describe('docs/THEORY.md worked example', () => {
     expect(m.c0).toBeCloseTo(2 * Math.SQRT2, 14);
     expect(m.c1).toBeCloseTo(1, 14);
     // the table in the docs: | m_h | L¹ error | upper 95% | corrected | printed | proof |
-    const table = docs.split('\n').filter((l) => /^\| \d+ \|/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => Number(c.trim())));
+    const table = docs
+      .split('\n')
+      .filter((l) => /^\| \d+ \|/.test(l))
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => Number(c.trim())),
+      );
     expect(table.length).toBe(rows.length);
     rows.forEach((r, i) => {
       const got = [r.mh, r.error, r.ciHigh, r.corrected, r.printed, r.proof];
-      expect(table[i]!).toBeAllclose(got.map((v) => Number(v.toPrecision(3))), { rtol: 1e-12 });
+      expect(table[i]!).toBeAllclose(
+        got.map((v) => Number(v.toPrecision(3))),
+        { rtol: 1e-12 },
+      );
     });
     expect(check.allHold).toBe(true);
     expect(docs).toContain(`smallest slack ${check.minSlack.toFixed(1)}`);
     const fit = check.measured!;
-    expect(docs).toContain(`exponent ${fit.exponent.toFixed(2)} (95% CI [${fit.ci95.exponent[0].toFixed(2)}, ${fit.ci95.exponent[1].toFixed(2)}])`);
+    expect(docs).toContain(
+      `exponent ${fit.exponent.toFixed(2)} (95% CI [${fit.ci95.exponent[0].toFixed(2)}, ${fit.ci95.exponent[1].toFixed(2)}])`,
+    );
     expect(docs).toContain(`predicts ${check.predictedExponent} (${check.predictedBy} term)`);
     expect(docs).toContain(`m_h = ${best.mh}`);
   });

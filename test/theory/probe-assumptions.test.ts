@@ -8,8 +8,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateErrors } from '../../src/models/index.js';
 import {
-  couplingTarget, lipschitzEstimate, measures, orthonormalityDefect, transformerBound,
-  type CouplingTarget, type TokenFn,
+  couplingTarget,
+  lipschitzEstimate,
+  measures,
+  orthonormalityDefect,
+  transformerBound,
+  type CouplingTarget,
+  type TokenFn,
 } from '../../src/theory/index.js';
 import { podTruncation } from './bound-helpers.js';
 
@@ -37,8 +42,10 @@ describe('corrected bound: assumptions a target can violate are flagged', () => 
 
   it('a non-orthonormal basis that agrees with the sine basis on the midpoint grid is caught', () => {
     // √2 sin(2kπu) + 10 cos(1024πu): ‖g_k‖² = 51, but cos(1024πu) vanishes at every (i + ½)/1024
-    const alias = (k: number): TokenFn => (u) =>
-      Math.SQRT2 * Math.sin(2 * Math.PI * k * u[0]!) + 10 * Math.cos(1024 * Math.PI * u[0]!);
+    const alias =
+      (k: number): TokenFn =>
+      (u) =>
+        Math.SQRT2 * Math.sin(2 * Math.PI * k * u[0]!) + 10 * Math.cos(1024 * Math.PI * u[0]!);
     const basis = { phi: [alias(1), alias(2)], psi: [alias(1), alias(2)] };
     const { b, e } = boundVsError(couplingTarget({ spectrum: [1e-3, 1e-3], basis }), 1, 4);
     expect(e.ciLow).toBeGreaterThan(b.total); // the bound fails on it ...
@@ -48,7 +55,8 @@ describe('corrected bound: assumptions a target can violate are flagged', () => 
 
   it('an orthonormal Legendre basis is not flagged (midpoint rule alone: defect ~5e-6), and the bound holds', () => {
     const leg: TokenFn[] = [
-      (u) => Math.sqrt(3) * (2 * u[0]! - 1), (u) => Math.sqrt(5) * (6 * u[0]! ** 2 - 6 * u[0]! + 1),
+      (u) => Math.sqrt(3) * (2 * u[0]! - 1),
+      (u) => Math.sqrt(5) * (6 * u[0]! ** 2 - 6 * u[0]! + 1),
       (u) => Math.sqrt(7) * (20 * u[0]! ** 3 - 30 * u[0]! ** 2 + 12 * u[0]! - 1),
     ];
     expect(orthonormalityDefect(leg)).toBeLessThan(1e-10);
@@ -58,7 +66,6 @@ describe('corrected bound: assumptions a target can violate are flagged', () => 
     expect(b.total).toBeGreaterThanOrEqual(e.ciHigh);
   });
 });
-
 
 describe('corrected bound: K_F is the Euclidean Lipschitz constant the derivation uses (step 1)', () => {
   const box = { lo: [-1, -1], hi: [1, 1] };

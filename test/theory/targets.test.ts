@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { couplingTarget, linearMemoryTarget, powerLawSpectrum, randomKernelTarget, sineBasis } from '../../src/theory/index.js';
+import {
+  couplingTarget,
+  linearMemoryTarget,
+  powerLawSpectrum,
+  randomKernelTarget,
+  sineBasis,
+} from '../../src/theory/index.js';
 import { createRng } from '../../src/linalg/random.js';
 import { rand, type Tensor } from '../../src/linalg/tensor.js';
 import { NonFiniteError, ShapeError, ValueError } from '../../src/linalg/errors.js';
@@ -9,7 +15,8 @@ import { NonFiniteError, ShapeError, ValueError } from '../../src/linalg/errors.
 function reference(sigma: ArrayLike<number>, x: number[], hard = false): number[] {
   const rho = (u: number, v: number): number => {
     let s = 0;
-    for (let k = 1; k <= sigma.length; k++) s += sigma[k - 1]! * 2 * Math.sin(2 * k * Math.PI * u) * Math.sin(2 * k * Math.PI * v);
+    for (let k = 1; k <= sigma.length; k++)
+      s += sigma[k - 1]! * 2 * Math.sin(2 * k * Math.PI * u) * Math.sin(2 * k * Math.PI * v);
     return s;
   };
   return x.map((xt) => {
@@ -23,21 +30,28 @@ function reference(sigma: ArrayLike<number>, x: number[], hard = false): number[
 
 describe('couplingTarget', () => {
   it('matches a direct evaluation of F(Σ softmax ρ f) with the sine basis (soft and hard max)', () => {
-    fc.assert(fc.property(
-      // σ = 0 or ≥ 0.01: subnormal σ makes hard-max ties depend on rounding, not on the target
-      fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 2, noNaN: true })), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 1000 }),
-      (sigma, seed) => {
-        const x = rand(createRng(seed), [3, 7, 1]);
-        for (const hardMax of [false, true]) {
-          const y = couplingTarget({ spectrum: sigma, hardMax }).evaluate(x);
-          expect(y.shape).toEqual([3, 7]);
-          for (let b = 0; b < 3; b++) {
-            const ref = reference(sigma, Array.from(x.data.subarray(b * 7, b * 7 + 7)), hardMax);
-            expect(y.data.subarray(b * 7, b * 7 + 7)).toBeAllclose(ref, { rtol: 1e-12, atol: 1e-14 });
+    fc.assert(
+      fc.property(
+        // σ = 0 or ≥ 0.01: subnormal σ makes hard-max ties depend on rounding, not on the target
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 2, noNaN: true })), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        fc.integer({ min: 0, max: 1000 }),
+        (sigma, seed) => {
+          const x = rand(createRng(seed), [3, 7, 1]);
+          for (const hardMax of [false, true]) {
+            const y = couplingTarget({ spectrum: sigma, hardMax }).evaluate(x);
+            expect(y.shape).toEqual([3, 7]);
+            for (let b = 0; b < 3; b++) {
+              const ref = reference(sigma, Array.from(x.data.subarray(b * 7, b * 7 + 7)), hardMax);
+              expect(y.data.subarray(b * 7, b * 7 + 7)).toBeAllclose(ref, { rtol: 1e-12, atol: 1e-14 });
+            }
           }
-        }
-      },
-    ), { numRuns: 25 });
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('the fast sine recurrence matches direct Math.sin evaluation at high rank (r = 1024)', () => {
@@ -46,9 +60,17 @@ describe('couplingTarget', () => {
     const fast = couplingTarget({ spectrum }).evaluate(x);
     const direct = couplingTarget({ spectrum, basis: sineBasis(1024) }).evaluate(x);
     expect(fast).toBeAllclose(direct, { rtol: 1e-11, atol: 1e-12 });
-    const H = couplingTarget({ spectrum }), G = couplingTarget({ spectrum, basis: sineBasis(1024) });
-    for (const [u, v] of [[0.1, 0.7], [0.33, 0.33], [0.999, 0.001]] as const) {
-      expect(H.coupling(Float64Array.of(u), Float64Array.of(v))).toBeAllclose(G.coupling(Float64Array.of(u), Float64Array.of(v)), { rtol: 1e-10, atol: 1e-11 });
+    const H = couplingTarget({ spectrum }),
+      G = couplingTarget({ spectrum, basis: sineBasis(1024) });
+    for (const [u, v] of [
+      [0.1, 0.7],
+      [0.33, 0.33],
+      [0.999, 0.001],
+    ] as const) {
+      expect(H.coupling(Float64Array.of(u), Float64Array.of(v))).toBeAllclose(
+        G.coupling(Float64Array.of(u), Float64Array.of(v)),
+        { rtol: 1e-10, atol: 1e-11 },
+      );
     }
   });
 
@@ -57,10 +79,15 @@ describe('couplingTarget', () => {
     const Hp = couplingTarget({ spectrum: powerLawSpectrum(1, 4), tau: 6, positionEncoding: 'sinusoidal' });
     const x = rand(createRng(3), [2, 6, 1]);
     const p = [5, 0, 3, 1, 4, 2];
-    const xp: Tensor = { data: Float64Array.from({ length: 12 }, (_, i) => x.data[Math.floor(i / 6) * 6 + p[i % 6]!]!), shape: [2, 6, 1] };
-    const y = H.evaluate(x).data, yp = H.evaluate(xp).data;
+    const xp: Tensor = {
+      data: Float64Array.from({ length: 12 }, (_, i) => x.data[Math.floor(i / 6) * 6 + p[i % 6]!]!),
+      shape: [2, 6, 1],
+    };
+    const y = H.evaluate(x).data,
+      yp = H.evaluate(xp).data;
     for (let i = 0; i < 12; i++) expect(yp[i]!).toBeCloseTo(y[Math.floor(i / 6) * 6 + p[i % 6]!]!, 13);
-    const z = Hp.evaluate(x).data, zp = Hp.evaluate(xp).data;
+    const z = Hp.evaluate(x).data,
+      zp = Hp.evaluate(xp).data;
     let maxDiff = 0;
     for (let i = 0; i < 12; i++) maxDiff = Math.max(maxDiff, Math.abs(zp[i]! - z[Math.floor(i / 6) * 6 + p[i % 6]!]!));
     expect(maxDiff).toBeGreaterThan(1e-3);
@@ -68,15 +95,25 @@ describe('couplingTarget', () => {
 
   it('supports custom bases, maps, d > 1 and a custom position encoding', () => {
     const H = couplingTarget({
-      spectrum: [1], d: 2, tau: 3, basis: { phi: [(u) => u[0]!], psi: [(u) => u[1]!] },
-      f: (u) => [u[0]!, u[1]!], F: (z) => z[0]! * z[1]!, positionEncoding: (t, u) => Float64Array.of(u[0]! + t, u[1]!),
+      spectrum: [1],
+      d: 2,
+      tau: 3,
+      basis: { phi: [(u) => u[0]!], psi: [(u) => u[1]!] },
+      f: (u) => [u[0]!, u[1]!],
+      F: (z) => z[0]! * z[1]!,
+      positionEncoding: (t, u) => Float64Array.of(u[0]! + t, u[1]!),
     });
     const x: Tensor = { data: Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), shape: [1, 3, 2] };
-    const tok = [[0.1, 0.2], [1.3, 0.4], [2.5, 0.6]];
+    const tok = [
+      [0.1, 0.2],
+      [1.3, 0.4],
+      [2.5, 0.6],
+    ];
     const expected = tok.map((q) => {
       const w = tok.map((k) => Math.exp(q[0]! * k[1]!));
       const Z = w.reduce((a, b) => a + b, 0);
-      const z0 = tok.reduce((a, k, s) => a + (w[s]! / Z) * k[0]!, 0), z1 = tok.reduce((a, k, s) => a + (w[s]! / Z) * k[1]!, 0);
+      const z0 = tok.reduce((a, k, s) => a + (w[s]! / Z) * k[0]!, 0),
+        z1 = tok.reduce((a, k, s) => a + (w[s]! / Z) * k[1]!, 0);
       return z0 * z1;
     });
     expect(H.evaluate(x)).toBeAllclose({ data: Float64Array.from(expected), shape: [1, 3] }, { rtol: 1e-13 });
@@ -84,12 +121,15 @@ describe('couplingTarget', () => {
   });
 
   it('the sine basis is orthonormal on [0,1] (midpoint quadrature, exact for these frequencies)', () => {
-    const B = sineBasis(4), N = 64;
-    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) {
-      let g = 0;
-      for (let i = 0; i < N; i++) g += (B.phi[a]!(Float64Array.of((i + 0.5) / N)) * B.phi[b]!(Float64Array.of((i + 0.5) / N))) / N;
-      expect(g).toBeCloseTo(a === b ? 1 : 0, 13);
-    }
+    const B = sineBasis(4),
+      N = 64;
+    for (let a = 0; a < 4; a++)
+      for (let b = 0; b < 4; b++) {
+        let g = 0;
+        for (let i = 0; i < N; i++)
+          g += (B.phi[a]!(Float64Array.of((i + 0.5) / N)) * B.phi[b]!(Float64Array.of((i + 0.5) / N))) / N;
+        expect(g).toBeCloseTo(a === b ? 1 : 0, 13);
+      }
   });
 
   it('rejects bad specs and inputs', () => {
@@ -119,7 +159,9 @@ describe('linearMemoryTarget and randomKernelTarget', () => {
   });
 
   it('randomKernelTarget draws ρ ~ U[0,1] from its seed', () => {
-    const a = randomKernelTarget({ tau: 32, seed: 7 }), b = randomKernelTarget({ tau: 32, seed: 7 }), c = randomKernelTarget({ tau: 32, seed: 8 });
+    const a = randomKernelTarget({ tau: 32, seed: 7 }),
+      b = randomKernelTarget({ tau: 32, seed: 7 }),
+      c = randomKernelTarget({ tau: 32, seed: 8 });
     expect(a.rho).toEqual(b.rho);
     expect(a.rho).not.toEqual(c.rho);
     expect(Math.min(...a.rho)).toBeGreaterThanOrEqual(0);
@@ -131,7 +173,9 @@ describe('linearMemoryTarget and randomKernelTarget', () => {
   it('rejects bad memories and inputs', () => {
     expect(() => linearMemoryTarget([])).toThrow(ValueError);
     expect(() => linearMemoryTarget([1, Infinity])).toThrow(NonFiniteError);
-    expect(() => linearMemoryTarget((s) => (s > 1 ? Number.NaN : 1)).evaluate(rand(createRng(0), [1, 4, 1]))).toThrow(NonFiniteError);
+    expect(() => linearMemoryTarget((s) => (s > 1 ? Number.NaN : 1)).evaluate(rand(createRng(0), [1, 4, 1]))).toThrow(
+      NonFiniteError,
+    );
     expect(() => linearMemoryTarget([1]).evaluate(rand(createRng(0), [1, 4, 2]))).toThrow(ShapeError);
     expect(() => randomKernelTarget({ tau: 0, seed: 1 })).toThrow(ValueError);
   });

@@ -11,15 +11,21 @@ import { assertNotNested, assertNotTracedArg, backward, popTape, pushTape, Tape 
 export type TensorRecord = Record<string, Tensor>;
 
 function checkFn(op: string, f: unknown): void {
-  if (typeof f !== 'function') throw new ValueError(op, `f must be a function of tensors returning a scalar `
-      + `tensor, got ${describe(f)}`);
+  if (typeof f !== 'function')
+    throw new ValueError(op, `f must be a function of tensors returning a scalar ` + `tensor, got ${describe(f)}`);
 }
 
 type Args = { kind: 'list'; leaves: Tensor[] } | { kind: 'record'; keys: string[]; leaves: Tensor[] };
 
 /** Validates the arguments and wraps each in a fresh leaf object (same buffer). */
 function leavesOf(op: string, args: readonly unknown[]): Args {
-  if (args.length === 1 && !isTensor(args[0]) && typeof args[0] === 'object' && args[0] !== null && !Array.isArray(args[0])) {
+  if (
+    args.length === 1 &&
+    !isTensor(args[0]) &&
+    typeof args[0] === 'object' &&
+    args[0] !== null &&
+    !Array.isArray(args[0])
+  ) {
     const rec = args[0] as Record<string, unknown>;
     const keys = Object.keys(rec);
     const leaves = keys.map((k) => {
@@ -31,7 +37,11 @@ function leavesOf(op: string, args: readonly unknown[]): Args {
     return { kind: 'record', keys, leaves };
   }
   const leaves = args.map((v, i) => {
-    if (!isTensor(v)) throw new ValueError(op, `argument ${i} is not a tensor (close over non-tensor arguments instead of passing them)`);
+    if (!isTensor(v))
+      throw new ValueError(
+        op,
+        `argument ${i} is not a tensor (close over non-tensor arguments instead of passing them)`,
+      );
     assertNotTracedArg(op, v, `argument ${i}`);
     return { data: v.data, shape: v.shape };
   });
@@ -42,29 +52,40 @@ function leavesOf(op: string, args: readonly unknown[]): Args {
  * Runs `f` on traced leaves, checks the output and returns it with the tape.
  * `scalar`: require a size-1 finite output (the loss).
  */
-export function trace(op: string, f: (...xs: never[]) => unknown, a: Args, scalar: boolean): { tape: Tape; out: Tensor } {
+export function trace(
+  op: string,
+  f: (...xs: never[]) => unknown,
+  a: Args,
+  scalar: boolean,
+): { tape: Tape; out: Tensor } {
   const tape = new Tape();
   for (const l of a.leaves) tape.tracked.add(l);
   pushTape(tape);
   let out: unknown;
   try {
-    out = a.kind === 'record'
-      ? (f as (r: TensorRecord) => unknown)(Object.fromEntries(a.keys.map((k, i) => [k, a.leaves[i]!])))
-      : (f as (...xs: Tensor[]) => unknown)(...a.leaves);
+    out =
+      a.kind === 'record'
+        ? (f as (r: TensorRecord) => unknown)(Object.fromEntries(a.keys.map((k, i) => [k, a.leaves[i]!])))
+        : (f as (...xs: Tensor[]) => unknown)(...a.leaves);
   } finally {
     popTape(tape);
   }
   assertNotNested(op, tape);
   if (!isTensor(out)) throw new ValueError(op, 'the function must return a Tensor');
   if (scalar) {
-    if (out.data.length !== 1) throw new ShapeError(op, 'the function must return a scalar (a tensor of size 1)', [out.shape]);
+    if (out.data.length !== 1)
+      throw new ShapeError(op, 'the function must return a scalar (a tensor of size 1)', [out.shape]);
     const v = out.data[0]!;
     if (!Number.isFinite(v)) throw new NonFiniteError(op, 'the loss', 0, v);
   }
   return { tape, out };
 }
 
-function run(op: string, f: (...xs: never[]) => Tensor, args: readonly unknown[]): { value: Tensor; grads: Tensor[] | TensorRecord } {
+function run(
+  op: string,
+  f: (...xs: never[]) => Tensor,
+  args: readonly unknown[],
+): { value: Tensor; grads: Tensor[] | TensorRecord } {
   const a = leavesOf(op, args);
   const { tape, out } = trace(op, f, a, true);
   const seed: Tensor = { data: Float64Array.of(1), shape: out.shape };
@@ -85,9 +106,15 @@ function run(op: string, f: (...xs: never[]) => Tensor, args: readonly unknown[]
  * const { grads } = valueAndGrad((p: Params) => loss(model.forward(x, p), y))(model.params);
  * ```
  */
-export function valueAndGrad<P extends TensorRecord>(f: (params: P) => Tensor): (params: P) => { value: Tensor; grads: { [K in keyof P]: Tensor } };
-export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Tensor[] };
-export function valueAndGrad(f: (...xs: never[]) => Tensor): (...args: unknown[]) => { value: Tensor; grads: Tensor[] | TensorRecord } {
+export function valueAndGrad<P extends TensorRecord>(
+  f: (params: P) => Tensor,
+): (params: P) => { value: Tensor; grads: { [K in keyof P]: Tensor } };
+export function valueAndGrad<A extends Tensor[]>(
+  f: (...args: A) => Tensor,
+): (...args: A) => { value: Tensor; grads: Tensor[] };
+export function valueAndGrad(
+  f: (...xs: never[]) => Tensor,
+): (...args: unknown[]) => { value: Tensor; grads: Tensor[] | TensorRecord } {
   checkFn('valueAndGrad', f);
   return (...args: unknown[]) => run('valueAndGrad', f, args);
 }
@@ -111,10 +138,15 @@ export function grad(f: (...xs: never[]) => Tensor): (...args: unknown[]) => Ten
  * Vector–Jacobian products of a (possibly non-scalar) function: `Jᵢᵀ u` for every argument `i`,
  * with `u` shaped like `f`'s output. Also returns the output. Used by `gradcheck`.
  */
-export function vjpOf(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], u: (out: Tensor) => Tensor): { out: Tensor; vjps: Tensor[] } {
+export function vjpOf(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  u: (out: Tensor) => Tensor,
+): { out: Tensor; vjps: Tensor[] } {
   const a = leavesOf('vjp', inputs);
   const { tape, out } = trace('vjp', f as (...xs: never[]) => unknown, a, false);
   const seed = u(out);
-  if (seed.data.length !== out.data.length) throw new ShapeError('vjp', 'cotangent shape does not match the output', [seed.shape, out.shape]);
+  if (seed.data.length !== out.data.length)
+    throw new ShapeError('vjp', 'cotangent shape does not match the output', [seed.shape, out.shape]);
   return { out, vjps: backward(tape, out, seed, a.leaves) };
 }

@@ -81,12 +81,18 @@ function shifted(inputs: readonly Tensor[], i: number, v: Float64Array, h: numbe
 }
 
 class Tracker {
-  maxAbs = 0; maxRel = 0; ok = true; worstExcess = -Infinity;
+  maxAbs = 0;
+  maxRel = 0;
+  ok = true;
+  worstExcess = -Infinity;
   worst: GradcheckResult['worst'];
-  constructor(private readonly rtol: number, private readonly atol: number) {}
+  constructor(
+    private readonly rtol: number,
+    private readonly atol: number,
+  ) {}
   see(input: number, analytic: number, numeric: number, outIndex?: number, inIndex?: number): void {
-    if (analytic - analytic !== 0) throw new NonFiniteError('gradcheck', `the analytic derivative of input `
-        + `${input}`, inIndex ?? 0, analytic);
+    if (analytic - analytic !== 0)
+      throw new NonFiniteError('gradcheck', `the analytic derivative of input ` + `${input}`, inIndex ?? 0, analytic);
     const err = Math.abs(analytic - numeric);
     const scale = Math.max(Math.abs(analytic), Math.abs(numeric));
     const bad = !(err <= this.atol + this.rtol * scale);
@@ -96,21 +102,35 @@ class Tracker {
     if (bad) this.ok = false;
     if (excess > this.worstExcess) {
       this.worstExcess = excess;
-      this.worst = { input, analytic, numeric, ...(outIndex === undefined ? {} : { outIndex }), ...(inIndex === undefined ? {} : { inIndex }) };
+      this.worst = {
+        input,
+        analytic,
+        numeric,
+        ...(outIndex === undefined ? {} : { outIndex }),
+        ...(inIndex === undefined ? {} : { inIndex }),
+      };
     }
   }
   result(): GradcheckResult {
-    return { ok: this.ok, maxAbsErr: this.maxAbs, maxRelErr: this.maxRel, ...(this.worst ? { worst: this.worst } : {}) };
+    return {
+      ok: this.ok,
+      maxAbsErr: this.maxAbs,
+      maxRelErr: this.maxRel,
+      ...(this.worst ? { worst: this.worst } : {}),
+    };
   }
 }
 
 /** ValueErrors for options that would make every comparison NaN or silently pick the other mode. */
 function checkOptions(opts: GradcheckOptions, eps: number, rtol: number, atol: number): void {
   if (!(eps > 0 && eps < Infinity)) throw new ValueError('gradcheck', `eps must be a finite number > 0, got ${eps}`);
-  if (!(rtol >= 0) || !(atol >= 0)) throw new ValueError('gradcheck', `rtol and atol must be >= 0, got ${rtol} and ${atol}`);
-  if (opts.mode !== undefined && opts.mode !== 'dot' && opts.mode !== 'full') throw new ValueError('gradcheck', `mode must be 'dot' or 'full', got '${String(opts.mode)}'`);
+  if (!(rtol >= 0) || !(atol >= 0))
+    throw new ValueError('gradcheck', `rtol and atol must be >= 0, got ${rtol} and ${atol}`);
+  if (opts.mode !== undefined && opts.mode !== 'dot' && opts.mode !== 'full')
+    throw new ValueError('gradcheck', `mode must be 'dot' or 'full', got '${String(opts.mode)}'`);
   const k = opts.directions;
-  if (k !== undefined && !(Number.isSafeInteger(k) && k >= 1)) throw new ValueError('gradcheck', `directions must be a positive integer, got ${k}`);
+  if (k !== undefined && !(Number.isSafeInteger(k) && k >= 1))
+    throw new ValueError('gradcheck', `directions must be a positive integer, got ${k}`);
 }
 
 /**
@@ -123,12 +143,18 @@ function checkOptions(opts: GradcheckOptions, eps: number, rtol: number, atol: n
  * if (!r.ok) console.log(r.worst);
  * ```
  */
-export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  opts: GradcheckOptions = {},
+): GradcheckResult {
   if (typeof f !== 'function') throw new ValueError('gradcheck', `f must be a function of tensors, got ${describe(f)}`);
   checkTensorList('gradcheck', inputs);
-  if (opts === null || typeof opts !== 'object') throw new ValueError('gradcheck', `opts must be an object, got `
-      + `${describe(opts)}`);
-  const eps = opts.eps ?? 1e-5, rtol = opts.rtol ?? 1e-6, atol = opts.atol ?? 1e-9;
+  if (opts === null || typeof opts !== 'object')
+    throw new ValueError('gradcheck', `opts must be an object, got ` + `${describe(opts)}`);
+  const eps = opts.eps ?? 1e-5,
+    rtol = opts.rtol ?? 1e-6,
+    atol = opts.atol ?? 1e-9;
   checkOptions(opts, eps, rtol, atol);
   const rng = createRng(opts.seed ?? 0);
   const tr = new Tracker(rtol, atol);
@@ -147,14 +173,24 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
   };
   if (opts.mode === 'full') {
     const y0 = fx([...inputs]);
-    const rows = Array.from({ length: y0.data.length }, (_, o) => vjpOf(f, inputs, (out) => {
-      const e = new Float64Array(out.data.length); e[o] = 1; return { data: e, shape: out.shape };
-    }).vjps);
+    const rows = Array.from(
+      { length: y0.data.length },
+      (_, o) =>
+        vjpOf(f, inputs, (out) => {
+          const e = new Float64Array(out.data.length);
+          e[o] = 1;
+          return { data: e, shape: out.shape };
+        }).vjps,
+    );
     inputs.forEach((x, i) => {
       for (let k = 0; k < x.data.length; k++) {
-        const e = new Float64Array(x.data.length); e[k] = 1;
+        const e = new Float64Array(x.data.length);
+        e[k] = 1;
         const at = (h: number): Float64Array => fx(shifted(inputs, i, e, h)).data;
-        const p1 = at(eps), m1 = at(-eps), p2 = at(2 * eps), m2 = at(-2 * eps);
+        const p1 = at(eps),
+          m1 = at(-eps),
+          p2 = at(2 * eps),
+          m2 = at(-2 * eps);
         for (let o = 0; o < y0.data.length; o++) {
           tr.see(i, rows[o]![i]!.data[k]!, fivePoint(p1[o]!, m1[o]!, p2[o]!, m2[o]!, eps), o, k);
         }

@@ -12,11 +12,28 @@ import type { Tensor } from '../tensor.js';
 
 /** Every primitive's name, written once; everything else is composed from them. */
 export const OP_NAMES = [
-  'add', 'mul', 'neg', 'reciprocal', 'maximum', 'where',
-  'exp', 'log', 'tanh', 'relu', 'abs', 'pow',
-  'sum', 'max',
-  'matmul', 'dense',
-  'reshape', 'transpose', 'broadcastTo', 'slice', 'concat', 'gather',
+  'add',
+  'mul',
+  'neg',
+  'reciprocal',
+  'maximum',
+  'where',
+  'exp',
+  'log',
+  'tanh',
+  'relu',
+  'abs',
+  'pow',
+  'sum',
+  'max',
+  'matmul',
+  'dense',
+  'reshape',
+  'transpose',
+  'broadcastTo',
+  'slice',
+  'concat',
+  'gather',
 ] as const;
 
 /** Names of the primitives (the entries of `OP_NAMES`). */
@@ -28,10 +45,17 @@ export type OpName = (typeof OP_NAMES)[number];
  * for inputs not needed may be `null`). `attrs` are the non-differentiable arguments (axes,
  * exponents, index arrays) and are saved on the tape with the node.
  */
-export interface Primitive<K extends OpName = OpName, A = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Primitive<K extends OpName = OpName, A = any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly name: K;
   readonly forward: (inputs: readonly Tensor[], attrs: A) => Tensor;
-  readonly vjp: (g: Tensor, inputs: readonly Tensor[], out: Tensor, attrs: A, needs: readonly boolean[]) => readonly (Tensor | null)[];
+  readonly vjp: (
+    g: Tensor,
+    inputs: readonly Tensor[],
+    out: Tensor,
+    attrs: A,
+    needs: readonly boolean[],
+  ) => readonly (Tensor | null)[];
 }
 
 /** Identity helper that checks a primitive literal against the contract. */

@@ -60,8 +60,11 @@ export function assertNotNested(op: string, tape: Tape): void {
     for (let i = 0; i < node.inputs.length; i++) {
       const x = node.inputs[i]!;
       if (active.some((t) => t.tracked.has(x))) {
-        throw new ValueError(op, `nested differentiation: input ${i} of '${node.prim.name}' depends on a value traced by an enclosing grad; `
-          + 'higher-order derivatives are not supported — wrap the inner call in noGrad(() => ...) to use its result as a constant');
+        throw new ValueError(
+          op,
+          `nested differentiation: input ${i} of '${node.prim.name}' depends on a value traced by an enclosing grad; ` +
+            'higher-order derivatives are not supported — wrap the inner call in noGrad(() => ...) to use its result as a constant',
+        );
       }
     }
   }
@@ -75,9 +78,12 @@ export function assertNotNested(op: string, tape: Tape): void {
  */
 export function assertNotTracedArg(op: string, x: Tensor, what: string): void {
   if (active.some((t) => t.tracked.has(x))) {
-    throw new ValueError(op, `nested differentiation: ${what} is traced by an enclosing grad; `
-      + 'higher-order derivatives are not supported (first-order autodiff) — wrap the inner call in '
-      + 'noGrad(() => ...) to use its result as a constant');
+    throw new ValueError(
+      op,
+      `nested differentiation: ${what} is traced by an enclosing grad; ` +
+        'higher-order derivatives are not supported (first-order autodiff) — wrap the inner call in ' +
+        'noGrad(() => ...) to use its result as a constant',
+    );
   }
 }
 
@@ -127,19 +133,28 @@ export function applyPrimitive<A>(p: Primitive<OpName, A>, inputs: readonly Tens
   return out;
 }
 
-interface Acc { t: Tensor; owned: boolean }
+interface Acc {
+  t: Tensor;
+  owned: boolean;
+}
 
 function accumulate(grads: Map<Tensor, Acc>, x: Tensor, g: Tensor): void {
   const acc = grads.get(x);
-  if (acc === undefined) { grads.set(x, { t: g, owned: false }); return; }
+  if (acc === undefined) {
+    grads.set(x, { t: g, owned: false });
+    return;
+  }
   if (!acc.owned) {
-    const d = new Float64Array(g.data.length), a = acc.t.data, b = g.data;
+    const d = new Float64Array(g.data.length),
+      a = acc.t.data,
+      b = g.data;
     for (let i = 0; i < d.length; i++) d[i] = a[i]! + b[i]!;
     acc.t = { data: d, shape: x.shape };
     acc.owned = true;
     return;
   }
-  const d = acc.t.data, b = g.data;
+  const d = acc.t.data,
+    b = g.data;
   for (let i = 0; i < d.length; i++) d[i] = d[i]! + b[i]!;
 }
 
@@ -164,7 +179,11 @@ export function backward(tape: Tape, out: Tensor, seed: Tensor, wrt: readonly Te
       const x = node.inputs[i]!;
       if (g === null || g === undefined) continue;
       if (!shapesEqual(g.shape, x.shape)) {
-        throw new ShapeError(`${node.prim.name} (backward)`, `cotangent of input ${i} has the wrong shape (cotangent, input)`, [g.shape, x.shape]);
+        throw new ShapeError(
+          `${node.prim.name} (backward)`,
+          `cotangent of input ${i} has the wrong shape (cotangent, input)`,
+          [g.shape, x.shape],
+        );
       }
       accumulate(grads, x, g);
     }

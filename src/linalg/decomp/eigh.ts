@@ -27,20 +27,28 @@ const MAX_QL_ITER = 60;
  */
 export function eigh(a: Tensor, opts: FiniteOption = {}): { values: Tensor; vectors: Tensor } {
   const n = entrySquare('eigh', a, opts);
-  if (n === 0) return { values: { data: new Float64Array(0), shape: [0] }, vectors: { data: new Float64Array(0), shape: [0, 0] } };
+  if (n === 0)
+    return { values: { data: new Float64Array(0), shape: [0] }, vectors: { data: new Float64Array(0), shape: [0, 0] } };
   // Symmetrise from the lower triangle and scale exactly.
   const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { const x = a.data[i * n + j]!; v[i * n + j] = x; v[j * n + i] = x; }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      const x = a.data[i * n + j]!;
+      v[i * n + j] = x;
+      v[j * n + i] = x;
+    }
   const ex = normalisingExponent(maxAbs(v));
   scalePow2(v, ex);
-  const d = new Float64Array(n), e = new Float64Array(n);
+  const d = new Float64Array(n),
+    e = new Float64Array(n);
   tred2(v, d, e, n);
   // tql2 rotates columns of V: work on W = Vᵀ so that they are contiguous rows.
   const w = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[j * n + i] = v[i * n + j]!;
   tql2(w, d, e, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
-  const values = new Float64Array(n), vectors = new Float64Array(n * n);
+  const values = new Float64Array(n),
+    vectors = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
     const src = order[c]!;
     values[c] = timesPow2(d[src]!, -ex);
@@ -54,13 +62,21 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
   for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j]!;
   // Phase 1: reduce row by row from the bottom.
   for (let i = n - 1; i > 0; i--) {
-    let scale = 0, h = 0;
+    let scale = 0,
+      h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
     if (scale === 0) {
       e[i] = d[i - 1]!;
-      for (let j = 0; j < i; j++) { d[j] = V[(i - 1) * n + j]!; V[i * n + j] = 0; V[j * n + i] = 0; }
+      for (let j = 0; j < i; j++) {
+        d[j] = V[(i - 1) * n + j]!;
+        V[i * n + j] = 0;
+        V[j * n + i] = 0;
+      }
     } else {
-      for (let k = 0; k < i; k++) { d[k] = d[k]! / scale; h += d[k]! * d[k]!; }
+      for (let k = 0; k < i; k++) {
+        d[k] = d[k]! / scale;
+        h += d[k]! * d[k]!;
+      }
       let f = d[i - 1]!;
       let g = Math.sqrt(h);
       if (f > 0) g = -g;
@@ -80,11 +96,15 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
         e[j] = g;
       }
       f = 0;
-      for (let j = 0; j < i; j++) { e[j] = e[j]! / h; f += e[j]! * d[j]!; }
+      for (let j = 0; j < i; j++) {
+        e[j] = e[j]! / h;
+        f += e[j]! * d[j]!;
+      }
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] = e[j]! - hh * d[j]!;
       for (let j = 0; j < i; j++) {
-        f = d[j]!; g = e[j]!;
+        f = d[j]!;
+        g = e[j]!;
         for (let k = j; k <= i - 1; k++) V[k * n + j] = V[k * n + j]! - (f * e[k]! + g * d[k]!);
         d[j] = V[(i - 1) * n + j]!;
         V[i * n + j] = 0;
@@ -107,7 +127,10 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
     }
     for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
   }
-  for (let j = 0; j < n; j++) { d[j] = V[(n - 1) * n + j]!; V[(n - 1) * n + j] = 0; }
+  for (let j = 0; j < n; j++) {
+    d[j] = V[(n - 1) * n + j]!;
+    V[(n - 1) * n + j] = 0;
+  }
   V[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
 }
@@ -116,7 +139,8 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
 function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
-  let f = 0, tst1 = 0;
+  let f = 0,
+    tst1 = 0;
   const eps = Number.EPSILON;
   for (let l = 0; l < n; l++) {
     tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
@@ -125,7 +149,13 @@ function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
     if (m > l) {
       let iter = 0;
       do {
-        if (++iter > MAX_QL_ITER) throw new NonConvergenceError('eigh', iter - 1, Math.abs(e[l]!), `implicit QL on the ${n}×${n} tridiagonal, eigenvalue ${l}`);
+        if (++iter > MAX_QL_ITER)
+          throw new NonConvergenceError(
+            'eigh',
+            iter - 1,
+            Math.abs(e[l]!),
+            `implicit QL on the ${n}×${n} tridiagonal, eigenvalue ${l}`,
+          );
         // Shift from the leading 2×2 block.
         let g = d[l]!;
         let p = (d[l + 1]! - g) / (2 * e[l]!);
@@ -139,10 +169,16 @@ function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
         f += h;
         // Implicit QL sweep from m−1 up to l.
         p = d[m]!;
-        let c = 1, c2 = 1, c3 = 1, s = 0, s2 = 0;
+        let c = 1,
+          c2 = 1,
+          c3 = 1,
+          s = 0,
+          s2 = 0;
         const el1 = e[l + 1]!;
         for (let i = m - 1; i >= l; i--) {
-          c3 = c2; c2 = c; s2 = s;
+          c3 = c2;
+          c2 = c;
+          s2 = s;
           g = c * e[i]!;
           h = c * p;
           r = Math.hypot(p, e[i]!);
@@ -151,14 +187,16 @@ function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
-          const oa = (i + 1) * n, ob = i * n;
+          const oa = (i + 1) * n,
+            ob = i * n;
           for (let k = 0; k < n; k++) {
-            const wh = W[oa + k]!, wi = W[ob + k]!;
+            const wh = W[oa + k]!,
+              wi = W[ob + k]!;
             W[oa + k] = s * wi + c * wh;
             W[ob + k] = c * wi - s * wh;
           }
         }
-        p = -s * s2 * c3 * el1 * e[l]! / dl1;
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;
       } while (Math.abs(e[l]!) > eps * tst1);

@@ -32,8 +32,13 @@ export function householderQR(cm: Float64Array, m: number, n: number, pivot: boo
   const perm = new Int32Array(n);
   for (let j = 0; j < n; j++) perm[j] = j;
   // Phase 0: column norms for pivoting (vn1 = current partial norm, vn2 = norm at last recompute).
-  const vn1 = new Float64Array(pivot ? n : 0), vn2 = new Float64Array(pivot ? n : 0);
-  if (pivot) for (let j = 0; j < n; j++) { vn1[j] = nrm2(cm, j * m, m); vn2[j] = vn1[j]!; }
+  const vn1 = new Float64Array(pivot ? n : 0),
+    vn2 = new Float64Array(pivot ? n : 0);
+  if (pivot)
+    for (let j = 0; j < n; j++) {
+      vn1[j] = nrm2(cm, j * m, m);
+      vn2[j] = vn1[j]!;
+    }
   const tol3z = Math.sqrt(Number.EPSILON);
   for (let k = 0; k < kmax; k++) {
     // Phase 1: pivot — bring the column of largest partial norm to position k.
@@ -42,8 +47,11 @@ export function householderQR(cm: Float64Array, m: number, n: number, pivot: boo
       for (let j = k + 1; j < n; j++) if (vn1[j]! > vn1[p]!) p = j;
       if (p !== k) {
         swapColumns(cm, m, p, k);
-        const t = perm[p]!; perm[p] = perm[k]!; perm[k] = t;
-        vn1[p] = vn1[k]!; vn2[p] = vn2[k]!;
+        const t = perm[p]!;
+        perm[p] = perm[k]!;
+        perm[k] = t;
+        vn1[p] = vn1[k]!;
+        vn2[p] = vn2[k]!;
       }
     }
     // Phase 2: reflector for cm[k.., k].
@@ -72,8 +80,13 @@ export function householderQR(cm: Float64Array, m: number, n: number, pivot: boo
 }
 
 function swapColumns(cm: Float64Array, m: number, p: number, k: number): void {
-  const op = p * m, ok = k * m;
-  for (let i = 0; i < m; i++) { const t = cm[op + i]!; cm[op + i] = cm[ok + i]!; cm[ok + i] = t; }
+  const op = p * m,
+    ok = k * m;
+  for (let i = 0; i < m; i++) {
+    const t = cm[op + i]!;
+    cm[op + i] = cm[ok + i]!;
+    cm[ok + i] = t;
+  }
 }
 
 /** LAPACK's safe minimum for reflectors, dlamch('S')/dlamch('E') = 2^-1022 / 2^-53 = 2^-969. */
@@ -112,8 +125,10 @@ export function makeReflector(a: Float64Array, off: number, len: number): number
 }
 
 function hypot2(x: number, y: number): number {
-  const ax = Math.abs(x), ay = Math.abs(y);
-  const big = Math.max(ax, ay), small = Math.min(ax, ay);
+  const ax = Math.abs(x),
+    ay = Math.abs(y);
+  const big = Math.max(ax, ay),
+    small = Math.min(ax, ay);
   if (big === 0) return 0;
   const r = small / big;
   return big * Math.sqrt(1 + r * r);
@@ -123,7 +138,14 @@ function hypot2(x: number, y: number): number {
  * Applies H = I − τ v vᵀ (v(0) = 1 implicit, v(1..) = a[voff+1 .. voff+len)) to the vector
  * y[yoff .. yoff+len).
  */
-export function applyReflector(v: Float64Array, voff: number, len: number, tau: number, y: Float64Array, yoff: number): void {
+export function applyReflector(
+  v: Float64Array,
+  voff: number,
+  len: number,
+  tau: number,
+  y: Float64Array,
+  yoff: number,
+): void {
   let w = y[yoff]!;
   for (let i = 1; i < len; i++) w += v[voff + i]! * y[yoff + i]!;
   w *= tau;
@@ -138,7 +160,14 @@ export function applyReflector(v: Float64Array, voff: number, len: number, tau: 
  * `identityTail` (complete Q = Q·[Y 0; 0 I]), else zero. `yIsIdentity` (Y = I) lets the backward
  * accumulation skip the columns a reflector cannot reach. Returns column-major m×cols.
  */
-export function applyQ(f: HouseholderQR, y: Float64Array, rows: number, cols: number, identityTail = false, yIsIdentity = false): Float64Array {
+export function applyQ(
+  f: HouseholderQR,
+  y: Float64Array,
+  rows: number,
+  cols: number,
+  identityTail = false,
+  yIsIdentity = false,
+): Float64Array {
   const { cm, m, tau } = f;
   const out = new Float64Array(m * cols);
   const ycols = rows === 0 ? 0 : Math.min(cols, y.length / rows);

@@ -41,18 +41,23 @@ export interface LstsqResult {
 export function lstsq(a: Tensor, b: Tensor, opts: LstsqOptions = {}): LstsqResult {
   const [m, n] = entry('lstsq', a, opts);
   checkTensor('lstsq', 'b', b);
-  if (b.shape.length !== 1 && b.shape.length !== 2) throw new ShapeError('lstsq', `b must be 1-D or 2-D, got ${b.shape.length}-D`, [a.shape, b.shape]);
+  if (b.shape.length !== 1 && b.shape.length !== 2)
+    throw new ShapeError('lstsq', `b must be 1-D or 2-D, got ${b.shape.length}-D`, [a.shape, b.shape]);
   if (b.shape[0] !== m) throw new ShapeError('lstsq', `a has ${m} rows but b has ${b.shape[0]}`, [a.shape, b.shape]);
   const k = b.shape.length === 1 ? 1 : b.shape[1]!;
   if (opts.checkFinite !== false) entry('lstsq', { data: b.data, shape: [m, k] }, opts, 'b');
   const rcond = opts.rcond ?? Number.EPSILON * Math.max(m, n);
-  if (!(rcond >= 0) || !Number.isFinite(rcond)) throw new ValueError('lstsq', `rcond must be a finite non-negative number, got ${rcond}`);
+  if (!(rcond >= 0) || !Number.isFinite(rcond))
+    throw new ValueError('lstsq', `rcond must be a finite non-negative number, got ${rcond}`);
   const xShape = b.shape.length === 1 ? [n] : [n, k];
   // exact power-of-two scaling of a and b into the safe range (subnormal or huge data), undone on x
-  const ea = safeRangeExponent(maxAbs(a.data)), eb = safeRangeExponent(maxAbs(b.data));
+  const ea = safeRangeExponent(maxAbs(a.data)),
+    eb = safeRangeExponent(maxAbs(b.data));
   if (ea === 0 && eb === 0) return solve(a, b, m, n, k, xShape, rcond);
-  const as = a.data.slice(), bs = b.data.slice();
-  scalePow2(as, ea); scalePow2(bs, eb);
+  const as = a.data.slice(),
+    bs = b.data.slice();
+  scalePow2(as, ea);
+  scalePow2(bs, eb);
   const r = solve({ data: as, shape: a.shape }, { data: bs, shape: b.shape }, m, n, k, xShape, rcond);
   scalePow2(r.x.data, ea - eb);
   scalePow2(r.residuals.data, -2 * eb);
@@ -113,7 +118,10 @@ function qrPath(a: Tensor, b: Tensor, m: number, n: number, k: number, xShape: n
     const res = new Float64Array(k);
     for (let col = 0; col < k; col++) {
       let acc = 0;
-      for (let i = n; i < m; i++) { const v = qtb[col * m + i]!; acc += v * v; }
+      for (let i = n; i < m; i++) {
+        const v = qtb[col * m + i]!;
+        acc += v * v;
+      }
       res[col] = acc;
     }
     residuals = { data: res, shape: [k] };
@@ -138,7 +146,8 @@ export interface PinvOptions extends FiniteOption {
 export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
   const [m, n] = entry('pinv', a, opts);
   const rcond = opts.rcond ?? Number.EPSILON * Math.max(m, n);
-  if (!(rcond >= 0) || !Number.isFinite(rcond)) throw new ValueError('pinv', `rcond must be a finite non-negative number, got ${rcond}`);
+  if (!(rcond >= 0) || !Number.isFinite(rcond))
+    throw new ValueError('pinv', `rcond must be a finite non-negative number, got ${rcond}`);
   const out = new Float64Array(n * m);
   if (m === 0 || n === 0) return { data: out, shape: [n, m] };
   // (A·2^e)⁺ = A⁺·2^-e: tiny or huge data is inverted in the safe range and scaled back
@@ -147,7 +156,8 @@ export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
   const as = e === 0 ? a : { data: a.data.slice(), shape: a.shape };
   if (e !== 0) scalePow2(as.data, e);
   const { u, s, vt } = svd(as, { checkFinite: false });
-  const r = effectiveRank(s.data, rcond), kk = Math.min(m, n);
+  const r = effectiveRank(s.data, rcond),
+    kk = Math.min(m, n);
   for (let i = 0; i < r; i++) {
     const inv = 1 / s.data[i]!;
     for (let j = 0; j < n; j++) {

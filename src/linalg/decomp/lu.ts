@@ -15,23 +15,43 @@ export class SingularMatrixError extends SeqrateError {
   }
 }
 
-interface LU { lu: Float64Array; piv: Int32Array; sign: number; zeroPivot: number }
+interface LU {
+  lu: Float64Array;
+  piv: Int32Array;
+  sign: number;
+  zeroPivot: number;
+}
 
 /** Row-major in-place Doolittle LU with partial pivoting (right-looking, xGETF2). */
 function luFactor(data: Float64Array, n: number): LU {
   const lu = data.slice();
   const piv = new Int32Array(n);
-  let sign = 1, zeroPivot = -1;
+  let sign = 1,
+    zeroPivot = -1;
   for (let k = 0; k < n; k++) {
-    let p = k, best = Math.abs(lu[k * n + k]!);
-    for (let i = k + 1; i < n; i++) { const v = Math.abs(lu[i * n + k]!); if (v > best) { best = v; p = i; } }
+    let p = k,
+      best = Math.abs(lu[k * n + k]!);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(lu[i * n + k]!);
+      if (v > best) {
+        best = v;
+        p = i;
+      }
+    }
     piv[k] = p;
     if (p !== k) {
       sign = -sign;
-      for (let j = 0; j < n; j++) { const t = lu[k * n + j]!; lu[k * n + j] = lu[p * n + j]!; lu[p * n + j] = t; }
+      for (let j = 0; j < n; j++) {
+        const t = lu[k * n + j]!;
+        lu[k * n + j] = lu[p * n + j]!;
+        lu[p * n + j] = t;
+      }
     }
     const d = lu[k * n + k]!;
-    if (d === 0) { if (zeroPivot < 0) zeroPivot = k; continue; }
+    if (d === 0) {
+      if (zeroPivot < 0) zeroPivot = k;
+      continue;
+    }
     const rk = k * n;
     for (let i = k + 1; i < n; i++) {
       const ri = i * n;
@@ -55,9 +75,11 @@ function luFactor(data: Float64Array, n: number): LU {
  * ```
  */
 export function solve(a: Tensor, b: Tensor, opts: FiniteOption = {}): Tensor {
-  if (b === null || typeof b !== 'object' || !(b.data instanceof Float64Array)) throw new ShapeError('solve', 'b must be a Tensor', [a.shape]);
+  if (b === null || typeof b !== 'object' || !(b.data instanceof Float64Array))
+    throw new ShapeError('solve', 'b must be a Tensor', [a.shape]);
   const n = entrySquare('solve', a, opts);
-  if (b.shape.length !== 1 && b.shape.length !== 2) throw new ShapeError('solve', `b must be 1-D or 2-D, got ${b.shape.length}-D`, [a.shape, b.shape]);
+  if (b.shape.length !== 1 && b.shape.length !== 2)
+    throw new ShapeError('solve', `b must be 1-D or 2-D, got ${b.shape.length}-D`, [a.shape, b.shape]);
   if (b.shape[0] !== n) throw new ShapeError('solve', `a has ${n} rows but b has ${b.shape[0]}`, [a.shape, b.shape]);
   if (opts.checkFinite !== false) entry('solve', b.shape.length === 1 ? { data: b.data, shape: [n, 1] } : b, opts, 'b');
   const k = b.shape.length === 1 ? 1 : b.shape[1]!;
@@ -67,7 +89,12 @@ export function solve(a: Tensor, b: Tensor, opts: FiniteOption = {}): Tensor {
   // P·B, then L·Y = PB (unit lower), then U·X = Y.
   for (let i = 0; i < n; i++) {
     const p = f.piv[i]!;
-    if (p !== i) for (let c = 0; c < k; c++) { const t = x[i * k + c]!; x[i * k + c] = x[p * k + c]!; x[p * k + c] = t; }
+    if (p !== i)
+      for (let c = 0; c < k; c++) {
+        const t = x[i * k + c]!;
+        x[i * k + c] = x[p * k + c]!;
+        x[p * k + c] = t;
+      }
   }
   const lu = f.lu;
   for (let i = 0; i < n; i++) {
@@ -102,13 +129,17 @@ export function det(a: Tensor, opts: FiniteOption = {}): number {
   if (n === 0) return 1;
   const f = luFactor(a.data, n);
   if (f.zeroPivot >= 0) return 0;
-  let mant = f.sign, ex = 0;
+  let mant = f.sign,
+    ex = 0;
   for (let i = 0; i < n; i++) {
     mant *= f.lu[i * n + i]!;
     const e = Math.floor(Math.log2(Math.abs(mant)));
-    if (e > 500 || e < -500) { mant *= Math.pow(2, -e); ex += e; }
+    if (e > 500 || e < -500) {
+      mant *= Math.pow(2, -e);
+      ex += e;
+    }
   }
   if (ex === 0) return mant;
   const e1 = Math.trunc(ex / 2);
-  return (mant * Math.pow(2, e1)) * Math.pow(2, ex - e1);
+  return mant * Math.pow(2, e1) * Math.pow(2, ex - e1);
 }

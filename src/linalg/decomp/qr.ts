@@ -27,11 +27,13 @@ export interface QrOptions extends FiniteOption {
 export function qr(a: Tensor, opts: QrOptions = {}): { q: Tensor; r: Tensor } {
   const [m, n] = entry('qr', a, opts);
   const mode = opts.mode ?? 'reduced';
-  if (mode !== 'reduced' && mode !== 'complete') throw new ValueError('qr', `mode must be 'reduced' or 'complete', got '${String(mode)}'`);
+  if (mode !== 'reduced' && mode !== 'complete')
+    throw new ValueError('qr', `mode must be 'reduced' or 'complete', got '${String(mode)}'`);
   const k = Math.min(m, n);
   const qcols = mode === 'complete' ? m : k;
   // exact power-of-two scaling of subnormal or huge data into the safe range (Q is unchanged; R is scaled back)
-  const cm = toColMajor(a.data, m, n), e = safeRangeExponent(maxAbs(cm));
+  const cm = toColMajor(a.data, m, n),
+    e = safeRangeExponent(maxAbs(cm));
   scalePow2(cm, e);
   const f = qrFactor(cm, m, n);
   // R: the upper triangle of the first qcols rows.

@@ -24,7 +24,9 @@ import { entrySquare, nrm2, type FiniteOption } from './util.js';
 export function spectralRadius(w: Tensor, opts: FiniteOption = {}): number {
   const m = entrySquare('spectralRadius', w, opts);
   let a: Float64Array = Float64Array.from(w.data);
-  let logNorm = 0, k = 1, est = 0;
+  let logNorm = 0,
+    k = 1,
+    est = 0;
   for (let j = 0; j <= 60; j++) {
     const nrm = nrm2(a, 0, a.length);
     if (nrm === 0) return 0;

@@ -101,9 +101,10 @@ export function svdvals(a: Tensor, opts: FiniteOption & { method?: SvdMethod } =
   checkMethod('svdvals', opts.method);
   const k = Math.min(m, n);
   if (k === 0) return { data: new Float64Array(0), shape: [0] };
-  const r = m >= n
-    ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts.method)
-    : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts.method);
+  const r =
+    m >= n
+      ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts.method)
+      : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts.method);
   return { data: r.s, shape: [k] };
 }
 
@@ -124,8 +125,15 @@ function fixSigns(u: Tensor, vt: Tensor, k: number): void {
   const [m, c] = [u.shape[0]!, u.shape[1]!];
   const n = vt.shape[1]!;
   for (let j = 0; j < c; j++) {
-    let bi = 0, bv = -1;
-    for (let i = 0; i < m; i++) { const x = Math.abs(u.data[i * c + j]!); if (x > bv) { bv = x; bi = i; } }
+    let bi = 0,
+      bv = -1;
+    for (let i = 0; i < m; i++) {
+      const x = Math.abs(u.data[i * c + j]!);
+      if (x > bv) {
+        bv = x;
+        bi = i;
+      }
+    }
     if (u.data[bi * c + j]! >= 0) continue;
     for (let i = 0; i < m; i++) u.data[i * c + j] = -u.data[i * c + j]!;
     if (j < k) for (let i = 0; i < n; i++) vt.data[j * n + i] = -vt.data[j * n + i]!;

@@ -48,28 +48,48 @@ export const GRADED_SPREAD = 100;
 /** (max/min row 2-norm)·(max/min column 2-norm) > GRADED_SPREAD, zero rows/columns included. */
 export function isGraded(cm: Float64Array, m: number, n: number): boolean {
   const rows = new Float64Array(m);
-  let cmax = 0, cmin = Infinity;
+  let cmax = 0,
+    cmin = Infinity;
   for (let j = 0; j < n; j++) {
     let c = 0;
     const o = j * m;
-    for (let i = 0; i < m; i++) { const v = cm[o + i]!; const v2 = v * v; c += v2; rows[i] = rows[i]! + v2; }
+    for (let i = 0; i < m; i++) {
+      const v = cm[o + i]!;
+      const v2 = v * v;
+      c += v2;
+      rows[i] = rows[i]! + v2;
+    }
     if (c > cmax) cmax = c;
     if (c < cmin) cmin = c;
   }
-  let rmax = 0, rmin = Infinity;
-  for (let i = 0; i < m; i++) { const r = rows[i]!; if (r > rmax) rmax = r; if (r < rmin) rmin = r; }
+  let rmax = 0,
+    rmin = Infinity;
+  for (let i = 0; i < m; i++) {
+    const r = rows[i]!;
+    if (r > rmax) rmax = r;
+    if (r < rmin) rmin = r;
+  }
   if (rmin === 0 || cmin === 0) return true;
   return Math.sqrt((rmax / rmin) * (cmax / cmin)) > GRADED_SPREAD;
 }
 
 /** SVD of the column-major m×n matrix `cm` (m ≥ n ≥ 1). `cm` is overwritten. */
-export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vectors: boolean, full: boolean, method: SvdMethod = 'auto'): TallSVD {
+export function tallSVD(
+  op: string,
+  cm: Float64Array,
+  m: number,
+  n: number,
+  vectors: boolean,
+  full: boolean,
+  method: SvdMethod = 'auto',
+): TallSVD {
   // Phase 0: exact scaling, then the choice of algorithm.
   // Only data outside [2^-500, 2^500] is scaled: normalising every matrix to max 1 would push
   // the small rows of a strongly graded one (1e150 … 1e-150) into underflow for no reason.
   const e = safeRangeExponent(maxAbs(cm));
   scalePow2(cm, e);
-  if (method === 'golub-kahan' || (method === 'auto' && !isGraded(cm, m, n))) return golubKahan(op, cm, m, n, vectors, full, e);
+  if (method === 'golub-kahan' || (method === 'auto' && !isGraded(cm, m, n)))
+    return golubKahan(op, cm, m, n, vectors, full, e);
   // Phase 1: row sorting by decreasing ∞-norm.
   const rowPerm = sortRowsByInfNorm(cm, m, n);
   // Phase 2: QR with column pivoting.
@@ -91,8 +111,12 @@ export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vect
   const ut = new Float64Array(n * n);
   const zero: number[] = [];
   for (let j = 0; j < n; j++) {
-    const src = order[j]!, sj = sig[src]!;
-    if (sj === 0) { zero.push(j); continue; }
+    const src = order[j]!,
+      sj = sig[src]!;
+    if (sj === 0) {
+      zero.push(j);
+      continue;
+    }
     for (let i = 0; i < n; i++) ut[j * n + i] = x[src * n + i]! / sj;
   }
   completeBasis(ut, n, zero);
@@ -111,9 +135,18 @@ export function tallSVD(op: string, cm: Float64Array, m: number, n: number, vect
 }
 
 /** The Golub–Kahan–Reinsch path (bidiag.ts) on the already scaled `cm`. */
-function golubKahan(op: string, cm: Float64Array, m: number, n: number, vectors: boolean, full: boolean, e: number): TallSVD {
+function golubKahan(
+  op: string,
+  cm: Float64Array,
+  m: number,
+  n: number,
+  vectors: boolean,
+  full: boolean,
+  e: number,
+): TallSVD {
   const b = bidiagonalize(cm, m, n);
-  const s = b.d, sup = b.e;
+  const s = b.d,
+    sup = b.e;
   const ucols = full ? m : n;
   const ut = vectors ? formUt(b, ucols) : null;
   const vt = vectors ? formVt(b) : null;
@@ -128,7 +161,11 @@ function golubKahan(op: string, cm: Float64Array, m: number, n: number, vectors:
 /** Stable in-place sort of the rows of column-major m×n `cm` by decreasing ∞-norm; returns the permutation. */
 function sortRowsByInfNorm(cm: Float64Array, m: number, n: number): Int32Array {
   const w = new Float64Array(m);
-  for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) { const a = Math.abs(cm[j * m + i]!); if (a > w[i]!) w[i] = a; }
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < m; i++) {
+      const a = Math.abs(cm[j * m + i]!);
+      if (a > w[i]!) w[i] = a;
+    }
   const idx = Array.from({ length: m }, (_, i) => i).sort((a, b) => w[b]! - w[a]! || a - b);
   const perm = Int32Array.from(idx);
   const tmp = new Float64Array(m);
@@ -158,13 +195,18 @@ export function completeBasis(q: Float64Array, n: number, zero: number[]): void 
   const w = new Float64Array(n);
   for (const z of zero) {
     // residual norms of e_i: 1 − Σ_j q_ij² over filled j
-    let best = -1, bestRes = -1;
+    let best = -1,
+      bestRes = -1;
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = 0; j < n; j++) if (filled[j]) s += q[j * n + i]! * q[j * n + i]!;
-      if (1 - s > bestRes) { bestRes = 1 - s; best = i; }
+      if (1 - s > bestRes) {
+        bestRes = 1 - s;
+        best = i;
+      }
     }
-    w.fill(0); w[best] = 1;
+    w.fill(0);
+    w[best] = 1;
     for (let pass = 0; pass < 2; pass++) {
       for (let j = 0; j < n; j++) {
         if (!filled[j]) continue;

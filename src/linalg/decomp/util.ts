@@ -56,19 +56,29 @@ export function fromColMajor(cm: Float64Array, m: number, n: number, ld = m): Te
  */
 export function nrm2(x: Float64Array, off: number, len: number): number {
   let s = 0;
-  for (let i = off; i < off + len; i++) { const v = x[i]!; s += v * v; }
+  for (let i = off; i < off + len; i++) {
+    const v = x[i]!;
+    s += v * v;
+  }
   if (s > 1e-290 && s < 1e290) return Math.sqrt(s);
   if (s === 0) {
     let any = false;
-    for (let i = off; i < off + len; i++) if (x[i] !== 0) { any = true; break; }
+    for (let i = off; i < off + len; i++)
+      if (x[i] !== 0) {
+        any = true;
+        break;
+      }
     if (!any) return 0;
   }
-  let scale = 0, ssq = 1;
+  let scale = 0,
+    ssq = 1;
   for (let i = off; i < off + len; i++) {
     const v = Math.abs(x[i]!);
     if (v === 0) continue;
-    if (scale < v) { ssq = 1 + ssq * (scale / v) * (scale / v); scale = v; }
-    else ssq += (v / scale) * (v / scale);
+    if (scale < v) {
+      ssq = 1 + ssq * (scale / v) * (scale / v);
+      scale = v;
+    } else ssq += (v / scale) * (v / scale);
   }
   return scale * Math.sqrt(ssq);
 }
@@ -76,19 +86,26 @@ export function nrm2(x: Float64Array, off: number, len: number): number {
 /** Largest |x_i|. */
 export function maxAbs(x: Float64Array): number {
   let m = 0;
-  for (let i = 0; i < x.length; i++) { const v = Math.abs(x[i]!); if (v > m) m = v; }
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.abs(x[i]!);
+    if (v > m) m = v;
+  }
   return m;
 }
 
 /** 2^e as a double for any e in [-1074, 1023] (Math.pow is exact for powers of two). */
-function pow2(e: number): number { return Math.pow(2, e); }
+function pow2(e: number): number {
+  return Math.pow(2, e);
+}
 
 /** Multiplies `x` in place by 2^e exactly (two steps when 2^e alone is out of range). */
 export function scalePow2(x: Float64Array, e: number): void {
   if (e === 0) return;
-  const e1 = Math.trunc(e / 2), e2 = e - e1;
-  const f1 = pow2(e1), f2 = pow2(e2);
-  for (let i = 0; i < x.length; i++) x[i] = (x[i]! * f1) * f2;
+  const e1 = Math.trunc(e / 2),
+    e2 = e - e1;
+  const f1 = pow2(e1),
+    f2 = pow2(e2);
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! * f1 * f2;
 }
 
 /** Exponent e such that max|x|·2^e lies in [0.5, 1); 0 for an all-zero array. */
@@ -99,8 +116,9 @@ export function normalisingExponent(mx: number): number {
 
 /** Multiplies a scalar by 2^e exactly (in two steps). */
 export function timesPow2(v: number, e: number): number {
-  const e1 = Math.trunc(e / 2), e2 = e - e1;
-  return (v * pow2(e1)) * pow2(e2);
+  const e1 = Math.trunc(e / 2),
+    e2 = e - e1;
+  return v * pow2(e1) * pow2(e2);
 }
 
 /**

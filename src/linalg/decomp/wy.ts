@@ -28,18 +28,24 @@ const NB = 32;
 export function accumulateIdentity(r: ReflectorSet, y: Float64Array, cols: number): void {
   const { count, dim, shift, tau } = r;
   if (count === 0) return;
-  if (dim < 2 * NB) { unblocked(r, y, cols, 0, count); return; }
+  if (dim < 2 * NB) {
+    unblocked(r, y, cols, 0, count);
+    return;
+  }
   const last = Math.floor((count - 1) / NB) * NB;
   for (let kb = last; kb >= 0; kb -= NB) {
     const nb = Math.min(NB, count - kb);
-    const s0 = kb + shift, mm = dim - s0, cc = cols - s0;
+    const s0 = kb + shift,
+      mm = dim - s0,
+      cc = cols - s0;
     if (mm <= 0 || cc <= 0) continue;
     const { vt, t } = blockReflector(r, kb, nb, mm);
     // Yᵀ is row-major (cols × dim); the block is rows s0.., columns s0.. of it.
     const yOff = s0 * dim + s0;
-    const w = new Float64Array(cc * nb), w2 = new Float64Array(cc * nb);
+    const w = new Float64Array(cc * nb),
+      w2 = new Float64Array(cc * nb);
     gemm(false, true, cc, nb, mm, y, yOff, dim, vt, 0, mm, w, 0, nb, false); // Wᵀ = Yᵀ·V
-    gemm(false, true, cc, nb, nb, w, 0, nb, t, 0, nb, w2, 0, nb, false);      // Wᵀ·Tᵀ
+    gemm(false, true, cc, nb, nb, w, 0, nb, t, 0, nb, w2, 0, nb, false); // Wᵀ·Tᵀ
     for (let i = 0; i < w2.length; i++) w2[i] = -w2[i]!;
     gemm(false, false, cc, mm, nb, w2, 0, nb, vt, 0, mm, y, yOff, dim, true); // Yᵀ −= Wᵀ·Tᵀ·Vᵀ
   }
@@ -60,7 +66,8 @@ function blockReflector(r: ReflectorSet, kb: number, nb: number, mm: number): { 
     for (let p = 1; p < len; p++) vt[i * mm + i + p] = r.vbuf[o + p]!;
   }
   // T_ii = τ_i, T[0:i, i] = −τ_i·T[0:i,0:i]·(Vᵀ v_i).
-  const t = new Float64Array(nb * nb), z = new Float64Array(nb);
+  const t = new Float64Array(nb * nb),
+    z = new Float64Array(nb);
   for (let i = 0; i < nb; i++) {
     const ti = r.tau[kb + i]!;
     t[i * nb + i] = ti;
@@ -93,7 +100,10 @@ export function qrFactor(cm: Float64Array, m: number, n: number): HouseholderQR 
   for (let j = 0; j < n; j++) perm[j] = j;
   const set: ReflectorSet = { vbuf: cm, voff: (k) => k * m + k, shift: 0, tau, count: kmax, dim: m };
   for (let kb = 0; kb < kmax; kb += NB) {
-    const nb = Math.min(NB, kmax - kb), mm = m - kb, c0 = kb + nb, cc = n - c0;
+    const nb = Math.min(NB, kmax - kb),
+      mm = m - kb,
+      c0 = kb + nb,
+      cc = n - c0;
     // Panel.
     for (let k = kb; k < kb + nb; k++) {
       const tk = makeReflector(cm, k * m + k, m - k);
@@ -104,9 +114,10 @@ export function qrFactor(cm: Float64Array, m: number, n: number): HouseholderQR 
     // Trailing update C ← C − V·Tᵀ·(Vᵀ·C); in row-major terms Cᵀ −= (Cᵀ·V·T)·Vᵀ.
     const { vt, t } = blockReflector(set, kb, nb, mm);
     const cOff = c0 * m + kb;
-    const w = new Float64Array(cc * nb), w2 = new Float64Array(cc * nb);
+    const w = new Float64Array(cc * nb),
+      w2 = new Float64Array(cc * nb);
     gemm(false, true, cc, nb, mm, cm, cOff, m, vt, 0, mm, w, 0, nb, false); // Wᵀ = Cᵀ·V
-    gemm(false, false, cc, nb, nb, w, 0, nb, t, 0, nb, w2, 0, nb, false);    // Wᵀ·T
+    gemm(false, false, cc, nb, nb, w, 0, nb, t, 0, nb, w2, 0, nb, false); // Wᵀ·T
     for (let i = 0; i < w2.length; i++) w2[i] = -w2[i]!;
     gemm(false, false, cc, mm, nb, w2, 0, nb, vt, 0, mm, cm, cOff, m, true); // Cᵀ −= Wᵀ·T·Vᵀ
   }
@@ -117,7 +128,8 @@ function unblocked(r: ReflectorSet, y: Float64Array, cols: number, k0: number, k
   for (let k = k1 - 1; k >= k0; k--) {
     const tk = r.tau[k]!;
     if (tk === 0) continue;
-    const s0 = k + r.shift, len = r.dim - s0;
+    const s0 = k + r.shift,
+      len = r.dim - s0;
     if (len <= 0) continue;
     for (let j = s0; j < cols; j++) applyReflector(r.vbuf, r.voff(k), len, tk, y, j * r.dim + s0);
   }

@@ -39,8 +39,19 @@ interface AsmKernels {
    * rows ldc bytes apart. Tile rows/columns past m/n re-read the last valid one and are not stored.
    */
   tiles(
-    nb: number, m: number, n: number, k: number, aPs: number, aRs: number, aCs: number,
-    bPs: number, bRs: number, bCs: number, tab: number, cB: number, ldc: number,
+    nb: number,
+    m: number,
+    n: number,
+    k: number,
+    aPs: number,
+    aRs: number,
+    aCs: number,
+    bPs: number,
+    bRs: number,
+    bCs: number,
+    tab: number,
+    cB: number,
+    ldc: number,
   ): void;
   /**
    * `tiles` specialised to packed blocks: C[cB] (mc×nc, row stride nc) = A block (mc×kc, 3-row
@@ -185,10 +196,20 @@ export const asmKernels: AsmKernels = asmModule(globalThis, { zero: 0 }, heap);
  * Copies (or adds, when `add`) rows×cols of a row-major block staged in the heap at element
  * `src` (rows ldS apart) into C at `c0` (rows ldc apart).
  */
-export function unstage(src: number, ldS: number, rows: number, cols: number, C: Float64Array, c0: number, ldc: number, add: boolean): void {
+export function unstage(
+  src: number,
+  ldS: number,
+  rows: number,
+  cols: number,
+  C: Float64Array,
+  c0: number,
+  ldc: number,
+  add: boolean,
+): void {
   const P = asmHeap;
   for (let i = 0; i < rows; i++) {
-    const s = src + i * ldS, c = c0 + i * ldc;
+    const s = src + i * ldS,
+      c = c0 + i * ldc;
     if (add) for (let j = 0; j < cols; j++) C[c + j] = C[c + j]! + P[s + j]!;
     else for (let j = 0; j < cols; j++) C[c + j] = P[s + j]!;
   }

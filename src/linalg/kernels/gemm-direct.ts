@@ -13,7 +13,8 @@ import { KC } from './gemm-packed.js';
 
 /** First and one-past-last element read by the entries at `offs` of a rows×cols matrix, rows ld apart. */
 export function operandSpan(offs: readonly number[], rows: number, cols: number, ld: number): [number, number] {
-  let lo = Infinity, hi = 0;
+  let lo = Infinity,
+    hi = 0;
   for (const o of offs) {
     lo = Math.min(lo, o);
     hi = Math.max(hi, o + (rows - 1) * ld + cols);
@@ -31,7 +32,9 @@ function stage(g: GemmBatch): number {
   const nb = aOffs.length;
   const [a0, a1] = operandSpan(aOffs, transA ? k : m, transA ? m : k, lda);
   const [b0, b1] = operandSpan(bOffs, transB ? n : k, transB ? k : n, ldb);
-  const bAt = a1 - a0, tabAt = bAt + b1 - b0, cAt = tabAt + nb;
+  const bAt = a1 - a0,
+    tabAt = bAt + b1 - b0,
+    cAt = tabAt + nb;
   asmHeap.set(g.A.subarray(a0, a1), 0);
   asmHeap.set(g.B.subarray(b0, b1), bAt);
   for (let t = 0, i = 2 * tabAt; t < nb; t++, i += 2) {
@@ -39,14 +42,19 @@ function stage(g: GemmBatch): number {
     asmHeapI32[i + 1] = (bAt + bOffs[t]! - b0) * 8;
   }
   // op(A)[i, p] = A[i·aRs + p·aCs], op(B)[p, j] = B[p·bRs + j·bCs]; panels of 3 rows / 4 columns.
-  const aRs = transA ? 1 : lda, aCs = transA ? lda : 1, bRs = transB ? 1 : ldb, bCs = transB ? ldb : 1;
+  const aRs = transA ? 1 : lda,
+    aCs = transA ? lda : 1,
+    bRs = transB ? 1 : ldb,
+    bCs = transB ? ldb : 1;
   asmKernels.tiles(nb, m, n, k, 24 * aRs, 8 * aRs, 8 * aCs, 32 * bCs, 8 * bRs, 8 * bCs, tabAt * 8, cAt * 8, n * 8);
   return cAt;
 }
 
 /** The `direct` variant (contract of `GemmBatch`). */
 export function direct(g: GemmBatch): void {
-  const cAt = stage(g), rows = g.aOffs.length * g.m, n = g.n;
+  const cAt = stage(g),
+    rows = g.aOffs.length * g.m,
+    n = g.n;
   // Entry t's row i is row t·m + i of C from cOff on: one contiguous block when ldc = n.
   if (!g.accumulate && g.ldc === n) g.C.set(asmHeap.subarray(cAt, cAt + rows * n), g.cOff);
   else unstage(cAt, n, rows, n, g.C, g.cOff, g.ldc, g.accumulate);
@@ -60,9 +68,12 @@ export function direct(g: GemmBatch): void {
  */
 export function splitK(g: GemmBatch): void {
   const { m, n, k, C, ldc } = g;
-  const blocks = k / KC, mn = m * n;
-  const aStep = g.transA ? KC * g.lda : KC, bStep = g.transB ? KC : KC * g.ldb;
-  const aOffs: number[] = [], bOffs: number[] = [];
+  const blocks = k / KC,
+    mn = m * n;
+  const aStep = g.transA ? KC * g.lda : KC,
+    bStep = g.transB ? KC : KC * g.ldb;
+  const aOffs: number[] = [],
+    bOffs: number[] = [];
   for (let t = 0; t < blocks; t++) {
     aOffs.push(g.aOffs[0]! + t * aStep);
     bOffs.push(g.bOffs[0]! + t * bStep);

@@ -33,8 +33,17 @@ export const NC = 1024;
  * with w = MR, op(B) as op(B)ᵀ with w = NR (so B panels hold NR columns per k step).
  */
 function packPanels(
-  X: Float64Array, off: number, rs: number, cs: number,
-  i0: number, rows: number, p0: number, kc: number, w: number, dst: Float64Array, d: number,
+  X: Float64Array,
+  off: number,
+  rs: number,
+  cs: number,
+  i0: number,
+  rows: number,
+  p0: number,
+  kc: number,
+  w: number,
+  dst: Float64Array,
+  d: number,
 ): void {
   for (let ip = 0; ip < rows; ip += w, d += w * kc) {
     const valid = Math.min(w, rows - ip);
@@ -60,17 +69,26 @@ function roundUp(x: number, q: number): number {
  */
 export function packed(g: GemmBatch): void {
   const { m, n, k, ldc } = g;
-  const ncMax = Math.min(NC, roundUp(n, NR)), kcMax = Math.min(KC, k), mcMax = Math.min(MC, roundUp(m, MR));
-  const aBase = ncMax * kcMax, sBase = aBase + mcMax * kcMax, tab = sBase + mcMax * ncMax;
+  const ncMax = Math.min(NC, roundUp(n, NR)),
+    kcMax = Math.min(KC, k),
+    mcMax = Math.min(MC, roundUp(m, MR));
+  const aBase = ncMax * kcMax,
+    sBase = aBase + mcMax * kcMax,
+    tab = sBase + mcMax * ncMax;
   asmHeapI32[2 * tab] = aBase * 8;
   asmHeapI32[2 * tab + 1] = 0;
   // op(A)[i, p] = A[aOff + i·aRs + p·aCs]; op(B)ᵀ[j, p] = B[bOff + j·bCs + p·bRs].
-  const aRs = g.transA ? 1 : g.lda, aCs = g.transA ? g.lda : 1;
-  const bRs = g.transB ? 1 : g.ldb, bCs = g.transB ? g.ldb : 1;
+  const aRs = g.transA ? 1 : g.lda,
+    aCs = g.transA ? g.lda : 1;
+  const bRs = g.transB ? 1 : g.ldb,
+    bCs = g.transB ? g.ldb : 1;
   for (let t = 0; t < g.aOffs.length; t++) {
-    const aOff = g.aOffs[t]!, bOff = g.bOffs[t]!, cOff = g.cOff + t * m * ldc;
+    const aOff = g.aOffs[t]!,
+      bOff = g.bOffs[t]!,
+      cOff = g.cOff + t * m * ldc;
     for (let jc = 0; jc < n; jc += NC) {
-      const nc = Math.min(NC, n - jc), ncP = roundUp(nc, NR);
+      const nc = Math.min(NC, n - jc),
+        ncP = roundUp(nc, NR);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
         const add = g.accumulate || pc > 0;

@@ -108,10 +108,14 @@ export function chooseGemm(s: GemmShape): GemmVariant {
 /** The triple loop: entry by entry, C_t[i, j] (+)= Σ_p op(A_t)[i, p]·op(B_t)[p, j], p in order. */
 function naive(g: GemmBatch): void {
   const { m, n, k, A, B, C, ldc } = g;
-  const aRs = g.transA ? 1 : g.lda, aCs = g.transA ? g.lda : 1;
-  const bRs = g.transB ? 1 : g.ldb, bCs = g.transB ? g.ldb : 1;
+  const aRs = g.transA ? 1 : g.lda,
+    aCs = g.transA ? g.lda : 1;
+  const bRs = g.transB ? 1 : g.ldb,
+    bCs = g.transB ? g.ldb : 1;
   for (let t = 0; t < g.aOffs.length; t++) {
-    const aOff = g.aOffs[t]!, bOff = g.bOffs[t]!, cOff = g.cOff + t * m * ldc;
+    const aOff = g.aOffs[t]!,
+      bOff = g.bOffs[t]!,
+      cOff = g.cOff + t * m * ldc;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
@@ -138,7 +142,8 @@ export function runGemm(op: string, g: GemmBatch, variant?: GemmVariant): void {
   const { m, n, k, aOffs } = g;
   if (m === 0 || n === 0 || aOffs.length === 0) return;
   if (k === 0) {
-    if (!g.accumulate) for (let r = 0; r < aOffs.length * m; r++) g.C.fill(0, g.cOff + r * g.ldc, g.cOff + r * g.ldc + n);
+    if (!g.accumulate)
+      for (let r = 0; r < aOffs.length * m; r++) g.C.fill(0, g.cOff + r * g.ldc, g.cOff + r * g.ldc + n);
     return;
   }
   GEMM_VARIANTS[variant ?? chooseGemm(s)](g);
@@ -150,6 +155,9 @@ function checkVariant(op: string, variant: GemmVariant, s: GemmShape): void {
   }
   if (!gemmApplicable(variant, s)) {
     const { nb, m, n, k } = s;
-    throw new ValueError(op, `variant '${variant}' cannot run ${nb} product(s) of ${m}×${k}·${k}×${n} (asm heap or k-block constraint)`);
+    throw new ValueError(
+      op,
+      `variant '${variant}' cannot run ${nb} product(s) of ${m}×${k}·${k}×${n} (asm heap or k-block constraint)`,
+    );
   }
 }

@@ -9,7 +9,15 @@ import { broadcastShapes, checkShape, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { runGemm, type GemmBatch, type GemmVariant } from './gemm.js';
 
-export { chooseGemm, gemmApplicable, gemmShape, GEMM_VARIANT_NAMES, type GemmBatch, type GemmShape, type GemmVariant } from './gemm.js';
+export {
+  chooseGemm,
+  gemmApplicable,
+  gemmShape,
+  GEMM_VARIANT_NAMES,
+  type GemmBatch,
+  type GemmShape,
+  type GemmVariant,
+} from './gemm.js';
 
 /** Options of `matmul`: use the transpose of the last two axes of `a` / `b`; force a variant. */
 export interface MatmulOptions {
@@ -37,22 +45,55 @@ export interface MatmulOptions {
  * ```
  */
 export function gemm(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  A: Float64Array, aOff: number, lda: number,
-  B: Float64Array, bOff: number, ldb: number,
-  C: Float64Array, cOff: number, ldc: number, accumulate: boolean, variant?: GemmVariant,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  aOff: number,
+  lda: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
+  variant?: GemmVariant,
 ): void {
-  const g: GemmBatch = { transA, transB, m, n, k, A, aOffs: [aOff], lda, B, bOffs: [bOff], ldb, C, cOff, ldc, accumulate };
+  const g: GemmBatch = {
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    A,
+    aOffs: [aOff],
+    lda,
+    B,
+    bOffs: [bOff],
+    ldb,
+    C,
+    cOff,
+    ldc,
+    accumulate,
+  };
   checkGemmArgs(g);
   runGemm('gemm', g, variant);
 }
 
 /** O(1) validation of the raw kernel's arguments: the last element of each operand must exist. */
 function checkGemmArgs(g: GemmBatch): void {
-  const { m, n, k, lda, ldb, cOff, ldc } = g, aOff = g.aOffs[0]!, bOff = g.bOffs[0]!;
+  const { m, n, k, lda, ldb, cOff, ldc } = g,
+    aOff = g.aOffs[0]!,
+    bOff = g.bOffs[0]!;
   const all = [m, n, k, aOff, lda, bOff, ldb, cOff, ldc];
   if (!all.every((v) => Number.isSafeInteger(v) && v >= 0)) {
-    throw new ShapeError('gemm', `sizes, offsets and strides (m, n, k, aOff, lda, bOff, ldb, cOff, ldc) must be non-negative integers, got ${all.join(', ')}`);
+    throw new ShapeError(
+      'gemm',
+      `sizes, offsets and strides (m, n, k, aOff, lda, bOff, ldb, cOff, ldc) must be non-negative integers, got ${all.join(', ')}`,
+    );
   }
   checkOperand('A', g.A, aOff, g.transA ? k : m, g.transA ? m : k, lda);
   checkOperand('B', g.B, bOff, g.transB ? n : k, g.transB ? k : n, ldb);
@@ -62,7 +103,11 @@ function checkGemmArgs(g: GemmBatch): void {
 function checkOperand(what: string, buf: Float64Array, off: number, rows: number, cols: number, ld: number): void {
   if (rows === 0 || cols === 0) return;
   if (ld < cols || off + (rows - 1) * ld + cols > buf.length) {
-    throw new ShapeError('gemm', `${what} (${rows}×${cols} at offset ${off}, leading dimension ${ld}) does not fit its buffer of ${buf.length}`, [[rows, cols]]);
+    throw new ShapeError(
+      'gemm',
+      `${what} (${rows}×${cols} at offset ${off}, leading dimension ${ld}) does not fit its buffer of ${buf.length}`,
+      [[rows, cols]],
+    );
   }
 }
 
@@ -84,18 +129,26 @@ function checkOperand(what: string, buf: Float64Array, off: number, rows: number
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
-  const transA = opts.transA === true, transB = opts.transB === true;
+  const transA = opts.transA === true,
+    transB = opts.transB === true;
   const { m, n, k, batch, outShape } = plan(a.shape, b.shape, transA, transB);
   const out = new Float64Array(sizeOf(outShape));
   if (out.length === 0) return { data: out, shape: outShape };
-  const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
-  const lda = a.shape[a.shape.length - 1]!, ldb = b.shape[b.shape.length - 1]!;
+  const aBatch = a.shape.slice(0, -2),
+    bBatch = b.shape.slice(0, -2);
+  const lda = a.shape[a.shape.length - 1]!,
+    ldb = b.shape[b.shape.length - 1]!;
   const nb = sizeOf(batch);
   const common = { transA, transB, n, k, A: a.data, lda, B: b.data, ldb, C: out, cOff: 0, ldc: n, accumulate: false };
   const fold = !transA && sizeOf(bBatch) === 1 && sizeOf(aBatch) === nb;
   const g: GemmBatch = fold
     ? { ...common, m: nb * m, aOffs: [0], bOffs: [0] }
-    : { ...common, m, aOffs: batchOffsets(aBatch, batch, a.shape[a.shape.length - 2]! * lda), bOffs: batchOffsets(bBatch, batch, b.shape[b.shape.length - 2]! * ldb) };
+    : {
+        ...common,
+        m,
+        aOffs: batchOffsets(aBatch, batch, a.shape[a.shape.length - 2]! * lda),
+        bOffs: batchOffsets(bBatch, batch, b.shape[b.shape.length - 2]! * ldb),
+      };
   runGemm('matmul', g, opts.variant);
   return { data: out, shape: outShape };
 }
@@ -106,8 +159,11 @@ export function matmulNaive(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Ten
 }
 
 interface Plan {
-  readonly m: number; readonly n: number; readonly k: number;
-  readonly batch: number[]; readonly outShape: number[];
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly batch: number[];
+  readonly outShape: number[];
 }
 
 function plan(a: Shape, b: Shape, transA: boolean, transB: boolean): Plan {
@@ -116,12 +172,17 @@ function plan(a: Shape, b: Shape, transA: boolean, transB: boolean): Plan {
   if (a.length < 2 || b.length < 2) {
     throw new ShapeError('matmul', 'operands must have at least 2 dimensions (reshape 1-D vectors first)', [a, b]);
   }
-  const ar = a[a.length - 2]!, ac = a[a.length - 1]!;
-  const br = b[b.length - 2]!, bc = b[b.length - 1]!;
-  const m = transA ? ac : ar, ka = transA ? ar : ac;
-  const kb = transB ? bc : br, n = transB ? br : bc;
+  const ar = a[a.length - 2]!,
+    ac = a[a.length - 1]!;
+  const br = b[b.length - 2]!,
+    bc = b[b.length - 1]!;
+  const m = transA ? ac : ar,
+    ka = transA ? ar : ac;
+  const kb = transB ? bc : br,
+    n = transB ? br : bc;
   if (ka !== kb) {
-    const ta = transA ? 'ᵀ' : '', tb = transB ? 'ᵀ' : '';
+    const ta = transA ? 'ᵀ' : '',
+      tb = transB ? 'ᵀ' : '';
     throw new ShapeError('matmul', `inner dimensions differ: A${ta} has ${ka} columns, B${tb} has ${kb} rows`, [a, b]);
   }
   let batch: number[];
@@ -141,7 +202,8 @@ function plan(a: Shape, b: Shape, transA: boolean, transB: boolean): Plan {
 function batchOffsets(own: Shape, target: Shape, matSize: number): number[] {
   const nb = sizeOf(target);
   const offs = new Array<number>(nb).fill(0);
-  const d = target.length, pad = d - own.length;
+  const d = target.length,
+    pad = d - own.length;
   const strides = new Array<number>(d).fill(0);
   let acc = matSize;
   for (let i = own.length - 1; i >= 0; i--) {

@@ -8,7 +8,16 @@
  * Legend: `outer` product of the axes before `axis`, `inner` product of the axes after it.
  */
 import { ShapeError, ValueError } from '../errors.js';
-import { broadcastShapes, broadcastStrides, checkShape, normAxis, shapesEqual, sizeOf, stridesOf, type Shape } from '../shape.js';
+import {
+  broadcastShapes,
+  broadcastStrides,
+  checkShape,
+  normAxis,
+  shapesEqual,
+  sizeOf,
+  stridesOf,
+  type Shape,
+} from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { collapseBroadcast } from './elementwise.js';
 
@@ -22,11 +31,13 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   let s = [...shape];
   if (neg === 1) {
     const known = sizeOf(shape.filter((d) => d !== -1));
-    if (known === 0 || x.data.length % known !== 0) throw new ShapeError('reshape', `cannot infer -1 for ${x.data.length} elements`, [x.shape, shape]);
+    if (known === 0 || x.data.length % known !== 0)
+      throw new ShapeError('reshape', `cannot infer -1 for ${x.data.length} elements`, [x.shape, shape]);
     s = s.map((d) => (d === -1 ? x.data.length / known : d));
   }
   checkShape('reshape', s);
-  if (sizeOf(s) !== x.data.length) throw new ShapeError('reshape', `cannot reshape ${x.data.length} elements`, [x.shape, shape]);
+  if (sizeOf(s) !== x.data.length)
+    throw new ShapeError('reshape', `cannot reshape ${x.data.length} elements`, [x.shape, shape]);
   return { data: x.data, shape: s };
 }
 
@@ -34,7 +45,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 export function normPerm(op: string, perm: readonly number[] | undefined, n: number): number[] {
   if (perm === undefined) return Array.from({ length: n }, (_, i) => n - 1 - i);
   const p = perm.map((a) => normAxis(op, a, n));
-  if (p.length !== n || new Set(p).size !== n) throw new ValueError(op, `[${perm.join(', ')}] is not a permutation of ${n} axes`);
+  if (p.length !== n || new Set(p).size !== n)
+    throw new ValueError(op, `[${perm.join(', ')}] is not a permutation of ${n} axes`);
   return p;
 }
 
@@ -62,17 +74,27 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const p = normPerm('transpose', perm, n);
   const shape = p.map((a) => x.shape[a]!);
   const o = new Float64Array(x.data.length);
-  if (p.every((a, i) => a === i)) { o.set(x.data); return { data: o, shape }; }
-  if (o.length <= 1) { o.set(x.data); return { data: o, shape }; }
+  if (p.every((a, i) => a === i)) {
+    o.set(x.data);
+    return { data: o, shape };
+  }
+  if (o.length <= 1) {
+    o.set(x.data);
+    return { data: o, shape };
+  }
   if (p.slice(0, n - 2).every((a, i) => a === i) && p[n - 2] === n - 1 && p[n - 1] === n - 2) {
-    const r = x.shape[n - 2]!, c = x.shape[n - 1]!;
+    const r = x.shape[n - 2]!,
+      c = x.shape[n - 1]!;
     transpose2(x.data, x.data.length / (r * c), r, c, o);
     return { data: o, shape };
   }
   // General: odometer over the output, strides of the input permuted.
   const st = stridesOf(x.shape);
   const { dims, st: cs } = collapseBroadcast(shape, [p.map((a) => st[a]!)]);
-  const s = cs[0]!, nd = dims.length, m = dims[nd - 1]!, si = s[nd - 1]!;
+  const s = cs[0]!,
+    nd = dims.length,
+    m = dims[nd - 1]!,
+    si = s[nd - 1]!;
   const idx = new Array<number>(nd).fill(0);
   const d = x.data;
   let off = 0;
@@ -92,20 +114,35 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   checkShape('broadcastTo', shape);
   let ok = x.shape.length <= shape.length;
-  if (ok) { try { ok = shapesEqual(broadcastShapes('broadcastTo', x.shape, shape), shape); } catch { ok = false; } }
+  if (ok) {
+    try {
+      ok = shapesEqual(broadcastShapes('broadcastTo', x.shape, shape), shape);
+    } catch {
+      ok = false;
+    }
+  }
   if (!ok) throw new ShapeError('broadcastTo', 'cannot broadcast', [x.shape, shape]);
   const size = sizeOf(shape);
   const o = new Float64Array(size);
   if (size === 0) return { data: o, shape: [...shape] };
-  if (x.data.length === 1) { o.fill(x.data[0]!); return { data: o, shape: [...shape] }; }
+  if (x.data.length === 1) {
+    o.fill(x.data[0]!);
+    return { data: o, shape: [...shape] };
+  }
   const { dims, st } = collapseBroadcast(shape, [broadcastStrides(x.shape, shape)]);
-  const s = st[0]!, nd = dims.length, m = dims[nd - 1]!, si = s[nd - 1]!;
+  const s = st[0]!,
+    nd = dims.length,
+    m = dims[nd - 1]!,
+    si = s[nd - 1]!;
   const idx = new Array<number>(nd).fill(0);
   const d = x.data;
   let off = 0;
   for (let io = 0; io < size; io += m) {
     if (si === 1) o.set(d.subarray(off, off + m), io);
-    else { const v = d[off]!; for (let j = 0; j < m; j++) o[io + j] = si === 0 ? v : d[off + j * si]!; }
+    else {
+      const v = d[off]!;
+      for (let j = 0; j < m; j++) o[io + j] = si === 0 ? v : d[off + j * si]!;
+    }
     for (let ax = nd - 2; ax >= 0; ax--) {
       off += s[ax]!;
       if (++idx[ax]! < dims[ax]!) break;
@@ -127,18 +164,35 @@ function clampBound(v: number, d: number): number {
  * Normalised bounds of `slice(x, starts, ends)` on an array of `shape`: the first index `lo` and
  * the extent `shape` of the result on every axis (Python clamping, negative counts from the end).
  */
-export function sliceBounds(shape: Shape, starts: readonly number[], ends: readonly number[]): { lo: number[]; shape: number[] } {
+export function sliceBounds(
+  shape: Shape,
+  starts: readonly number[],
+  ends: readonly number[],
+): { lo: number[]; shape: number[] } {
   const n = shape.length;
-  if (starts.length > n || ends.length > n) throw new ShapeError('slice', `${Math.max(starts.length, ends.length)} bounds for a ${n}-D array`, [shape]);
+  if (starts.length > n || ends.length > n)
+    throw new ShapeError('slice', `${Math.max(starts.length, ends.length)} bounds for a ${n}-D array`, [shape]);
   const lo = shape.map((d, i) => (i < starts.length ? clampBound(starts[i]!, d) : 0));
   return { lo, shape: shape.map((d, i) => Math.max(0, (i < ends.length ? clampBound(ends[i]!, d) : d) - lo[i]!)) };
 }
 
 /** Copies the box `[lo, lo + box)` between a big array (`shape`) and a contiguous small one. */
-function copyBox(big: Float64Array, shape: Shape, lo: readonly number[], box: readonly number[], small: Float64Array, toSmall: boolean): void {
-  const n = shape.length, size = sizeOf(box);
+function copyBox(
+  big: Float64Array,
+  shape: Shape,
+  lo: readonly number[],
+  box: readonly number[],
+  small: Float64Array,
+  toSmall: boolean,
+): void {
+  const n = shape.length,
+    size = sizeOf(box);
   if (size === 0) return;
-  if (n === 0) { if (toSmall) small[0] = big[0]!; else big[0] = small[0]!; return; }
+  if (n === 0) {
+    if (toSmall) small[0] = big[0]!;
+    else big[0] = small[0]!;
+    return;
+  }
   const st = stridesOf(shape);
   let off = 0;
   for (let i = 0; i < n; i++) off += lo[i]! * st[i]!;
@@ -186,16 +240,26 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   if (xs.length === 0) throw new ValueError('concat', 'needs at least one tensor');
   const first = xs[0]!;
   const n = first.shape.length;
-  if (n === 0) throw new ShapeError('concat', 'cannot concatenate scalars (use stack)', xs.map((x) => x.shape));
+  if (n === 0)
+    throw new ShapeError(
+      'concat',
+      'cannot concatenate scalars (use stack)',
+      xs.map((x) => x.shape),
+    );
   const ax = normAxis('concat', axis, n);
   for (const x of xs) {
     if (x.shape.length !== n || x.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
-      throw new ShapeError('concat', `dimensions other than axis ${ax} must agree`, xs.map((t) => t.shape));
+      throw new ShapeError(
+        'concat',
+        `dimensions other than axis ${ax} must agree`,
+        xs.map((t) => t.shape),
+      );
     }
   }
   const shape = [...first.shape];
   shape[ax] = xs.reduce((p, x) => p + x.shape[ax]!, 0);
-  const outer = sizeOf(first.shape.slice(0, ax)), inner = sizeOf(first.shape.slice(ax + 1));
+  const outer = sizeOf(first.shape.slice(0, ax)),
+    inner = sizeOf(first.shape.slice(ax + 1));
   const o = new Float64Array(sizeOf(shape));
   let io = 0;
   for (let i = 0; i < outer; i++) {
@@ -216,7 +280,13 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
 export function stackShape(xs: readonly Tensor[], axis: number): { ax: number; shape: number[] } {
   if (xs.length === 0) throw new ValueError('stack', 'needs at least one tensor');
   const s = xs[0]!.shape;
-  for (const x of xs) if (!shapesEqual(x.shape, s)) throw new ShapeError('stack', 'all tensors must have the same shape', xs.map((t) => t.shape));
+  for (const x of xs)
+    if (!shapesEqual(x.shape, s))
+      throw new ShapeError(
+        'stack',
+        'all tensors must have the same shape',
+        xs.map((t) => t.shape),
+      );
   const ax = normAxis('stack', axis, s.length + 1);
   return { ax, shape: [...s.slice(0, ax), 1, ...s.slice(ax)] };
 }
@@ -224,7 +294,10 @@ export function stackShape(xs: readonly Tensor[], axis: number): { ax: number; s
 /** Joins same-shape tensors along a new `axis` (numpy `stack`). */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const { ax, shape } = stackShape(xs, axis);
-  return concat(xs.map((x) => ({ data: x.data, shape })), ax);
+  return concat(
+    xs.map((x) => ({ data: x.data, shape })),
+    ax,
+  );
 }
 
 /** Validated indices along an axis of length `d` (negative counts from the end). */
@@ -248,7 +321,8 @@ export function gather(x: Tensor, indices: Int32Array | readonly number[], axis:
   const ax = normAxis('gather', axis, x.shape.length);
   const d = x.shape[ax]!;
   const idx = normIndices('gather', indices, d, x.shape);
-  const outer = sizeOf(x.shape.slice(0, ax)), inner = sizeOf(x.shape.slice(ax + 1));
+  const outer = sizeOf(x.shape.slice(0, ax)),
+    inner = sizeOf(x.shape.slice(ax + 1));
   const shape = [...x.shape];
   shape[ax] = idx.length;
   const o = new Float64Array(sizeOf(shape));
@@ -268,15 +342,22 @@ export function gather(x: Tensor, indices: Int32Array | readonly number[], axis:
  * Adjoint of `gather`: a zero tensor of `shape` into which `values` (shaped like the gather output)
  * are added at `indices` along `axis`; repeated indices accumulate.
  */
-export function scatterAdd(shape: Shape, indices: Int32Array | readonly number[], axis: number, values: Tensor): Tensor {
+export function scatterAdd(
+  shape: Shape,
+  indices: Int32Array | readonly number[],
+  axis: number,
+  values: Tensor,
+): Tensor {
   checkShape('scatterAdd', shape);
   const ax = normAxis('scatterAdd', axis, shape.length);
   const d = shape[ax]!;
   const idx = normIndices('scatterAdd', indices, d, shape);
   const expect = [...shape];
   expect[ax] = idx.length;
-  if (!shapesEqual(values.shape, expect)) throw new ShapeError('scatterAdd', `values must have shape (${expect.join(', ')})`, [shape, values.shape]);
-  const outer = sizeOf(shape.slice(0, ax)), inner = sizeOf(shape.slice(ax + 1));
+  if (!shapesEqual(values.shape, expect))
+    throw new ShapeError('scatterAdd', `values must have shape (${expect.join(', ')})`, [shape, values.shape]);
+  const outer = sizeOf(shape.slice(0, ax)),
+    inner = sizeOf(shape.slice(ax + 1));
   const o = new Float64Array(sizeOf(shape));
   const v = values.data;
   let iv = 0;

@@ -15,7 +15,10 @@ import { checkTensor, toTensor, type Tensor } from '../tensor.js';
 export const addP = definePrimitive<'add', null>({
   name: 'add',
   forward: ([a, b]) => K.add(a!, b!),
-  vjp: (g, [a, b], _o, _at, needs) => [needs[0] ? K.sumToShape(g, a!.shape) : null, needs[1] ? K.sumToShape(g, b!.shape) : null],
+  vjp: (g, [a, b], _o, _at, needs) => [
+    needs[0] ? K.sumToShape(g, a!.shape) : null,
+    needs[1] ? K.sumToShape(g, b!.shape) : null,
+  ],
 });
 
 // z = a ⊙ b  ⇒  ā = Σ_bcast z̄ ⊙ b,  b̄ = Σ_bcast z̄ ⊙ a.
@@ -40,8 +43,13 @@ export const reciprocalP = definePrimitive<'reciprocal', null>({
   name: 'reciprocal',
   forward: ([x]) => K.reciprocal(x!),
   vjp: (g, _in, z) => {
-    const o = new Float64Array(g.data.length), gd = g.data, zd = z.data;
-    for (let i = 0; i < o.length; i++) { const v = zd[i]!; o[i] = -gd[i]! * v * v; }
+    const o = new Float64Array(g.data.length),
+      gd = g.data,
+      zd = z.data;
+    for (let i = 0; i < o.length; i++) {
+      const v = zd[i]!;
+      o[i] = -gd[i]! * v * v;
+    }
     return [{ data: o, shape: z.shape }];
   },
 });
@@ -79,9 +87,13 @@ export function mul(a: Tensor | number, b: Tensor | number): Tensor {
   return applyPrimitive(mulP, [toTensor('mul', 'a', a), toTensor('mul', 'b', b)], null);
 }
 /** `−x` (differentiable). */
-export function neg(x: Tensor): Tensor { return applyPrimitive(negP, [x], null); }
+export function neg(x: Tensor): Tensor {
+  return applyPrimitive(negP, [x], null);
+}
 /** `1/x` (differentiable). */
-export function reciprocal(x: Tensor): Tensor { return applyPrimitive(reciprocalP, [x], null); }
+export function reciprocal(x: Tensor): Tensor {
+  return applyPrimitive(reciprocalP, [x], null);
+}
 /** Elementwise maximum with broadcasting; ties split the gradient evenly (differentiable). */
 export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
   return applyPrimitive(maximumP, [toTensor('maximum', 'a', a), toTensor('maximum', 'b', b)], null);

@@ -17,15 +17,18 @@ import { add } from './arith.js';
 import { relu as reluOp } from './unary.js';
 
 /** Attributes of the matmul primitive: use the transpose of `a` / `b`. */
-interface Flags { transA: boolean; transB: boolean }
+interface Flags {
+  transA: boolean;
+  transB: boolean;
+}
 
 function gradA(g: Tensor, b: Tensor, { transA, transB }: Flags): Tensor {
-  if (!transA) return transB ? K.matmul(g, b) : K.matmul(g, b, { transB: true });   // Ḡ·op(B)ᵀ
+  if (!transA) return transB ? K.matmul(g, b) : K.matmul(g, b, { transB: true }); // Ḡ·op(B)ᵀ
   return transB ? K.matmul(b, g, { transA: true, transB: true }) : K.matmul(b, g, { transB: true }); // op(B)·Ḡᵀ
 }
 
 function gradB(g: Tensor, a: Tensor, { transA, transB }: Flags): Tensor {
-  if (!transB) return transA ? K.matmul(a, g) : K.matmul(a, g, { transA: true });   // op(A)ᵀ·Ḡ
+  if (!transB) return transA ? K.matmul(a, g) : K.matmul(a, g, { transA: true }); // op(A)ᵀ·Ḡ
   return transA ? K.matmul(g, a, { transA: true, transB: true }) : K.matmul(g, a, { transA: true }); // Ḡᵀ·op(A)
 }
 
@@ -51,9 +54,15 @@ export const denseP = definePrimitive<'dense', { relu: boolean }>({
   name: 'dense',
   forward: ([x, w, b], { relu }) => {
     const y = K.matmul(x!, w!);
-    const o = y.data, bd = b!.data, n = bd.length;
+    const o = y.data,
+      bd = b!.data,
+      n = bd.length;
     for (let i = 0; i < o.length; i += n) for (let j = 0; j < n; j++) o[i + j] = o[i + j]! + bd[j]!;
-    if (relu) for (let i = 0; i < o.length; i++) { const v = o[i]!; if (!(v > 0 || v !== v)) o[i] = 0; }
+    if (relu)
+      for (let i = 0; i < o.length; i++) {
+        const v = o[i]!;
+        if (!(v > 0 || v !== v)) o[i] = 0;
+      }
     return y;
   },
   vjp: (g, [x, w], z, { relu }, needs) => {
@@ -68,7 +77,9 @@ export const denseP = definePrimitive<'dense', { relu: boolean }>({
 
 /** ȳ = z̄ ⊙ [z > 0], a fresh tensor. */
 function reluMask(g: Tensor, z: Tensor): Tensor {
-  const gd = g.data, zd = z.data, o = new Float64Array(gd.length);
+  const gd = g.data,
+    zd = z.data,
+    o = new Float64Array(gd.length);
   for (let i = 0; i < o.length; i++) o[i] = zd[i]! > 0 ? gd[i]! : 0;
   return { data: o, shape: g.shape };
 }
@@ -84,10 +95,19 @@ function reluMask(g: Tensor, z: Tensor): Tensor {
  * ```
  */
 export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
-  checkTensor('dense', 'x', x); checkTensor('dense', 'w', w); if (b !== null) checkTensor('dense', 'b', b);
+  checkTensor('dense', 'x', x);
+  checkTensor('dense', 'w', w);
+  if (b !== null) checkTensor('dense', 'b', b);
   const n = w.shape[1];
-  if (b === null || x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[0]
-    || b.shape.length !== 1 || b.shape[0] !== n || n === 0) {
+  if (
+    b === null ||
+    x.shape.length !== 2 ||
+    w.shape.length !== 2 ||
+    x.shape[1] !== w.shape[0] ||
+    b.shape.length !== 1 ||
+    b.shape[0] !== n ||
+    n === 0
+  ) {
     let y = matmul(x, w);
     if (b !== null) y = add(y, b);
     return relu ? reluOp(y) : y;
@@ -106,7 +126,8 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Te
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
-  checkTensor('matmul', 'a', a); checkTensor('matmul', 'b', b);
+  checkTensor('matmul', 'a', a);
+  checkTensor('matmul', 'b', b);
   const flags: Flags = { transA: opts.transA ?? false, transB: opts.transB ?? false };
   const na = a.shape.length;
   if (na > 2 && b.shape.length === 2 && !flags.transA) {

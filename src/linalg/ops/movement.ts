@@ -23,7 +23,9 @@ export const transposeP = definePrimitive<'transpose', { perm: number[] }>({
   forward: ([x], { perm }) => K.transpose(x!, perm),
   vjp: (g, _in, _z, { perm }) => {
     const inv = new Array<number>(perm.length);
-    perm.forEach((a, i) => { inv[a] = i; });
+    perm.forEach((a, i) => {
+      inv[a] = i;
+    });
     return [K.transpose(g, inv)];
   },
 });
@@ -38,7 +40,12 @@ export const broadcastToP = definePrimitive<'broadcastTo', { shape: Shape }>({
 // Slice selects a box; its adjoint writes z̄ into that box of a zero array.
 export const sliceP = definePrimitive<'slice', { lo: number[]; box: number[] }>({
   name: 'slice',
-  forward: ([x], { lo, box }) => K.slice(x!, lo, lo.map((l, i) => l + box[i]!)),
+  forward: ([x], { lo, box }) =>
+    K.slice(
+      x!,
+      lo,
+      lo.map((l, i) => l + box[i]!),
+    ),
   vjp: (g, [x], _z, { lo }) => [K.unslice(x!.shape, lo, g)],
 });
 
@@ -90,7 +97,8 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
 /** `x[starts:ends]` per axis (ends exclusive, negative from the end, clamped) (differentiable). */
 export function slice(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
   checkTensor('slice', 'x', x);
-  checkIntList('slice', 'starts', starts); checkIntList('slice', 'ends', ends);
+  checkIntList('slice', 'starts', starts);
+  checkIntList('slice', 'ends', ends);
   const { lo, shape } = K.sliceBounds(x.shape, starts, ends);
   return applyPrimitive(sliceP, [x], { lo, box: shape });
 }
@@ -99,7 +107,12 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
   checkTensorList('concat', xs);
   if (xs.length === 0) throw new ValueError('concat', 'needs at least one tensor');
-  if (xs[0]!.shape.length === 0) throw new ShapeError('concat', 'cannot concatenate scalars (use stack)', xs.map((x) => x.shape));
+  if (xs[0]!.shape.length === 0)
+    throw new ShapeError(
+      'concat',
+      'cannot concatenate scalars (use stack)',
+      xs.map((x) => x.shape),
+    );
   return applyPrimitive(concatP, xs, { axis: normAxis('concat', axis, xs[0]!.shape.length) });
 }
 
@@ -114,5 +127,8 @@ export function gather(x: Tensor, indices: Int32Array | readonly number[], axis:
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   checkTensorList('stack', xs);
   const { ax, shape } = K.stackShape(xs, axis);
-  return concat(xs.map((x) => reshape(x, shape)), ax);
+  return concat(
+    xs.map((x) => reshape(x, shape)),
+    ax,
+  );
 }

@@ -16,8 +16,10 @@ import { pow, square } from './unary.js';
  * The shapes must agree exactly (no silent broadcasting of a mis-shaped target).
  */
 export function mse(pred: Tensor, target: Tensor): Tensor {
-  checkTensor('mse', 'pred', pred); checkTensor('mse', 'target', target);
-  if (!shapesEqual(pred.shape, target.shape)) throw new ShapeError('mse', 'prediction and target shapes differ', [pred.shape, target.shape]);
+  checkTensor('mse', 'pred', pred);
+  checkTensor('mse', 'target', target);
+  if (!shapesEqual(pred.shape, target.shape))
+    throw new ShapeError('mse', 'prediction and target shapes differ', [pred.shape, target.shape]);
   return mean(square(sub(pred, target)));
 }
 
@@ -28,14 +30,20 @@ export function mse(pred: Tensor, target: Tensor): Tensor {
 export function crossEntropy(logits: Tensor, labels: Int32Array | readonly number[]): Tensor {
   checkTensor('crossEntropy', 'logits', logits);
   if (!(labels instanceof Int32Array) && !Array.isArray(labels)) checkIntList('crossEntropy', 'labels', labels);
-  if (logits.shape.length !== 2) throw new ShapeError('crossEntropy', 'logits must be (batch, classes)', [logits.shape]);
+  if (logits.shape.length !== 2)
+    throw new ShapeError('crossEntropy', 'logits must be (batch, classes)', [logits.shape]);
   const [B, C] = logits.shape as [number, number];
   if (B === 0) throw new ShapeError('crossEntropy', 'the mean over an empty batch is undefined', [logits.shape]);
-  if (labels.length !== B) throw new ShapeError('crossEntropy', `${labels.length} labels for a batch of ${B}`, [logits.shape, [labels.length]]);
+  if (labels.length !== B)
+    throw new ShapeError('crossEntropy', `${labels.length} labels for a batch of ${B}`, [
+      logits.shape,
+      [labels.length],
+    ]);
   const flat = new Int32Array(B);
   for (let b = 0; b < B; b++) {
     const l = labels[b]!;
-    if (!Number.isInteger(l) || l < 0 || l >= C) throw new ValueError('crossEntropy', `label ${l} at position ${b} is outside [0, ${C})`);
+    if (!Number.isInteger(l) || l < 0 || l >= C)
+      throw new ValueError('crossEntropy', `label ${l} at position ${b} is outside [0, ${C})`);
     flat[b] = b * C + l;
   }
   return neg(mean(gather(reshape(logSoftmax(logits, -1), [B * C]), flat, 0)));
@@ -48,9 +56,12 @@ export function crossEntropy(logits: Tensor, labels: Int32Array | readonly numbe
  * zero, negative or NaN eps would turn constant rows into silent NaN); a ValueError names layerNorm.
  */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
-  checkTensor('layerNorm', 'x', x); checkTensor('layerNorm', 'gamma', gamma); checkTensor('layerNorm', 'beta', beta);
+  checkTensor('layerNorm', 'x', x);
+  checkTensor('layerNorm', 'gamma', gamma);
+  checkTensor('layerNorm', 'beta', beta);
   checkNumber('layerNorm', 'eps', eps, { gt: 0 });
-  if (x.shape.length === 0 || x.shape[x.shape.length - 1] === 0) throw new ShapeError('layerNorm', 'needs a non-empty last axis', [x.shape]);
+  if (x.shape.length === 0 || x.shape[x.shape.length - 1] === 0)
+    throw new ShapeError('layerNorm', 'needs a non-empty last axis', [x.shape]);
   const xc = sub(x, mean(x, -1, true));
   const inv = pow(add(mean(square(xc), -1, true), eps), -0.5);
   return add(mul(mul(xc, inv), gamma), beta);

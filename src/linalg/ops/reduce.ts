@@ -12,7 +12,10 @@ import { add, mul, reciprocal, sub } from './arith.js';
 import { exp, log } from './unary.js';
 import { reshape } from './movement.js';
 
-interface AxesAttrs { axes: number[]; keepdims: boolean }
+interface AxesAttrs {
+  axes: number[];
+  keepdims: boolean;
+}
 
 /** Shape of the reduction output with the reduced axes kept as 1. */
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
@@ -76,7 +79,12 @@ export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
   const m = K.max(x, ax, true);
   for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
   const r = add(log(sum(exp(sub(x, m)), ax, true)), m);
-  return keepdims ? r : reshape(r, x.shape.filter((_, i) => i !== ax));
+  return keepdims
+    ? r
+    : reshape(
+        r,
+        x.shape.filter((_, i) => i !== ax),
+      );
 }
 
 /**
@@ -85,14 +93,19 @@ export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
  * softmax: a ValueError) — instead of returning NaN silently.
  */
 function softmaxNonFinite(op: string, x: Tensor, ax: number, pos: number, v: number): never {
-  const inner = x.shape.slice(ax + 1).reduce((p, d) => p * d, 1), R = x.shape[ax]!;
+  const inner = x.shape.slice(ax + 1).reduce((p, d) => p * d, 1),
+    R = x.shape[ax]!;
   const base = Math.floor(pos / inner) * R * inner + (pos % inner);
   if (v === -Infinity) {
-    throw new ValueError(op, `every entry along axis ${ax} at flat index ${base} of shape ${fmtShape(x.shape)} is -Infinity (a fully masked row has no ${op})`);
+    throw new ValueError(
+      op,
+      `every entry along axis ${ax} at flat index ${base} of shape ${fmtShape(x.shape)} is -Infinity (a fully masked row has no ${op})`,
+    );
   }
   for (let r = 0; r < R; r++) {
     const u = x.data[base + r * inner]!;
-    if (u !== u || u === Infinity) throw new NonFiniteError(op, `input of shape ${fmtShape(x.shape)}`, base + r * inner, u);
+    if (u !== u || u === Infinity)
+      throw new NonFiniteError(op, `input of shape ${fmtShape(x.shape)}`, base + r * inner, u);
   }
   throw new NonFiniteError(op, `input of shape ${fmtShape(x.shape)}`, base, v);
 }
@@ -128,7 +141,8 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const ax = normAxis('logSoftmax', axis, x.shape.length);
   if (x.shape[ax] !== 0) {
     const m = K.max(x, ax, true);
-    for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) softmaxNonFinite('logSoftmax', x, ax, i, m.data[i]!);
+    for (let i = 0; i < m.data.length; i++)
+      if (!Number.isFinite(m.data[i]!)) softmaxNonFinite('logSoftmax', x, ax, i, m.data[i]!);
   }
   return sub(x, logSumExp(x, ax, true));
 }

@@ -33,8 +33,13 @@ export const tanhP = definePrimitive<'tanh', null>({
   name: 'tanh',
   forward: ([x]) => K.tanh(x!),
   vjp: (g, _in, z) => {
-    const { o, n } = like(z), gd = g.data, zd = z.data;
-    for (let i = 0; i < n; i++) { const v = zd[i]!; o[i] = gd[i]! * (1 - v * v); }
+    const { o, n } = like(z),
+      gd = g.data,
+      zd = z.data;
+    for (let i = 0; i < n; i++) {
+      const v = zd[i]!;
+      o[i] = gd[i]! * (1 - v * v);
+    }
     return [{ data: o, shape: z.shape }];
   },
 });
@@ -44,7 +49,9 @@ export const reluP = definePrimitive<'relu', null>({
   name: 'relu',
   forward: ([x]) => K.relu(x!),
   vjp: (g, [x]) => {
-    const { o, n } = like(x!), gd = g.data, xd = x!.data;
+    const { o, n } = like(x!),
+      gd = g.data,
+      xd = x!.data;
     for (let i = 0; i < n; i++) o[i] = xd[i]! > 0 ? gd[i]! : 0;
     return [{ data: o, shape: x!.shape }];
   },
@@ -55,8 +62,13 @@ export const absP = definePrimitive<'abs', null>({
   name: 'abs',
   forward: ([x]) => K.abs(x!),
   vjp: (g, [x]) => {
-    const { o, n } = like(x!), gd = g.data, xd = x!.data;
-    for (let i = 0; i < n; i++) { const v = xd[i]!; o[i] = v > 0 ? gd[i]! : v < 0 ? -gd[i]! : 0; }
+    const { o, n } = like(x!),
+      gd = g.data,
+      xd = x!.data;
+    for (let i = 0; i < n; i++) {
+      const v = xd[i]!;
+      o[i] = v > 0 ? gd[i]! : v < 0 ? -gd[i]! : 0;
+    }
     return [{ data: o, shape: x!.shape }];
   },
 });
@@ -66,7 +78,10 @@ export const powP = definePrimitive<'pow', { c: number }>({
   name: 'pow',
   forward: ([x], { c }) => K.powScalar(x!, c),
   vjp: (g, [x], z, { c }) => {
-    const { o, n } = like(x!), gd = g.data, xd = x!.data, zd = z.data;
+    const { o, n } = like(x!),
+      gd = g.data,
+      xd = x!.data,
+      zd = z.data;
     if (c === 2) for (let i = 0; i < n; i++) o[i] = 2 * xd[i]! * gd[i]!;
     else if (c === 1) o.set(gd);
     else if (c === 0.5) for (let i = 0; i < n; i++) o[i] = (0.5 * gd[i]!) / zd[i]!;
@@ -76,29 +91,45 @@ export const powP = definePrimitive<'pow', { c: number }>({
 });
 
 /** `eˣ` (differentiable). */
-export function exp(x: Tensor): Tensor { return applyPrimitive(expP, [x], null); }
+export function exp(x: Tensor): Tensor {
+  return applyPrimitive(expP, [x], null);
+}
 /** Natural logarithm (differentiable). */
-export function log(x: Tensor): Tensor { return applyPrimitive(logP, [x], null); }
+export function log(x: Tensor): Tensor {
+  return applyPrimitive(logP, [x], null);
+}
 /** Hyperbolic tangent (differentiable). */
-export function tanh(x: Tensor): Tensor { return applyPrimitive(tanhP, [x], null); }
+export function tanh(x: Tensor): Tensor {
+  return applyPrimitive(tanhP, [x], null);
+}
 /** `max(x, 0)`; gradient 0 at the kink (differentiable). */
-export function relu(x: Tensor): Tensor { return applyPrimitive(reluP, [x], null); }
+export function relu(x: Tensor): Tensor {
+  return applyPrimitive(reluP, [x], null);
+}
 /** `|x|`; gradient 0 at 0 (differentiable). */
-export function abs(x: Tensor): Tensor { return applyPrimitive(absP, [x], null); }
+export function abs(x: Tensor): Tensor {
+  return applyPrimitive(absP, [x], null);
+}
 /** `xᶜ` for a constant exponent `c` (differentiable in x). Example: `pow(v, -0.5)`. */
 export function pow(x: Tensor, c: number): Tensor {
   return applyPrimitive(powP, [x], { c: checkNumber('pow', 'c', c, { finite: false }) });
 }
 
 /** `x²` (composite of `pow`). */
-export function square(x: Tensor): Tensor { return pow(x, 2); }
+export function square(x: Tensor): Tensor {
+  return pow(x, 2);
+}
 /** `√x` (composite of `pow`; the gradient is infinite at 0). */
-export function sqrt(x: Tensor): Tensor { return pow(x, 0.5); }
+export function sqrt(x: Tensor): Tensor {
+  return pow(x, 0.5);
+}
 /**
  * Logistic sigmoid, composed as `½(1 + tanh(x/2))`: exact identity, and neither branch
  * overflows for large |x|.
  */
-export function sigmoid(x: Tensor): Tensor { return mul(add(tanh(mul(x, 0.5)), 1), 0.5); }
+export function sigmoid(x: Tensor): Tensor {
+  return mul(add(tanh(mul(x, 0.5)), 1), 0.5);
+}
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 /**

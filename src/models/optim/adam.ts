@@ -35,8 +35,13 @@ export interface AdamOptions {
 
 /** Declarative checks of the options (src/linalg/validate.ts): every number finite. */
 const ADAM_SPEC: Readonly<Record<keyof AdamOptions, OptionSpec>> = {
-  lr: { gt: 0 }, beta1: { min: 0, lt: 1 }, beta2: { min: 0, lt: 1 }, eps: { gt: 0 }, weightDecay: { min: 0 },
-  decoupled: 'boolean', clipNorm: { gt: 0 },
+  lr: { gt: 0 },
+  beta1: { min: 0, lt: 1 },
+  beta2: { min: 0, lt: 1 },
+  eps: { gt: 0 },
+  weightDecay: { min: 0 },
+  decoupled: 'boolean',
+  clipNorm: { gt: 0 },
 };
 
 /**
@@ -64,7 +69,10 @@ export class Adam implements Optimizer {
   private m = new Map<string, Float64Array>();
   private v = new Map<string, Float64Array>();
 
-  constructor(opts: AdamOptions, defaults: { decoupled: boolean; weightDecay: number } = { decoupled: false, weightDecay: 0 }) {
+  constructor(
+    opts: AdamOptions,
+    defaults: { decoupled: boolean; weightDecay: number } = { decoupled: false, weightDecay: 0 },
+  ) {
     checkOptions('Adam', opts, ADAM_SPEC);
     if (opts.lr === undefined) throw new ValueError('Adam', 'lr is required (a finite number > 0)');
     this.lr = opts.lr;
@@ -83,14 +91,20 @@ export class Adam implements Optimizer {
     const norm = this.clipNorm === undefined ? 0 : globalNorm(grads);
     const clip = this.clipNorm !== undefined && norm > this.clipNorm ? this.clipNorm / norm : 1;
     const t = this.t + 1;
-    const bc1 = 1 - this.beta1 ** t, bc2 = 1 - this.beta2 ** t;
+    const bc1 = 1 - this.beta1 ** t,
+      bc2 = 1 - this.beta2 ** t;
     const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, decoupled } = this;
     const out: Params = {};
-    const newM = new Map<string, Float64Array>(), newV = new Map<string, Float64Array>();
+    const newM = new Map<string, Float64Array>(),
+      newV = new Map<string, Float64Array>();
     for (const name of Object.keys(params)) {
-      const p = params[name]!.data, g = grads[name]!.data;
-      const mOld = this.m.get(name), vOld = this.v.get(name);
-      const m = new Float64Array(p.length), v = new Float64Array(p.length), np = new Float64Array(p.length);
+      const p = params[name]!.data,
+        g = grads[name]!.data;
+      const mOld = this.m.get(name),
+        vOld = this.v.get(name);
+      const m = new Float64Array(p.length),
+        v = new Float64Array(p.length),
+        np = new Float64Array(p.length);
       for (let i = 0; i < p.length; i++) {
         const pi = p[i]!;
         const gi = g[i]! * clip + (decoupled ? 0 : wd * pi);

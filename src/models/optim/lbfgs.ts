@@ -43,11 +43,16 @@ export interface LbfgsResult {
   reason: 'gtol' | 'ftol' | 'maxIter' | 'lineSearchFailed';
 }
 
-const C1 = 1e-4, C2 = 0.9;
+const C1 = 1e-4,
+  C2 = 0.9;
 
 const LBFGS_SPEC: Readonly<Record<keyof LbfgsOptions, OptionSpec>> = {
-  maxIter: { int: true, min: 0 }, gtol: { min: 0 }, ftol: { min: 0 }, history: { int: true, min: 1 },
-  maxLineSearch: { int: true, min: 1 }, onIter: 'function',
+  maxIter: { int: true, min: 0 },
+  gtol: { min: 0 },
+  ftol: { min: 0 },
+  history: { int: true, min: 1 },
+  maxLineSearch: { int: true, min: 1 },
+  onIter: 'function',
 };
 
 /** `fg` with its answer checked: a number f and a gradient of x's length (ShapeError otherwise). */
@@ -55,8 +60,10 @@ function checkedObjective(fg: ValueGradFn, n: number): ValueGradFn {
   return (x) => {
     const r = fg(x);
     if (r === null || typeof r !== 'object' || typeof r.f !== 'number') {
-      throw new ValueError('lbfgs', `the objective must return { f: number, g: Float64Array }, got f = `
-          + `${describe(r?.f)}`);
+      throw new ValueError(
+        'lbfgs',
+        `the objective must return { f: number, g: Float64Array }, got f = ` + `${describe(r?.f)}`,
+      );
     }
     const len = (r.g as { length?: unknown } | undefined)?.length;
     if (len !== n) {
@@ -69,11 +76,18 @@ function checkedObjective(fg: ValueGradFn, n: number): ValueGradFn {
 
 /** ‖v‖₂ without overflow for entries up to the float64 range (scaled sum of squares). */
 function norm2(v: Float64Array): number {
-  let scale = 0, ssq = 1;
+  let scale = 0,
+    ssq = 1;
   for (let i = 0; i < v.length; i++) {
     const a = Math.abs(v[i]!);
-    if (a === 0 || a !== a) { if (a !== a) return NaN; continue; }
-    if (scale < a) { ssq = 1 + ssq * (scale / a) ** 2; scale = a; } else ssq += (a / scale) ** 2;
+    if (a === 0 || a !== a) {
+      if (a !== a) return NaN;
+      continue;
+    }
+    if (scale < a) {
+      ssq = 1 + ssq * (scale / a) ** 2;
+      scale = a;
+    } else ssq += (a / scale) ** 2;
   }
   return scale * Math.sqrt(ssq);
 }
@@ -84,7 +98,12 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-interface Trial { alpha: number; f: number; g: Float64Array; dphi: number }
+interface Trial {
+  alpha: number;
+  f: number;
+  g: Float64Array;
+  dphi: number;
+}
 
 /**
  * Minimiser of the cubic interpolating φ and φ' at a and b (N&W eq. 3.59), or NaN if it does
@@ -106,9 +125,18 @@ export function cubicMin(a: number, fa: number, da: number, b: number, fb: numbe
  * A non-finite φ(α) is treated as "too large" (the bracket shrinks towards 0). Requires φ'(0) < 0
  * and a finite `alpha1 > 0` (ValueError otherwise: an ascent direction would "succeed" vacuously).
  */
-export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f0: number, d0: number, alpha1: number, maxEvals: number): { trial: Trial | null; evals: number } {
+export function strongWolfe(
+  fg: ValueGradFn,
+  x: Float64Array,
+  p: Float64Array,
+  f0: number,
+  d0: number,
+  alpha1: number,
+  maxEvals: number,
+): { trial: Trial | null; evals: number } {
   if (!(d0 < 0)) throw new ValueError('strongWolfe', `p is not a descent direction: φ'(0) = ${d0} must be < 0`);
-  if (!(alpha1 > 0 && alpha1 < Infinity)) throw new ValueError('strongWolfe', `the first trial step must be a finite number > 0, got ${alpha1}`);
+  if (!(alpha1 > 0 && alpha1 < Infinity))
+    throw new ValueError('strongWolfe', `the first trial step must be a finite number > 0, got ${alpha1}`);
   let evals = 0;
   const xt = new Float64Array(x.length);
   const evalAt = (alpha: number): Trial => {
@@ -131,8 +159,13 @@ export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f
   // zoom (Algorithm 3.6): lo satisfies sufficient decrease and has the lowest f so far
   const zoom = (lo: Trial, hi: Trial): Trial | null => {
     while (evals < maxEvals) {
-      const a = Math.min(lo.alpha, hi.alpha), b = Math.max(lo.alpha, hi.alpha), w = b - a;
-      let alpha = Number.isFinite(hi.f) && Number.isFinite(hi.dphi) ? cubicMin(lo.alpha, lo.f, lo.dphi, hi.alpha, hi.f, hi.dphi) : NaN;
+      const a = Math.min(lo.alpha, hi.alpha),
+        b = Math.max(lo.alpha, hi.alpha),
+        w = b - a;
+      let alpha =
+        Number.isFinite(hi.f) && Number.isFinite(hi.dphi)
+          ? cubicMin(lo.alpha, lo.f, lo.dphi, hi.alpha, hi.f, hi.dphi)
+          : NaN;
       if (!(alpha > a + 0.1 * w && alpha < b - 0.1 * w)) alpha = (lo.alpha + hi.alpha) / 2; // safeguard: bisect
       if (w <= 1e-16 * Math.max(1, b)) break;
       const t = evalAt(alpha);
@@ -177,10 +210,13 @@ export function strongWolfe(fg: ValueGradFn, x: Float64Array, p: Float64Array, f
  */
 export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}): LbfgsResult {
   checkOptions('lbfgs', opts, LBFGS_SPEC);
-  const maxIter = opts.maxIter ?? 100, gtol = opts.gtol ?? 1e-8, ftol = opts.ftol ?? 0;
-  const m = opts.history ?? 10, maxLs = opts.maxLineSearch ?? 25;
-  if (typeof fg !== 'function') throw new ValueError('lbfgs', `fg must be a function x → { f, g }, got `
-      + `${describe(fg)}`);
+  const maxIter = opts.maxIter ?? 100,
+    gtol = opts.gtol ?? 1e-8,
+    ftol = opts.ftol ?? 0;
+  const m = opts.history ?? 10,
+    maxLs = opts.maxLineSearch ?? 25;
+  if (typeof fg !== 'function')
+    throw new ValueError('lbfgs', `fg must be a function x → { f, g }, got ` + `${describe(fg)}`);
   if (!(x0 instanceof Float64Array)) throw new ValueError('lbfgs', `x0 must be a Float64Array, got ${describe(x0)}`);
   let x: Float64Array = Float64Array.from(x0);
   const checked = checkedObjective(fg, x.length);
@@ -188,12 +224,25 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
   let f = first.f;
   let g: Float64Array = Float64Array.from(first.g);
   if (!Number.isFinite(f)) throw new NonFiniteError('lbfgs', 'the objective at x0', 0, f);
-  for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i]!)) throw new NonFiniteError('lbfgs', 'the gradient at x0', i, g[i]!);
-  const S: Float64Array[] = [], Y: Float64Array[] = [], RHO: number[] = [];
-  let evaluations = 1, gnorm = norm2(g);
-  const result = (iterations: number, reason: LbfgsResult['reason']): LbfgsResult => ({ x, f, g, gradNorm: gnorm, iterations, evaluations, reason });
+  for (let i = 0; i < g.length; i++)
+    if (!Number.isFinite(g[i]!)) throw new NonFiniteError('lbfgs', 'the gradient at x0', i, g[i]!);
+  const S: Float64Array[] = [],
+    Y: Float64Array[] = [],
+    RHO: number[] = [];
+  let evaluations = 1,
+    gnorm = norm2(g);
+  const result = (iterations: number, reason: LbfgsResult['reason']): LbfgsResult => ({
+    x,
+    f,
+    g,
+    gradNorm: gnorm,
+    iterations,
+    evaluations,
+    reason,
+  });
   if (gnorm <= gtol) return result(0, 'gtol');
-  const p = new Float64Array(x.length), alphas = new Float64Array(m);
+  const p = new Float64Array(x.length),
+    alphas = new Float64Array(m);
   for (let it = 1; it <= maxIter; it++) {
     // two-loop recursion (Algorithm 7.4): p = −H g
     p.set(g);
@@ -208,13 +257,17 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
     for (let i = 0; i < p.length; i++) p[i]! *= gamma;
     for (let j = 0; j < S.length; j++) {
       const b = RHO[j]! * dot(Y[j]!, p);
-      const s = S[j]!, a = alphas[j]!;
+      const s = S[j]!,
+        a = alphas[j]!;
       for (let i = 0; i < p.length; i++) p[i]! += (a - b) * s[i]!;
     }
     for (let i = 0; i < p.length; i++) p[i] = -p[i]!;
     let d0 = dot(g, p);
-    if (!(d0 < 0)) { // not a descent direction (numerical breakdown): restart with steepest descent
-      S.length = 0; Y.length = 0; RHO.length = 0;
+    if (!(d0 < 0)) {
+      // not a descent direction (numerical breakdown): restart with steepest descent
+      S.length = 0;
+      Y.length = 0;
+      RHO.length = 0;
       for (let i = 0; i < p.length; i++) p[i] = -g[i]!;
       d0 = -gnorm * gnorm;
     }
@@ -225,7 +278,8 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
     evaluations += evals;
     if (!trial) return result(it - 1, 'lineSearchFailed');
     // curvature pair (s, y); skipped when sᵀy is not safely positive
-    const s = new Float64Array(x.length), y = new Float64Array(x.length);
+    const s = new Float64Array(x.length),
+      y = new Float64Array(x.length);
     const xn = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
       s[i] = trial.alpha * p[i]!;
@@ -234,11 +288,20 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
     }
     const sy = dot(s, y);
     if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (S.length === m) { S.shift(); Y.shift(); RHO.shift(); }
-      S.push(s); Y.push(y); RHO.push(1 / sy);
+      if (S.length === m) {
+        S.shift();
+        Y.shift();
+        RHO.shift();
+      }
+      S.push(s);
+      Y.push(y);
+      RHO.push(1 / sy);
     }
     const fPrev = f;
-    x = xn; f = trial.f; g = trial.g; gnorm = norm2(g);
+    x = xn;
+    f = trial.f;
+    g = trial.g;
+    gnorm = norm2(g);
     opts.onIter?.({ iteration: it, f, gradNorm: gnorm, evaluations });
     if (gnorm <= gtol) return result(it, 'gtol');
     if (ftol > 0 && fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result(it, 'ftol');

@@ -13,7 +13,12 @@ export type Params = Record<string, Tensor>;
 
 /** Where each named tensor lives inside a flat vector. */
 export interface ParamLayout {
-  readonly entries: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number; readonly size: number }[];
+  readonly entries: readonly {
+    readonly name: string;
+    readonly shape: readonly number[];
+    readonly offset: number;
+    readonly size: number;
+  }[];
   readonly size: number;
 }
 
@@ -36,7 +41,10 @@ export function flattenParams(params: Params, order?: readonly string[]): { x: F
     offset += t.data.length;
   }
   if (order && names.length !== Object.keys(params).length) {
-    throw new ValueError('flattenParams', `order names ${names.length} parameters but the record has ${Object.keys(params).length}`);
+    throw new ValueError(
+      'flattenParams',
+      `order names ${names.length} parameters but the record has ${Object.keys(params).length}`,
+    );
   }
   const x = new Float64Array(offset);
   for (const e of entries) x.set(params[e.name]!.data, e.offset);
@@ -46,7 +54,10 @@ export function flattenParams(params: Params, order?: readonly string[]): { x: F
 /** The inverse of `flattenParams`: new tensors (copies) cut from `x` by `layout`. */
 export function unflattenParams(x: Float64Array, layout: ParamLayout): Params {
   if (x.length !== layout.size) {
-    throw new ShapeError('unflattenParams', `vector has ${x.length} entries but the layout holds ${layout.size}`, [[x.length], [layout.size]]);
+    throw new ShapeError('unflattenParams', `vector has ${x.length} entries but the layout holds ${layout.size}`, [
+      [x.length],
+      [layout.size],
+    ]);
   }
   const out: Params = {};
   for (const e of layout.entries) out[e.name] = { data: x.slice(e.offset, e.offset + e.size), shape: [...e.shape] };
@@ -64,8 +75,17 @@ export function checkStepInputs(op: string, params: Params, grads: Params, loss?
     const p = params[name]!;
     const g = grads[name];
     if (!g) throw new ValueError(op, `no gradient for parameter '${name}'`);
-    if (g.data.length !== p.data.length || sizeOf(g.shape) !== sizeOf(p.shape) || g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
-      throw new ShapeError(op, `gradient of '${name}' has shape ${fmtShape(g.shape)} but the parameter has ${fmtShape(p.shape)}`, [p.shape, g.shape]);
+    if (
+      g.data.length !== p.data.length ||
+      sizeOf(g.shape) !== sizeOf(p.shape) ||
+      g.shape.length !== p.shape.length ||
+      g.shape.some((d, i) => d !== p.shape[i])
+    ) {
+      throw new ShapeError(
+        op,
+        `gradient of '${name}' has shape ${fmtShape(g.shape)} but the parameter has ${fmtShape(p.shape)}`,
+        [p.shape, g.shape],
+      );
     }
     const d = g.data;
     for (let i = 0; i < d.length; i++) {
@@ -80,12 +100,16 @@ export function checkStepInputs(op: string, params: Params, grads: Params, loss?
 
 /** Euclidean norm of all gradients together (the "global norm" used for clipping). */
 export function globalNorm(grads: Params): number {
-  let scale = 0, ssq = 1; // scaled sum of squares (LAPACK dnrm2 style): no overflow
+  let scale = 0,
+    ssq = 1; // scaled sum of squares (LAPACK dnrm2 style): no overflow
   for (const name of Object.keys(grads)) {
     for (const v of grads[name]!.data) {
       if (v === 0) continue;
       const a = Math.abs(v);
-      if (scale < a) { ssq = 1 + ssq * (scale / a) ** 2; scale = a; } else ssq += (a / scale) ** 2;
+      if (scale < a) {
+        ssq = 1 + ssq * (scale / a) ** 2;
+        scale = a;
+      } else ssq += (a / scale) ** 2;
     }
   }
   return scale * Math.sqrt(ssq);

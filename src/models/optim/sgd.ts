@@ -47,7 +47,8 @@ export class SGD implements Optimizer {
     const out: Params = {};
     const newVel = new Map<string, Float64Array>();
     for (const name of Object.keys(params)) {
-      const p = params[name]!.data, g = grads[name]!.data;
+      const p = params[name]!.data,
+        g = grads[name]!.data;
       const vOld = this.velocity.get(name);
       const v = new Float64Array(p.length);
       const np = new Float64Array(p.length);

@@ -16,30 +16,47 @@ const composite = (x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tenso
   return relu ? O.relu(y) : y;
 };
 
-const dims = fc.record({ m: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 9 }),
-  bias: fc.boolean(), relu: fc.boolean(), seed: fc.integer({ min: 0, max: 1e6 }), batched: fc.boolean() });
+const dims = fc.record({
+  m: fc.integer({ min: 1, max: 9 }),
+  k: fc.integer({ min: 1, max: 9 }),
+  n: fc.integer({ min: 1, max: 9 }),
+  bias: fc.boolean(),
+  relu: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 1e6 }),
+  batched: fc.boolean(),
+});
 
 describe('dense (fused matmul + bias + ReLU)', () => {
   it('equals relu(add(matmul(x, w), b)) bit for bit, values and gradients, fused and fallback paths (property)', () => {
-    fc.assert(fc.property(dims, ({ m, k, n, bias, relu, seed, batched }) => {
-      const rng = createRng(seed);
-      const x = randn(rng, batched ? [2, m, k] : [m, k]), w = randn(rng, [k, n]);
-      const b = bias ? randn(rng, [n]) : null;
-      const u = randn(rng, batched ? [2, m, n] : [m, n]);
-      expect(O.dense(x, w, b, relu).data).toEqual(composite(x, w, b, relu).data);
-      const loss = (f: typeof composite) => (xx: Tensor, ww: Tensor, bb: Tensor) => O.sum(O.mul(f(xx, ww, bias ? bb : null, relu), u));
-      const bb = b ?? randn(rng, [n]);
-      const g1 = grad(loss(O.dense))(x, w, bb), g2 = grad(loss(composite))(x, w, bb);
-      for (let i = 0; i < 3; i++) expect(g1[i]!.data).toEqual(g2[i]!.data);
-    }), { numRuns: 60, seed: 20261128 });
+    fc.assert(
+      fc.property(dims, ({ m, k, n, bias, relu, seed, batched }) => {
+        const rng = createRng(seed);
+        const x = randn(rng, batched ? [2, m, k] : [m, k]),
+          w = randn(rng, [k, n]);
+        const b = bias ? randn(rng, [n]) : null;
+        const u = randn(rng, batched ? [2, m, n] : [m, n]);
+        expect(O.dense(x, w, b, relu).data).toEqual(composite(x, w, b, relu).data);
+        const loss = (f: typeof composite) => (xx: Tensor, ww: Tensor, bb: Tensor) =>
+          O.sum(O.mul(f(xx, ww, bias ? bb : null, relu), u));
+        const bb = b ?? randn(rng, [n]);
+        const g1 = grad(loss(O.dense))(x, w, bb),
+          g2 = grad(loss(composite))(x, w, bb);
+        for (let i = 0; i < 3; i++) expect(g1[i]!.data).toEqual(g2[i]!.data);
+      }),
+      { numRuns: 60, seed: 20261128 },
+    );
   });
 
   it('passes the dot-product gradcheck with inputs kept away from the ReLU kink', () => {
     const rng = createRng(4);
-    const x = randn(rng, [6, 4]), w = randn(rng, [4, 5]), b = randn(rng, [5]);
+    const x = randn(rng, [6, 4]),
+      w = randn(rng, [4, 5]),
+      b = randn(rng, [5]);
     const pre = O.add(O.matmul(x, w), b).data;
     expect(Math.min(...Array.from(pre, Math.abs))).toBeGreaterThan(1e-3);
-    const r = gradcheck((xx: Tensor, ww: Tensor, bb: Tensor) => O.sum(O.square(O.dense(xx, ww, bb, true))), [x, w, b], { seed: 1 });
+    const r = gradcheck((xx: Tensor, ww: Tensor, bb: Tensor) => O.sum(O.square(O.dense(xx, ww, bb, true))), [x, w, b], {
+      seed: 1,
+    });
     expect(r.ok).toBe(true);
   });
 

@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { grad, gradcheck, noGrad, valueAndGrad, isRecording } from '../../../src/linalg/autodiff/index.js';
 import {
-  add, concat, crossEntropy, exp, gather, layerNorm, log, matmul, mean, mse, mul, reshape, slice, square, sub, sum, tanh,
+  add,
+  concat,
+  crossEntropy,
+  exp,
+  gather,
+  layerNorm,
+  log,
+  matmul,
+  mean,
+  mse,
+  mul,
+  reshape,
+  slice,
+  square,
+  sub,
+  sum,
+  tanh,
 } from '../../../src/linalg/ops/index.js';
 import { NonFiniteError, ShapeError, ValueError } from '../../../src/linalg/errors.js';
 import { tensor, type Tensor } from '../../../src/linalg/tensor.js';
@@ -19,7 +35,14 @@ describe('grad / valueAndGrad', () => {
   });
 
   it('several positional arguments, and the same tensor passed twice gets separate gradients', () => {
-    const a = tensor([[1, 2], [3, 4]]), b = tensor([[0.5, -1], [2, 1]]);
+    const a = tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      b = tensor([
+        [0.5, -1],
+        [2, 1],
+      ]);
     const [ga, gb] = grad((p: Tensor, q: Tensor) => sum(mul(p, q)))(a, b);
     expect(ga).toBeAllclose(b);
     expect(gb).toBeAllclose(a);
@@ -30,7 +53,8 @@ describe('grad / valueAndGrad', () => {
 
   it('a parameter record gives a record of gradients with the same keys', () => {
     const params = { w: seeded([3, 2], 1), b: seeded([2], 2) };
-    const x = seeded([5, 3], 3), y = seeded([5, 2], 4);
+    const x = seeded([5, 3], 3),
+      y = seeded([5, 2], 4);
     const g = grad((p: Record<string, Tensor>) => mse(add(matmul(x, p.w!), p.b!), y))(params);
     expect(Object.keys(g).sort()).toEqual(['b', 'w']);
     expect(g.w!.shape).toEqual([3, 2]);
@@ -49,10 +73,12 @@ describe('grad / valueAndGrad', () => {
   });
 
   it('calling grad twice gives identical answers and leaves the inputs untouched', () => {
-    const x = seeded([4, 3], 5), w = seeded([3, 3], 6);
+    const x = seeded([4, 3], 5),
+      w = seeded([3, 3], 6);
     const before = x.data.slice();
     const f = grad((a: Tensor, b: Tensor) => sum(tanh(matmul(add(a, a), b))));
-    const r1 = f(x, w), r2 = f(x, w);
+    const r1 = f(x, w),
+      r2 = f(x, w);
     expect(r1[0]!.data).toEqual(r2[0]!.data);
     expect(r1[1]!.data).toEqual(r2[1]!.data);
     expect(x.data).toEqual(before);
@@ -76,8 +102,13 @@ describe('grad / valueAndGrad', () => {
       return sum(h);
     })(tensor([0.5], [1, 1]));
     // forward-mode reference: h' = (1 − h²)(h_{t−1} + a·h'_{t−1})
-    let h = 1, dh = 0;
-    for (let t = 0; t < T; t++) { const hn = Math.tanh(h * 0.5 + 0.1); dh = (1 - hn * hn) * (h + 0.5 * dh); h = hn; }
+    let h = 1,
+      dh = 0;
+    for (let t = 0; t < T; t++) {
+      const hn = Math.tanh(h * 0.5 + 0.1);
+      dh = (1 - hn * hn) * (h + 0.5 * dh);
+      h = hn;
+    }
     expect(g!.data[0]).toBeCloseTo(dh, 12);
   });
 
@@ -91,7 +122,12 @@ describe('grad / valueAndGrad', () => {
   });
 
   it('noGrad records nothing: the gradient through it is zero', () => {
-    const [g] = grad((x: Tensor) => add(sum(x), noGrad(() => sum(mul(x, x)))))(tensor([1, 2]));
+    const [g] = grad((x: Tensor) =>
+      add(
+        sum(x),
+        noGrad(() => sum(mul(x, x))),
+      ),
+    )(tensor([1, 2]));
     expect(g).toBeAllclose(tensor([1, 1]));
   });
 
@@ -113,7 +149,8 @@ describe('grad / valueAndGrad', () => {
     };
     expect(() => grad(outer)(tensor([3]))).toThrow(ValueError);
     expect(() => grad(outer)(tensor([3]))).toThrow(/nested differentiation: input 1 of 'mul'/);
-    const explicit = (x: Tensor): Tensor => sum(mul(noGrad(() => grad((y: Tensor) => sum(mul(y, x)))(tensor([1])))[0]!, x));
+    const explicit = (x: Tensor): Tensor =>
+      sum(mul(noGrad(() => grad((y: Tensor) => sum(mul(y, x)))(tensor([1])))[0]!, x));
     expect(grad(explicit)(tensor([3]))[0]!.data[0]).toBe(3);
   });
 
@@ -143,7 +180,9 @@ describe('bad input gives typed errors that name the op and shapes', () => {
 
   it('NaN or infinite loss', () => {
     expect(() => grad((x: Tensor) => sum(log(x)))(tensor([-1, 1]))).toThrow(NonFiniteError);
-    expect(() => valueAndGrad((x: Tensor) => sum(log(x)))(tensor([0, 1]))).toThrow(/valueAndGrad: the loss contains a non-finite value -Infinity/);
+    expect(() => valueAndGrad((x: Tensor) => sum(log(x)))(tensor([0, 1]))).toThrow(
+      /valueAndGrad: the loss contains a non-finite value -Infinity/,
+    );
   });
 
   it('wrong shapes inside the function name the op and both shapes', () => {
@@ -160,14 +199,21 @@ describe('bad input gives typed errors that name the op and shapes', () => {
     expect(() => crossEntropy(z, [-1, 0])).toThrow(/^crossEntropy: label -1 at position 0/);
     expect(() => crossEntropy(z, [0, 1.5])).toThrow(/^crossEntropy: label 1.5/);
     expect(() => crossEntropy(z, [0])).toThrow(/^crossEntropy: 1 labels for a batch of 2.*\(2, 3\) and \(1,\)/);
-    expect(() => crossEntropy({ data: new Float64Array(0), shape: [0, 3] }, [])).toThrow(/^crossEntropy: the mean over an empty batch.*\(0, 3\)/);
+    expect(() => crossEntropy({ data: new Float64Array(0), shape: [0, 3] }, [])).toThrow(
+      /^crossEntropy: the mean over an empty batch.*\(0, 3\)/,
+    );
   });
 
   it('layerNorm: a negative, NaN or infinite eps is a ValueError (it would make constant rows NaN)', () => {
-    const x = tensor([[3, 3, 3]]), g = tensor([1, 1, 1]), b = tensor([0, 0, 0]);
+    const x = tensor([[3, 3, 3]]),
+      g = tensor([1, 1, 1]),
+      b = tensor([0, 0, 0]);
     expect(Array.from(layerNorm(x, g, b, 0.1).data)).toEqual([0, 0, 0]);
-    for (const eps of [-1, 0, Number.NaN, Infinity]) expect(() => layerNorm(x, g, b, eps)).toThrow(/^layerNorm: eps must be a finite number > 0/);
-    expect(() => layerNorm({ data: new Float64Array(0), shape: [2, 0] }, g, b)).toThrow(/^layerNorm: needs a non-empty last axis.*\(2, 0\)/);
+    for (const eps of [-1, 0, Number.NaN, Infinity])
+      expect(() => layerNorm(x, g, b, eps)).toThrow(/^layerNorm: eps must be a finite number > 0/);
+    expect(() => layerNorm({ data: new Float64Array(0), shape: [2, 0] }, g, b)).toThrow(
+      /^layerNorm: needs a non-empty last axis.*\(2, 0\)/,
+    );
   });
 
   it('gather: negative indices count from the end; out-of-range and fractional ones are ShapeErrors naming gather', () => {
@@ -182,11 +228,17 @@ describe('bad input gives typed errors that name the op and shapes', () => {
   it('non-tensor arguments and non-tensor results are ValueErrors', () => {
     expect(() => (grad((x: Tensor) => sum(x)) as (...a: unknown[]) => unknown)(3)).toThrow(ValueError);
     expect(() => grad((x: Tensor) => 3 as unknown as Tensor)(seeded([1], 1))).toThrow(ValueError);
-    expect(() => grad((p: Record<string, Tensor>) => sum(p.a!))({ a: seeded([1], 1), b: 'x' as unknown as Tensor })).toThrow(/parameter 'b'/);
+    expect(() =>
+      grad((p: Record<string, Tensor>) => sum(p.a!))({ a: seeded([1], 1), b: 'x' as unknown as Tensor }),
+    ).toThrow(/parameter 'b'/);
   });
 
   it('an exception inside f leaves no tape active', () => {
-    expect(() => grad((_x: Tensor): Tensor => { throw new Error('boom'); })(seeded([1], 1))).toThrow('boom');
+    expect(() =>
+      grad((_x: Tensor): Tensor => {
+        throw new Error('boom');
+      })(seeded([1], 1)),
+    ).toThrow('boom');
     expect(isRecording()).toBe(false);
   });
 });
@@ -201,7 +253,14 @@ describe('tape internals', () => {
 
   it('prunes: VJPs of nodes the output does not depend on, and of constant inputs, are never run', () => {
     let calls = 0;
-    const spy = definePrimitive<'neg', null>({ name: 'neg', forward: ([a]) => K.neg(a!), vjp: (g) => { calls++; return [K.neg(g)]; } });
+    const spy = definePrimitive<'neg', null>({
+      name: 'neg',
+      forward: ([a]) => K.neg(a!),
+      vjp: (g) => {
+        calls++;
+        return [K.neg(g)];
+      },
+    });
     const [g] = grad((x: Tensor) => {
       applyPrimitive(spy, [x], null); // dead branch
       return sum(mul(x, applyPrimitive(spy, [tensor([1, 1])], null))); // constant input: not recorded
@@ -224,7 +283,11 @@ describe('public gradcheck', () => {
   });
 
   it('fails on a function whose gradient is wrong (noGrad hides a dependence)', () => {
-    const bad = (x: Tensor): Tensor => add(x, noGrad(() => mul(x, x)));
+    const bad = (x: Tensor): Tensor =>
+      add(
+        x,
+        noGrad(() => mul(x, x)),
+      );
     const r = gradcheck(bad, [seeded([3], 1)]);
     expect(r.ok).toBe(false);
     const full = gradcheck(bad, [seeded([3], 1)], { mode: 'full' });
@@ -234,11 +297,14 @@ describe('public gradcheck', () => {
   });
 
   it('invalid options are ValueErrors naming gradcheck (a misspelt mode used to run the dot test silently)', () => {
-    const f = (x: Tensor) => sum(square(x)), xs = [seeded([2], 1)];
+    const f = (x: Tensor) => sum(square(x)),
+      xs = [seeded([2], 1)];
     expect(() => gradcheck(f, xs, { eps: 0 })).toThrow(/^gradcheck: eps must be a finite number > 0/);
     expect(() => gradcheck(f, xs, { eps: Number.NaN })).toThrow(ValueError);
     expect(() => gradcheck(f, xs, { rtol: -1 })).toThrow(/^gradcheck: rtol and atol/);
-    expect(() => gradcheck(f, xs, { mode: 'Full' as never })).toThrow(/^gradcheck: mode must be 'dot' or 'full', got 'Full'/);
+    expect(() => gradcheck(f, xs, { mode: 'Full' as never })).toThrow(
+      /^gradcheck: mode must be 'dot' or 'full', got 'Full'/,
+    );
     expect(() => gradcheck(f, xs, { directions: 0 })).toThrow(/^gradcheck: directions/);
     expect(gradcheck(f, xs, { mode: 'full', directions: 3 }).ok).toBe(true);
   });

@@ -16,7 +16,8 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 type P = Record<string, Tensor>;
-const x = seeded([16, 4], 1), y = seeded([16, 1], 2);
+const x = seeded([16, 4], 1),
+  y = seeded([16, 1], 2);
 const loss = (p: P): Tensor => O.mse(O.add(O.matmul(O.tanh(O.add(O.matmul(x, p.w1!), p.b1!)), p.w2!), p.b2!), y);
 const step = valueAndGrad(loss);
 
@@ -33,13 +34,19 @@ function train(params: P, steps: number, keep?: unknown[]): P {
 }
 
 function heapAfterGc(): number {
-  gc(); gc();
+  gc();
+  gc();
   return process.memoryUsage().heapUsed;
 }
 
 describe('tape hygiene', () => {
   it('10,000 SGD steps of a small MLP: heap growth stays under 2 MB, loss decreases; a leak would exceed it', () => {
-    let p: P = { w1: seeded([4, 8], 3, 0.5), b1: seeded([8], 4, 0.1), w2: seeded([8, 1], 5, 0.5), b2: seeded([1], 6, 0.1) };
+    let p: P = {
+      w1: seeded([4, 8], 3, 0.5),
+      b1: seeded([8], 4, 0.1),
+      w2: seeded([8, 1], 5, 0.5),
+      b2: seeded([1], 6, 0.1),
+    };
     const l0 = loss(p).data[0]!;
     p = train(p, 1000); // warm-up: JIT, caches
     const h0 = heapAfterGc();

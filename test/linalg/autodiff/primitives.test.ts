@@ -11,7 +11,11 @@ import * as O from '../../../src/linalg/ops/index.js';
 import type { Tensor } from '../../../src/linalg/tensor.js';
 import { broadcastPairArb, seeded, shapeArb } from '../../helpers/gradcheck-cases.js';
 
-interface Case { f: (...xs: Tensor[]) => Tensor; inputs: Tensor[]; label: string }
+interface Case {
+  f: (...xs: Tensor[]) => Tensor;
+  inputs: Tensor[];
+  label: string;
+}
 type CaseArb = fc.Arbitrary<Case>;
 
 const seedArb = fc.integer({ min: 1, max: 1_000_000 });
@@ -28,44 +32,74 @@ function awayFromZero(shape: number[], seed: number, positive: boolean): Tensor 
 
 function unaryCase(f: (x: Tensor) => Tensor, domain: 'any' | 'positive' | 'nonzero'): CaseArb {
   return fc.tuple(shapeArb(0, 3, 0, 4), seedArb).map(([s, seed]) => ({
-    f, label: `shape (${s})`,
+    f,
+    label: `shape (${s})`,
     inputs: [domain === 'any' ? seeded(s, seed) : awayFromZero(s, seed, domain === 'positive')],
   }));
 }
 
 function binaryCase(f: (a: Tensor, b: Tensor) => Tensor): CaseArb {
   return fc.tuple(broadcastPairArb(4, 0, 3), seedArb).map(([[sa, sb], seed]) => ({
-    f, label: `(${sa}) with (${sb})`, inputs: [seeded(sa, seed), seeded(sb, seed + 7)],
+    f,
+    label: `(${sa}) with (${sb})`,
+    inputs: [seeded(sa, seed), seeded(sb, seed + 7)],
   }));
 }
 
 const axesCase = (f: (x: Tensor, axes: number[], keep: boolean) => Tensor): CaseArb =>
   fc.tuple(shapeArb(1, 4, 1, 3), seedArb).chain(([s, seed]) =>
-    fc.tuple(fc.subarray(s.map((_, i) => i), { minLength: 1 }), fc.boolean()).map(([axes, keep]) => ({
-      f: (x: Tensor) => f(x, axes, keep), label: `(${s}) axes [${axes}] keep ${keep}`, inputs: [seeded(s, seed)],
-    })));
+    fc
+      .tuple(
+        fc.subarray(
+          s.map((_, i) => i),
+          { minLength: 1 },
+        ),
+        fc.boolean(),
+      )
+      .map(([axes, keep]) => ({
+        f: (x: Tensor) => f(x, axes, keep),
+        label: `(${s}) axes [${axes}] keep ${keep}`,
+        inputs: [seeded(s, seed)],
+      })),
+  );
 
-const matmulCase: CaseArb = fc.tuple(
-  fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 }),
-  fc.boolean(), fc.boolean(), fc.constantFrom<[number[], number[]]>([[], []], [[2], [2]], [[2, 1], [3]], [[], [2]], [[3], []]), seedArb,
-).map(([m, k, n, tA, tB, [ba, bb], seed]) => ({
-  f: (a: Tensor, b: Tensor) => O.matmul(a, b, { transA: tA, transB: tB }),
-  label: `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} batch (${ba}) (${bb})`,
-  inputs: [seeded([...ba, ...(tA ? [k, m] : [m, k])], seed), seeded([...bb, ...(tB ? [n, k] : [k, n])], seed + 1)],
-}));
+const matmulCase: CaseArb = fc
+  .tuple(
+    fc.integer({ min: 1, max: 4 }),
+    fc.integer({ min: 0, max: 4 }),
+    fc.integer({ min: 1, max: 4 }),
+    fc.boolean(),
+    fc.boolean(),
+    fc.constantFrom<[number[], number[]]>([[], []], [[2], [2]], [[2, 1], [3]], [[], [2]], [[3], []]),
+    seedArb,
+  )
+  .map(([m, k, n, tA, tB, [ba, bb], seed]) => ({
+    f: (a: Tensor, b: Tensor) => O.matmul(a, b, { transA: tA, transB: tB }),
+    label: `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} batch (${ba}) (${bb})`,
+    inputs: [seeded([...ba, ...(tA ? [k, m] : [m, k])], seed), seeded([...bb, ...(tB ? [n, k] : [k, n])], seed + 1)],
+  }));
 
 /** dense(x, w, b, relu): ReLU only when every pre-activation is at least 0.05 away from the kink. */
-const denseCase: CaseArb = fc.tuple(
-  fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), seedArb,
-).map(([m, k, n, reluWanted, seed]) => {
-  const x = seeded([m, k], seed), w = seeded([k, n], seed + 1), b = seeded([n], seed + 2);
-  const pre = O.add(O.matmul(x, w), b).data;
-  const relu = reluWanted && pre.every((v) => Math.abs(v) > 0.05);
-  return {
-    f: (xx: Tensor, ww: Tensor, bb: Tensor) => O.dense(xx, ww, bb, relu),
-    label: `m=${m} k=${k} n=${n} relu=${relu}`, inputs: [x, w, b],
-  };
-});
+const denseCase: CaseArb = fc
+  .tuple(
+    fc.integer({ min: 0, max: 4 }),
+    fc.integer({ min: 0, max: 4 }),
+    fc.integer({ min: 1, max: 4 }),
+    fc.boolean(),
+    seedArb,
+  )
+  .map(([m, k, n, reluWanted, seed]) => {
+    const x = seeded([m, k], seed),
+      w = seeded([k, n], seed + 1),
+      b = seeded([n], seed + 2);
+    const pre = O.add(O.matmul(x, w), b).data;
+    const relu = reluWanted && pre.every((v) => Math.abs(v) > 0.05);
+    return {
+      f: (xx: Tensor, ww: Tensor, bb: Tensor) => O.dense(xx, ww, bb, relu),
+      label: `m=${m} k=${k} n=${n} relu=${relu}`,
+      inputs: [x, w, b],
+    };
+  });
 
 const cases: Record<OpName, CaseArb> = {
   add: binaryCase(O.add),
@@ -76,45 +110,102 @@ const cases: Record<OpName, CaseArb> = {
   where: fc.tuple(broadcastPairArb(3, 1, 3), seedArb).map(([[sa, sb], seed]) => {
     const cond = seeded(sa, seed + 3);
     for (let i = 0; i < cond.data.length; i++) cond.data[i] = cond.data[i]! > 0 ? 1 : 0;
-    return { f: (a: Tensor, b: Tensor) => O.where(cond, a, b), label: `cond (${sa}) a (${sb})`, inputs: [seeded(sb, seed), seeded(sa, seed + 1)] };
+    return {
+      f: (a: Tensor, b: Tensor) => O.where(cond, a, b),
+      label: `cond (${sa}) a (${sb})`,
+      inputs: [seeded(sb, seed), seeded(sa, seed + 1)],
+    };
   }),
   exp: unaryCase(O.exp, 'any'),
   log: unaryCase(O.log, 'positive'),
   tanh: unaryCase(O.tanh, 'any'),
   relu: unaryCase(O.relu, 'nonzero'),
   abs: unaryCase(O.abs, 'nonzero'),
-  pow: fc.tuple(shapeArb(0, 3, 0, 4), seedArb, fc.constantFrom(0, 1, 2, 3, 0.5, -0.5, -1, 1.7, -2.3)).map(([s, seed, c]) => ({
-    f: (x: Tensor) => O.pow(x, c), label: `(${s}) ^ ${c}`, inputs: [awayFromZero(s, seed, true)],
-  })),
+  pow: fc
+    .tuple(shapeArb(0, 3, 0, 4), seedArb, fc.constantFrom(0, 1, 2, 3, 0.5, -0.5, -1, 1.7, -2.3))
+    .map(([s, seed, c]) => ({
+      f: (x: Tensor) => O.pow(x, c),
+      label: `(${s}) ^ ${c}`,
+      inputs: [awayFromZero(s, seed, true)],
+    })),
   sum: axesCase((x, axes, keep) => O.sum(x, axes, keep)),
   max: axesCase((x, axes, keep) => O.max(x, axes, keep)),
   matmul: matmulCase,
   dense: denseCase,
   reshape: fc.tuple(shapeArb(0, 3, 0, 4), seedArb).map(([s, seed]) => ({
-    f: (x: Tensor) => O.reshape(x, [...s].reverse()), label: `(${s}) → reversed`, inputs: [seeded(s, seed)],
+    f: (x: Tensor) => O.reshape(x, [...s].reverse()),
+    label: `(${s}) → reversed`,
+    inputs: [seeded(s, seed)],
   })),
-  transpose: shapeArb(0, 4, 0, 3).chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }), seedArb)).map(([s, p, seed]) => ({
-    f: (x: Tensor) => O.transpose(x, p), label: `(${s}) perm [${p}]`, inputs: [seeded(s, seed)],
-  })),
-  broadcastTo: fc.tuple(shapeArb(0, 3, 1, 3), fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), seedArb).map(([s, lead, seed]) => {
-    const small = s.map((d, i) => (i % 2 === 0 ? 1 : d));
-    return { f: (x: Tensor) => O.broadcastTo(x, [...lead, ...s]), label: `(${small}) → (${[...lead, ...s]})`, inputs: [seeded(small, seed)] };
-  }),
-  slice: fc.tuple(shapeArb(1, 3, 1, 5), fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 6, maxLength: 6 }), seedArb).map(([s, b, seed]) => ({
-    f: (x: Tensor) => O.slice(x, s.map((_, i) => b[i]!), s.map((_, i) => b[i + 3]!)), label: `(${s}) [${b}]`, inputs: [seeded(s, seed)],
-  })),
-  concat: fc.tuple(shapeArb(1, 3, 1, 3), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }), fc.nat(2), seedArb).map(([s, lens, a0, seed]) => {
-    const ax = Math.min(a0, s.length - 1);
-    return {
-      f: (...xs: Tensor[]) => O.concat(xs, ax), label: `(${s}) lens [${lens}] axis ${ax}`,
-      inputs: lens.map((l, i) => seeded(s.map((d, j) => (j === ax ? l : d)), seed + i)),
-    };
-  }),
-  gather: fc.tuple(shapeArb(1, 3, 1, 4), fc.nat(2), fc.array(fc.nat(20), { maxLength: 6 }), seedArb).map(([s, a0, raw, seed]) => {
-    const ax = Math.min(a0, s.length - 1);
-    const idx = raw.map((v) => v % s[ax]!); // repeats likely: tests accumulation in the VJP
-    return { f: (x: Tensor) => O.gather(x, idx, ax), label: `(${s}) axis ${ax} idx [${idx}]`, inputs: [seeded(s, seed)] };
-  }),
+  transpose: shapeArb(0, 4, 0, 3)
+    .chain((s) =>
+      fc.tuple(
+        fc.constant(s),
+        fc.shuffledSubarray(
+          s.map((_, i) => i),
+          { minLength: s.length, maxLength: s.length },
+        ),
+        seedArb,
+      ),
+    )
+    .map(([s, p, seed]) => ({
+      f: (x: Tensor) => O.transpose(x, p),
+      label: `(${s}) perm [${p}]`,
+      inputs: [seeded(s, seed)],
+    })),
+  broadcastTo: fc
+    .tuple(shapeArb(0, 3, 1, 3), fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), seedArb)
+    .map(([s, lead, seed]) => {
+      const small = s.map((d, i) => (i % 2 === 0 ? 1 : d));
+      return {
+        f: (x: Tensor) => O.broadcastTo(x, [...lead, ...s]),
+        label: `(${small}) → (${[...lead, ...s]})`,
+        inputs: [seeded(small, seed)],
+      };
+    }),
+  slice: fc
+    .tuple(shapeArb(1, 3, 1, 5), fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 6, maxLength: 6 }), seedArb)
+    .map(([s, b, seed]) => ({
+      f: (x: Tensor) =>
+        O.slice(
+          x,
+          s.map((_, i) => b[i]!),
+          s.map((_, i) => b[i + 3]!),
+        ),
+      label: `(${s}) [${b}]`,
+      inputs: [seeded(s, seed)],
+    })),
+  concat: fc
+    .tuple(
+      shapeArb(1, 3, 1, 3),
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+      fc.nat(2),
+      seedArb,
+    )
+    .map(([s, lens, a0, seed]) => {
+      const ax = Math.min(a0, s.length - 1);
+      return {
+        f: (...xs: Tensor[]) => O.concat(xs, ax),
+        label: `(${s}) lens [${lens}] axis ${ax}`,
+        inputs: lens.map((l, i) =>
+          seeded(
+            s.map((d, j) => (j === ax ? l : d)),
+            seed + i,
+          ),
+        ),
+      };
+    }),
+  gather: fc
+    .tuple(shapeArb(1, 3, 1, 4), fc.nat(2), fc.array(fc.nat(20), { maxLength: 6 }), seedArb)
+    .map(([s, a0, raw, seed]) => {
+      const ax = Math.min(a0, s.length - 1);
+      const idx = raw.map((v) => v % s[ax]!); // repeats likely: tests accumulation in the VJP
+      return {
+        f: (x: Tensor) => O.gather(x, idx, ax),
+        label: `(${s}) axis ${ax} idx [${idx}]`,
+        inputs: [seeded(s, seed)],
+      };
+    }),
 };
 
 describe('primitive gradients (registry-driven)', () => {
@@ -126,28 +217,35 @@ describe('primitive gradients (registry-driven)', () => {
 
   for (const name of OP_NAMES) {
     it(`${name}: dot-product gradcheck on random shapes (full Jacobian when tiny)`, () => {
-      fc.assert(fc.property(cases[name], fc.nat(1000), (c, seed) => {
-        const r = gradcheck(c.f, c.inputs, { rtol: 1e-6, atol: 1e-9, seed });
-        if (!r.ok) throw new Error(`${name} ${c.label}: ${JSON.stringify(r)}`);
-        const total = c.inputs.reduce((p, t) => p + t.data.length, 0);
-        if (total <= 12) {
-          const full = gradcheck(c.f, c.inputs, { mode: 'full', rtol: 1e-6, atol: 1e-9 });
-          if (!full.ok) throw new Error(`${name} ${c.label} (full): ${JSON.stringify(full)}`);
-        }
-      }), { numRuns: 30 });
+      fc.assert(
+        fc.property(cases[name], fc.nat(1000), (c, seed) => {
+          const r = gradcheck(c.f, c.inputs, { rtol: 1e-6, atol: 1e-9, seed });
+          if (!r.ok) throw new Error(`${name} ${c.label}: ${JSON.stringify(r)}`);
+          const total = c.inputs.reduce((p, t) => p + t.data.length, 0);
+          if (total <= 12) {
+            const full = gradcheck(c.f, c.inputs, { mode: 'full', rtol: 1e-6, atol: 1e-9 });
+            if (!full.ok) throw new Error(`${name} ${c.label} (full): ${JSON.stringify(full)}`);
+          }
+        }),
+        { numRuns: 30 },
+      );
     });
   }
 });
 
 describe('subgradients at kinks (the conventions documented next to each VJP)', () => {
   const t = (d: number[], shape = [d.length]): Tensor => ({ data: Float64Array.from(d), shape });
-  const g1 = (f: (x: Tensor) => Tensor, x: Tensor): number[] => Array.from(grad((z: Tensor) => O.sum(f(z)))(x)[0]!.data);
+  const g1 = (f: (x: Tensor) => Tensor, x: Tensor): number[] =>
+    Array.from(grad((z: Tensor) => O.sum(f(z)))(x)[0]!.data);
   it('relu and abs take 0 at x = 0', () => {
     expect(g1(O.relu, t([-1, 0, 2]))).toEqual([0, 0, 1]);
     expect(g1(O.abs, t([-1, 0, 2]))).toEqual([-1, 0, 1]);
   });
   it('maximum splits the cotangent evenly on ties, also under broadcasting', () => {
-    const [ga, gb] = grad((a: Tensor, b: Tensor) => O.sum(O.mul(O.maximum(a, b), t([1, 2, 4]))))(t([1, 5, 3]), t([3], [1]));
+    const [ga, gb] = grad((a: Tensor, b: Tensor) => O.sum(O.mul(O.maximum(a, b), t([1, 2, 4]))))(
+      t([1, 5, 3]),
+      t([3], [1]),
+    );
     expect(Array.from(ga!.data)).toEqual([0, 2, 2]); // a = b = 3 at the last entry: half of 4
     expect(Array.from(gb!.data)).toEqual([1 + 2]); // all of 1 (b wins), none of 2, half of 4
   });

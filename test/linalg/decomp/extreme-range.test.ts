@@ -36,23 +36,29 @@ function orthErr(q: Tensor): number {
 
 /** Frobenius norm without overflow or underflow (scaled sum of squares). */
 function fro(x: ArrayLike<number>): number {
-  let scale = 0, ssq = 1;
+  let scale = 0,
+    ssq = 1;
   for (let i = 0; i < x.length; i++) {
     const v = Math.abs(x[i]!);
     if (v === 0) continue;
-    if (scale < v) { ssq = 1 + ssq * (scale / v) ** 2; scale = v; } else ssq += (v / scale) ** 2;
+    if (scale < v) {
+      ssq = 1 + ssq * (scale / v) ** 2;
+      scale = v;
+    } else ssq += (v / scale) ** 2;
   }
   return scale * Math.sqrt(ssq);
 }
 
 /** ‖A − U·diag(s)·Vᵀ‖_F / ‖A‖_F, computed without overflow (entries up to 1e300). */
 function backwardError(a: Tensor, u: Tensor, s: Tensor, vt: Tensor): number {
-  const [m, n] = [a.shape[0]!, a.shape[1]!], k = s.data.length, uc = u.shape[1]!;
+  const [m, n] = [a.shape[0]!, a.shape[1]!],
+    k = s.data.length,
+    uc = u.shape[1]!;
   const r = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;
-      for (let t = 0; t < k; t++) acc += (u.data[i * uc + t]! * s.data[t]!) * vt.data[t * n + j]!;
+      for (let t = 0; t < k; t++) acc += u.data[i * uc + t]! * s.data[t]! * vt.data[t * n + j]!;
       r[i * n + j] = a.data[i * n + j]! - acc;
     }
   }
@@ -62,36 +68,44 @@ function backwardError(a: Tensor, u: Tensor, s: Tensor, vt: Tensor): number {
 /** t·2^e, applied in two exact halves so that 2^±1060 does not overflow to Infinity or 0. */
 const times = (t: Tensor, e: number): Tensor => {
   const h = 2 ** (e / 2);
-  return { data: t.data.map((v) => (v * h) * h), shape: t.shape };
+  return { data: t.data.map((v) => v * h * h), shape: t.shape };
 };
 
 /** The transpose of row-major `t` (rows of Vᵀ become columns). */
 const tr = (t: Tensor): Tensor => {
   const [r, c] = [t.shape[0]!, t.shape[1]!];
-  return { data: Float64Array.from({ length: r * c }, (_, k) => t.data[(k % r) * c + Math.floor(k / r)]!), shape: [c, r] };
+  return {
+    data: Float64Array.from({ length: r * c }, (_, k) => t.data[(k % r) * c + Math.floor(k / r)]!),
+    shape: [c, r],
+  };
 };
 
 describe('makeReflector (xLARFG) at any magnitude', () => {
   it('H·x = β·e1 with finite τ and v for vectors from subnormal to 1e300 (property)', () => {
-    fc.assert(fc.property(
-      fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 2, maxLength: 6 }),
-      fc.integer({ min: -1074, max: 995 }),
-      (raw, k) => {
-        const x = Float64Array.from(raw, (v) => v * 2 ** k);
-        if (x.slice(1).every((v) => v === 0)) return;
-        const a = x.slice();
-        const tau = makeReflector(a, 0, a.length);
-        const beta = a[0]!;
-        expect(Number.isFinite(tau) && Number.isFinite(beta) && a.every(Number.isFinite)).toBe(true);
-        // H·x = x − τ·v·(vᵀx), v = [1, a[1..]]: must equal β·e1 relative to ‖x‖
-        let w = x[0]!;
-        for (let i = 1; i < a.length; i++) w += a[i]! * x[i]!;
-        const hx = Array.from(x, (xi, i) => xi - tau * (i === 0 ? 1 : a[i]!) * w);
-        // relative to ‖x‖, plus a few units of the subnormal spacing 2^-1074 (β itself rounds there)
-        const nx = fro(x), tol = 10 * EPS * nx + 16 * Number.MIN_VALUE;
-        expect(Math.abs(hx[0]! - beta)).toBeLessThanOrEqual(tol);
-        for (let i = 1; i < hx.length; i++) expect(Math.abs(hx[i]!)).toBeLessThanOrEqual(tol);
-      }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 2, maxLength: 6 }),
+        fc.integer({ min: -1074, max: 995 }),
+        (raw, k) => {
+          const x = Float64Array.from(raw, (v) => v * 2 ** k);
+          if (x.slice(1).every((v) => v === 0)) return;
+          const a = x.slice();
+          const tau = makeReflector(a, 0, a.length);
+          const beta = a[0]!;
+          expect(Number.isFinite(tau) && Number.isFinite(beta) && a.every(Number.isFinite)).toBe(true);
+          // H·x = x − τ·v·(vᵀx), v = [1, a[1..]]: must equal β·e1 relative to ‖x‖
+          let w = x[0]!;
+          for (let i = 1; i < a.length; i++) w += a[i]! * x[i]!;
+          const hx = Array.from(x, (xi, i) => xi - tau * (i === 0 ? 1 : a[i]!) * w);
+          // relative to ‖x‖, plus a few units of the subnormal spacing 2^-1074 (β itself rounds there)
+          const nx = fro(x),
+            tol = 10 * EPS * nx + 16 * Number.MIN_VALUE;
+          expect(Math.abs(hx[0]! - beta)).toBeLessThanOrEqual(tol);
+          for (let i = 1; i < hx.length; i++) expect(Math.abs(hx[i]!)).toBeLessThanOrEqual(tol);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -103,7 +117,7 @@ describe('qr and lstsq on subnormal data (issue 14 item 9)', () => {
     expect(Math.abs(r.data[0]!) / (Math.SQRT2 * 1e-310) - 1).toBeLessThan(1e-12); // subnormal R: 44 bits
   });
 
-  it('40×30 at 1e-310: Q orthonormal, Q·R = A, R equals the scaled problem\'s R', () => {
+  it("40×30 at 1e-310: Q orthonormal, Q·R = A, R equals the scaled problem's R", () => {
     const a = { data: gaussianMat(40, 30, 1).data.map((v) => v * 1e-310), shape: [40, 30] };
     const { q, r } = qr(a);
     expect(orthErr(q)).toBeLessThan(30 * 40 * EPS);
@@ -146,18 +160,25 @@ describe('svd of extremely row-graded matrices (issue 14 item 10)', () => {
   }
 
   it('random row gradings over [1e-300, 1e300], both algorithms (property)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 2, max: 8 }), fc.integer({ min: 1, max: 6 }),
-      fc.array(fc.integer({ min: -300, max: 300 }), { minLength: 8, maxLength: 8 }),
-      fc.integer({ min: 0, max: 1000 }), fc.constantFrom(...methods), fc.boolean(),
-      (m, n, exps, seed, method, wide) => {
-        const g = gaussianMat(m, n, seed, (i) => 10 ** exps[i]!);
-        const a = wide ? tr(g) : g;
-        const { u, s, vt } = svd(a, { method });
-        const k = Math.min(m, n);
-        expect(orthErr(u)).toBeLessThan(10 * k * EPS + 1e-15);
-        expect(orthErr(tr(vt))).toBeLessThan(10 * k * EPS + 1e-15);
-        expect(backwardError(a, u, s, vt)).toBeLessThan(10 * Math.max(m, n) * EPS);
-      }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: -300, max: 300 }), { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom(...methods),
+        fc.boolean(),
+        (m, n, exps, seed, method, wide) => {
+          const g = gaussianMat(m, n, seed, (i) => 10 ** exps[i]!);
+          const a = wide ? tr(g) : g;
+          const { u, s, vt } = svd(a, { method });
+          const k = Math.min(m, n);
+          expect(orthErr(u)).toBeLessThan(10 * k * EPS + 1e-15);
+          expect(orthErr(tr(vt))).toBeLessThan(10 * k * EPS + 1e-15);
+          expect(backwardError(a, u, s, vt)).toBeLessThan(10 * Math.max(m, n) * EPS);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

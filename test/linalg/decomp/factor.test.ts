@@ -5,7 +5,14 @@ import { describe, expect, test } from 'vitest';
 import { det, eigh, qr, solve, svdvals } from '../../../src/linalg/decomp/index.js';
 import { createRng } from '../../../src/linalg/random.js';
 import type { Tensor } from '../../../src/linalg/tensor.js';
-import { arbMatrix, caseTable, gaussian, logspace, symmetricWithSpectrum, withSpectrum } from '../../helpers/matrices.js';
+import {
+  arbMatrix,
+  caseTable,
+  gaussian,
+  logspace,
+  symmetricWithSpectrum,
+  withSpectrum,
+} from '../../helpers/matrices.js';
 import { EPS, mm, norm1, orthColsRatio, tr, unitScale } from './residuals.js';
 
 const CASES = caseTable();
@@ -37,7 +44,11 @@ describe('qr on the case table', () => {
     }
   }
   test('sizes ≥ 64 (blocked xGEQRF panels + WY Q formation): 150×90, 90×150, 128×128', () => {
-    for (const [m, n] of [[150, 90], [90, 150], [128, 128]] as const) {
+    for (const [m, n] of [
+      [150, 90],
+      [90, 150],
+      [128, 128],
+    ] as const) {
       const a = gaussian(createRng(m + n), m, n);
       for (const mode of ['reduced', 'complete'] as const) {
         const { q, r } = qr(a, { mode });
@@ -49,14 +60,22 @@ describe('qr on the case table', () => {
     }
   });
   test('|diag R| agrees with ml-matrix QR on random matrices', () => {
-    fc.assert(fc.property(arbMatrix(8), (a) => {
-      const [m, n] = a.shape as [number, number];
-      if (m < n) return;
-      const ml = new QrDecomposition(new Matrix(Array.from({ length: m }, (_, i) => Array.from(a.data.subarray(i * n, i * n + n))))).upperTriangularMatrix;
-      const { r } = qr(a);
-      const scale = Math.max(...Array.from(a.data, Math.abs));
-      for (let i = 0; i < n; i++) expect(Math.abs(Math.abs(r.data[i * n + i]!) - Math.abs(ml.get(i, i)))).toBeLessThanOrEqual(100 * m * EPS * scale);
-    }), runs);
+    fc.assert(
+      fc.property(arbMatrix(8), (a) => {
+        const [m, n] = a.shape as [number, number];
+        if (m < n) return;
+        const ml = new QrDecomposition(
+          new Matrix(Array.from({ length: m }, (_, i) => Array.from(a.data.subarray(i * n, i * n + n)))),
+        ).upperTriangularMatrix;
+        const { r } = qr(a);
+        const scale = Math.max(...Array.from(a.data, Math.abs));
+        for (let i = 0; i < n; i++)
+          expect(Math.abs(Math.abs(r.data[i * n + i]!) - Math.abs(ml.get(i, i)))).toBeLessThanOrEqual(
+            100 * m * EPS * scale,
+          );
+      }),
+      runs,
+    );
   });
 });
 
@@ -69,12 +88,21 @@ function symCases(): { tag: string; a: Tensor; w?: Float64Array }[] {
     const s = mm(tr(c.a), c.a); // symmetric PSD (fine for testing eigh; not how svd works)
     out.push({ tag: `${c.tag}ᵀ·${c.tag}`, a: s });
     const h = c.a.data.slice();
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) { const v = (h[i * n + j]! + h[j * n + i]!) / 2; h[i * n + j] = v; h[j * n + i] = v; }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < i; j++) {
+        const v = (h[i * n + j]! + h[j * n + i]!) / 2;
+        h[i * n + j] = v;
+        h[j * n + i] = v;
+      }
     out.push({ tag: `sym(${c.tag})`, a: { data: h, shape: [n, n] } });
   }
   const w = Float64Array.of(-5, -1, -1, 0, 1e-9, 2, 7, 7);
   out.push({ tag: 'indefinite with repeated eigenvalues', a: symmetricWithSpectrum(rng, w), w });
-  out.push({ tag: 'diagonal', a: { data: Float64Array.of(3, 0, 0, 0, -1, 0, 0, 0, 2), shape: [3, 3] }, w: Float64Array.of(-1, 2, 3) });
+  out.push({
+    tag: 'diagonal',
+    a: { data: Float64Array.of(3, 0, 0, 0, -1, 0, 0, 0, 2), shape: [3, 3] },
+    w: Float64Array.of(-1, 2, 3),
+  });
   return out;
 }
 
@@ -93,20 +121,27 @@ describe('eigh', () => {
       if (c.w) {
         const wmax = Math.max(...Array.from(c.w, Math.abs));
         const sorted = Array.from(c.w).sort((x, y) => x - y);
-        for (let i = 0; i < n; i++) expect(Math.abs(values.data[i]! - sorted[i]!)).toBeLessThanOrEqual(35 * n * EPS * wmax);
+        for (let i = 0; i < n; i++)
+          expect(Math.abs(values.data[i]! - sorted[i]!)).toBeLessThanOrEqual(35 * n * EPS * wmax);
       }
     });
   }
   test('agrees with ml-matrix EVD on random symmetric matrices', () => {
-    fc.assert(fc.property(arbMatrix(9), (g) => {
-      const [m, n] = g.shape as [number, number];
-      const a = mm(tr(g), g);
-      for (let i = 0; i < n; i++) a.data[i * n + i] = a.data[i * n + i]! - m; // indefinite
-      const ref = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(a.data.subarray(i * n, i * n + n)))), { assumeSymmetric: true }).realEigenvalues.sort((x, y) => x - y);
-      const v = eigh(a).values.data;
-      const scale = Math.max(...ref.map(Math.abs));
-      for (let i = 0; i < n; i++) expect(Math.abs(v[i]! - ref[i]!)).toBeLessThanOrEqual(35 * n * EPS * scale);
-    }), runs);
+    fc.assert(
+      fc.property(arbMatrix(9), (g) => {
+        const [m, n] = g.shape as [number, number];
+        const a = mm(tr(g), g);
+        for (let i = 0; i < n; i++) a.data[i * n + i] = a.data[i * n + i]! - m; // indefinite
+        const ref = new EigenvalueDecomposition(
+          new Matrix(Array.from({ length: n }, (_, i) => Array.from(a.data.subarray(i * n, i * n + n)))),
+          { assumeSymmetric: true },
+        ).realEigenvalues.sort((x, y) => x - y);
+        const v = eigh(a).values.data;
+        const scale = Math.max(...ref.map(Math.abs));
+        for (let i = 0; i < n; i++) expect(Math.abs(v[i]! - ref[i]!)).toBeLessThanOrEqual(35 * n * EPS * scale);
+      }),
+      runs,
+    );
   });
   test('|eigenvalues| of an SPD matrix equal its singular values', () => {
     const w = logspace(100, 1e-3, 6);
@@ -119,19 +154,28 @@ describe('eigh', () => {
 
 describe('solve and det', () => {
   test('solve(A, A·x) ≈ x with error ≤ 35·n·κ·ε for controlled κ (vector and matrix b)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 1, max: 3 }), fc.nat(), (n, dec, k, seed) => {
-      const rng = createRng(seed);
-      const kappa = Math.pow(10, dec);
-      const a = withSpectrum(rng, n, n, logspace(1, 1 / kappa, n));
-      const x = { data: Float64Array.from({ length: n * k }, () => rng.normal()), shape: [n, k] };
-      const b = mm(a, x);
-      const got = solve(a, b);
-      expect(got.shape).toEqual([n, k]);
-      const err = norm1({ data: got.data.map((v, i) => v - x.data[i]!), shape: [n, k] }) / norm1(x);
-      expect(err).toBeLessThanOrEqual(35 * n * kappa * EPS);
-      const gv = solve(a, { data: b.data.filter((_, i) => i % k === 0), shape: [n] });
-      expect(gv.shape).toEqual([n]);
-    }), runs);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.nat(),
+        (n, dec, k, seed) => {
+          const rng = createRng(seed);
+          const kappa = Math.pow(10, dec);
+          const a = withSpectrum(rng, n, n, logspace(1, 1 / kappa, n));
+          const x = { data: Float64Array.from({ length: n * k }, () => rng.normal()), shape: [n, k] };
+          const b = mm(a, x);
+          const got = solve(a, b);
+          expect(got.shape).toEqual([n, k]);
+          const err = norm1({ data: got.data.map((v, i) => v - x.data[i]!), shape: [n, k] }) / norm1(x);
+          expect(err).toBeLessThanOrEqual(35 * n * kappa * EPS);
+          const gv = solve(a, { data: b.data.filter((_, i) => i % k === 0), shape: [n] });
+          expect(gv.shape).toEqual([n]);
+        },
+      ),
+      runs,
+    );
   });
   test('det on known matrices (product of LU pivots with the permutation sign)', () => {
     expect(det({ data: Float64Array.of(0, 1, 1, 0), shape: [2, 2] })).toBe(-1);
@@ -143,12 +187,15 @@ describe('solve and det', () => {
     expect(det({ data: Float64Array.of(-7), shape: [1, 1] })).toBe(-7);
   });
   test('|det A| = Π σ_i, and det of 1e200·I (n = 3) overflows only at the end', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }), fc.nat(), (n, seed) => {
-      const s = logspace(5, 0.2, n);
-      const a = withSpectrum(createRng(seed), n, n, s);
-      const prod = s.reduce((p, x) => p * x, 1);
-      expect(Math.abs(Math.abs(det(a)) - prod)).toBeLessThanOrEqual(35 * n * n * EPS * prod * 25);
-    }), runs);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.nat(), (n, seed) => {
+        const s = logspace(5, 0.2, n);
+        const a = withSpectrum(createRng(seed), n, n, s);
+        const prod = s.reduce((p, x) => p * x, 1);
+        expect(Math.abs(Math.abs(det(a)) - prod)).toBeLessThanOrEqual(35 * n * n * EPS * prod * 25);
+      }),
+      runs,
+    );
     const big = { data: Float64Array.of(1e200, 0, 0, 1e200), shape: [2, 2] };
     expect(det({ data: Float64Array.of(1e-200, 0, 0, 1e200), shape: [2, 2] })).toBeCloseTo(1, 12);
     expect(det(big)).toBe(Infinity);

@@ -12,8 +12,16 @@ import { svd, svdvals } from '../../../src/linalg/decomp/index.js';
 import type { Tensor } from '../../../src/linalg/tensor.js';
 import { tr } from './residuals.js';
 
-interface Fixture { name: string; note: string; shape: [number, number]; a: number[]; s: number[] }
-const fixtures = (JSON.parse(readFileSync(new URL('../../fixtures/graded-svd.json', import.meta.url), 'utf8')) as { cases: Fixture[] }).cases;
+interface Fixture {
+  name: string;
+  note: string;
+  shape: [number, number];
+  a: number[];
+  s: number[];
+}
+const fixtures = (
+  JSON.parse(readFileSync(new URL('../../fixtures/graded-svd.json', import.meta.url), 'utf8')) as { cases: Fixture[] }
+).cases;
 
 function maxRelErr(got: Float64Array, ref: number[]): number {
   let w = 0;
@@ -48,30 +56,36 @@ describe('why the dispatch: Golub–Kahan forced on graded input', () => {
 });
 
 describe('relative-accuracy invariants on random graded matrices (fast-check)', () => {
-  const arbGraded = fc.tuple(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 0, max: 4 }), fc.nat(), fc.constantFrom('BD', 'DB', 'DBD'))
+  const arbGraded = fc
+    .tuple(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 0, max: 4 }), fc.nat(), fc.constantFrom('BD', 'DB', 'DBD'))
     .map(([n, extra, seed, kind]) => {
       const rng = createRng(seed);
       const m = n + extra;
       const b = gaussian(rng, m, n);
-      const dc = logspace(1, 1e-12, n), dr = logspace(1, 1e-12, m);
+      const dc = logspace(1, 1e-12, n),
+        dr = logspace(1, 1e-12, m);
       const perm = rng.permutation(n);
       const dcp = Float64Array.from(perm, (p) => dc[p]!);
       return kind === 'BD' ? grade(b, null, dcp) : kind === 'DB' ? grade(b, dr, null) : grade(b, dr, dcp);
     });
   test('σ(Aᵀ) and σ(P·A·Q) (row/column permutations) agree with σ(A) to relative error 1e-12', () => {
-    fc.assert(fc.property(arbGraded, fc.nat(), (a, ps) => {
-      const [m, n] = a.shape as [number, number];
-      const s = svdvals(a).data;
-      const st = svdvals(tr(a)).data;
-      const rng = createRng(ps);
-      const pr = rng.permutation(m), pc = rng.permutation(n);
-      const pa: Tensor = { data: new Float64Array(m * n), shape: [m, n] };
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) pa.data[i * n + j] = a.data[pr[i]! * n + pc[j]!]!;
-      const sp = svdvals(pa).data;
-      for (let i = 0; i < s.length; i++) {
-        expect(Math.abs(st[i]! - s[i]!) / s[i]!).toBeLessThanOrEqual(1e-12);
-        expect(Math.abs(sp[i]! - s[i]!) / s[i]!).toBeLessThanOrEqual(1e-12);
-      }
-    }), { numRuns: 40, seed: 3 });
+    fc.assert(
+      fc.property(arbGraded, fc.nat(), (a, ps) => {
+        const [m, n] = a.shape as [number, number];
+        const s = svdvals(a).data;
+        const st = svdvals(tr(a)).data;
+        const rng = createRng(ps);
+        const pr = rng.permutation(m),
+          pc = rng.permutation(n);
+        const pa: Tensor = { data: new Float64Array(m * n), shape: [m, n] };
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) pa.data[i * n + j] = a.data[pr[i]! * n + pc[j]!]!;
+        const sp = svdvals(pa).data;
+        for (let i = 0; i < s.length; i++) {
+          expect(Math.abs(st[i]! - s[i]!) / s[i]!).toBeLessThanOrEqual(1e-12);
+          expect(Math.abs(sp[i]! - s[i]!) / s[i]!).toBeLessThanOrEqual(1e-12);
+        }
+      }),
+      { numRuns: 40, seed: 3 },
+    );
   });
 });

@@ -6,8 +6,17 @@ import { cond, det, eigh, lstsq, norm, pinv, qr, solve, svd, svdvals } from '../
 import { tensor, type Tensor } from '../../../src/linalg/tensor.js';
 import { orthColsRatio, orthRowsRatio, reconstructionRatio } from './residuals.js';
 
-interface Reg { name: string; bug: string; shape: [number, number]; a: (number | null)[] }
-const regs = (JSON.parse(readFileSync(new URL('../../fixtures/decomp-regressions.json', import.meta.url), 'utf8')) as { cases: Reg[] }).cases;
+interface Reg {
+  name: string;
+  bug: string;
+  shape: [number, number];
+  a: (number | null)[];
+}
+const regs = (
+  JSON.parse(readFileSync(new URL('../../fixtures/decomp-regressions.json', import.meta.url), 'utf8')) as {
+    cases: Reg[];
+  }
+).cases;
 const get = (name: string): Tensor => {
   const r = regs.find((c) => c.name === name)!;
   return { data: Float64Array.from(r.a, (x) => (x === null ? NaN : x)), shape: r.shape };
@@ -37,23 +46,120 @@ describe('regressions', () => {
 
 describe('doc-comment examples give the stated values', () => {
   test('svd, svdvals', () => {
-    expect(svd(tensor([[3, 0], [4, 5]])).s).toBeAllclose(tensor([Math.sqrt(45), Math.sqrt(5)]), { rtol: 1e-15 });
+    expect(
+      svd(
+        tensor([
+          [3, 0],
+          [4, 5],
+        ]),
+      ).s,
+    ).toBeAllclose(tensor([Math.sqrt(45), Math.sqrt(5)]), { rtol: 1e-15 });
     const f = svd(tensor([[1, 2, 3]]), { full: true });
     expect(f.u.shape).toEqual([1, 1]);
     expect(f.vt.shape).toEqual([3, 3]);
     expect(f.s).toBeAllclose(tensor([Math.sqrt(14)]), { rtol: 1e-15 });
-    expect(svdvals(tensor([[3, 0], [4, 5]]))).toBeAllclose(tensor([6.708203932499369, 2.23606797749979]), { rtol: 1e-15 });
+    expect(
+      svdvals(
+        tensor([
+          [3, 0],
+          [4, 5],
+        ]),
+      ),
+    ).toBeAllclose(tensor([6.708203932499369, 2.23606797749979]), { rtol: 1e-15 });
   });
   test('qr, eigh, solve, det, lstsq, pinv, norm, cond', () => {
-    expect(qr(tensor([[1, 2], [3, 4], [5, 6]])).q.shape).toEqual([3, 2]);
-    expect(qr(tensor([[1, 2], [3, 4], [5, 6]]), { mode: 'complete' }).r.shape).toEqual([3, 2]);
-    expect(eigh(tensor([[2, 1], [1, 2]])).values).toBeAllclose(tensor([1, 3]), { rtol: 1e-15 });
-    expect(solve(tensor([[2, 1], [1, 3]]), tensor([3, 5]))).toBeAllclose(tensor([0.8, 1.4]), { rtol: 1e-15 });
-    expect(det(tensor([[1, 2], [3, 4]]))).toBeCloseTo(-2, 14);
-    expect(lstsq(tensor([[1, 0], [1, 1], [1, 2]]), tensor([1, 3, 5])).x).toBeAllclose(tensor([1, 2]), { rtol: 1e-14 });
-    expect(pinv(tensor([[1, 2], [2, 4]]))).toBeAllclose(tensor([[0.04, 0.08], [0.08, 0.16]]), { rtol: 1e-14 });
-    expect(norm(tensor([[3, 0], [4, 0]]))).toBe(5);
-    expect(norm(tensor([[3, 0], [4, 5]]), 2)).toBeCloseTo(Math.sqrt(45), 14);
-    expect(cond(tensor([[1, 0], [0, 1e-6]]))).toBeCloseTo(1e6, 6);
+    expect(
+      qr(
+        tensor([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      ).q.shape,
+    ).toEqual([3, 2]);
+    expect(
+      qr(
+        tensor([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+        { mode: 'complete' },
+      ).r.shape,
+    ).toEqual([3, 2]);
+    expect(
+      eigh(
+        tensor([
+          [2, 1],
+          [1, 2],
+        ]),
+      ).values,
+    ).toBeAllclose(tensor([1, 3]), { rtol: 1e-15 });
+    expect(
+      solve(
+        tensor([
+          [2, 1],
+          [1, 3],
+        ]),
+        tensor([3, 5]),
+      ),
+    ).toBeAllclose(tensor([0.8, 1.4]), { rtol: 1e-15 });
+    expect(
+      det(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toBeCloseTo(-2, 14);
+    expect(
+      lstsq(
+        tensor([
+          [1, 0],
+          [1, 1],
+          [1, 2],
+        ]),
+        tensor([1, 3, 5]),
+      ).x,
+    ).toBeAllclose(tensor([1, 2]), { rtol: 1e-14 });
+    expect(
+      pinv(
+        tensor([
+          [1, 2],
+          [2, 4],
+        ]),
+      ),
+    ).toBeAllclose(
+      tensor([
+        [0.04, 0.08],
+        [0.08, 0.16],
+      ]),
+      { rtol: 1e-14 },
+    );
+    expect(
+      norm(
+        tensor([
+          [3, 0],
+          [4, 0],
+        ]),
+      ),
+    ).toBe(5);
+    expect(
+      norm(
+        tensor([
+          [3, 0],
+          [4, 5],
+        ]),
+        2,
+      ),
+    ).toBeCloseTo(Math.sqrt(45), 14);
+    expect(
+      cond(
+        tensor([
+          [1, 0],
+          [0, 1e-6],
+        ]),
+      ),
+    ).toBeCloseTo(1e6, 6);
   });
 });

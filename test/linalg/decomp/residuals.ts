@@ -11,10 +11,11 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   const [m, k] = [a.shape[0]!, a.shape[1]!];
   const n = b.shape[1]!;
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let l = 0; l < k; l++) {
-    const c = a.data[i * k + l]!;
-    if (c !== 0) for (let j = 0; j < n; j++) out[i * n + j] = out[i * n + j]! + c * b.data[l * n + j]!;
-  }
+  for (let i = 0; i < m; i++)
+    for (let l = 0; l < k; l++) {
+      const c = a.data[i * k + l]!;
+      if (c !== 0) for (let j = 0; j < n; j++) out[i * n + j] = out[i * n + j]! + c * b.data[l * n + j]!;
+    }
   return { data: out, shape: [m, n] };
 }
 

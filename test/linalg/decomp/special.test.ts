@@ -12,7 +12,8 @@ function make(n: number, m: number, f: (i: number, j: number) => number): Tensor
 
 /** Kahan's matrix (Higham ASNA §8.3): upper triangular, ill-conditioned, QRCP-resistant. */
 function kahan(n: number, theta: number): Tensor {
-  const s = Math.sin(theta), c = Math.cos(theta);
+  const s = Math.sin(theta),
+    c = Math.cos(theta);
   return make(n, n, (i, j) => (j < i ? 0 : Math.pow(s, i) * (i === j ? 1 : -c)));
 }
 
@@ -22,10 +23,18 @@ const special: [string, Tensor, number[] | null][] = [
   ['Hilbert 8', make(8, 8, (i, j) => 1 / (i + j + 1)), null],
   ['Kahan 12', kahan(12, 1.2), null],
   ['diag(1, 1e-20, 1e20, -3)', make(4, 4, (i, j) => (i === j ? [1, 1e-20, 1e20, -3][i]! : 0)), [1e20, 3, 1, 1e-20]],
-  ['bidiagonal with tiny superdiagonal', make(6, 6, (i, j) => (i === j ? 6 - i : j === i + 1 ? 1e-200 : 0)), [6, 5, 4, 3, 2, 1]],
+  [
+    'bidiagonal with tiny superdiagonal',
+    make(6, 6, (i, j) => (i === j ? 6 - i : j === i + 1 ? 1e-200 : 0)),
+    [6, 5, 4, 3, 2, 1],
+  ],
   ['single column 9×1', make(9, 1, (i) => i - 4), [Math.sqrt(60)]],
   ['single row 1×9', make(1, 9, (_, j) => j - 4), [Math.sqrt(60)]],
-  ['repeated singular values 2×orthogonal', make(5, 5, (i, j) => 2 * Math.sqrt(2 / 6) * Math.sin(((i + 1) * (j + 1) * Math.PI) / 6)), [2, 2, 2, 2, 2]],
+  [
+    'repeated singular values 2×orthogonal',
+    make(5, 5, (i, j) => 2 * Math.sqrt(2 / 6) * Math.sin(((i + 1) * (j + 1) * Math.PI) / 6)),
+    [2, 2, 2, 2, 2],
+  ],
 ];
 
 describe('special matrices', () => {
@@ -40,7 +49,10 @@ describe('special matrices', () => {
         if (exact) {
           for (let i = 0; i < exact.length; i++) {
             // diagonal inputs: every method is exact up to rounding relative to each σ
-            const tol = name.startsWith('diag') || name.startsWith('bidiagonal') ? 4 * EPS * exact[i]! : 35 * Math.max(m, n) * EPS * exact[0]!;
+            const tol =
+              name.startsWith('diag') || name.startsWith('bidiagonal')
+                ? 4 * EPS * exact[i]!
+                : 35 * Math.max(m, n) * EPS * exact[0]!;
             expect(Math.abs(s.data[i]! - exact[i]!)).toBeLessThanOrEqual(tol);
           }
         }

@@ -31,23 +31,30 @@ function triangular(n: number, seed: number, off: number): Tensor {
 
 describe('spectralRadius', () => {
   it('equals max |λ| from eigh on random symmetric matrices (property)', () => {
-    fc.assert(fc.property(sizeSeed, ([n, seed]) => {
-      const w = symmetric(n, seed);
-      const want = Math.max(...Array.from(eigh(w).values.data, Math.abs));
-      expect(Math.abs(spectralRadius(w) - want)).toBeLessThanOrEqual(1e-10 * want);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(sizeSeed, ([n, seed]) => {
+        const w = symmetric(n, seed);
+        const want = Math.max(...Array.from(eigh(w).values.data, Math.abs));
+        expect(Math.abs(spectralRadius(w) - want)).toBeLessThanOrEqual(1e-10 * want);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('equals max |diagonal| on non-normal upper triangular matrices (property)', () => {
-    fc.assert(fc.property(sizeSeed, fc.constantFrom(1, 10), ([n, seed], off) => {
-      const w = triangular(n, seed, off);
-      const want = Math.max(...Array.from({ length: n }, (_, i) => Math.abs(w.data[i * n + i]!)));
-      expect(Math.abs(spectralRadius(w) - want)).toBeLessThanOrEqual(1e-9 * want);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(sizeSeed, fc.constantFrom(1, 10), ([n, seed], off) => {
+        const w = triangular(n, seed, off);
+        const want = Math.max(...Array.from({ length: n }, (_, i) => Math.abs(w.data[i * n + i]!)));
+        expect(Math.abs(spectralRadius(w) - want)).toBeLessThanOrEqual(1e-9 * want);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('is homogeneous: ρ(c·W) = |c|·ρ(W), also for huge and tiny c (no overflow)', () => {
-    const w = seeded([5, 5], 3), r = spectralRadius(w);
+    const w = seeded([5, 5], 3),
+      r = spectralRadius(w);
     for (const c of [-2, 1e-200, 1e200]) {
       const cw = { data: w.data.map((v) => v * c), shape: w.shape };
       expect(spectralRadius(cw) / (Math.abs(c) * r)).toBeCloseTo(1, 10);
@@ -55,17 +62,82 @@ describe('spectralRadius', () => {
   });
 
   it('known non-symmetric cases: rotations, a Jordan-like block, nilpotent, a complex pair', () => {
-    const t = 0.7, c = Math.cos(t), s = Math.sin(t);
-    expect(spectralRadius(tensor([[0.5 * c, -0.5 * s], [0.5 * s, 0.5 * c]]))).toBeCloseTo(0.5, 12);
-    expect(spectralRadius(tensor([[0, 1], [-1, 0]]))).toBeCloseTo(1, 12);
-    expect(spectralRadius(tensor([[0.9, 1, 0], [0, 0.9, 1], [0, 0, 0.9]]))).toBeCloseTo(0.9, 9);
-    expect(spectralRadius(tensor([[0, 1], [0, 0]]))).toBe(0);
-    expect(spectralRadius(tensor([[0, 5, 1], [0, 0, 7], [0, 0, 0]]))).toBe(0);
-    expect(spectralRadius(tensor([[2, 0], [0, -3]]))).toBeCloseTo(3, 12);
+    const t = 0.7,
+      c = Math.cos(t),
+      s = Math.sin(t);
+    expect(
+      spectralRadius(
+        tensor([
+          [0.5 * c, -0.5 * s],
+          [0.5 * s, 0.5 * c],
+        ]),
+      ),
+    ).toBeCloseTo(0.5, 12);
+    expect(
+      spectralRadius(
+        tensor([
+          [0, 1],
+          [-1, 0],
+        ]),
+      ),
+    ).toBeCloseTo(1, 12);
+    expect(
+      spectralRadius(
+        tensor([
+          [0.9, 1, 0],
+          [0, 0.9, 1],
+          [0, 0, 0.9],
+        ]),
+      ),
+    ).toBeCloseTo(0.9, 9);
+    expect(
+      spectralRadius(
+        tensor([
+          [0, 1],
+          [0, 0],
+        ]),
+      ),
+    ).toBe(0);
+    expect(
+      spectralRadius(
+        tensor([
+          [0, 5, 1],
+          [0, 0, 7],
+          [0, 0, 0],
+        ]),
+      ),
+    ).toBe(0);
+    expect(
+      spectralRadius(
+        tensor([
+          [2, 0],
+          [0, -3],
+        ]),
+      ),
+    ).toBeCloseTo(3, 12);
     // companion matrix of λ² − 2λ + 5 (roots 1 ± 2i, |λ| = √5)
-    expect(spectralRadius(tensor([[2, -5], [1, 0]]))).toBeCloseTo(Math.sqrt(5), 10);
+    expect(
+      spectralRadius(
+        tensor([
+          [2, -5],
+          [1, 0],
+        ]),
+      ),
+    ).toBeCloseTo(Math.sqrt(5), 10);
     // the wrong answer it must not give: ‖W‖₂ of the Jordan-like block is far above 0.9
-    expect(Math.max(...Array.from(eigh(tensor([[0.81, 0.9, 0], [0.9, 1.81, 0.9], [0, 0.9, 1.81]])).values.data)) ** 0.5).toBeGreaterThan(1.5);
+    expect(
+      Math.max(
+        ...Array.from(
+          eigh(
+            tensor([
+              [0.81, 0.9, 0],
+              [0.9, 1.81, 0.9],
+              [0, 0.9, 1.81],
+            ]),
+          ).values.data,
+        ),
+      ) ** 0.5,
+    ).toBeGreaterThan(1.5);
   });
 
   it('0×0 gives 0; the models entry point is the same function', () => {
@@ -77,7 +149,22 @@ describe('spectralRadius', () => {
     expect(() => spectralRadius(seeded([2, 3], 1))).toThrow(ShapeError);
     expect(() => spectralRadius(seeded([2, 3], 1))).toThrow(/spectralRadius.*square.*2×3/);
     expect(() => spectralRadius(seeded([4], 1))).toThrow(ShapeError);
-    expect(() => spectralRadius(tensor([[1, NaN], [0, 1]]))).toThrow(NonFiniteError);
-    expect(() => spectralRadius(tensor([[1, NaN], [0, 1]]), { checkFinite: false })).not.toThrow();
+    expect(() =>
+      spectralRadius(
+        tensor([
+          [1, NaN],
+          [0, 1],
+        ]),
+      ),
+    ).toThrow(NonFiniteError);
+    expect(() =>
+      spectralRadius(
+        tensor([
+          [1, NaN],
+          [0, 1],
+        ]),
+        { checkFinite: false },
+      ),
+    ).not.toThrow();
   });
 });

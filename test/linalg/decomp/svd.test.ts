@@ -19,7 +19,14 @@ function checkSigma(s: Float64Array): void {
 describe('svd on the case table (LAPACK-style ratios < 35), every method', () => {
   for (const c of CASES) {
     const [m, n] = c.a.shape as [number, number];
-    for (const [full, method] of [[false, 'auto'], [true, 'auto'], [false, 'jacobi'], [true, 'jacobi'], [false, 'golub-kahan'], [true, 'golub-kahan']] as const) {
+    for (const [full, method] of [
+      [false, 'auto'],
+      [true, 'auto'],
+      [false, 'jacobi'],
+      [true, 'jacobi'],
+      [false, 'golub-kahan'],
+      [true, 'golub-kahan'],
+    ] as const) {
       test(`${c.tag} ${m}×${n} ${full ? 'full' : 'thin'} ${method}`, () => {
         const { u, s, vt } = svd(c.a, { full, method });
         const k = Math.min(m, n);
@@ -59,50 +66,75 @@ const runs = { numRuns: 40, seed: 7 };
 
 describe('svd properties (fast-check)', () => {
   test('reconstruction and orthogonality on random spectra down to 1e-12 (both algorithms)', () => {
-    fc.assert(fc.property(arbSpectrumMatrix(9), fc.constantFrom('jacobi' as const, 'golub-kahan' as const), ({ a, s: exact }, method) => {
-      const { u, s, vt } = svd(a, { method });
-      const [m, n] = a.shape as [number, number];
-      expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
-      expect(orthColsRatio(u)).toBeLessThan(35);
-      expect(orthRowsRatio(vt)).toBeLessThan(35);
-      for (let i = 0; i < exact.length; i++) expect(Math.abs(s.data[i]! - exact[i]!)).toBeLessThanOrEqual(35 * Math.max(m, n) * EPS * exact[0]!);
-    }), runs);
+    fc.assert(
+      fc.property(
+        arbSpectrumMatrix(9),
+        fc.constantFrom('jacobi' as const, 'golub-kahan' as const),
+        ({ a, s: exact }, method) => {
+          const { u, s, vt } = svd(a, { method });
+          const [m, n] = a.shape as [number, number];
+          expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
+          expect(orthColsRatio(u)).toBeLessThan(35);
+          expect(orthRowsRatio(vt)).toBeLessThan(35);
+          for (let i = 0; i < exact.length; i++)
+            expect(Math.abs(s.data[i]! - exact[i]!)).toBeLessThanOrEqual(35 * Math.max(m, n) * EPS * exact[0]!);
+        },
+      ),
+      runs,
+    );
   });
   test('σ sorted, non-negative; σ(αA) = |α|σ(A); σ(Aᵀ) = σ(A)', () => {
-    fc.assert(fc.property(arbMatrix(9), fc.double({ min: -1e3, max: 1e3, noNaN: true }).filter((x) => Math.abs(x) > 1e-3), (a, alpha) => {
-      const s = svdvals(a).data;
-      checkSigma(s);
-      const [m, n] = a.shape as [number, number];
-      const tol = 35 * Math.max(m, n) * EPS * s[0]!;
-      const sa = svdvals({ data: a.data.map((x) => alpha * x), shape: a.shape }).data;
-      const st = svdvals(tr(a)).data;
-      for (let i = 0; i < s.length; i++) {
-        expect(Math.abs(sa[i]! - Math.abs(alpha) * s[i]!)).toBeLessThanOrEqual(Math.abs(alpha) * tol);
-        expect(Math.abs(st[i]! - s[i]!)).toBeLessThanOrEqual(tol);
-      }
-    }), runs);
+    fc.assert(
+      fc.property(
+        arbMatrix(9),
+        fc.double({ min: -1e3, max: 1e3, noNaN: true }).filter((x) => Math.abs(x) > 1e-3),
+        (a, alpha) => {
+          const s = svdvals(a).data;
+          checkSigma(s);
+          const [m, n] = a.shape as [number, number];
+          const tol = 35 * Math.max(m, n) * EPS * s[0]!;
+          const sa = svdvals({ data: a.data.map((x) => alpha * x), shape: a.shape }).data;
+          const st = svdvals(tr(a)).data;
+          for (let i = 0; i < s.length; i++) {
+            expect(Math.abs(sa[i]! - Math.abs(alpha) * s[i]!)).toBeLessThanOrEqual(Math.abs(alpha) * tol);
+            expect(Math.abs(st[i]! - s[i]!)).toBeLessThanOrEqual(tol);
+          }
+        },
+      ),
+      runs,
+    );
   });
   test('Eckart–Young: ‖A − A_k‖₂ = σ_{k+1}', () => {
-    fc.assert(fc.property(arbMatrix(8, 2), fc.nat(), (a, kk) => {
-      const { u, s, vt } = svd(a);
-      const p = s.data.length;
-      const k = kk % p;
-      // A − A_k with A_k = Σ_{i<k} σ_i u_i v_iᵀ
-      const [m, n] = a.shape as [number, number];
-      const d = a.data.slice();
-      for (let l = 0; l < k; l++) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) d[i * n + j] = d[i * n + j]! - u.data[i * p + l]! * s.data[l]! * vt.data[l * n + j]!;
-      const err2 = svdvals({ data: d, shape: [m, n] }).data[0] ?? 0;
-      expect(Math.abs(err2 - s.data[k]!)).toBeLessThanOrEqual(35 * Math.max(m, n) * EPS * s.data[0]!);
-    }), runs);
+    fc.assert(
+      fc.property(arbMatrix(8, 2), fc.nat(), (a, kk) => {
+        const { u, s, vt } = svd(a);
+        const p = s.data.length;
+        const k = kk % p;
+        // A − A_k with A_k = Σ_{i<k} σ_i u_i v_iᵀ
+        const [m, n] = a.shape as [number, number];
+        const d = a.data.slice();
+        for (let l = 0; l < k; l++)
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < n; j++)
+              d[i * n + j] = d[i * n + j]! - u.data[i * p + l]! * s.data[l]! * vt.data[l * n + j]!;
+        const err2 = svdvals({ data: d, shape: [m, n] }).data[0] ?? 0;
+        expect(Math.abs(err2 - s.data[k]!)).toBeLessThanOrEqual(35 * Math.max(m, n) * EPS * s.data[0]!);
+      }),
+      runs,
+    );
   });
   test('agrees with ml-matrix singular values on random matrices', () => {
-    fc.assert(fc.property(arbMatrix(10), (a) => {
-      const [m, n] = a.shape as [number, number];
-      const rows = Array.from({ length: m }, (_, i) => Array.from(a.data.subarray(i * n, i * n + n)));
-      const ref = new SingularValueDecomposition(new Matrix(rows), { autoTranspose: true }).diagonal;
-      const s = svdvals(a).data;
-      for (let i = 0; i < s.length; i++) expect(Math.abs(s[i]! - ref[i]!)).toBeLessThanOrEqual(35 * Math.max(m, n) * EPS * s[0]!);
-    }), runs);
+    fc.assert(
+      fc.property(arbMatrix(10), (a) => {
+        const [m, n] = a.shape as [number, number];
+        const rows = Array.from({ length: m }, (_, i) => Array.from(a.data.subarray(i * n, i * n + n)));
+        const ref = new SingularValueDecomposition(new Matrix(rows), { autoTranspose: true }).diagonal;
+        const s = svdvals(a).data;
+        for (let i = 0; i < s.length; i++)
+          expect(Math.abs(s[i]! - ref[i]!)).toBeLessThanOrEqual(35 * Math.max(m, n) * EPS * s[0]!);
+      }),
+      runs,
+    );
   });
 });
 
@@ -121,7 +153,9 @@ describe('svd details', () => {
     const { u, s, vt } = svd(a);
     const av = mm(a, tr(vt));
     let worst = 0;
-    for (let i = 0; i < 40; i++) for (let j = 0; j < 25; j++) worst = Math.max(worst, Math.abs(av.data[i * 25 + j]! - u.data[i * 25 + j]! * s.data[j]!));
+    for (let i = 0; i < 40; i++)
+      for (let j = 0; j < 25; j++)
+        worst = Math.max(worst, Math.abs(av.data[i * 25 + j]! - u.data[i * 25 + j]! * s.data[j]!));
     expect(worst / (s.data[0]! * 40 * EPS)).toBeLessThan(35);
   });
   test('vectors are consistent with svdvals for a wide input through the transpose path', () => {
@@ -133,7 +167,10 @@ describe('svd details', () => {
     expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
   });
   test('sizes ≥ 96 (blocked WY accumulation of U and V with gemm): 130×100 and 100×130, thin and full', () => {
-    for (const [m, n] of [[130, 100], [100, 130]] as const) {
+    for (const [m, n] of [
+      [130, 100],
+      [100, 130],
+    ] as const) {
       const a = gaussian(createRng(m), m, n);
       for (const full of [false, true]) {
         const { u, s, vt } = svd(a, { full, method: 'golub-kahan' });

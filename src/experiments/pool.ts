@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { SeqrateError, ValueError } from '../linalg/errors.js';
 import type { Json } from '../report/schema.js';
 import { inlineRunner } from './runner.js';
-import type { AnyExperiment, Config, PointParams, PointRunner } from './types.js';
+import type { AnyExperiment, Config, PointMeta, PointParams, PointRunner } from './types.js';
 
 /** The compiled worker script beside this module, or null when running from sources / missing. */
 export function workerScript(): URL | null {
@@ -50,6 +50,7 @@ interface Task {
   name: string;
   config: Config;
   params: PointParams;
+  meta: PointMeta | undefined;
   resolve: (v: Json) => void;
   reject: (e: Error) => void;
 }
@@ -57,6 +58,7 @@ interface Reply {
   id: number;
   ok: boolean;
   result?: Json;
+  cpuSeconds?: number;
   error?: string;
 }
 
@@ -90,10 +92,10 @@ class ThreadPool implements PointRunner {
     this.size = size;
   }
 
-  run(e: AnyExperiment, config: Config, params: PointParams): Promise<Json> {
+  run(e: AnyExperiment, config: Config, params: PointParams, meta?: PointMeta): Promise<Json> {
     if (this.closed) return Promise.reject(new SeqrateError('pool', 'run after close'));
     return new Promise<Json>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, name: e.name, config, params, resolve, reject });
+      this.queue.push({ id: this.nextId++, name: e.name, config, params, meta, resolve, reject });
       this.pump();
     });
   }
@@ -117,6 +119,7 @@ class ThreadPool implements PointRunner {
       if (t === undefined || t.id !== m.id) return;
       this.busy.delete(w);
       this.idle.push(w);
+      if (m.ok && t.meta !== undefined && m.cpuSeconds !== undefined) t.meta.cpuSeconds = m.cpuSeconds;
       if (m.ok) t.resolve(m.result as Json);
       else t.reject(new SeqrateError('worker', m.error ?? 'unknown error'));
       this.pump();

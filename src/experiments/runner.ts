@@ -5,10 +5,12 @@
  */
 import type { ExperimentResult } from '../report/schema.js';
 import { checkConfig } from './config-check.js';
+import { withThreadCpu } from './cpu.js';
 import type {
   AnyExperiment,
   Config,
   Point,
+  PointMeta,
   PointOutcome,
   PointParams,
   PointRunner,
@@ -22,9 +24,11 @@ export function inlineRunner(): PointRunner {
   return {
     mode: 'inline',
     size: 1,
-    async run(e: AnyExperiment, config: Config, params: PointParams): Promise<Json> {
+    async run(e: AnyExperiment, config: Config, params: PointParams, meta?: PointMeta): Promise<Json> {
       await new Promise<void>((r) => setImmediate(r));
-      return e.runPoint(config, params) as Json;
+      const { value, cpuSeconds } = withThreadCpu(() => e.runPoint(config, params) as Json);
+      if (meta !== undefined && cpuSeconds !== undefined) meta.cpuSeconds = cpuSeconds;
+      return value;
     },
     async close() {
       /* nothing to release */
@@ -83,8 +87,11 @@ export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promis
       }
       const t0 = performance.now();
       try {
-        const result = await runner.run(job.experiment, job.config, p.params);
-        outcomes[ji]![pi] = { key: p.key, params: p.params, result, seconds: since(t0) };
+        const meta: PointMeta = {};
+        const result = await runner.run(job.experiment, job.config, p.params, meta);
+        const out: PointOutcome = { key: p.key, params: p.params, result, seconds: since(t0) };
+        if (meta.cpuSeconds !== undefined) out.cpuSeconds = meta.cpuSeconds;
+        outcomes[ji]![pi] = out;
       } catch (e) {
         errors[ji] ??= `point ${p.key}: ${(e as Error).message}`;
       }
@@ -118,7 +125,15 @@ function assembleJob(
   };
   const timing = {
     totalSeconds: seconds,
-    points: outs.flatMap((o) => (o === undefined ? [] : [{ key: o.key, seconds: o.seconds }])),
+    points: outs.flatMap((o) =>
+      o === undefined
+        ? []
+        : [
+            o.cpuSeconds === undefined
+              ? { key: o.key, seconds: o.seconds }
+              : { key: o.key, seconds: o.seconds, cpuSeconds: o.cpuSeconds },
+          ],
+    ),
   };
   if (error === undefined) {
     try {

@@ -36,6 +36,8 @@ export interface PointOutcome<P extends PointParams = PointParams, R extends Jso
   params: P;
   result: R;
   seconds: number;
+  /** CPU seconds of the thread that ran the point (Linux; absent where it cannot be measured). */
+  cpuSeconds?: number;
 }
 
 /**
@@ -85,11 +87,19 @@ export interface RunOptions {
 }
 
 /** Executes points, in-process or on a worker pool. */
+/** What a runner measured of one point besides its result. */
+export interface PointMeta {
+  cpuSeconds?: number;
+}
+
 export interface PointRunner {
   readonly mode: 'inline' | 'threads';
   readonly size: number;
-  /** Runs `experiment.runPoint(config, params)` (a pool sends only the experiment's name). */
-  run(experiment: AnyExperiment, config: Config, params: PointParams): Promise<Json>;
+  /**
+   * Runs `experiment.runPoint(config, params)` (a pool sends only the experiment's name). A runner
+   * that can measure the point's thread CPU time stores it in `meta.cpuSeconds`.
+   */
+  run(experiment: AnyExperiment, config: Config, params: PointParams, meta?: PointMeta): Promise<Json>;
   close(): Promise<void>;
 }
 

@@ -64,13 +64,7 @@ export function markdownExperiment(r: ExperimentResult): string {
     '</details>',
     '',
   );
-  const cpu = r.timing.points.reduce((a, p) => a + p.seconds, 0);
-  out.push(
-    `Compute time: ${fmtSeconds(cpu)}, the sum of the run times of its ${r.timing.points.length} sweep point(s), each ` +
-      'on one worker thread: its CPU time when the cores are not oversubscribed, more when they are (points of several ' +
-      "experiments share the workers; the whole run's wall time is in the header).",
-    '',
-  );
+  out.push(timeLine(r.timing.points), '');
   return out.join('\n');
 }
 
@@ -130,4 +124,25 @@ function shortNumbers(c: Check): string {
     .slice(0, 4)
     .map(([k, v]) => `${k}=${v === null ? '–' : typeof v === 'number' ? fmtNum(v) : v}`)
     .join(', ');
+}
+
+/**
+ * The experiment's time line: its CPU time (the sum of the thread CPU time of its points, measured
+ * where every point has it), else its compute time (the sum of the points' run times, named as such).
+ */
+export function timeLine(points: readonly { seconds: number; cpuSeconds?: number }[]): string {
+  const n = points.length;
+  if (n > 0 && points.every((p) => p.cpuSeconds !== undefined)) {
+    const cpu = points.reduce((a, p) => a + p.cpuSeconds!, 0);
+    return (
+      `CPU time: ${fmtSeconds(cpu)}, the thread CPU time of its ${n} sweep point(s) added up (the whole run's wall ` +
+      'time is in the header; points of several experiments share the workers).'
+    );
+  }
+  const compute = points.reduce((a, p) => a + p.seconds, 0);
+  return (
+    `Compute time: ${fmtSeconds(compute)}, the sum of the run times of its ${n} sweep point(s), each on one worker ` +
+    'thread (no CPU clock per thread here): its CPU time when the cores are not oversubscribed, more when they are ' +
+    "(the whole run's wall time is in the header)."
+  );
 }

@@ -91,7 +91,7 @@ export interface ExperimentResult {
   /** Set when the experiment threw; the other fields are then partial. */
   error?: string;
   /** Wall-clock timings (seconds); excluded from the determinism contract. */
-  timing: { totalSeconds: number; points: { key: string; seconds: number }[] };
+  timing: { totalSeconds: number; points: { key: string; seconds: number; cpuSeconds?: number }[] };
 }
 
 /** The whole results.json file. */
@@ -326,7 +326,10 @@ export const experimentResultSchema: V = S.obj(
       verdict: S.oneOf(S.lit('reproduced'), S.lit('contradicted'), S.lit('unresolved')),
       summary: S.str,
     }),
-    timing: S.obj({ totalSeconds: S.num, points: S.arr(S.obj({ key: S.str, seconds: S.num })) }),
+    timing: S.obj({
+      totalSeconds: S.num,
+      points: S.arr(S.obj({ key: S.str, seconds: S.num }, { cpuSeconds: S.num })),
+    }),
   },
   { error: S.str },
 );

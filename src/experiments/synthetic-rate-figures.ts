@@ -96,7 +96,7 @@ function boundFigure(cvs: Curve[]): Figure {
   return {
     file: 'figures/synthetic-rate-bound.svg',
     caption:
-      "Constructive L1 error E Σ_t |H_t − Ĥ_t| (the theorem's left side; bars: 95% Monte-Carlo CI) vs the bounds, rank ∞: corrected (ours, an upper bound; dashed), printed (dotted colour +4). Where a bound lies below the error it is not an upper bound.",
+      "Constructive L1 error E Σ_t |H_t − Ĥ_t| (the theorem's left side; bars: 95% Monte-Carlo CI) vs the bounds, rank ∞: corrected (ours, an upper bound; dashed), printed (dotted); one colour per α. Where a bound lies below the error it is not an upper bound.",
     spec: {
       kind: 'line',
       title: 'bounds vs constructive L1 error (rank ∞)',
@@ -130,9 +130,9 @@ function boundFigure(cvs: Curve[]): Figure {
             label: `printed ${tag}`,
             x: v.mh,
             y: ja(v.bound.map((b) => b.printed)),
-            dash: true,
+            dash: '2 4', // dotted: one colour per α across the synthetic-rate figures
             marker: false,
-            color: (i + 4) % 8,
+            color: i,
           },
         ];
       }),
@@ -145,7 +145,10 @@ function rateFigure(c: SyntheticRateConfig, cvs: Curve[]): Figure | null {
   if (rate.length === 0) return null;
   const series: LineSeries[] = [];
   const fits: { label: string; x: [number, number]; y: [number, number]; color?: number }[] = [];
-  rate.forEach((v, i) => {
+  // colours by the target's place among the rank-∞ targets, as in the bound figure: one colour per α
+  const inf = cvs.filter((v) => v.rank === 'inf');
+  rate.forEach((v) => {
+    const i = inf.indexOf(v);
     const tag = `${v.scale}·k^−${v.alpha}`;
     series.push({
       label: `L1 ${tag} (diag ${pct(v.diagMass)})`,
@@ -153,13 +156,13 @@ function rateFigure(c: SyntheticRateConfig, cvs: Curve[]): Figure | null {
       y: ja(v.cons.map((k) => k.l1)),
       lo: ja(v.cons.map((k) => k.l1 - 1.96 * k.l1Se)),
       hi: ja(v.cons.map((k) => k.l1 + 1.96 * k.l1Se)),
-      color: 2 * i,
+      color: i,
     });
-    series.push({ label: `MSE ${tag}`, x: v.mh, y: ja(v.cons.map((k) => k.mse)), dash: true, color: 2 * i + 1 });
+    series.push({ label: `MSE ${tag}`, x: v.mh, y: ja(v.cons.map((k) => k.mse)), dash: true, color: i });
     const x: [number, number] = [c.mhs[0]!, Math.min(c.fitMaxMh, c.mhs[c.mhs.length - 1]!)];
     for (const [m, col, y0] of [
-      [v.l1, 2 * i, v.cons[0]!.l1],
-      [v.mse, 2 * i + 1, v.cons[0]!.mse],
+      [v.l1, i, v.cons[0]!.l1],
+      [v.mse, i, v.cons[0]!.mse],
     ] as const) {
       if (m.measured)
         fits.push({

@@ -104,12 +104,12 @@ ${EXIT_TEXT}`,
 
 /**
  * The one measured time of the quick preset, with its conditions; README and docs/REPRODUCE.md
- * quote it verbatim (test/cli/docs.test.ts). Measured 2026-11-30 with
- * `/usr/bin/time node dist/cli.js reproduce --quick --out …` (build not included).
+ * quote it verbatim (test/cli/docs.test.ts). Measured 2026-11-30 with `/usr/bin/time npm run reproduce`
+ * (wall time of the run from the report's header; CPU and the second wall time include the build).
  */
 export const QUICK_TIME =
-  'quick: 15 min 22 s wall time measured on 2 cores shared with other jobs (load average 17–23), ' +
-  'using 222 s of CPU (user + sys), so no less than about 1 min 51 s on 2 idle cores';
+  'quick: 2 min 06 s wall time measured on 2 cores with no other jobs (load average 0.3 at the start), ' +
+  'using 259 s of CPU (user + sys, build included); npm run reproduce took 2 min 14 s with its build';
 
 /** The preset selected by --tiny/--quick/--full/--preset (default quick). */
 function presetOf(flags: Flags): PresetName {

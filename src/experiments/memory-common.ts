@@ -26,6 +26,29 @@ export const QUICK_TRANSFORMER = {
   activation: 'tanh',
 } as const;
 
+/**
+ * The full presets' shared sizes and budgets for Tables 2 and 3: the paper's Transformer
+ * (n = m_v = m_h = 32, FFN width 64 depth 2), a 64-unit linear RNN, 5 seeds.
+ */
+export const FULL_MEMORY = {
+  trainSize: 256,
+  testSize: 1024,
+  seeds: 5,
+  rnn: { hidden: 64, initRadius: 0.9 },
+  transformer: {
+    n: 32,
+    mh: 32,
+    mv: 32,
+    ffnWidth: 64,
+    ffnDepth: 2,
+    positionEncoding: 'learned',
+    peDim: 16,
+    activation: 'tanh',
+  },
+  fitRnn: { adamSteps: 500, lr: 3e-3, lbfgsIter: 1000, gtol: 1e-12 },
+  fitTransformer: { adamSteps: 500, lr: 3e-3, lbfgsIter: 500, gtol: 1e-10 },
+} as const;
+
 export type MemoryConfig = Config & {
   tau: number;
   trainSize: number;

@@ -11,6 +11,7 @@ import { fmtNum, fmtRange } from '../report/format.js';
 import { jnum, median } from './fit.js';
 import {
   QUICK_TRANSFORMER,
+  FULL_MEMORY,
   fitMemoryModel,
   replicateSeeds,
   shiftRegisterMse,
@@ -77,26 +78,7 @@ export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
       fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 1000, gtol: 1e-9 },
       fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 1500, gtol: 1e-6 },
     },
-    full: {
-      seed: 1,
-      tau: 32,
-      trainSize: 256,
-      testSize: 1024,
-      seeds: 5,
-      rnn: { hidden: 64, initRadius: 0.9 },
-      transformer: {
-        n: 32,
-        mh: 32,
-        mv: 32,
-        ffnWidth: 64,
-        ffnDepth: 2,
-        positionEncoding: 'learned',
-        peDim: 16,
-        activation: 'tanh',
-      },
-      fitRnn: { adamSteps: 500, lr: 3e-3, lbfgsIter: 1000, gtol: 1e-12 },
-      fitTransformer: { adamSteps: 500, lr: 3e-3, lbfgsIter: 500, gtol: 1e-10 },
-    },
+    full: { seed: 1, tau: 32, ...FULL_MEMORY },
   },
   expectedTime: {
     tiny: 'a few seconds',

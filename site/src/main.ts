@@ -83,7 +83,7 @@ function drawTarget(): void {
     ],
   });
   const series: LineSeries[] = VARIANTS.map((v, i) => ({
-    label: `bound (${v})`,
+    label: v, // short labels: the legend must fit a free corner of this 400 px plot
     x: MHS,
     y: bounds[v]!.map(positive),
     dash: true,
@@ -91,7 +91,7 @@ function drawTarget(): void {
     color: i + 1,
   }));
   series.push({
-    label: 'constructive L¹ error, 95% CI',
+    label: 'L¹ error (95% CI)',
     x: MHS,
     y: l1.mean.map(positive),
     lo: l1.lo.map(positive),

@@ -7,62 +7,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDist } from '../helpers/build-dist.js';
-import { main } from '../../src/cli.js';
 import { readPlan, buildPlan, checkPlanMatchesCode, type Plan } from '../../src/cluster/plan.js';
 import { decodeJson, encodeJson } from '../../src/cluster/points.js';
 import { runTask } from '../../src/cluster/task.js';
 import { seqrateVersion } from '../../src/cluster/cli.js';
 import { EXPERIMENTS } from '../../src/experiments/registry.js';
 import { inlineRunner } from '../../src/experiments/runner.js';
-import { numbersOf, runPoint, waitFor } from './helpers.js';
+import { cli, numbersOf, runPoint, tempDirs, waitFor } from './helpers.js';
 
-/** A fresh temporary folder, removed after this file's tests (the global teardown counts leftovers). */
-const madeDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  madeDirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
-});
+const temps = tempDirs();
+const tempDir = temps.make;
+afterAll(temps.removeAll);
 
 beforeAll(() => ensureDist(), 120_000);
-
-/** Runs the CLI in-process; returns exit code and the text written. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = '';
-  const code = await main(args, {
-    stdout: {
-      write: (s: string) => {
-        out += s;
-        return true;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        err += s;
-        return true;
-      },
-    },
-  });
-  return { code, out, err };
-}
 
 const ONLY = 'attention-rank,no-order';
 

@@ -1,7 +1,35 @@
 /** Shared helpers of the cluster tests. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli.js';
+
+/** Fresh temporary folders, all removed by `removeAll` (call it in afterAll: the global teardown counts leftovers). */
+export function tempDirs(): { make: (prefix: string) => string; removeAll: () => void } {
+  const made: string[] = [];
+  return {
+    make: (prefix) => {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      made.push(d);
+      return d;
+    },
+    removeAll: () => {
+      for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the CLI in-process; returns the exit code and the text written to stdout and stderr. */
+export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [],
+    err: string[] = [];
+  const code = await main(args, {
+    stdout: { write: (t: string) => out.push(t) > 0 },
+    stderr: { write: (t: string) => err.push(t) > 0 },
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
 
 /** results.json without the fields outside the determinism contract (`run`, each `timing`). */
 export function numbersOf(file: string): unknown {

@@ -10,25 +10,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDist, ROOT } from '../helpers/build-dist.js';
-import { main } from '../../src/cli.js';
 import { readPlan } from '../../src/cluster/plan.js';
 import { decodeJson } from '../../src/cluster/points.js';
-import { numbersOf, waitFor } from './helpers.js';
+import { cli, numbersOf, tempDirs, waitFor } from './helpers.js';
 
-/** A fresh temporary folder, removed after this file's tests (the global teardown counts leftovers). */
-const madeDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  madeDirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
-});
+const temps = tempDirs();
+const tempDir = temps.make;
+afterAll(temps.removeAll);
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const privileged = process.getuid?.() === 0 || spawnSync('sudo', ['-n', 'true']).status === 0;
@@ -54,26 +45,6 @@ const queued = (job: string): string[] =>
   slurm('squeue', ['-h', '-r', '-j', job, '-o', '%i %T'])
     .split('\n')
     .filter((l) => l.trim() !== '');
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = '';
-  const code = await main(args, {
-    stdout: {
-      write: (s: string) => {
-        out += s;
-        return true;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        err += s;
-        return true;
-      },
-    },
-  });
-  return { code, out, err };
-}
 
 describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
   beforeAll(() => {

@@ -12,7 +12,7 @@ import { orderingReal } from '../../src/experiments/ordering-real.js';
 /** A hand-made point outcome (typed loosely: each experiment's assemble takes its own point types). */
 const pt = (params: object, result: object): never =>
   ({ key: JSON.stringify(params), params, result, seconds: 0 }) as never;
-const fit = (testMse: number, reason = 'gtol') => ({
+const fitted = (testMse: number, reason = 'gtol') => ({
   trainMse: testMse,
   testMse,
   targetVariance: 1,
@@ -31,7 +31,7 @@ describe('Table 2 verdicts', () => {
       c,
       ['rnn', 'transformer'].flatMap((model) =>
         ['original', 'ordering', 'mixing'].flatMap((alteration) =>
-          [1, 2, 3].map((seed) => pt({ model, alteration, seed }, fit(mse(model, alteration, seed), reason))),
+          [1, 2, 3].map((seed) => pt({ model, alteration, seed }, fitted(mse(model, alteration, seed), reason))),
         ),
       ),
     );
@@ -63,8 +63,8 @@ describe('Table 3 verdicts', () => {
     noOrder.assemble(c, [
       ...['original', 'permuted'].flatMap((variant) =>
         [1, 2, 3].flatMap((seed) => [
-          pt({ model: 'rnn', variant, seed }, fit(rnn(seed))),
-          pt({ model: 'transformer', variant, seed }, fit(tr, reason)),
+          pt({ model: 'rnn', variant, seed }, fitted(rnn(seed))),
+          pt({ model: 'transformer', variant, seed }, fitted(tr, reason)),
         ]),
       ),
       pt({ model: 'shift-register', variant: 'original', seed: 1 }, { testMse: 0 }),

@@ -41,6 +41,9 @@ function slurm(cmd: string, args: string[]): string {
 }
 
 /** Array tasks of `job` still in the queue. */
+/** The point files of a points folder: `NAME.json`, not a killed writer's hidden temp file. */
+const pointFiles = (pts: string): string[] => readdirSync(pts).filter((f) => !f.startsWith('.') && f.endsWith('.json'));
+
 const queued = (job: string): string[] =>
   slurm('squeue', ['-h', '-r', '-j', job, '-o', '%i %T'])
     .split('\n')
@@ -76,7 +79,7 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
       .split(';')[0]!;
     const pts = join(dir, 'points');
     const victimFiles = new Set(victim.points.map((i) => `${plan.points[i]!.file}.json`));
-    const victimDone = (): number => readdirSync(pts).filter((f) => victimFiles.has(f)).length;
+    const victimDone = (): number => pointFiles(pts).filter((f) => victimFiles.has(f)).length;
     // cancel the victim once it is running and has finished its first point
     await waitFor(() => victimDone() > 0, 120_000, `task ${victim.index} to finish a point`);
     slurm('scancel', [`${job}_${victim.index}`]);
@@ -87,7 +90,7 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
       /CANCELLED|Terminated|signal/i,
     );
     // no partial file: every point file is complete and of this plan
-    for (const f of readdirSync(pts).filter((x) => !x.startsWith('.'))) {
+    for (const f of pointFiles(pts)) {
       expect((decodeJson(readFileSync(join(pts, f), 'utf8')) as { planHash: string }).planHash).toBe(plan.hash);
     }
     const st = await cli(['plan', '--status', dir]);
@@ -102,8 +105,10 @@ describe.skipIf(!installable)('Slurm job array (real sbatch)', () => {
     const log2 = readFileSync(join(dir, 'logs', `${job2}_${victim.index}.out`), 'utf8');
     expect(log2).toContain(`${victim.points.length - doneBefore} point(s) to run, ${doneBefore} already done`);
     expect((await cli(['plan', '--status', dir])).code).toBe(0);
+    // a killed writer may leave its hidden temp file (.NAME.tmp-PID-N, listed by --status); only
+    // the point files count
     const slurmIds = new Set(
-      readdirSync(pts).map(
+      pointFiles(pts).map(
         (f) => (decodeJson(readFileSync(join(pts, f), 'utf8')) as { slurm: { jobId: string } }).slurm.jobId,
       ),
     );

@@ -114,6 +114,16 @@ export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
 /**
  * A row-major `ndarray` (Float64Array storage) holding the tensor's values; a copy unless
  * `{ copy: false }`. Example: `toNdarray(t).get(1, 0)`.
+ *
+ * @example
+ * ```ts
+ * const t = tensor([[1, 2, 3], [4, 5, 6]]);
+ * const nd = toNdarray(t);
+ * nd.shape; // → [2, 3]
+ * nd.get(1, 0); // → 4
+ * toNdarray(t, { copy: false }).data === t.data; // → true (a view of t's buffer, no copy)
+ * toArray(fromNdarray(nd.transpose(1, 0))); // → [[1, 4], [2, 5], [3, 6]]
+ * ```
  */
 export function toNdarray(t: Tensor, opts: NdarrayOptions = {}): ndarray.NdArray<Float64Array> {
   checkTensor('toNdarray', 't', t);

@@ -8,7 +8,8 @@
  * example it was in is named. The child's console is silenced; it reports on its stdout in JSON lines.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -51,11 +52,23 @@ for (const [i, file] of files.entries()) {
 process.exit(0);
 `;
 
-/** `seqrate[/sub]` module specifiers replaced by the file URL of the built entry in dist/. */
+/** The runtime dependencies of seqrate (a user has them installed, examples may import them). */
+export const DEPENDENCIES: string[] = Object.keys(
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies,
+).filter((d) => !d.startsWith('@types/'));
+
+/**
+ * `seqrate[/sub]` module specifiers replaced by the file URL of the built entry in dist/, and those
+ * of seqrate's dependencies by their file in node_modules (the examples run outside the repository).
+ */
 function toDist(source: string): string {
-  return source.replace(/(['"])seqrate(?:\/([\w-]+))?\1/g, (_, q: string, sub: string | undefined) => {
-    const url = pathToFileURL(join(ROOT, 'dist', sub ?? '', 'index.js')).href;
-    return `${q}${url}${q}`;
+  const require = createRequire(join(ROOT, 'package.json'));
+  return source.replace(/(['"])(seqrate(?:\/[\w-]+)?|[@\w./-]+)\1/g, (m, q: string, spec: string) => {
+    if (spec === 'seqrate' || spec.startsWith('seqrate/')) {
+      return `${q}${pathToFileURL(join(ROOT, 'dist', spec.slice('seqrate/'.length), 'index.js')).href}${q}`;
+    }
+    return DEPENDENCIES.includes(spec) ? `${q}${pathToFileURL(require.resolve(spec)).href}${q}` : m;
   });
 }
 

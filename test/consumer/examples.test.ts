@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist } from '../helpers/build-dist.js';
-import { type RunLimits, runExamples } from './examples-run.js';
+import { DEPENDENCIES, type RunLimits, runExamples } from './examples-run.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SUBPATHS = ['linalg', 'models', 'theory', 'node', 'experiments'] as const;
@@ -41,6 +41,7 @@ const BASE_OPTIONS: ts.CompilerOptions = {
   types: ['node'],
   exactOptionalPropertyTypes: true,
   noUncheckedIndexedAccess: true,
+  esModuleInterop: true,
 };
 
 /** A compiler host that parses each library file once for all the programs of this test. */
@@ -159,7 +160,11 @@ function diagnostics(
     writeFileSync(f, `export {};\n${withImports(ex, names, ctx[i]!)}\n`);
     return f;
   });
-  const paths = Object.fromEntries(SUBPATHS.map((s) => [`seqrate/${s}`, [entry(s)]]));
+  const modules = (d: string): string[] => [join(ROOT, 'node_modules', '@types', d), join(ROOT, 'node_modules', d)];
+  const paths = {
+    ...Object.fromEntries(SUBPATHS.map((s) => [`seqrate/${s}`, [entry(s)]])),
+    ...Object.fromEntries(DEPENDENCIES.map((d) => [d, modules(d)])),
+  };
   const program = createProgram(files, { ...BASE_OPTIONS, paths, typeRoots: [join(ROOT, 'node_modules', '@types')] });
   // only the examples are checked (the library has its own typecheck): much faster than the whole program
   return files.flatMap((f, file) => {

@@ -64,7 +64,11 @@ function checkBounds(nd: AnyNdarray, shape: readonly number[], n: number): void 
  * A tensor with the values of the ndarray view `nd` (any strides, offset and numeric dtype),
  * in row-major order of `nd.shape`. Example:
  * ```ts
+ * import ndarray from 'ndarray';
+ * import { fromNdarray, toArray } from 'seqrate/linalg';
+ *
  * const t = fromNdarray(ndarray(new Float64Array([1, 2, 3, 4]), [2, 2]).transpose(1, 0)); // [[1, 3], [2, 4]]
+ * toArray(t); // → [[1, 3], [2, 4]]
  * ```
  */
 export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {

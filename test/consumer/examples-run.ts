@@ -34,6 +34,8 @@ ${CHECK_RUNTIME}
 const first = (e) => (e instanceof Error ? e.name + ': ' + e.message : 'threw ' + String(e)).split('\\n')[0];
 let current = -1;
 process.on('unhandledRejection', (e) => say({ i: current, error: 'unhandled rejection: ' + first(e) }));
+// load the library first, so that an example's time is its own (a failure here shows in the examples)
+for (const url of JSON.parse(readFileSync(process.argv[4], 'utf8'))) await import(url).catch(() => {});
 for (const [i, { file, checks }] of files.entries()) {
   current = i;
   globalThis.__reached = new Set();
@@ -105,7 +107,12 @@ export function runExamples(
   });
   writeFileSync(join(dir, 'runner.mjs'), RUNNER);
   writeFileSync(join(dir, 'runner-files.json'), JSON.stringify(files));
-  const child = spawnSync(process.execPath, ['runner.mjs', 'runner-files.json', String(limits.perExampleMs)], {
+  const entries = new Set(
+    jobs.flatMap((job) => [...toDist(job.source).matchAll(/file:[^'"]*\/dist\/[^'"]*/g)].map((m) => m[0])),
+  );
+  writeFileSync(join(dir, 'runner-warm.json'), JSON.stringify([...entries]));
+  const args = ['runner.mjs', 'runner-files.json', String(limits.perExampleMs), 'runner-warm.json'];
+  const child = spawnSync(process.execPath, args, {
     cwd: dir,
     encoding: 'utf8',
     timeout: limits.runMs,

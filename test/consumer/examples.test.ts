@@ -9,7 +9,8 @@
  *
  * Every exported function and class must carry at least one example (coverage), and the examples
  * without context names are run: transpiled, their `seqrate/<subpath>` imports pointed at the built
- * dist/, each one a module of its own, all in one child `node` process (helpers in ./examples-run.ts).
+ * dist/, each one a module of its own, all in one child `node` process (helpers in ./examples-run.ts),
+ * and their value comments (`expr; // → [3, 4]`, `// ≈ 0.7071`) are checked (./examples-values.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -252,8 +253,14 @@ describe('doc-comment examples of the public API', () => {
         'export const VALUE = 1;',
       ].join('\n'),
     );
-    const fixtureProgram = createProgram([fixture], BASE_OPTIONS);
-    expect(missingExamples(fixtureProgram, { fixture })).toEqual({ fixture: ['Bare', 'undocumented'] });
+    const again = join(dir, 'coverage-again.ts'); // a second entry re-exporting: each name is listed once
+    writeFileSync(again, "export { undocumented, documented } from './coverage-fixture.js';\n");
+    const fixtureProgram = createProgram([fixture, again], BASE_OPTIONS);
+    expect(missingExamples(fixtureProgram, { fixture, again })).toEqual({
+      fixture: ['Bare', 'undocumented'],
+      again: [],
+    });
+    expect(missingExamples(fixtureProgram, { again })).toEqual({ again: ['undocumented'] });
   });
 
   it('every example type-checks against the public entries', () => {

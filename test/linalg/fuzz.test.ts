@@ -218,6 +218,8 @@ const SPECS: Record<string, Arb[]> = {
   cond: [matrix, opts],
   norm: [tensor, normOrd, opts],
   createRng: [num],
+  getMaxElements: [],
+  setMaxElements: [num], // callOnce restores the cap it returns
 
   grad: [fnArg],
   valueAndGrad: [fnArg],
@@ -295,6 +297,7 @@ function callOnce(name: string, f: (...xs: unknown[]) => unknown, args: unknown[
   let r: unknown;
   try {
     r = f(...args);
+    if (name === 'setMaxElements') L.setMaxElements(r as number); // the previous cap: later calls see the default
     if (name === 'grad' || name === 'valueAndGrad')
       r = (r as (...xs: unknown[]) => unknown)(L.tensor([0.5, -1]), L.tensor([2, 3]));
   } catch (e) {

@@ -30,6 +30,8 @@ function imageDims(op: string, images: Tensor): [number, number, number] {
  * ```ts
  * const images = zeros([2, 28, 28]);
  * patchify(images, 7).shape; // [2, 16, 49]
+ * const img = reshape(arange(16), [1, 4, 4]); // one 4×4 image, pixels 0..15 row-major
+ * Array.from(patchify(img, 2).data.slice(0, 8)); // → [0, 1, 4, 5, 2, 3, 6, 7]: top-left, then top-right patch
  * ```
  */
 export function patchify(images: Tensor, patch: number): Tensor {

@@ -70,7 +70,16 @@ const E = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.7544
 /** Horner evaluation of `Σ_i c_i x^(n−1−i)`, highest degree first. */
 const horner = (c: readonly number[], x: number): number => c.reduce((acc, v) => acc * x + v, 0);
 
-/** `Φ⁻¹(p)` by Acklam's rational approximation (relative error < 1.2e-9), p ∈ (0, 1). */
+/**
+ * `Φ⁻¹(p)` by Acklam's rational approximation (relative error < 1.2e-9), p ∈ (0, 1).
+ *
+ * @example
+ * ```ts
+ * normalQuantile(0.975); // ≈ 1.959964: the z of a two-sided 95% interval
+ * normalQuantile(0.5);   // → 0
+ * normalQuantile(0.001); // ≈ -3.090232
+ * ```
+ */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new ValueError('normalQuantile', `p must lie in (0, 1), got ${p}`);
   const tail = (q: number): number => horner(C, q) / (horner(E, q) * q + 1);
@@ -106,9 +115,18 @@ function estimate(sum: { n: number; mean: number; m2: number }, z: number): Erro
  * NonFiniteError. The interval is `mean ± z·stderr` (central limit theorem; the per-sequence errors
  * are bounded for bounded targets, so it is accurate for a few hundred samples).
  *
+ * @example
  * ```ts
- * const r = evaluateErrors(model, target, { tau: 16, samples: 512, seed: 0 });
- * // r.l1.mean, r.l1.ciHigh, r.mse.mean
+ * // target H_t(x) = x(t), model Ĥ_t = ½: exactly E Σ_t |x(t) − ½| = τ/4 and E (x(t) − ½)² = 1/12
+ * const target = (x: Tensor) => reshape(x, [x.shape[0]!, x.shape[1]!]); // (B, τ, 1) → (B, τ)
+ * const model = (x: Tensor) => full([x.shape[0]!, x.shape[1]!], 0.5);
+ * const r = evaluateErrors(model, target, { tau: 8, samples: 1000, seed: 0 });
+ * r.l1.mean;                 // ≈ 2.0127 (exactly τ/4 = 2)
+ * [r.l1.ciLow, r.l1.ciHigh]; // ≈ [1.9881, 2.0373]: the 95% interval holds 2
+ * r.mse.mean;                // ≈ 0.0842 (exactly 1/12 ≈ 0.0833)
+ * // any model with forward(x) works, e.g. an untrained Transformer
+ * const m = new Transformer({ d: 1, n: 4, mh: 1, mv: 2, ffnWidth: 4, ffnDepth: 1, positionEncoding: 'none' });
+ * evaluateErrors(m, target, { tau: 8, samples: 64, seed: 0 }).l1.mean; // ≈ 2.3643
  * ```
  */
 export function evaluateErrors(

@@ -39,7 +39,15 @@ import { checkConfigKeys, checkInput, checkInt, param, type Model, type Params }
 /** Activation functions of the feed-forward networks. */
 export type Activation = 'relu' | 'tanh' | 'gelu';
 
-/** Applies an activation by name. */
+/**
+ * Applies an activation by name.
+ *
+ * @example
+ * ```ts
+ * Array.from(activate(tensor([-1, 0, 2]), 'relu').data); // → [0, 0, 2]
+ * Array.from(activate(tensor([-1, 0, 2]), 'tanh').data); // ≈ [-0.7616, 0, 0.9640]
+ * ```
+ */
 export function activate(x: Tensor, act: Activation): Tensor {
   if (act === 'relu') return relu(x);
   if (act === 'tanh') return tanh(x);
@@ -63,6 +71,16 @@ function rows(x: Tensor): Tensor {
 /**
  * Affine map on the last axis: `y = x W + b`, W (inDim, outDim), b (outDim).
  * Initialisation: W ~ N(0, 1/inDim) (LeCun), b = 0.
+ *
+ * @example
+ * ```ts
+ * const fc = new Linear('fc.', 3, 2);
+ * Object.keys(fc.init(createRng(0))); // → ['fc.weight', 'fc.bias']
+ * const p = { 'fc.weight': tensor([[1, 0], [0, 1], [1, 1]]), 'fc.bias': tensor([0, 10]) };
+ * Array.from(fc.apply(tensor([[1, 2, 3]]), p).data);         // → [4, 15]
+ * Array.from(fc.apply(tensor([[1, 2, -3]]), p, 'relu').data); // → [0, 9]
+ * fc.apply(zeros([4, 5, 3]), p).shape;                        // → [4, 5, 2]: token-wise on (B, T, 3)
+ * ```
  */
 export class Linear {
   constructor(
@@ -123,9 +141,15 @@ const MLP_KEYS = ['inDim', 'width', 'depth', 'outDim', 'activation'] as const;
  * then a linear output layer; parameters `{prefix}{i}.weight/bias`, i = 0..depth.
  * Works as a block (`apply(x, params)`) and as a standalone model (`forward(x)`).
  *
+ * @example
  * ```ts
- * const net = new MLP({ inDim: 1, width: 64, depth: 2, outDim: 1, activation: 'tanh' }, { seed: 0 });
- * const y = net.forward(x); // x (…, 1) → y (…, 1)
+ * const net = new MLP({ inDim: 1, width: 16, depth: 2, outDim: 1, activation: 'tanh' }, { seed: 0 });
+ * Object.keys(net.params); // → ['0.weight', '0.bias', '1.weight', '1.bias', '2.weight', '2.bias']
+ * net.forward(zeros([4, 5, 1])).shape; // → [4, 5, 1]: x (…, 1) → y (…, 1)
+ * // as a block of a larger model: `apply` reads its tensors, named under a prefix, from a shared record
+ * const ffn = new MLP({ inDim: 2, width: 4, depth: 1, outDim: 3 }, { seed: 0, prefix: 'ffn.' });
+ * Object.keys(ffn.params)[0]; // → 'ffn.0.weight'
+ * ffn.apply(zeros([5, 2]), { ...ffn.params, other: zeros([1]) }).shape; // → [5, 3]
  * ```
  */
 export class MLP implements Model<MLPConfig> {
@@ -169,7 +193,15 @@ export class MLP implements Model<MLPConfig> {
   }
 }
 
-/** Layer normalisation over the last axis with learned `{prefix}gamma` (ones) and `{prefix}beta` (zeros). */
+/**
+ * Layer normalisation over the last axis with learned `{prefix}gamma` (ones) and `{prefix}beta` (zeros).
+ *
+ * @example
+ * ```ts
+ * const ln = new LayerNorm('ln.', 2);
+ * Array.from(ln.apply(tensor([[1, 3], [10, 10]]), ln.init()).data); // ≈ [-1, 1, 0, 0]
+ * ```
+ */
 export class LayerNorm {
   constructor(
     readonly prefix: string,
@@ -194,6 +226,13 @@ export class LayerNorm {
 /**
  * Fixed sinusoidal position encoding (Vaswani et al. 2017, §3.5): (T, dim) with
  * `e(t)_{2i} = sin(t / 10000^{2i/dim})`, `e(t)_{2i+1} = cos(t / 10000^{2i/dim})`, t = 0..T−1.
+ *
+ * @example
+ * ```ts
+ * const e = sinusoidalEncoding(3, 4); // (T, dim) = (3, 4)
+ * Array.from(e.data.slice(0, 4)); // → [0, 1, 0, 1]: t = 0
+ * Array.from(e.data.slice(4, 8)); // ≈ [0.8415, 0.5403, 0.0100, 1.0000]: sin 1, cos 1, sin 0.01, cos 0.01
+ * ```
  */
 export function sinusoidalEncoding(T: number, dim: number): Tensor {
   checkInt('sinusoidalEncoding', 'T', T);
@@ -208,7 +247,15 @@ export function sinusoidalEncoding(T: number, dim: number): Tensor {
   return e;
 }
 
-/** Initial learned position encoding (T, dim) ~ N(0, std²). */
+/**
+ * Initial learned position encoding (T, dim) ~ N(0, std²).
+ *
+ * @example
+ * ```ts
+ * const pe = learnedEncodingInit(createRng(0), 16, 8, 0.02); // the ViT's initial `pos`
+ * pe.shape; // → [16, 8]
+ * ```
+ */
 export function learnedEncodingInit(rng: Rng, T: number, dim: number, std = 1): Tensor {
   return normal(rng, [T, dim], std);
 }
@@ -237,6 +284,21 @@ export interface AttentionConfig {
  * Parameters `{prefix}wq` (n, H·m_h), `{prefix}wk` (n, H·m_h), `{prefix}wv` (n, H·m_v), and with an
  * output projection `{prefix}wo` (H·m_v, outDim), `{prefix}bo` (outDim). No biases on q, k, v
  * (the paper's W_Q, W_K, W_V are linear).
+ *
+ * @example
+ * ```ts
+ * // one head, n = m_h = m_v = 1, all weights 1: the logit of (t, s) is x_t·x_s
+ * const att = new Attention('att.', { dim: 1, mh: 1, mv: 1 });
+ * const p = { 'att.wq': tensor([[1]]), 'att.wk': tensor([[1]]), 'att.wv': tensor([[1]]) };
+ * const x = tensor([[[0], [1]]]); // (B, T, n) = (1, 2, 1)
+ * Array.from(att.logits(x, p).data); // → [0, 0, 0, 1]
+ * Array.from(att.apply(x, p).data);  // ≈ [0.5, 0.7311]: (0 + 1)/2 and e/(1 + e)
+ * const causal = new Attention('att.', { dim: 1, mh: 1, mv: 1, causal: true });
+ * Array.from(causal.apply(x, p).data); // ≈ [0, 0.7311]: token 0 sees only itself
+ * // several heads with an output projection, as in the ViT
+ * const mha = new Attention('mha.', { dim: 8, mh: 2, mv: 4, heads: 2, outDim: 8, scale: true });
+ * mha.apply(zeros([3, 5, 8]), mha.init(createRng(0))).shape; // → [3, 5, 8]
+ * ```
  */
 export class Attention {
   readonly heads: number;
@@ -322,7 +384,15 @@ export class Attention {
 }
 
 const maskCache = new Map<number, Tensor>();
-/** (T, T) additive causal mask: 0 on and below the diagonal, −1e30 above. */
+/**
+ * (T, T) additive causal mask: 0 on and below the diagonal, −1e30 above.
+ *
+ * @example
+ * ```ts
+ * Array.from(causalMask(3).data); // → [0, -1e30, -1e30, 0, 0, -1e30, 0, 0, 0]
+ * Array.from(softmax(add(zeros([3, 3]), causalMask(3)), -1).data.slice(3, 6)); // → [0.5, 0.5, 0]
+ * ```
+ */
 export function causalMask(T: number): Tensor {
   let m = maskCache.get(T);
   if (!m) {
@@ -333,7 +403,18 @@ export function causalMask(T: number): Tensor {
   return m;
 }
 
-/** Concatenates tokens with a per-position encoding: x (B, T, d), e (T, p) → (B, T, d + p). */
+/**
+ * Concatenates tokens with a per-position encoding: x (B, T, d), e (T, p) → (B, T, d + p).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[[1], [2]], [[3], [4]]]); // (B, T, d) = (2, 2, 1)
+ * const e = tensor([[0, 0], [1, 1]]);         // (T, p) = (2, 2)
+ * const z = concatPositions(x, e);
+ * z.shape;             // → [2, 2, 3]
+ * Array.from(z.data);  // → [1, 0, 0, 2, 1, 1, 3, 0, 0, 4, 1, 1]
+ * ```
+ */
 export function concatPositions(x: Tensor, e: Tensor): Tensor {
   const [B, T] = [x.shape[0]!, x.shape[1]!];
   if (e.shape[0] !== T)

@@ -42,7 +42,20 @@ export function checkInt(op: string, name: string, v: unknown, allowZero = false
   return checkIntV(op, name, v, allowZero ? 0 : 1);
 }
 
-/** The tensor `params[name]`, or a ValueError naming the model and the missing parameter. */
+/**
+ * The tensor `params[name]`, or a ValueError naming the model and the missing parameter.
+ *
+ * @example
+ * ```ts
+ * const p = { 'fc.weight': tensor([[1, 2]]) };
+ * param('MyBlock', p, 'fc.weight').shape; // → [1, 2]
+ * try {
+ *   param('MyBlock', p, 'fc.bias');
+ * } catch (e) {
+ *   (e as Error).message; // → "MyBlock: missing parameter 'fc.bias'"
+ * }
+ * ```
+ */
 export function param(op: string, params: Params, name: string): Tensor {
   const t = params[name];
   if (!t) throw new ValueError(op, `missing parameter '${name}'`);
@@ -54,6 +67,17 @@ export function param(op: string, params: Params, name: string): Tensor {
  * (`undefined` = any), e.g. `checkInput('Transformer.forward', x, [undefined, undefined, 1], 'x (B, τ, d)')`.
  * Throws a ShapeError naming `op`, the expected layout and the actual shape, or a NonFiniteError
  * at the first NaN/Inf entry of the input (no silent NaN propagation through a model).
+ *
+ * @example
+ * ```ts
+ * checkInput('MyModel.forward', zeros([4, 3]), [undefined, 3], 'x (B, 3)'); // passes: any B
+ * try {
+ *   checkInput('MyModel.forward', zeros([4, 2]), [undefined, 3], 'x (B, 3)');
+ * } catch (e) {
+ *   e instanceof ShapeError; // → true
+ *   (e as Error).message;    // → 'MyModel.forward: expected input x (B, 3) with * × 3, got (4, 2) [shapes (4, 2)]'
+ * }
+ * ```
  */
 export function checkInput(op: string, x: Tensor, dims: readonly (number | undefined)[], legend: string): void {
   const ok = x.shape.length === dims.length && dims.every((d, i) => d === undefined || x.shape[i] === d);

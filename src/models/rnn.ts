@@ -111,6 +111,16 @@ abstract class RNNBase implements Model<RNNConfig> {
 /**
  * Linear RNN `h(t) = W h(t−1) + U x(t)`, `y(t) = cᵀ h(t)`. Parameters `W` (m, m) initialised with
  * spectral radius `initRadius` (default 0.9, stable), `U` (m, d), `c` (m, 1).
+ *
+ * @example
+ * ```ts
+ * const rnn = new LinearRNN({ d: 1, hidden: 4 }, { seed: 0 });
+ * rnn.spectralRadius(); // ≈ 0.9 (initRadius)
+ * // y(t) = Σ_{s≤t} ρ̂(s) x(t−s): a unit impulse returns the kernel ρ̂(s) = cᵀ W^s U
+ * Array.from(rnn.forward(tensor([[[1], [0], [0], [0]]])).data); // ≈ [1.0212, 0.2007, -0.7053, 0.1394]
+ * Array.from(rnn.kernels(4).data);                               // ≈ [1.0212, 0.2007, -0.7053, 0.1394]
+ * rnn.forward(zeros([8, 20, 1])).shape; // → [8, 20]: x (B, τ, d) → y (B, τ)
+ * ```
  */
 export class LinearRNN extends RNNBase {
   readonly kind = 'LinearRNN';
@@ -163,7 +173,17 @@ export class LinearRNN extends RNNBase {
   }
 }
 
-/** tanh RNN `h(t) = tanh(W h(t−1) + U x(t) + b)`, `y(t) = cᵀ h(t) + c₀`; extra parameters `b` (m), `c0` (1). */
+/**
+ * tanh RNN `h(t) = tanh(W h(t−1) + U x(t) + b)`, `y(t) = cᵀ h(t) + c₀`; extra parameters `b` (m), `c0` (1).
+ *
+ * @example
+ * ```ts
+ * const rnn = new TanhRNN({ d: 2, hidden: 8 }, { seed: 0 });
+ * Object.keys(rnn.params);             // → ['W', 'U', 'c', 'b', 'c0']
+ * rnn.forward(zeros([3, 5, 2])).shape; // → [3, 5]
+ * Array.from(rnn.forward(zeros([1, 3, 2])).data); // → [0, 0, 0]: b = c₀ = 0 at initialisation and tanh(0) = 0
+ * ```
+ */
 export class TanhRNN extends RNNBase {
   readonly kind = 'TanhRNN';
   constructor(config: RNNConfig, opts: { seed?: number } = {}) {

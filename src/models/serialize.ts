@@ -70,9 +70,17 @@ function jsonConfig(config: object): Record<string, unknown> {
 /**
  * Serialises a model's config and parameters to a JSON-ready object (use `JSON.stringify`).
  *
+ * @example
  * ```ts
- * const json = JSON.stringify(saveParams(model));
- * loadParams(otherModelWithSameConfig, JSON.parse(json)); // bit-identical params
+ * const m = new MLP({ inDim: 1, width: 1, depth: 0, outDim: 1 });
+ * m.params = { '0.weight': tensor([[1]]), '0.bias': tensor([-0]) };
+ * const saved = saveParams(m);
+ * saved.kind;   // → 'MLP'
+ * saved.config; // → { inDim: 1, width: 1, depth: 0, outDim: 1 }
+ * saved.params['0.weight']; // → { shape: [1, 1], dtype: 'float64', encoding: 'base64-f64le', data: 'AAAAAAAA8D8=' }
+ * saved.params['0.bias']!.data; // → 'AAAAAAAAAIA=': the bytes of −0, sign bit kept
+ * const text = JSON.stringify(saved); // store it anywhere; loadParams reads it back
+ * Object.is(loadParams(new MLP(m.config), JSON.parse(text)).params['0.bias']!.data[0], -0); // → true
  * ```
  */
 export function saveParams(model: Model): SavedParams {
@@ -89,8 +97,15 @@ export function saveParams(model: Model): SavedParams {
  * @example
  * ```ts
  * const config = { d: 1, n: 4, mh: 2, mv: 2, ffnWidth: 4, ffnDepth: 1, positionEncoding: 'none' } as const;
- * const text = JSON.stringify(saveParams(new Transformer(config, { seed: 1 })));
+ * const original = new Transformer(config, { seed: 1 });
+ * const text = JSON.stringify(saveParams(original));
  * const copy = loadParams(new Transformer(config, { seed: 2 }), JSON.parse(text)); // seed 1's weights, bit for bit
+ * copy.params['attn.wq']!.data.every((v, i) => v === original.params['attn.wq']!.data[i]); // → true
+ * try {
+ *   loadParams(new Transformer({ ...config, n: 8 }), JSON.parse(text));
+ * } catch (e) {
+ *   (e as Error).message; // → "loadParams: config 'n' is 4 in the saved weights but 8 in the model"
+ * }
  * ```
  */
 export function loadParams<M extends Model>(model: M, json: unknown): M {

@@ -63,9 +63,17 @@ const KEYS = [
  * The paper's one-layer one-head Transformer. Parameters: `ffn_in.*` (f̂), `attn.wq`, `attn.wk`,
  * `attn.wv`, `ffn_out.*` (F̂), and `pe` (τ, p) when the encoding is learned.
  *
+ * @example
  * ```ts
- * const m = new Transformer({ d: 1, n: 32, mh: 4, mv: 32, ffnWidth: 64, ffnDepth: 2, positionEncoding: 'none' }, { seed: 0 });
- * const y = m.forward(x); // x (B, τ, 1) → y (B, τ)
+ * const config = { d: 1, n: 8, mh: 2, mv: 8, ffnWidth: 16, ffnDepth: 2, positionEncoding: 'none' } as const;
+ * const m = new Transformer(config, { seed: 0 });
+ * const x = tensor([[[0.1], [0.5], [0.9]]]); // (B, τ, d) = (1, 3, 1)
+ * Array.from(m.forward(x).data); // ≈ [-0.006200, -0.006280, -0.006360]: x (B, τ, 1) → y (B, τ)
+ * m.attentionLogits(x).shape;    // → [1, 3, 3]
+ * // no position encoding: permuting the tokens permutes the outputs
+ * Array.from(m.forward(permuteTokens(x, [2, 0, 1])).data); // ≈ [-0.006360, -0.006200, -0.006280]
+ * const pe = new Transformer({ ...config, positionEncoding: 'learned', tau: 3, peDim: 4 });
+ * pe.params.pe!.shape; // → [3, 4]: a learned (τ, p) encoding, concatenated to each token
  * ```
  */
 export class Transformer implements Model<TransformerConfig> {

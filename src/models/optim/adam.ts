@@ -49,10 +49,17 @@ const ADAM_SPEC: Readonly<Record<keyof AdamOptions, OptionSpec>> = {
  * the step count are committed only after all checks pass, so a NaN/Inf step throws a
  * NonFiniteError naming the parameter and leaves both parameters and state as they were.
  *
+ * @example
  * ```ts
- * const opt = new Adam({ lr: 1e-3 });
- * const { value, grads } = valueAndGrad(lossFn)(params);
- * params = opt.step(params, grads, item(value));
+ * const loss = (p: Params) => sum(square(sub(p.w!, tensor([3, -1])))); // minimum at w = (3, −1)
+ * const opt = new Adam({ lr: 0.1 });
+ * let params: Params = { w: tensor([0, 0]) };
+ * for (let i = 0; i < 200; i++) {
+ *   const { value, grads } = valueAndGrad(loss)(params);
+ *   params = opt.step(params, grads, item(value));
+ * }
+ * opt.t;                      // → 200
+ * Array.from(params.w!.data); // ≈ [3, -1]
  * ```
  */
 export class Adam implements Optimizer {
@@ -129,6 +136,16 @@ export class Adam implements Optimizer {
 /**
  * AdamW: Adam with decoupled weight decay (default λ = 0.01), Loshchilov & Hutter 2019.
  * Same options as Adam; `decoupled` defaults to true.
+ *
+ * @example
+ * ```ts
+ * // with a zero gradient only the decay acts: AdamW shrinks p by lr·λ·p, in proportion
+ * const p = { w: tensor([2, -4]) },
+ *   g = { w: tensor([0, 0]) };
+ * Array.from(new AdamW({ lr: 0.1, weightDecay: 0.5 }).step(p, g).w!.data); // → [1.9, -3.8]
+ * // Adam's coupled decay adds λ·p to the gradient, which Adam's normalisation turns into a step of ≈ lr
+ * Array.from(new Adam({ lr: 0.1, weightDecay: 0.5 }).step(p, g).w!.data); // ≈ [1.9, -3.9]
+ * ```
  */
 export class AdamW extends Adam {
   override readonly name: string = 'adamw';

@@ -142,6 +142,17 @@ export function cubicMin(a: number, fa: number, da: number, b: number, fb: numbe
  * sufficient-decrease point found within `maxEvals`, or null when none was found.
  * A non-finite φ(α) is treated as "too large" (the bracket shrinks towards 0). Requires φ'(0) < 0
  * and a finite `alpha1 > 0` (ValueError otherwise: an ascent direction would "succeed" vacuously).
+ *
+ * @example
+ * ```ts
+ * // f(x) = x² from x = 1 along p = −1: φ(0) = 1, φ'(0) = −2; the first trial α = 4 overshoots
+ * // (φ(4) = 9), and the cubic through φ, φ' at 0 and 4 lands on the exact minimiser α = 1
+ * const fg = (x: Float64Array) => ({ f: x[0]! ** 2, g: Float64Array.of(2 * x[0]!) });
+ * const { trial, evals } = strongWolfe(fg, Float64Array.of(1), Float64Array.of(-1), 1, -2, 4, 25);
+ * trial?.alpha; // → 1
+ * trial?.f;     // → 0
+ * evals;        // → 2
+ * ```
  */
 export function strongWolfe(
   fg: ValueGradFn,
@@ -218,12 +229,15 @@ export function strongWolfe(
  * the reason it stopped. Each iteration is one line search; the first tries α = min(1, 1/‖g‖),
  * later ones α = 1 (the quasi-Newton step).
  *
+ * @example
  * ```ts
  * const rosen = ([a = 0, b = 0]: Float64Array) => ({
  *   f: (1 - a) ** 2 + 100 * (b - a * a) ** 2,
  *   g: Float64Array.of(-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)),
  * });
  * const r = lbfgs(rosen, Float64Array.of(-1.2, 1), { gtol: 1e-8 }); // r.x ≈ [1, 1]
+ * r.reason;     // → 'gtol'
+ * r.iterations; // → 37
  * ```
  */
 export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}): LbfgsResult {

@@ -26,8 +26,12 @@ export interface ParamLayout {
  * Lays the tensors of `params` end to end in one new Float64Array.
  * `order` fixes the name order (default: sorted names, so the layout is deterministic).
  *
+ * @example
  * ```ts
- * const { x, layout } = flattenParams({ a: tensor([1, 2]), b: tensor([[3]]) }); // x = [1, 2, 3]
+ * const { x, layout } = flattenParams({ b: tensor([[3]]), a: tensor([1, 2]) });
+ * Array.from(x);                                  // → [1, 2, 3] (sorted names: a, then b)
+ * layout.entries.map((e) => [e.name, e.offset]); // → [['a', 0], ['b', 2]]
+ * Array.from(flattenParams({ b: tensor([[3]]), a: tensor([1, 2]) }, ['b', 'a']).x); // → [3, 1, 2]
  * ```
  */
 export function flattenParams(params: Params, order?: readonly string[]): { x: Float64Array; layout: ParamLayout } {
@@ -51,7 +55,18 @@ export function flattenParams(params: Params, order?: readonly string[]): { x: F
   return { x, layout: { entries, size: offset } };
 }
 
-/** The inverse of `flattenParams`: new tensors (copies) cut from `x` by `layout`. */
+/**
+ * The inverse of `flattenParams`: new tensors (copies) cut from `x` by `layout`.
+ *
+ * @example
+ * ```ts
+ * const { x, layout } = flattenParams({ w: tensor([[1, 2], [3, 4]]), b: tensor([5]) });
+ * const p = unflattenParams(x.map((v) => 10 * v), layout); // e.g. a step of a flat-vector optimiser
+ * p.w!.shape;           // → [2, 2]
+ * Array.from(p.w!.data); // → [10, 20, 30, 40]
+ * Array.from(p.b!.data); // → [50] (layout order: b, then w)
+ * ```
+ */
 export function unflattenParams(x: Float64Array, layout: ParamLayout): Params {
   if (x.length !== layout.size) {
     throw new ShapeError('unflattenParams', `vector has ${x.length} entries but the layout holds ${layout.size}`, [
@@ -68,6 +83,18 @@ export function unflattenParams(x: Float64Array, layout: ParamLayout): Params {
  * Checks that `grads` has exactly the names and shapes of `params`, and that every gradient
  * (and `loss`, when given) is finite. Throws ShapeError / ValueError / NonFiniteError naming
  * `op` and the parameter. Used by every optimiser before it touches its state.
+ *
+ * @example
+ * ```ts
+ * const params = { w: tensor([1, 2]) };
+ * checkStepInputs('opt', params, { w: tensor([0.5, -1]) }, 0.25); // passes
+ * try {
+ *   checkStepInputs('opt', params, { w: tensor([0.5]) });
+ * } catch (e) {
+ *   (e as ShapeError).shapes; // → [[2], [1]] (parameter, gradient)
+ *   (e as Error).message;    // → "opt: gradient of 'w' has shape (1,) but the parameter has (2,) [shapes …]"
+ * }
+ * ```
  */
 export function checkStepInputs(op: string, params: Params, grads: Params, loss?: number): void {
   if (loss !== undefined && !Number.isFinite(loss)) throw new NonFiniteError(op, 'the loss', 0, loss);
@@ -98,7 +125,15 @@ export function checkStepInputs(op: string, params: Params, grads: Params, loss?
   }
 }
 
-/** Euclidean norm of all gradients together (the "global norm" used for clipping). */
+/**
+ * Euclidean norm of all gradients together (the "global norm" used for clipping).
+ *
+ * @example
+ * ```ts
+ * globalNorm({ a: tensor([3]), b: tensor([[0, 4]]) }); // → 5
+ * globalNorm({ big: tensor([3e200, 4e200]) });         // ≈ 5e200 (no overflow)
+ * ```
+ */
 export function globalNorm(grads: Params): number {
   let scale = 0,
     ssq = 1; // scaled sum of squares (LAPACK dnrm2 style): no overflow
@@ -115,7 +150,20 @@ export function globalNorm(grads: Params): number {
   return scale * Math.sqrt(ssq);
 }
 
-/** Throws a NonFiniteError naming the parameter if any new parameter value is non-finite. */
+/**
+ * Throws a NonFiniteError naming the parameter if any new parameter value is non-finite.
+ *
+ * @example
+ * ```ts
+ * checkFiniteParams('opt', { w: tensor([1, 2]) }); // passes
+ * try {
+ *   checkFiniteParams('opt', { w: tensor([1, Infinity]) });
+ * } catch (e) {
+ *   (e as NonFiniteError).index; // → 1
+ *   (e as Error).message; // → "opt: updated parameter 'w' contains a non-finite value Infinity at flat index 1"
+ * }
+ * ```
+ */
 export function checkFiniteParams(op: string, params: Params): void {
   for (const name of Object.keys(params)) {
     const d = params[name]!.data;

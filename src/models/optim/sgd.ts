@@ -21,9 +21,15 @@ export interface SGDOptions {
  * SGD with momentum. `step(params, grads, loss?) → newParams`; the state (velocity per parameter)
  * is committed only after every check has passed, so a NaN/Inf step leaves it untouched.
  *
+ * @example
  * ```ts
- * const opt = new SGD({ lr: 0.1, momentum: 0.9 });
- * params = opt.step(params, grads);
+ * // minimise ‖w − (3, −1)‖²: with lr 0.25 each step halves the distance to the minimum
+ * const loss = (p: Params) => sum(square(sub(p.w!, tensor([3, -1]))));
+ * const opt = new SGD({ lr: 0.25 });
+ * let params: Params = { w: tensor([0, 0]) };
+ * for (let i = 0; i < 10; i++) params = opt.step(params, grad(loss)(params));
+ * Array.from(params.w!.data); // → [2.9970703125, -0.9990234375]
+ * new SGD({ lr: 0.1, momentum: 0.9 }); // heavy ball: v ← 0.9 v + g, p ← p − 0.1 v
  * ```
  */
 export class SGD implements Optimizer {

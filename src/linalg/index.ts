@@ -9,6 +9,7 @@
 export * from './errors.js';
 export * from './shape.js';
 export { createRng, type Rng } from './random.js';
+export { getMaxElements, setMaxElements } from './validate.js';
 export {
   tensor,
   full,

@@ -64,7 +64,11 @@ function checkBounds(nd: AnyNdarray, shape: readonly number[], n: number): void 
  * A tensor with the values of the ndarray view `nd` (any strides, offset and numeric dtype),
  * in row-major order of `nd.shape`. Example:
  * ```ts
+ * import ndarray from 'ndarray';
+ * import { fromNdarray, toArray } from 'seqrate/linalg';
+ *
  * const t = fromNdarray(ndarray(new Float64Array([1, 2, 3, 4]), [2, 2]).transpose(1, 0)); // [[1, 3], [2, 4]]
+ * toArray(t); // → [[1, 3], [2, 4]]
  * ```
  */
 export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
@@ -114,6 +118,16 @@ export function fromNdarray(nd: AnyNdarray, opts: NdarrayOptions = {}): Tensor {
 /**
  * A row-major `ndarray` (Float64Array storage) holding the tensor's values; a copy unless
  * `{ copy: false }`. Example: `toNdarray(t).get(1, 0)`.
+ *
+ * @example
+ * ```ts
+ * const t = tensor([[1, 2, 3], [4, 5, 6]]);
+ * const nd = toNdarray(t);
+ * nd.shape; // → [2, 3]
+ * nd.get(1, 0); // → 4
+ * toNdarray(t, { copy: false }).data === t.data; // → true (a view of t's buffer, no copy)
+ * toArray(fromNdarray(nd.transpose(1, 0))); // → [[1, 4], [2, 5], [3, 6]]
+ * ```
  */
 export function toNdarray(t: Tensor, opts: NdarrayOptions = {}): ndarray.NdArray<Float64Array> {
   checkTensor('toNdarray', 't', t);

@@ -25,13 +25,32 @@ function shapeArg(op: string, shape: unknown): asserts shape is Shape {
 /**
  * Throws a ShapeError unless `shape` is an array of non-negative safe integers whose product is
  * within the element cap (`setMaxElements`); the error names `op` and the element count.
+ *
+ * @example
+ * ```ts
+ * checkShape('myOp', [2, 3]); // passes
+ * try {
+ *   checkShape('myOp', [2, -1]);
+ * } catch (e) {
+ *   (e as ShapeError).message; // → 'myOp: invalid dimension -1 at axis 1: dimensions must be non-negative integers'
+ * }
+ * ```
  */
 export function checkShape(op: string, shape: Shape): void {
   shapeArg(op, shape);
   checkElements(op, sizeOf(shape), shape);
 }
 
-/** Number of elements: product of the dimensions (1 for a scalar). */
+/**
+ * Number of elements: product of the dimensions (1 for a scalar).
+ *
+ * @example
+ * ```ts
+ * sizeOf([2, 3, 4]); // → 24
+ * sizeOf([]); // → 1 (a scalar)
+ * sizeOf([5, 0]); // → 0
+ * ```
+ */
 export function sizeOf(shape: Shape): number {
   shapeArg('sizeOf', shape);
   let n = 1;
@@ -39,7 +58,14 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
-/** Row-major (C order) strides in elements. */
+/**
+ * Row-major (C order) strides in elements.
+ *
+ * @example
+ * ```ts
+ * stridesOf([2, 3, 4]); // → [12, 4, 1] (row-major, in elements)
+ * ```
+ */
 export function stridesOf(shape: Shape): number[] {
   shapeArg('stridesOf', shape);
   const s = new Array<number>(shape.length);
@@ -51,6 +77,16 @@ export function stridesOf(shape: Shape): number[] {
   return s;
 }
 
+/**
+ * True when two shapes have the same dimensions in the same order.
+ *
+ * @example
+ * ```ts
+ * shapesEqual([2, 3], [2, 3]); // → true
+ * shapesEqual([2, 3], [3, 2]); // → false
+ * shapesEqual([1, 3], [3]); // → false (no broadcasting here)
+ * ```
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (!Array.isArray(a) || !Array.isArray(b))
     throw new ShapeError('shapesEqual', `shapes must be arrays, got ` + `${describe(a)} and ${describe(b)}`);
@@ -62,6 +98,14 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 /**
  * numpy broadcasting of two shapes: align trailing axes; each pair must be equal or contain a 1.
  * Throws a ShapeError naming `op` and both shapes.
+ *
+ * @example
+ * ```ts
+ * broadcastShapes('myOp', [2, 1, 3], [4, 1]); // → [2, 4, 3]
+ * broadcastShapes('myOp', [5], []); // → [5]
+ * // broadcastShapes('myOp', [2, 3], [4]) throws a ShapeError:
+ * // 'myOp: cannot broadcast axis 1 (3 vs 4) [shapes (2, 3) and (4,)]'
+ * ```
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   shapeArg(op, a);
@@ -83,6 +127,11 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 /**
  * Strides of `shape` viewed as broadcast to `target` (0 on broadcast axes).
  * `shape` must be broadcast-compatible with `target` (checked by the caller).
+ *
+ * @example
+ * ```ts
+ * broadcastStrides([3, 1], [2, 3, 4]); // → [0, 1, 0]: read x[j, 0] for out[i, j, k]
+ * ```
  */
 export function broadcastStrides(shape: Shape, target: Shape): number[] {
   shapeArg('broadcastStrides', shape);
@@ -94,7 +143,16 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
   return out;
 }
 
-/** Normalises a possibly negative axis against `ndim`; throws a ValueError when out of range. */
+/**
+ * Normalises a possibly negative axis against `ndim`; throws a ValueError when out of range.
+ *
+ * @example
+ * ```ts
+ * normAxis('myOp', -1, 3); // → 2
+ * normAxis('myOp', 0, 3); // → 0
+ * // normAxis('myOp', 3, 3) throws a ValueError: axis 3 is out of range for an array of 3 dimensions
+ * ```
+ */
 export function normAxis(op: string, axis: number, ndim: number): number {
   checkNumber(op, 'ndim', ndim, { int: true, min: 0 });
   if (typeof axis !== 'number') throw new ValueError(op, `axis must be an integer, got ${describe(axis)}`);

@@ -143,23 +143,57 @@ function fillNested(data: readonly NestedArray[], shape: readonly number[], out:
   walk(data, 0);
 }
 
-/** A tensor of the given shape filled with `value`. */
+/**
+ * A tensor of the given shape filled with `value`.
+ *
+ * @example
+ * ```ts
+ * full([2, 3], 0.5).data; // → Float64Array [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+ * full([], 7).shape; // → [] (a scalar)
+ * ```
+ */
 export function full(shape: Shape, value: number): Tensor {
   checkNumber('full', 'value', value, { finite: false });
   checkShape('full', shape);
   return { data: new Float64Array(sizeOf(shape)).fill(value), shape: [...shape] };
 }
 
+/**
+ * A tensor of zeros of the given shape.
+ *
+ * @example
+ * ```ts
+ * const z = zeros([2, 3]);
+ * z.shape; // → [2, 3]
+ * toArray(z); // → [[0, 0, 0], [0, 0, 0]]
+ * ```
+ */
 export function zeros(shape: Shape): Tensor {
   checkShape('zeros', shape);
   return { data: new Float64Array(sizeOf(shape)), shape: [...shape] };
 }
 
+/**
+ * A tensor of ones of the given shape.
+ *
+ * @example
+ * ```ts
+ * toArray(ones([3])); // → [1, 1, 1]
+ * ```
+ */
 export function ones(shape: Shape): Tensor {
   return full(shape, 1);
 }
 
-/** Identity matrix n×n (or n×m). */
+/**
+ * Identity matrix n×n (or n×m).
+ *
+ * @example
+ * ```ts
+ * toArray(eye(2)); // → [[1, 0], [0, 1]]
+ * toArray(eye(2, 3)); // → [[1, 0, 0], [0, 1, 0]]
+ * ```
+ */
 export function eye(n: number, m: number = n): Tensor {
   checkShape('eye', [n, m]);
   const t = zeros([n, m]);
@@ -167,7 +201,16 @@ export function eye(n: number, m: number = n): Tensor {
   return t;
 }
 
-/** A scalar tensor. */
+/**
+ * A scalar tensor.
+ *
+ * @example
+ * ```ts
+ * const s = scalar(2.5);
+ * s.shape; // → []
+ * item(s); // → 2.5
+ * ```
+ */
 export function scalar(v: number): Tensor {
   checkNumber('scalar', 'v', v, { finite: false });
   return { data: Float64Array.of(v), shape: [] };
@@ -176,6 +219,13 @@ export function scalar(v: number): Tensor {
 /**
  * Evenly spaced values in [start, stop) with step (numpy `arange`). Every argument must be a
  * finite number (ValueError otherwise), and the length within the element cap (ShapeError).
+ *
+ * @example
+ * ```ts
+ * toArray(arange(4)); // → [0, 1, 2, 3]
+ * toArray(arange(1, 2, 0.25)); // → [1, 1.25, 1.5, 1.75]
+ * toArray(arange(3, 0, -1)); // → [3, 2, 1]
+ * ```
  */
 export function arange(start: number, stop?: number, step = 1): Tensor {
   if (stop === undefined) {
@@ -200,7 +250,17 @@ function checkRng(op: string, rng: unknown): void {
   }
 }
 
-/** Standard normal entries from the seeded generator. */
+/**
+ * Standard normal entries from the seeded generator.
+ *
+ * @example
+ * ```ts
+ * const a = randn(createRng(0), [2, 3]);
+ * const b = randn(createRng(0), [2, 3]);
+ * a.data.every((v, i) => v === b.data[i]); // → true: the same seed gives the same draws
+ * a.data[0]; // ≈ -0.014107
+ * ```
+ */
 export function randn(rng: Rng, shape: Shape): Tensor {
   checkRng('randn', rng);
   checkShape('randn', shape);
@@ -209,7 +269,16 @@ export function randn(rng: Rng, shape: Shape): Tensor {
   return { data: d, shape: [...shape] };
 }
 
-/** Uniform entries in [lo, hi) from the seeded generator. */
+/**
+ * Uniform entries in [lo, hi) from the seeded generator.
+ *
+ * @example
+ * ```ts
+ * const u = rand(createRng(1), [1000], -1, 1);
+ * u.data.every((v) => v >= -1 && v < 1); // → true
+ * item(mean(u)); // ≈ -0.0014 (near 0, the mean of U[-1, 1))
+ * ```
+ */
 export function rand(rng: Rng, shape: Shape, lo = 0, hi = 1): Tensor {
   checkRng('rand', rng);
   checkNumber('rand', 'lo', lo);
@@ -220,20 +289,47 @@ export function rand(rng: Rng, shape: Shape, lo = 0, hi = 1): Tensor {
   return { data: d, shape: [...shape] };
 }
 
-/** A copy with its own buffer. */
+/**
+ * A copy with its own buffer.
+ *
+ * @example
+ * ```ts
+ * const a = tensor([1, 2, 3]);
+ * const b = clone(a);
+ * b.data[0] = 10; // the copy owns its buffer
+ * a.data[0]; // → 1
+ * ```
+ */
 export function clone(t: Tensor): Tensor {
   checkTensor('clone', 't', t);
   return { data: t.data.slice(), shape: [...t.shape] };
 }
 
-/** Value of a size-1 tensor. */
+/**
+ * Value of a size-1 tensor.
+ *
+ * @example
+ * ```ts
+ * item(sum(tensor([1, 2, 3]))); // → 6
+ * item(tensor([[4]])); // → 4 (any size-1 shape)
+ * // item(tensor([1, 2])) throws a ShapeError: only a size-1 tensor converts to a number
+ * ```
+ */
 export function item(t: Tensor): number {
   checkTensor('item', 't', t);
   if (t.data.length !== 1) throw new ShapeError('item', 'only a size-1 tensor converts to a number', [t.shape]);
   return t.data[0]!;
 }
 
-/** Nested JS arrays (numpy `tolist`). */
+/**
+ * Nested JS arrays (numpy `tolist`).
+ *
+ * @example
+ * ```ts
+ * toArray(tensor([1, 2, 3, 4, 5, 6], [2, 3])); // → [[1, 2, 3], [4, 5, 6]]
+ * toArray(scalar(5)); // → 5
+ * ```
+ */
 export function toArray(t: Tensor): NestedArray {
   checkTensor('toArray', 't', t);
   if (t.shape.length === 0) return t.data[0]!;
@@ -247,7 +343,16 @@ export function toArray(t: Tensor): NestedArray {
   return build(0);
 }
 
-/** Element [i, j] of a 2-D tensor (convenience for tests and examples). */
+/**
+ * Element [i, j] of a 2-D tensor (convenience for tests and examples).
+ *
+ * @example
+ * ```ts
+ * const t = tensor([[1, 2, 3], [4, 5, 6]]);
+ * at(t, 1, 2); // → 6
+ * at(t, -1, 0); // → 4 (negative indices count from the end)
+ * ```
+ */
 export function at(t: Tensor, ...idx: number[]): number {
   checkTensor('at', 't', t);
   if (idx.length !== t.shape.length)
@@ -263,7 +368,19 @@ export function at(t: Tensor, ...idx: number[]): number {
   return t.data[off]!;
 }
 
-/** Throws a NonFiniteError naming `op` at the first NaN/Inf. */
+/**
+ * Throws a NonFiniteError naming `op` at the first NaN/Inf.
+ *
+ * @example
+ * ```ts
+ * assertFinite('myOp', 'x', tensor([1, 2])); // passes
+ * try {
+ *   assertFinite('myOp', 'x', tensor([1, Number.NaN]));
+ * } catch (e) {
+ *   (e as NonFiniteError).message; // → 'myOp: x contains a non-finite value NaN at flat index 1'
+ * }
+ * ```
+ */
 export function assertFinite(op: string, what: string, t: Tensor | Float64Array): void {
   if (!(t instanceof Float64Array)) checkTensor(op, what, t);
   const d = t instanceof Float64Array ? t : t.data;
@@ -273,7 +390,17 @@ export function assertFinite(op: string, what: string, t: Tensor | Float64Array)
   }
 }
 
-/** True when `t` is a Tensor-shaped object (Float64Array data whose size matches the shape). */
+/**
+ * True when `t` is a Tensor-shaped object (Float64Array data whose size matches the shape).
+ *
+ * @example
+ * ```ts
+ * isTensor(tensor([1, 2])); // → true
+ * isTensor({ data: new Float64Array(3), shape: [3] }); // → true (a plain object is a tensor)
+ * isTensor({ data: [1, 2], shape: [2] }); // → false (data must be a Float64Array)
+ * isTensor({ data: new Float64Array(3), shape: [2] }); // → false (size mismatch)
+ * ```
+ */
 export function isTensor(t: unknown): t is Tensor {
   if (typeof t !== 'object' || t === null) return false;
   const o = t as { data?: unknown; shape?: unknown };

@@ -162,7 +162,14 @@ export function checkOptions(
 export const DEFAULT_MAX_ELEMENTS = 2 ** 28;
 let maxElements = DEFAULT_MAX_ELEMENTS;
 
-/** The current cap on the elements of one tensor (see `setMaxElements`). */
+/**
+ * The current cap on the elements of one tensor (see `setMaxElements`).
+ *
+ * @example
+ * ```ts
+ * getMaxElements(); // → 268435456 (2^28 float64 values, 2 GiB) unless raised
+ * ```
+ */
 export function getMaxElements(): number {
   return maxElements;
 }
@@ -170,6 +177,20 @@ export function getMaxElements(): number {
 /**
  * Raises (or lowers) the cap on the elements of one tensor; returns the previous cap. The engine
  * itself refuses typed arrays above 2^32 elements, so larger caps are clamped there.
+ *
+ * @example
+ * ```ts
+ * const previous = setMaxElements(1000);
+ * try {
+ *   zeros([100, 100]); // 10000 elements: refused before any allocation
+ * } catch (e) {
+ *   (e as ShapeError).message;
+ *   // → 'zeros: the result would hold 10000 elements (0.0000745 GiB), above the limit of 1000 elements;
+ *   //    setMaxElements(n) raises the limit [shapes (100, 100)]'
+ * } finally {
+ *   setMaxElements(previous); // restore the default
+ * }
+ * ```
  */
 export function setMaxElements(n: number): number {
   checkInt('setMaxElements', 'n', n, 1);

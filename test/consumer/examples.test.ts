@@ -6,16 +6,23 @@
  * their context (`model`, `x`); such free names are declared `any` in a second pass, so for those
  * the calls, option names and result fields of the API are checked, not the context. Anything
  * else — an outdated name, a wrong option, pseudo-code — fails this test.
+ *
+ * Every exported function and class must carry at least one example (coverage), and the examples
+ * without context names are run: transpiled, their `seqrate/<subpath>` imports pointed at the built
+ * dist/, each one a module of its own, all in one child `node` process (helpers in ./examples-run.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDist } from '../helpers/build-dist.js';
+import { DEPENDENCIES, type RunLimits, runExamples } from './examples-run.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SUBPATHS = ['linalg', 'models', 'theory', 'node', 'experiments'] as const;
 const entry = (sub: string): string => join(ROOT, 'src', sub, 'index.ts');
+const ENTRIES: Record<string, string> = Object.fromEntries(SUBPATHS.map((s) => [s, entry(s)]));
 
 interface Example {
   subpath: string;
@@ -34,7 +41,25 @@ const BASE_OPTIONS: ts.CompilerOptions = {
   types: ['node'],
   exactOptionalPropertyTypes: true,
   noUncheckedIndexedAccess: true,
+  esModuleInterop: true,
 };
+
+/** A compiler host that parses each library file once for all the programs of this test. */
+function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const cache = new Map<string, ts.SourceFile | undefined>();
+  const parse = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, lang, onError, fresh) => {
+    if (!fileName.startsWith(ROOT)) return parse(fileName, lang, onError, fresh); // the examples
+    const key = `${fileName}\0${typeof lang === 'object' ? lang.languageVersion : lang}`;
+    if (!cache.has(key)) cache.set(key, parse(fileName, lang, onError, fresh));
+    return cache.get(key);
+  };
+  return host;
+}
+let host: ts.CompilerHost | undefined;
+const createProgram = (files: string[], options: ts.CompilerOptions): ts.Program =>
+  ts.createProgram(files, options, (host ??= cachingHost(options)));
 
 /** Code fences of a doc comment text. */
 function fencesOf(comment: string): string[] {
@@ -46,32 +71,66 @@ function fencesOf(comment: string): string[] {
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-/** The public names of each subpath and the examples on their declarations. */
-function collect(): { names: Record<string, string[]>; examples: Example[] } {
-  const program = ts.createProgram(SUBPATHS.map(entry), BASE_OPTIONS);
+/** The fences of the doc comments leading a declaration (of the statement, for a variable). */
+function fencesOfDecl(decl: ts.Declaration): string[] {
+  const file = decl.getSourceFile().text;
+  const node = ts.isVariableDeclaration(decl) ? decl.parent.parent : decl;
+  return (ts.getLeadingCommentRanges(file, node.getFullStart()) ?? []).flatMap((r) =>
+    fencesOf(file.slice(r.pos, r.end)),
+  );
+}
+
+/** Each export of each entry with its target symbol, a declaration exported twice only under its first entry. */
+function* exportsOf(
+  program: ts.Program,
+  entries: Record<string, string>,
+): Generator<{ sub: string; name: string; sym: ts.Symbol; first: boolean }> {
   const checker = program.getTypeChecker();
-  const names: Record<string, string[]> = {};
-  const examples: Example[] = [];
   const seen = new Set<ts.Node>();
-  for (const sub of SUBPATHS) {
-    const sf = program.getSourceFile(entry(sub))!;
-    const mod = checker.getSymbolAtLocation(sf)!;
-    names[sub] = [];
+  for (const [sub, file] of Object.entries(entries)) {
+    const mod = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
     for (const exp of checker.getExportsOfModule(mod)) {
-      names[sub].push(exp.name);
       const sym = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
-      for (const decl of sym.declarations ?? []) {
-        if (seen.has(decl)) continue;
-        seen.add(decl);
-        const file = decl.getSourceFile().text;
-        const node = ts.isVariableDeclaration(decl) ? decl.parent.parent : decl;
-        for (const r of ts.getLeadingCommentRanges(file, node.getFullStart()) ?? []) {
-          fencesOf(file.slice(r.pos, r.end)).forEach((code) => examples.push({ subpath: sub, name: exp.name, code }));
-        }
-      }
+      const decls = sym.declarations ?? [];
+      const first = !decls.some((d) => seen.has(d));
+      decls.forEach((d) => seen.add(d));
+      yield { sub, name: exp.name, sym, first };
+    }
+  }
+}
+
+/** The public names of each subpath and the examples on their declarations. */
+function collect(program: ts.Program): { names: Record<string, string[]>; examples: Example[] } {
+  const names: Record<string, string[]> = Object.fromEntries(SUBPATHS.map((s) => [s, []]));
+  const examples: Example[] = [];
+  for (const { sub, name, sym, first } of exportsOf(program, ENTRIES)) {
+    names[sub]!.push(name);
+    if (!first) continue;
+    for (const decl of sym.declarations ?? []) {
+      fencesOfDecl(decl).forEach((code) => examples.push({ subpath: sub, name, code }));
     }
   }
   return { names, examples };
+}
+
+/**
+ * Exported functions and classes with no ```ts example on any of their declarations (overloads
+ * count as one), by entry; a declaration exported from two entries is listed under the first.
+ */
+function missingExamples(program: ts.Program, entries: Record<string, string>): Record<string, string[]> {
+  const missing: Record<string, string[]> = Object.fromEntries(Object.keys(entries).map((s) => [s, []]));
+  for (const { sub, name, sym, first } of exportsOf(program, entries)) {
+    if (!first || !(sym.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class))) continue;
+    if (!(sym.declarations ?? []).some((d) => fencesOfDecl(d).length > 0)) missing[sub]!.push(name);
+  }
+  for (const names of Object.values(missing)) names.sort();
+  return missing;
+}
+
+/** Names an example uses from its context (declared `any`) and names it declares itself. */
+interface Context {
+  free: Set<string>;
+  local: Set<string>;
 }
 
 /** Example source with imports of the public names it does not import or declare itself. */
@@ -88,11 +147,7 @@ function withImports(ex: Example, names: Record<string, string[]>, ctx: Context)
   return `${lines.join('\n')}\n${free}\n${ex.code}`;
 }
 
-/** Names an example uses from its context (declared `any`) and names it declares itself. */
-interface Context {
-  free: Set<string>;
-  local: Set<string>;
-}
+const label = (ex: Example, i: number): string => `ex${i}-${ex.name}`;
 
 function diagnostics(
   examples: Example[],
@@ -101,35 +156,36 @@ function diagnostics(
   ctx: Context[],
 ): { file: number; code: number; text: string }[] {
   const files = examples.map((ex, i) => {
-    const f = join(dir, `ex${i}-${ex.name}.ts`);
+    const f = join(dir, `${label(ex, i)}.ts`);
     writeFileSync(f, `export {};\n${withImports(ex, names, ctx[i]!)}\n`);
     return f;
   });
-  const paths = Object.fromEntries(SUBPATHS.map((s) => [`seqrate/${s}`, [entry(s)]]));
-  const program = ts.createProgram(files, {
-    ...BASE_OPTIONS,
-    paths,
-    typeRoots: [join(ROOT, 'node_modules', '@types')],
-  });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file && files.includes(d.file.fileName))
-    .map((d) => ({
-      file: files.indexOf(d.file!.fileName),
+  const modules = (d: string): string[] => [join(ROOT, 'node_modules', '@types', d), join(ROOT, 'node_modules', d)];
+  const paths = {
+    ...Object.fromEntries(SUBPATHS.map((s) => [`seqrate/${s}`, [entry(s)]])),
+    ...Object.fromEntries(DEPENDENCIES.map((d) => [d, modules(d)])),
+  };
+  const program = createProgram(files, { ...BASE_OPTIONS, paths, typeRoots: [join(ROOT, 'node_modules', '@types')] });
+  // only the examples are checked (the library has its own typecheck): much faster than the whole program
+  return files.flatMap((f, file) => {
+    const sf = program.getSourceFile(f)!;
+    return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => ({
+      file,
       code: d.code,
       text: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
     }));
+  });
 }
 
 /**
  * Type-checks the examples (a second pass with context names declared): `file: diagnostic` lines,
- * and how many examples are fragments using context names.
+ * and the context of each example (fragments are those with free names).
  */
 function typeCheck(
   examples: Example[],
   names: Record<string, string[]>,
   dir: string,
-): { errors: string[]; fragments: number } {
+): { errors: string[]; ctx: Context[] } {
   const ctx: Context[] = examples.map(() => ({ free: new Set(), local: new Set() }));
   for (const d of diagnostics(examples, names, dir, ctx)) {
     const name = /'([A-Za-z_$][\w$]*)'/.exec(d.text)?.[1];
@@ -137,16 +193,28 @@ function typeCheck(
     if (d.code === 2304 || d.code === 18004) ctx[d.file]!.free.add(name); // cannot find name / shorthand without value
     if (d.code === 2440) ctx[d.file]!.local.add(name); // import conflicts with a local declaration
   }
-  const errors = diagnostics(examples, names, dir, ctx).map(
-    (d) => `ex${d.file}-${examples[d.file]!.name}.ts: ${d.text}`,
-  );
-  return { errors, fragments: ctx.filter((c) => c.free.size > 0).length };
+  const errors = diagnostics(examples, names, dir, ctx).map((d) => `${label(examples[d.file]!, d.file)}.ts: ${d.text}`);
+  return { errors, ctx };
 }
+
+/** The runnable examples (no context names) as labelled sources with imports. */
+function runnable(examples: Example[], names: Record<string, string[]>, ctx: Context[]) {
+  return examples.flatMap((ex, i) =>
+    ctx[i]!.free.size > 0 ? [] : [{ label: label(ex, i), source: withImports(ex, names, ctx[i]!) }],
+  );
+}
+
+/** Per example well above the ~100 ms an example should take on a loaded machine; the whole run. */
+const LIMITS: RunLimits = { perExampleMs: 10_000, runMs: 45_000 };
 
 describe('doc-comment examples of the public API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seqrate-examples-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const { names, examples } = collect();
+  const program = createProgram(SUBPATHS.map(entry), BASE_OPTIONS);
+  const { names, examples } = collect(program);
+  let checked: ReturnType<typeof typeCheck> | undefined;
+  const typeChecked = () => (checked ??= typeCheck(examples, names, dir));
+  beforeAll(() => ensureDist(), 120_000);
 
   it('finds the public API and its examples', () => {
     expect(names.linalg).toContain('svd');
@@ -154,10 +222,54 @@ describe('doc-comment examples of the public API', () => {
     expect(examples.length).toBeGreaterThan(15);
   });
 
+  it('every exported function and class has an example', () => {
+    const missing = missingExamples(program, ENTRIES);
+    const counts = SUBPATHS.map((s) => `${s} ${missing[s]!.length}`).join(', ');
+    console.info(`exported functions and classes without an example: ${counts}`);
+    const lines = SUBPATHS.filter((s) => missing[s]!.length > 0).map((s) => `${s}: ${missing[s]!.join(', ')}`);
+    expect(lines, 'exports without a ```ts example in their doc comment, by subpath').toEqual([]);
+  });
+
+  it('a declaration without example is caught', () => {
+    const fixture = join(dir, 'coverage-fixture.ts');
+    writeFileSync(
+      fixture,
+      [
+        '/** Has one.\n * @example\n * ```ts\n * documented(1);\n * ```\n */',
+        'export function documented(x: number): number { return x; }',
+        '/** Overloads: the example may sit on any of them. */',
+        'export function over(x: number): number;',
+        '/** @example\n * ```ts\n * over("a");\n * ```\n */',
+        'export function over(x: string): string;',
+        'export function over(x: unknown): unknown { return x; }',
+        '/** A doc comment, but a js fence only.\n * ```js\n * new Bare();\n * ```\n */',
+        'export class Bare {}',
+        'export function undocumented(): void {}',
+        '/** Not a function: not required. */',
+        'export const VALUE = 1;',
+      ].join('\n'),
+    );
+    const fixtureProgram = createProgram([fixture], BASE_OPTIONS);
+    expect(missingExamples(fixtureProgram, { fixture })).toEqual({ fixture: ['Bare', 'undocumented'] });
+  });
+
   it('every example type-checks against the public entries', () => {
-    const { errors, fragments } = typeCheck(examples, names, dir);
+    const { errors, ctx } = typeChecked();
     expect(errors).toEqual([]);
+    const fragments = ctx.filter((c) => c.free.size > 0).length;
     console.info(`${examples.length} examples type-checked, ${fragments} of them fragments using context names`);
+  }, 120_000);
+
+  it('every example without context names runs against dist/', () => {
+    const { ctx } = typeChecked();
+    const jobs = runnable(examples, names, ctx);
+    const { errors, times } = runExamples(jobs, dir, LIMITS);
+    expect(errors).toEqual([]);
+    const slowest = [...times.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    console.info(
+      `${jobs.length} examples ran, ${examples.length - jobs.length} fragments not run; slowest: ` +
+        slowest.map(([l, ms]) => `${l} ${ms.toFixed(0)} ms`).join(', '),
+    );
   }, 120_000);
 
   it('a broken example is caught', () => {
@@ -175,4 +287,25 @@ describe('doc-comment examples of the public API', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^ex0-broken\.ts: .*magic/s);
   }, 120_000);
+
+  it('a throwing, a hanging and a looping example are caught; the others still run', () => {
+    const code = [
+      'svdvals(tensor([[1, Number.NaN]]));', // throws NonFiniteError
+      'const s = svdvals(tensor([[3, 0], [0, 4]]));\nif (s.data[0] !== 4) throw new Error(String(s.data[0]));',
+      'await new Promise(() => setTimeout(() => {}, 60_000));', // never settles
+      "import { tensor } from 'seqrate/linalg';\ntensor([[1, 2], [3, 4]]);",
+      'while (true) {}', // only the time limit of the whole run stops it
+      'tensor([1]);', // never starts
+    ];
+    const examples = code.map((c, i): Example => ({ subpath: 'linalg', name: `case${i}`, code: c }));
+    const ctx = examples.map(() => ({ free: new Set<string>(), local: new Set<string>() }));
+    const { errors, times } = runExamples(runnable(examples, names, ctx), dir, { perExampleMs: 300, runMs: 4000 });
+    expect(errors).toEqual([
+      expect.stringMatching(/^ex0-case0: NonFiniteError: svdvals: .*non-finite value NaN/),
+      'ex2-case2: timed out after 300 ms',
+      expect.stringMatching(/^ex4-case4: did not finish: the run was stopped after 4000 ms$/),
+      'ex5-case5: not run (the run was stopped before it)',
+    ]);
+    expect([...times.keys()]).toEqual(['ex1-case1', 'ex3-case3']);
+  }, 60_000);
 });

@@ -102,8 +102,16 @@ function run(
  * NaN/±Inf, a ValueError for non-tensor arguments.
  *
  * ```ts
+ * const x = tensor([[1, 0], [0, 2], [1, 1]]); // 3 samples, 2 features
+ * const y = tensor([[1], [2], [3]]);
+ * const w0 = zeros([2, 1]);
  * const { value, grads: [gw] } = valueAndGrad((w: Tensor) => mse(matmul(x, w), y))(w0);
- * const { grads } = valueAndGrad((p: Params) => loss(model.forward(x, p), y))(model.params);
+ * item(value); // ≈ 4.666667 = (1 + 4 + 9) / 3
+ * toArray(gw!); // ≈ [[-2.666667], [-4.666667]] = (2/3)·xᵀ(x·w0 − y)
+ * // a record of parameters gives a record of gradients with the same keys
+ * const params = { w: w0, b: zeros([1]) };
+ * const { grads } = valueAndGrad((p: typeof params) => mse(add(matmul(x, p.w), p.b), y))(params);
+ * toArray(grads.b); // → [-4]
  * ```
  */
 export function valueAndGrad<P extends TensorRecord>(
@@ -124,7 +132,11 @@ export function valueAndGrad(
  * record when called with a single record). Same rules and errors as `valueAndGrad`.
  *
  * ```ts
+ * const x = tensor([1, -2, 3]);
  * const [dx] = grad((x: Tensor) => sum(square(x)))(x); // 2x
+ * toArray(dx!); // → [2, -4, 6]
+ * const g = grad((p: { w: Tensor; b: Tensor }) => sum(add(mul(p.w, x), p.b)))({ w: ones([3]), b: zeros([3]) });
+ * toArray(g.w); // → [1, -2, 3]
  * ```
  */
 export function grad<P extends TensorRecord>(f: (params: P) => Tensor): (params: P) => { [K in keyof P]: Tensor };

@@ -139,8 +139,14 @@ function checkOptions(opts: GradcheckOptions, eps: number, rtol: number, atol: n
  * options (eps ≤ 0, negative tolerances, an unknown mode, directions < 1) are ValueErrors.
  *
  * ```ts
+ * const rng = createRng(0);
  * const r = gradcheck((a, b) => matmul(a, b), [randn(rng, [3, 4]), randn(rng, [4, 2])]);
+ * r.ok; // → true
  * if (!r.ok) console.log(r.worst);
+ * // a deliberately wrong derivative is caught: noGrad hides half of d(x²)/dx = 2x from the tape
+ * const bad = gradcheck((x) => mul(x, noGrad(() => clone(x))), [randn(rng, [3])]);
+ * bad.ok; // → false
+ * bad.worst?.input; // → 0
  * ```
  */
 export function gradcheck(

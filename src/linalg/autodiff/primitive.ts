@@ -58,7 +58,24 @@ export interface Primitive<K extends OpName = OpName, A = any> {
   ) => readonly (Tensor | null)[];
 }
 
-/** Identity helper that checks a primitive literal against the contract. */
+/**
+ * Identity helper that checks a primitive literal against the contract.
+ *
+ * @example
+ * ```ts
+ * // A primitive literal checked against the contract at compile time (name one of OP_NAMES, forward
+ * // and vjp typed). The registry PRIMITIVES is fixed: this is how the op files write their rules,
+ * // and how a rule can be read and tested on its own, not a way to add ops to `grad`.
+ * const negP = definePrimitive<'neg', null>({
+ *   name: 'neg',
+ *   forward: ([x]) => ({ data: x!.data.map((v) => -v), shape: [...x!.shape] }),
+ *   vjp: (g) => [{ data: g.data.map((v) => -v), shape: [...g.shape] }],
+ * });
+ * const x = tensor([1, -2]);
+ * toArray(negP.forward([x], null)); // → [-1, 2]
+ * toArray(negP.vjp(tensor([1, 1]), [x], negP.forward([x], null), null, [true])[0]!); // → [-1, -1]
+ * ```
+ */
 export function definePrimitive<K extends OpName, A>(p: Primitive<K, A>): Primitive<K, A> {
   return p;
 }

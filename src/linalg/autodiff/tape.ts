@@ -87,7 +87,22 @@ export function assertNotTracedArg(op: string, x: Tensor, what: string): void {
   }
 }
 
-/** True while some tape is recording (outside `noGrad`). */
+/**
+ * True while some tape is recording (outside `noGrad`).
+ *
+ * @example
+ * ```ts
+ * isRecording(); // → false
+ * let inside = false;
+ * let insideNoGrad = true;
+ * grad((x: Tensor) => {
+ *   inside = isRecording();
+ *   insideNoGrad = noGrad(() => isRecording());
+ *   return sum(x);
+ * })(tensor([1, 2]));
+ * [inside, insideNoGrad]; // → [true, false]
+ * ```
+ */
 export function isRecording(): boolean {
   return active.length !== 0;
 }
@@ -95,6 +110,15 @@ export function isRecording(): boolean {
 /**
  * Runs `fn` with recording switched off (inside, ops on traced tensors produce constants).
  * A `grad` called inside still records on its own fresh tape.
+ *
+ * @example
+ * ```ts
+ * const [dw] = grad((w: Tensor) => {
+ *   const c = noGrad(() => square(w)); // w², used as a constant
+ *   return sum(mul(c, w));
+ * })(tensor([1, 2]));
+ * toArray(dw!); // → [1, 4]: c, not 3w² = [3, 12] as without noGrad
+ * ```
  */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new ValueError('noGrad', `fn must be a function, got ${describe(fn)}`);

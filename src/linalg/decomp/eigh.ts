@@ -22,7 +22,7 @@ const MAX_QL_ITER = 60;
  * if an eigenvalue needs more than 60 QL iterations.
  *
  * ```ts
- * const { values, vectors } = eigh(tensor([[2, 1], [1, 2]]));   // values [1, 3]
+ * const { values, vectors } = eigh(tensor([[2, 1], [1, 2]]));   // values ≈ [1, 3]
  * ```
  */
 export function eigh(a: Tensor, opts: FiniteOption = {}): { values: Tensor; vectors: Tensor } {

@@ -5,7 +5,21 @@ import { ShapeError, SeqrateError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { entry, entrySquare, type FiniteOption } from './util.js';
 
-/** Thrown by `solve` when the matrix is exactly singular (a zero pivot). */
+/**
+ * Thrown by `solve` when the matrix is exactly singular (a zero pivot).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   solve(tensor([[1, 2], [2, 4]]), tensor([1, 1]));
+ * } catch (e) {
+ *   const err = e as SingularMatrixError;
+ *   err.pivotIndex; // → 1
+ *   err.message;
+ *   // → 'solve: matrix of shape (2, 2) is singular: zero pivot at step 1 of LU with partial pivoting'
+ * }
+ * ```
+ */
 export class SingularMatrixError extends SeqrateError {
   readonly pivotIndex: number;
   constructor(op: string, n: number, pivotIndex: number) {

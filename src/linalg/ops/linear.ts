@@ -91,7 +91,11 @@ function reluMask(g: Tensor, z: Tensor): Tensor {
  * `matmul`/`add`).
  *
  * ```ts
- * dense(h, w, b, true); // relu(h·w + b), h (M, k), w (k, n), b (n)
+ * const h = tensor([[1, -1]]); // (M, k) = (1, 2)
+ * const w = tensor([[1, 2, 3], [4, 5, 6]]); // (k, n) = (2, 3)
+ * const b = tensor([0.5, 0, 10]); // (n)
+ * toArray(dense(h, w, b, false)); // → [[-2.5, -3, 7]]: h·w + b
+ * toArray(dense(h, w, b, true)); // → [[0, 0, 7]]: relu(h·w + b)
  * ```
  */
 export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
@@ -121,8 +125,13 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Te
  * weight gradient is one large product instead of a batch reduced afterwards.
  *
  * ```ts
- * matmul(x, w);                     // (B, T, n)·(n, m) → (B, T, m)
- * matmul(q, k, { transB: true });   // (B, T, d)·(B, T, d)ᵀ → (B, T, T)
+ * const a = tensor([[1, 2], [3, 4]]);
+ * const b = tensor([[5, 6], [7, 8]]);
+ * toArray(matmul(a, b)); // → [[19, 22], [43, 50]]
+ * toArray(matmul(a, b, { transB: true })); // → [[17, 23], [39, 53]]: a·bᵀ
+ * const x = randn(createRng(0), [2, 3, 4]); // (B, T, n) = (2, 3, 4)
+ * matmul(x, ones([4, 5])).shape; // → [2, 3, 5]: (B, T, n)·(n, m) → (B, T, m)
+ * matmul(x, x, { transB: true }).shape; // → [2, 3, 3]: (B, T, d)·(B, T, d)ᵀ → (B, T, T)
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {

@@ -73,28 +73,65 @@ export const gatherP = definePrimitive<'gather', { indices: Int32Array | readonl
   vjp: (g, [x], _z, { indices, axis }) => [K.scatterAdd(x!.shape, indices, axis, g)],
 });
 
-/** Same elements, new shape (one −1 inferred); O(1), shares the buffer (differentiable). */
+/**
+ * Same elements, new shape (one −1 inferred); O(1), shares the buffer (differentiable).
+ *
+ * @example
+ * ```ts
+ * const x = arange(6);
+ * toArray(reshape(x, [2, 3])); // → [[0, 1, 2], [3, 4, 5]]
+ * reshape(x, [3, -1]).shape; // → [3, 2] (−1 is inferred)
+ * reshape(x, [2, 3]).data === x.data; // → true (no copy)
+ * ```
+ */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   checkTensor('reshape', 'x', x);
   if (shapesEqual(x.shape, shape)) return x;
   return applyPrimitive(reshapeP, [x], { shape: K.reshape(x, shape).shape });
 }
 
-/** Permutes axes (default reverses them); `perm[i]` is the input axis of output axis i (differentiable). */
+/**
+ * Permutes axes (default reverses them); `perm[i]` is the input axis of output axis i (differentiable).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * toArray(transpose(x)); // → [[1, 4], [2, 5], [3, 6]]
+ * transpose(zeros([2, 3, 4]), [0, 2, 1]).shape; // → [2, 4, 3]
+ * ```
+ */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   checkTensor('transpose', 'x', x);
   if (perm !== undefined) checkIntList('transpose', 'perm', perm);
   return applyPrimitive(transposeP, [x], { perm: K.normPerm('transpose', perm, x.shape.length) });
 }
 
-/** numpy broadcast to `shape`, materialised (differentiable; the VJP sums back). */
+/**
+ * numpy broadcast to `shape`, materialised (differentiable; the VJP sums back).
+ *
+ * @example
+ * ```ts
+ * toArray(broadcastTo(tensor([1, 2]), [3, 2])); // → [[1, 2], [1, 2], [1, 2]]
+ * toArray(grad((x: Tensor) => sum(broadcastTo(x, [3, 2])))(tensor([1, 2]))[0]!); // → [3, 3] (sums back)
+ * ```
+ */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   checkTensor('broadcastTo', 'x', x);
   checkShape('broadcastTo', shape);
   return applyPrimitive(broadcastToP, [x], { shape: [...shape] });
 }
 
-/** `x[starts:ends]` per axis (ends exclusive, negative from the end, clamped) (differentiable). */
+/**
+ * `x[starts:ends]` per axis (ends exclusive, negative from the end, clamped) (differentiable).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * toArray(slice(x, [0, 1], [2, 3])); // → [[2, 3], [5, 6]]
+ * toArray(slice(x, [-1, 0], [2, -1])); // → [[4, 5]] (negative from the end)
+ * toArray(slice(x, [0, 0], [1, 100])); // → [[1, 2, 3]] (clamped)
+ * ```
+ */
 export function slice(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
   checkTensor('slice', 'x', x);
   checkIntList('slice', 'starts', starts);
@@ -103,7 +140,17 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
   return applyPrimitive(sliceP, [x], { lo, box: shape });
 }
 
-/** Joins tensors along an existing axis (differentiable). */
+/**
+ * Joins tensors along an existing axis (differentiable).
+ *
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2]]);
+ * const b = tensor([[3, 4], [5, 6]]);
+ * toArray(concat([a, b], 0)); // → [[1, 2], [3, 4], [5, 6]]
+ * concat([b, b], 1).shape; // → [2, 4]
+ * ```
+ */
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
   checkTensorList('concat', xs);
   if (xs.length === 0) throw new ValueError('concat', 'needs at least one tensor');
@@ -116,14 +163,34 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   return applyPrimitive(concatP, xs, { axis: normAxis('concat', axis, xs[0]!.shape.length) });
 }
 
-/** Takes slices `indices` along `axis` (numpy `take`; embedding lookup) (differentiable). */
+/**
+ * Takes slices `indices` along `axis` (numpy `take`; embedding lookup) (differentiable).
+ *
+ * @example
+ * ```ts
+ * const table = tensor([[0, 0], [1, 1], [2, 2]]); // an embedding table: 3 tokens, width 2
+ * toArray(gather(table, [2, 0, 2], 0)); // → [[2, 2], [0, 0], [2, 2]]
+ * toArray(gather(tensor([[1, 2, 3], [4, 5, 6]]), [2], 1)); // → [[3], [6]]
+ * toArray(grad((t: Tensor) => sum(gather(t, [2, 0, 2], 0)))(table)[0]!); // → [[1, 1], [0, 0], [2, 2]]
+ * ```
+ */
 export function gather(x: Tensor, indices: Int32Array | readonly number[], axis: number): Tensor {
   checkTensor('gather', 'x', x);
   if (!(indices instanceof Int32Array) && !Array.isArray(indices)) checkIntList('gather', 'indices', indices);
   return applyPrimitive(gatherP, [x], { indices, axis: normAxis('gather', axis, x.shape.length) });
 }
 
-/** Joins same-shape tensors along a new axis: reshape each, then concat (composite). */
+/**
+ * Joins same-shape tensors along a new axis: reshape each, then concat (composite).
+ *
+ * @example
+ * ```ts
+ * const a = tensor([1, 2]);
+ * const b = tensor([3, 4]);
+ * toArray(stack([a, b])); // → [[1, 2], [3, 4]]
+ * toArray(stack([a, b], 1)); // → [[1, 3], [2, 4]]
+ * ```
+ */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   checkTensorList('stack', xs);
   const { ax, shape } = K.stackShape(xs, axis);

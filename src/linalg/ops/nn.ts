@@ -14,6 +14,13 @@ import { pow, square } from './unary.js';
 /**
  * Mean squared error `mean((pred − target)²)` over all elements, a scalar (composite).
  * The shapes must agree exactly (no silent broadcasting of a mis-shaped target).
+ *
+ * @example
+ * ```ts
+ * item(mse(tensor([1, 2, 3]), tensor([1, 2, 5]))); // → 1.3333333333333333 (4 / 3)
+ * toArray(grad((p: Tensor) => mse(p, tensor([0, 0])))(tensor([1, -2]))[0]!); // → [1, -2] (2(p − y)/n)
+ * // mse(tensor([1, 2]), tensor([[1, 2]])) throws a ShapeError: the shapes must agree exactly
+ * ```
  */
 export function mse(pred: Tensor, target: Tensor): Tensor {
   checkTensor('mse', 'pred', pred);
@@ -26,6 +33,13 @@ export function mse(pred: Tensor, target: Tensor): Tensor {
 /**
  * Mean cross-entropy of `logits` (B, C) against integer `labels` (length B, values in [0, C)):
  * `−mean_b logSoftmax(logits)[b, labels[b]]`, stable (composite).
+ *
+ * @example
+ * ```ts
+ * const logits = tensor([[2, 0, 0], [0, 0, 0]]); // B = 2 rows, C = 3 classes
+ * item(crossEntropy(logits, [0, 2])); // ≈ 0.669079 = (log(1 + 2e⁻²) + log 3) / 2
+ * item(crossEntropy(tensor([[0, 0]]), [1])); // ≈ 0.693147 (log 2: uniform over 2 classes)
+ * ```
  */
 export function crossEntropy(logits: Tensor, labels: Int32Array | readonly number[]): Tensor {
   checkTensor('crossEntropy', 'logits', logits);
@@ -54,6 +68,13 @@ export function crossEntropy(logits: Tensor, labels: Int32Array | readonly numbe
  * `(x − μ) / √(σ² + eps) · gamma + beta` with the biased variance σ² (composite).
  * `gamma`, `beta` broadcast against `x` (normally shape `[n]`). `eps` must be finite and > 0 (a
  * zero, negative or NaN eps would turn constant rows into silent NaN); a ValueError names layerNorm.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2, 3], [10, 10, 10]]);
+ * toArray(layerNorm(x, ones([3]), zeros([3]))); // ≈ [[-1.224736, 0, 1.224736], [0, 0, 0]] (eps 1e-5)
+ * toArray(layerNorm(x, tensor([2, 2, 2]), tensor([1, 1, 1]), 1e-12)); // ≈ [[-1.449490, 1, 3.449490], [1, 1, 1]]
+ * ```
  */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
   checkTensor('layerNorm', 'x', x);

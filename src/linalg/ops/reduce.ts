@@ -45,19 +45,48 @@ export const maxP = definePrimitive<'max', AxesAttrs>({
 /**
  * Sum over `axis` (a number, a list, or every axis when omitted), pairwise-accurate
  * (differentiable). Example: `sum(x, -1, true)`.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * item(sum(x)); // → 21
+ * toArray(sum(x, 0)); // → [5, 7, 9]
+ * toArray(sum(x, -1, true)); // → [[6], [15]] (keepdims)
+ * toArray(sum(x, [0, 1])); // → 21
+ * ```
  */
 export function sum(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   checkTensor('sum', 'x', x);
   return applyPrimitive(sumP, [x], { axes: K.normAxes('sum', axis, x.shape.length), keepdims });
 }
 
-/** Maximum over `axis` (every axis when omitted); ties share the gradient (differentiable). */
+/**
+ * Maximum over `axis` (every axis when omitted); ties share the gradient (differentiable).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 7, 3], [4, 5, 6]]);
+ * item(max(x)); // → 7
+ * toArray(max(x, 1)); // → [7, 6]
+ * toArray(grad((t: Tensor) => max(t))(tensor([2, 5, 5]))[0]!); // → [0, 0.5, 0.5] (ties share)
+ * ```
+ */
 export function max(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   checkTensor('max', 'x', x);
   return applyPrimitive(maxP, [x], { axes: K.normAxes('max', axis, x.shape.length), keepdims });
 }
 
-/** Mean over `axis` (every axis when omitted): `sum · (1/count)` (composite). */
+/**
+ * Mean over `axis` (every axis when omitted): `sum · (1/count)` (composite).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 6]]);
+ * item(mean(x)); // → 3
+ * toArray(mean(x, 0)); // → [2, 4]
+ * toArray(mean(x, 1, true)); // → [[1.5], [4.5]]
+ * ```
+ */
 export function mean(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   checkTensor('mean', 'x', x);
   const axes = K.normAxes('mean', axis, x.shape.length);
@@ -71,6 +100,12 @@ export function mean(x: Tensor, axis?: number | readonly number[], keepdims = fa
  * taken as a constant (the result is mathematically independent of `m`, so no gradient flows
  * through it; non-finite maxima are replaced by 0 like scipy's `logsumexp`).
  * Gradient: `∂/∂x = softmax(x)`.
+ *
+ * @example
+ * ```ts
+ * toArray(logSumExp(tensor([[0, 0], [1000, 1000]]), 1)); // ≈ [0.693147, 1000.693147] (no overflow)
+ * toArray(grad((x: Tensor) => sum(logSumExp(x, 0)))(tensor([0, Math.log(3)]))[0]!); // ≈ [0.25, 0.75] (softmax)
+ * ```
  */
 export function logSumExp(x: Tensor, axis: number, keepdims = false): Tensor {
   checkTensor('logSumExp', 'x', x);
@@ -116,6 +151,13 @@ function softmaxNonFinite(op: string, x: Tensor, ax: number, pos: number, v: num
  * the gradient (`s ⊙ (ḡ − ⟨ḡ, s⟩)`) comes out of the composition. Entries of −Infinity (masks)
  * get probability 0; a NaN or +Inf input, or a row that is −Infinity throughout, throws (see
  * `softmaxNonFinite`). An empty axis gives an empty result.
+ *
+ * @example
+ * ```ts
+ * toArray(softmax(tensor([0, Math.log(3)]))); // ≈ [0.25, 0.75]
+ * toArray(softmax(tensor([[1, 2, 3], [1000, 1000, 1000]]))); // ≈ [[0.0900, 0.2447, 0.6652], [1/3, 1/3, 1/3]]
+ * toArray(softmax(tensor([0, Number.NEGATIVE_INFINITY]))); // → [1, 0] (a masked entry)
+ * ```
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor('softmax', 'x', x);
@@ -135,6 +177,12 @@ export function softmax(x: Tensor, axis = -1): Tensor {
  * `x − logSumExp(x)` along `axis` (default last), stable (composite). −Infinity entries give
  * −Infinity; like `softmax`, a NaN/+Inf input or a row that is −Infinity throughout throws
  * (the subtraction would otherwise be a silent `Inf − Inf = NaN`).
+ *
+ * @example
+ * ```ts
+ * toArray(logSoftmax(tensor([0, Math.log(3)]))); // ≈ [-1.386294, -0.287682] (log 0.25, log 0.75)
+ * toArray(logSoftmax(tensor([0, Number.NEGATIVE_INFINITY]))); // → [0, -Infinity]
+ * ```
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor('logSoftmax', 'x', x);

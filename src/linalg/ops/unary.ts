@@ -90,42 +90,110 @@ export const powP = definePrimitive<'pow', { c: number }>({
   },
 });
 
-/** `eˣ` (differentiable). */
+/**
+ * `eˣ` (differentiable).
+ *
+ * @example
+ * ```ts
+ * toArray(exp(tensor([0, 1]))); // ≈ [1, 2.718282]
+ * ```
+ */
 export function exp(x: Tensor): Tensor {
   return applyPrimitive(expP, [x], null);
 }
-/** Natural logarithm (differentiable). */
+/**
+ * Natural logarithm (differentiable).
+ *
+ * @example
+ * ```ts
+ * toArray(log(tensor([1, Math.E, 0]))); // → [0, 1, -Infinity]
+ * ```
+ */
 export function log(x: Tensor): Tensor {
   return applyPrimitive(logP, [x], null);
 }
-/** Hyperbolic tangent (differentiable). */
+/**
+ * Hyperbolic tangent (differentiable).
+ *
+ * @example
+ * ```ts
+ * toArray(tanh(tensor([0, 1, -20]))); // ≈ [0, 0.761594, -1]
+ * const [dx] = grad((x: Tensor) => sum(tanh(x)))(tensor([0])); // 1 − tanh²
+ * toArray(dx!); // → [1]
+ * ```
+ */
 export function tanh(x: Tensor): Tensor {
   return applyPrimitive(tanhP, [x], null);
 }
-/** `max(x, 0)`; gradient 0 at the kink (differentiable). */
+/**
+ * `max(x, 0)`; gradient 0 at the kink (differentiable).
+ *
+ * @example
+ * ```ts
+ * toArray(relu(tensor([-2, 0, 3]))); // → [0, 0, 3]
+ * toArray(grad((x: Tensor) => sum(relu(x)))(tensor([-2, 0, 3]))[0]!); // → [0, 0, 1]
+ * ```
+ */
 export function relu(x: Tensor): Tensor {
   return applyPrimitive(reluP, [x], null);
 }
-/** `|x|`; gradient 0 at 0 (differentiable). */
+/**
+ * `|x|`; gradient 0 at 0 (differentiable).
+ *
+ * @example
+ * ```ts
+ * toArray(abs(tensor([-2, 0, 3]))); // → [2, 0, 3]
+ * toArray(grad((x: Tensor) => sum(abs(x)))(tensor([-2, 0, 3]))[0]!); // → [-1, 0, 1]
+ * ```
+ */
 export function abs(x: Tensor): Tensor {
   return applyPrimitive(absP, [x], null);
 }
-/** `xᶜ` for a constant exponent `c` (differentiable in x). Example: `pow(v, -0.5)`. */
+/**
+ * `xᶜ` for a constant exponent `c` (differentiable in x). Example: `pow(v, -0.5)`.
+ *
+ * @example
+ * ```ts
+ * toArray(pow(tensor([4, 9]), 0.5)); // → [2, 3]
+ * toArray(pow(tensor([2, 4]), -1)); // → [0.5, 0.25]
+ * toArray(grad((x: Tensor) => sum(pow(x, 3)))(tensor([2]))[0]!); // → [12] (3x²)
+ * ```
+ */
 export function pow(x: Tensor, c: number): Tensor {
   return applyPrimitive(powP, [x], { c: checkNumber('pow', 'c', c, { finite: false }) });
 }
 
-/** `x²` (composite of `pow`). */
+/**
+ * `x²` (composite of `pow`).
+ *
+ * @example
+ * ```ts
+ * toArray(square(tensor([-3, 0.5]))); // → [9, 0.25]
+ * ```
+ */
 export function square(x: Tensor): Tensor {
   return pow(x, 2);
 }
-/** `√x` (composite of `pow`; the gradient is infinite at 0). */
+/**
+ * `√x` (composite of `pow`; the gradient is infinite at 0).
+ *
+ * @example
+ * ```ts
+ * toArray(sqrt(tensor([0, 4, 2]))); // ≈ [0, 2, 1.414214]
+ * ```
+ */
 export function sqrt(x: Tensor): Tensor {
   return pow(x, 0.5);
 }
 /**
  * Logistic sigmoid, composed as `½(1 + tanh(x/2))`: exact identity, and neither branch
  * overflows for large |x|.
+ *
+ * @example
+ * ```ts
+ * toArray(sigmoid(tensor([0, 800, -800]))); // → [0.5, 1, 0] (no overflow at ±800)
+ * toArray(grad((x: Tensor) => sum(sigmoid(x)))(tensor([0]))[0]!); // → [0.25] (σ(1 − σ))
+ * ```
  */
 export function sigmoid(x: Tensor): Tensor {
   return mul(add(tanh(mul(x, 0.5)), 1), 0.5);
@@ -135,6 +203,11 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 /**
  * GELU, tanh approximation (Hendrycks & Gimpel 2016, eq. in §2; GPT-2's `gelu_new`):
  * `½ x (1 + tanh(√(2/π)(x + 0.044715 x³)))`. Differs from the erf form by < 1e-3.
+ *
+ * @example
+ * ```ts
+ * toArray(gelu(tensor([-1, 0, 1, 3]))); // ≈ [-0.158808, 0, 0.841192, 2.996363]
+ * ```
  */
 export function gelu(x: Tensor): Tensor {
   const inner = mul(add(x, mul(pow(x, 3), 0.044715)), GELU_C);

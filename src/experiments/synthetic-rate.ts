@@ -218,9 +218,9 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams,
  *
  * @example
  * ```ts
- * // the tiny preset (37 points) narrowed to α = 1, rank 2, m_h ∈ {1, 2}: 6 points, a few seconds
+ * // the tiny preset (37 points) narrowed to α = 1, rank 2, m_h ∈ {1, 2} and a 2-iteration fine-tune
  * const tiny = syntheticRate.presets.tiny;
- * const fitted = { ...tiny.fitted, mhs: [1] };
+ * const fitted = { ...tiny.fitted, mhs: [1], fitIter: 20, lbfgsIter: 2 };
  * const r = await runSyntheticRate({ ...tiny, alphas: [1], ranks: [2], rateCases: [], mhs: [1, 2], fitted });
  * r.timing.points.length; // → 6 (spectrum; constructive and trained at m_h = 1, 2; fitted at m_h = 1)
  * r.checks.length; // → 9 (collapse at m_h ≥ r, exponent order, bound above the constructive error)

@@ -124,7 +124,7 @@ export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
  *
  * @example
  * ```ts
- * const r = await runNoOrder(noOrder.presets.tiny); // 6 points, under a second
+ * const r = await runNoOrder(noOrder.presets.tiny); // 6 points
  * r.paperVerdict.verdict; // → 'unresolved'
  * r.paperVerdict.summary;
  * // → 'test MSE / variance: RNN 0.0126 (original), 0.103 (permuted); Transformer 0.68, 0.943 (paper: …)'

@@ -139,7 +139,7 @@ export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, Memory
  *
  * @example
  * ```ts
- * const r = await runRnnVsTransformer(rnnVsTransformer.presets.tiny); // 6 points, about a second
+ * const r = await runRnnVsTransformer(rnnVsTransformer.presets.tiny); // 6 points
  * r.checks.map((c) => c.id);
  * // → ['rnn-degrades-under-ordering', 'rnn-robust-to-mixing', 'transformer-robust-to-ordering',
  * //    'transformer-degrades-under-mixing']

@@ -208,7 +208,7 @@ function assembleJob(
  *
  * @example
  * ```ts
- * // Table 3 at the tiny preset (6 points, under a second): the result carries every check's verdict
+ * // Table 3 at the tiny preset (6 points): the result carries every check's verdict
  * const r = await runExperiment(noOrder, noOrder.presets.tiny, { preset: 'tiny', onProgress: (p) => p.done });
  * [r.name, r.preset, r.timing.points.length]; // → ['no-order', 'tiny', 6]
  * r.checks.map((c) => `${c.id}: ${c.verdict}`);

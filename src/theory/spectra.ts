@@ -95,7 +95,7 @@ export interface KernelSpectrumOptions {
  * ```ts
  * KERNEL_SPECTRUM_MAX_BYTES; // → 268435456
  * try {
- *   kernelSpectrum((u, v) => Math.min(u, v), { grid: 4096 }); // 4096² points: refused before allocating
+ *   kernelSpectrum((u, v) => Math.min(u, v), { grid: 4096 }); // four 4096 × 4096 matrices (512 MiB): refused
  * } catch (e) {
  *   (e as Error).name; // → 'ValueError'
  * }

@@ -168,7 +168,7 @@ class Xoshiro implements Rng {
  * rng.int(10); // → 3
  * rng.permutation(4); // → Int32Array [0, 1, 3, 2]
  * const again = createRng(42);
- * again.uniform(); // ≈ 0.083863 again: the stream is a function of the seed only
+ * again.uniform(); // ≈ 0.083863 (again: the stream is a function of the seed only)
  * const stream = rng.fork(1); // an independent generator, e.g. one per worker
  * ```
  */

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { ROOT } from '../helpers/build-dist.js';
+import { CHECK_RUNTIME } from './examples-values.js';
 
 export interface RunLimits {
   /** Time an example may stay pending (a hung promise) before it is reported and the next starts. */
@@ -29,11 +30,13 @@ const files = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const limit = Number(process.argv[3]);
 const say = (o) => writeSync(1, JSON.stringify(o) + '\\n');
 for (const k of ['log', 'info', 'warn', 'error', 'debug', 'table', 'dir']) console[k] = () => {};
+${CHECK_RUNTIME}
 const first = (e) => (e instanceof Error ? e.name + ': ' + e.message : 'threw ' + String(e)).split('\\n')[0];
 let current = -1;
 process.on('unhandledRejection', (e) => say({ i: current, error: 'unhandled rejection: ' + first(e) }));
-for (const [i, file] of files.entries()) {
+for (const [i, { file, checks }] of files.entries()) {
   current = i;
+  globalThis.__reached = new Set();
   say({ i, start: true });
   const t0 = performance.now();
   let timer;
@@ -42,6 +45,8 @@ for (const [i, file] of files.entries()) {
   });
   try {
     await Promise.race([import(pathToFileURL(file).href), late]);
+    const missed = checks.filter((line) => !globalThis.__reached.has(line));
+    if (missed.length > 0) throw new Error('the value comment on line ' + missed.join(', ') + ' was never reached');
     say({ i, ms: performance.now() - t0 });
   } catch (e) {
     say({ i, error: e instanceof Error && e.message.startsWith('timed out after') ? e.message : first(e) });
@@ -76,6 +81,8 @@ function toDist(source: string): string {
 export interface Job {
   label: string;
   source: string;
+  /** Lines with value comments turned into `__check` calls (see ./examples-values.ts): each must be reached. */
+  checks?: number[];
 }
 
 /**
@@ -88,13 +95,13 @@ export function runExamples(
   limits: RunLimits,
 ): { errors: string[]; times: Map<string, number> } {
   const files = jobs.map((job, i) => {
-    const f = join(dir, `run-${i}-${job.label}.mjs`);
+    const file = join(dir, `run-${i}-${job.label}.mjs`);
     const js = ts.transpileModule(toDist(job.source), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023 },
       fileName: `${job.label}.ts`,
     }).outputText;
-    writeFileSync(f, js);
-    return f;
+    writeFileSync(file, js);
+    return { file, checks: job.checks ?? [] };
   });
   writeFileSync(join(dir, 'runner.mjs'), RUNNER);
   writeFileSync(join(dir, 'runner-files.json'), JSON.stringify(files));

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist } from '../helpers/build-dist.js';
-import { DEPENDENCIES, type RunLimits, runExamples } from './examples-run.js';
+import { DEPENDENCIES, type Job, type RunLimits, runExamples } from './examples-run.js';
+import { instrument, literalOf } from './examples-values.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SUBPATHS = ['linalg', 'models', 'theory', 'node', 'experiments'] as const;
@@ -197,15 +198,17 @@ function typeCheck(
   return { errors, ctx };
 }
 
-/** The runnable examples (no context names) as labelled sources with imports. */
-function runnable(examples: Example[], names: Record<string, string[]>, ctx: Context[]) {
-  return examples.flatMap((ex, i) =>
-    ctx[i]!.free.size > 0 ? [] : [{ label: label(ex, i), source: withImports(ex, names, ctx[i]!) }],
-  );
+/** The runnable examples (no context names) as labelled sources with imports and value checks. */
+function runnable(examples: Example[], names: Record<string, string[]>, ctx: Context[]): Job[] {
+  return examples.flatMap((ex, i) => {
+    if (ctx[i]!.free.size > 0) return [];
+    const { code, checks } = instrument(ex.code);
+    return [{ label: label(ex, i), source: withImports({ ...ex, code }, names, ctx[i]!), checks }];
+  });
 }
 
 /** Per example well above the ~100 ms an example should take on a loaded machine; the whole run. */
-const LIMITS: RunLimits = { perExampleMs: 10_000, runMs: 45_000 };
+const LIMITS: RunLimits = { perExampleMs: 10_000, runMs: 90_000 };
 
 describe('doc-comment examples of the public API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seqrate-examples-'));
@@ -268,8 +271,10 @@ describe('doc-comment examples of the public API', () => {
     const { errors, times } = runExamples(jobs, dir, LIMITS);
     expect(errors).toEqual([]);
     const slowest = [...times.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const values = jobs.reduce((n, j) => n + j.checks!.length, 0);
     console.info(
-      `${jobs.length} examples ran, ${examples.length - jobs.length} fragments not run; slowest: ` +
+      `${jobs.length} examples ran (${values} value comments checked), ` +
+        `${examples.length - jobs.length} fragments not run; slowest: ` +
         slowest.map(([l, ms]) => `${l} ${ms.toFixed(0)} ms`).join(', '),
     );
   }, 120_000);
@@ -289,6 +294,45 @@ describe('doc-comment examples of the public API', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^ex0-broken\.ts: .*magic/s);
   }, 120_000);
+
+  it('value comments: literals are read up to the prose that follows them, prose is not read', () => {
+    expect(literalOf('[0, 0, 7]: relu(h·w + b)', false)).toBe('[0, 0, 7]');
+    expect(literalOf("'add: cannot broadcast (3 vs 4)'", false)).toBe("'add: cannot broadcast (3 vs 4)'");
+    expect(literalOf('Int32Array [0, 1, 3, 2]', false)).toBe('[0, 1, 3, 2]');
+    expect(literalOf('21 (keepdims)', false)).toBe('21');
+    expect(literalOf('0.0839 (again: the same)', true)).toBe('__approx(0.0839, 5e-5)');
+    expect(literalOf('0.0839 again: the same', true)).toBeUndefined(); // a literal followed by words is prose
+    expect(literalOf('[-1.5e-3, Infinity]', true)).toBe('[__approx(-1.5e-3, 5e-5), Infinity]');
+    for (const prose of ['3 values', "seed 1's weights", "'…/dist/worker.js'", '√45', '[1/3, 2/3]', 'u 1×1']) {
+      expect(literalOf(prose, false), prose).toBeUndefined();
+    }
+    const { code, checks } = instrument('const x = f(); // → [1]\nf(); // s ≈ 2\n  g(x)!; // ≈ 2.5 (note)');
+    expect(code.split('\n')).toEqual([
+      'const x = f(); __check(1, x, ([1]));',
+      'f(); // s ≈ 2',
+      '  __check(3, (g(x)!), (__approx(2.5, 5e-2)));',
+    ]);
+    expect(checks).toEqual([1, 3]);
+  });
+
+  it('a wrong value comment, and one never reached, are caught', () => {
+    const code = [
+      'toArray(add(tensor([1, 2]), 1)); // → [2, 3]\nitem(sqrt(tensor([2]))); // ≈ 1.414 (√2)',
+      'toArray(add(tensor([1, 2]), 1)); // → [2, 4]',
+      'item(sqrt(tensor([2]))); // ≈ 1.415',
+      "svdvals(tensor([[3, 0], [0, 4]])); // → Float64Array [4, 3]\nfmtShape([2]); // → '(2, )'",
+      "try {\n  tensor([1]);\n} catch (e) {\n  (e as Error).message; // → 'never'\n}",
+    ];
+    const examples = code.map((c, i): Example => ({ subpath: 'linalg', name: `case${i}`, code: c }));
+    const ctx = examples.map(() => ({ free: new Set<string>(), local: new Set<string>() }));
+    const { errors } = runExamples(runnable(examples, names, ctx), dir, LIMITS);
+    expect(errors).toEqual([
+      'ex1-case1: Error: line 1: the value is [2,3], the comment says [2,4]',
+      'ex2-case2: Error: line 1: the value is 1.4142135623730951, the comment says "≈1.415"',
+      'ex3-case3: Error: line 2: the value is "(2,)", the comment says "(2, )"',
+      'ex4-case4: Error: the value comment on line 4 was never reached',
+    ]);
+  }, 60_000);
 
   it('a throwing, a hanging and a looping example are caught; the others still run', () => {
     const code = [

@@ -37,7 +37,16 @@ export interface FitReport {
  * Fits `model` to `(x, y)` by minimising `mse(model.forward(x, p), y)`: `adamSteps` of Adam, then
  * L-BFGS on the flattened parameters. Mutates `model.params` to the result. A non-finite loss or
  * gradient throws NonFiniteError (from the optimiser), never a silent NaN.
- * @example const rep = fitRegression(model, x, y, { adamSteps: 100, lr: 3e-3, lbfgsIter: 100, gtol: 1e-9 })
+ *
+ * @example
+ * ```ts
+ * const x = rand(createRng(0), [16, 8, 1]);
+ * const y = linearMemoryTarget([1, 0.5, 0.25]).evaluate(x); // y(t) = x(t) + x(t−1)/2 + x(t−2)/4
+ * const model = new LinearRNN({ d: 1, hidden: 4 }, { seed: 0 });
+ * const rep = fitRegression(model, x, y, { adamSteps: 10, lr: 1e-2, lbfgsIter: 20, gtol: 1e-10 });
+ * [rep.initialLoss, rep.adamLoss, rep.finalLoss]; // ≈ [0.4193, 0.06613, 1.467e-5]
+ * [rep.lbfgsIterations, rep.lbfgsReason, rep.gradNorm]; // ≈ [20, 'maxIter', 7.453e-4]
+ * ```
  */
 export function fitRegression(model: Model, x: Tensor, y: Tensor, b: FitBudget): FitReport {
   const lossOf = (p: Params): Tensor => mse(model.forward(x, p), y);
@@ -111,12 +120,32 @@ function norm(g: Float64Array): number {
   return Math.sqrt(s);
 }
 
-/** Mean squared error of a model on a held-out set (no tape). */
+/**
+ * Mean squared error of a model on a held-out set (no tape).
+ *
+ * @example
+ * ```ts
+ * const x = rand(createRng(1), [32, 8, 1]);
+ * const rho = [1, 0.5, 0.25];
+ * const y = linearMemoryTarget(rho).evaluate(x);
+ * testMse(shiftRegisterRnn(rho, 8), x, y); // → 0 (exact)
+ * testMse(new LinearRNN({ d: 1, hidden: 8 }, { seed: 0 }), x, y); // ≈ 6.958 (untrained)
+ * ```
+ */
 export function testMse(model: Model, x: Tensor, y: Tensor): number {
   return item(mse(model.forward(x), y));
 }
 
-/** Median of finite values (NaN when none). */
+/**
+ * Median of finite values (NaN when none).
+ *
+ * @example
+ * ```ts
+ * median([3, 1, NaN, 2]); // → 2 (NaN ignored)
+ * median([4, 1, 3, 2]); // → 2.5
+ * median([]); // → NaN
+ * ```
+ */
 export function median(v: readonly number[]): number {
   const s = v.filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
@@ -124,7 +153,16 @@ export function median(v: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Quantile (linear interpolation) of finite values (NaN when none). */
+/**
+ * Quantile (linear interpolation) of finite values (NaN when none).
+ *
+ * @example
+ * ```ts
+ * quantile([1, 2, 3, 4, 5], 0.25); // → 2
+ * quantile([1, 2, 3, 4], 0.5); // → 2.5
+ * quantile([10, Infinity, 20], 1); // → 20 (non-finite values ignored)
+ * ```
+ */
 export function quantile(v: readonly number[], q: number): number {
   const s = v.filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length === 0) return NaN;

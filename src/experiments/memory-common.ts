@@ -141,6 +141,13 @@ export function fitMemoryModel(
 /**
  * The exact shift-register linear RNN for the causal memory `rho` (length ≤ hidden):
  * `W` = down-shift, `U = e_1`, `c = ρ`, so `h(t) = (x(t), x(t−1), …)` and `cᵀh(t) = Σ_s ρ(s) x(t−s)`.
+ *
+ * @example
+ * ```ts
+ * const rnn = shiftRegisterRnn([1, 0.5, 0.25], 4);
+ * rnn.forward(tensor([[[1], [0], [0], [0], [0]]])).data; // → [1, 0.5, 0.25, 0, 0] (the impulse response is ρ)
+ * rnn.spectralRadius(); // → 0 (nilpotent: the memory ends after `hidden` steps)
+ * ```
  */
 export function shiftRegisterRnn(rho: ArrayLike<number>, hidden: number): LinearRNN {
   const m = new LinearRNN({ d: 1, hidden }, { seed: 0 });

@@ -50,7 +50,20 @@ const PAPER: Record<string, Record<string, number>> = {
 const common = { tau: 32, swap: 10, filterLength: 5, mixBoundary: 'causal', rnn: { hidden: 32, initRadius: 0.9 } };
 const tf = QUICK_TRANSFORMER;
 
-/** The experiment definition. */
+/**
+ * The experiment definition.
+ *
+ * @example
+ * ```ts
+ * const tiny = rnnVsTransformer.presets.tiny;
+ * rnnVsTransformer.plan(tiny).map((p) => p.key);
+ * // → ['rnn original seed=1', 'rnn ordering seed=1', 'rnn mixing seed=1',
+ * //    'transformer original seed=1', 'transformer ordering seed=1', 'transformer mixing seed=1']
+ * // one point: the linear RNN fitted to the time-swapped ρ(s) = e^−s target
+ * const r = rnnVsTransformer.runPoint(tiny, { model: 'rnn', alteration: 'ordering', seed: 1 });
+ * [r.testMse, r.targetVariance]; // ≈ [0.08173, 0.1021]
+ * ```
+ */
 export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, MemoryPointResult> = {
   name: 'rnn-vs-transformer',
   title: 'RNN vs Transformer under re-ordering and mixing of time',
@@ -121,7 +134,18 @@ export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, Memory
   assemble,
 };
 
-/** `run(config, { onProgress })` for this experiment. */
+/**
+ * `run(config, { onProgress })` for this experiment.
+ *
+ * @example
+ * ```ts
+ * const r = await runRnnVsTransformer(rnnVsTransformer.presets.tiny); // 6 points
+ * r.checks.map((c) => c.id);
+ * // → ['rnn-degrades-under-ordering', 'rnn-robust-to-mixing', 'transformer-robust-to-ordering',
+ * //    'transformer-degrades-under-mixing']
+ * r.paperVerdict.verdict; // → 'unresolved' (the tiny budget resolves none of them)
+ * ```
+ */
 export function run(config: RnnVsTransformerConfig, opts: RunOptions = {}): ReturnType<typeof runExperiment> {
   return runExperiment(rnnVsTransformer, config, opts);
 }

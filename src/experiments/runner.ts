@@ -19,7 +19,16 @@ import type {
 } from './types.js';
 import type { Json } from '../report/schema.js';
 
-/** Runs points in the current thread, yielding to the event loop between points (signals). */
+/**
+ * Runs points in the current thread, yielding to the event loop between points (signals).
+ *
+ * @example
+ * ```ts
+ * const runner = inlineRunner();
+ * const params = { model: 'shift-register', variant: 'original', seed: 1 };
+ * await runner.run(noOrder, noOrder.presets.tiny, params); // → { testMse: 0 } (the shift register is exact)
+ * ```
+ */
 export function inlineRunner(): PointRunner {
   return {
     mode: 'inline',
@@ -53,6 +62,31 @@ export interface Job {
  * assembly throws yields a result with `error` set and a failing `completed` check. A config that
  * is not valid for its experiment (checkConfig: unknown or missing keys, NaN seed, `seeds: 0`)
  * throws ValueError before any point runs.
+ *
+ * @example
+ * ```ts
+ * // a toy experiment (the contract every experiment of EXPERIMENTS follows): squares of 1..n
+ * const squares: Experiment<{ seed: number; n: number }, { i: number }, number> = {
+ *   name: 'squares', title: 'Squares', paperRef: '-', description: 'i² for i = 1..n',
+ *   presets: {
+ *     tiny: { seed: 0, n: 3 }, quick: { seed: 0, n: 10 }, standard: { seed: 0, n: 100 }, full: { seed: 0, n: 1000 },
+ *   },
+ *   expectedTime: { tiny: '1 ms', quick: '1 ms', standard: '1 ms', full: '1 ms' },
+ *   pointFilters: ['i'],
+ *   plan: (c) => Array.from({ length: c.n }, (_, k) => ({ key: `i=${k + 1}`, params: { i: k + 1 } })),
+ *   runPoint: (_c, p) => p.i * p.i,
+ *   assemble: (_c, pts) => ({
+ *     choices: [], data: { squares: pts.map((p) => p.result) }, tables: [], figures: [], notes: [],
+ *     checks: [], paperVerdict: { item: '-', verdict: 'unresolved', summary: '' },
+ *   }),
+ * };
+ * const config = squares.presets.tiny;
+ * const [all, some] = await runExperiments([
+ *   { experiment: squares, config, preset: 'tiny' },
+ *   { experiment: squares, config, preset: 'tiny', points: filterPoints(squares.plan(config), { i: [2] }) },
+ * ]);
+ * [all!.data, some!.data]; // → [{ squares: [1, 4, 9] }, { squares: [4] }]
+ * ```
  */
 export async function runExperiments(jobs: Job[], opts: RunOptions = {}): Promise<ExperimentResult[]> {
   for (const j of jobs) checkConfig(j.experiment, j.config); // a bad config runs nothing
@@ -171,7 +205,16 @@ function assembleJob(
 
 /**
  * Runs one experiment (the `run(config, { onProgress })` of every experiment module).
- * @example const r = await runExperiment(syntheticRate, syntheticRate.presets.tiny)
+ *
+ * @example
+ * ```ts
+ * // Table 3 at the tiny preset (6 points): the result carries every check's verdict
+ * const r = await runExperiment(noOrder, noOrder.presets.tiny, { preset: 'tiny', onProgress: (p) => p.done });
+ * [r.name, r.preset, r.timing.points.length]; // → ['no-order', 'tiny', 6]
+ * r.checks.map((c) => `${c.id}: ${c.verdict}`);
+ * // → ['transformer-beats-rnn: unresolved', 'transformer-permutation-robust: unresolved',
+ * //    'rnn-failure-is-optimisation: engine']  (the tiny budget resolves no claim of the paper)
+ * ```
  */
 export async function runExperiment(
   e: AnyExperiment,
@@ -182,7 +225,16 @@ export async function runExperiment(
   return r!;
 }
 
-/** Keeps the points whose params match every filter (points lacking a filtered key are kept). */
+/**
+ * Keeps the points whose params match every filter (points lacking a filtered key are kept).
+ *
+ * @example
+ * ```ts
+ * const plan = noOrder.plan(noOrder.presets.tiny);
+ * filterPoints(plan, { model: ['rnn'], variant: ['permuted'] }).map((p) => p.key); // → ['rnn permuted seed=1']
+ * filterPoints(plan, { model: ['rnn', 'transformer'] }).length; // → 4
+ * ```
+ */
 export function filterPoints(points: Point[], filters: Record<string, (string | number)[]>): Point[] {
   return points.filter((p) =>
     Object.entries(filters).every(

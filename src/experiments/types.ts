@@ -15,7 +15,15 @@ import type { ExperimentResult, Json } from '../report/schema.js';
  */
 export type PresetName = 'tiny' | 'quick' | 'standard' | 'full';
 
-/** The preset names in order. */
+/**
+ * The preset names in order.
+ *
+ * @example
+ * ```ts
+ * PRESETS; // → ['tiny', 'quick', 'standard', 'full']
+ * PRESETS.map((p) => noOrder.expectedTime[p])[0]; // → 'a few seconds'
+ * ```
+ */
 export const PRESETS: readonly PresetName[] = ['tiny', 'quick', 'standard', 'full'];
 
 /** A config: JSON object with a base `seed`. */
@@ -105,7 +113,15 @@ export interface PointRunner {
 
 /**
  * A 32-bit seed derived from a base seed and labels (FNV-1a over the text), so that every point
- * has its own stream independent of execution order. @example pointSeed(1, 'mh=4', 'init')
+ * has its own stream independent of execution order.
+ *
+ * @example
+ * ```ts
+ * pointSeed(1, 'mh=4', 'init'); // → 691788914
+ * pointSeed(1, 'mh=4', 'init') === pointSeed(1, 'mh=4', 'init'); // → true
+ * pointSeed(2, 'mh=4', 'init'); // → 2764702111 (another base seed, another stream)
+ * const rng = createRng(pointSeed(1, 'mh=4', 'init'));
+ * ```
  */
 export function pointSeed(base: number, ...labels: (string | number)[]): number {
   let h = 0x811c9dc5;

@@ -49,6 +49,17 @@ function gatherTime(x: Tensor, idx: Int32Array, op: string): Tensor {
  * `target(H)` is `H̃` with `H̃(x∘p) = H(x)`. A Transformer target keeps its POD spectrum (its
  * bases are relabelled across position pieces); a causal RNN target becomes non-causal as soon
  * as some `p(t) > t` (i.e. `p` is not the identity).
+ *
+ * @example
+ * ```ts
+ * const p = permuteTime([2, 0, 1]);
+ * p.apply(tensor([[[10], [20], [30]]])).data; // → [30, 10, 20] ((x∘p)(t) = x(p(t)))
+ * p.inverse; // → [1, 2, 0]
+ * const H = linearMemoryTarget([1, 0.5]); // y(t) = x(t) + 0.5 x(t−1)
+ * const x = tensor([[[1], [2], [3]]]);
+ * p.target(H).evaluate(p.apply(x)).data; // → [1, 2.5, 4] (= H.evaluate(x): H̃(x∘p) = H(x))
+ * isCausal(p.target(H), { tau: 3 }).causal; // → false
+ * ```
  */
 export function permuteTime(p: ArrayLike<number>): Permutation {
   const op = 'permuteTime';
@@ -77,7 +88,15 @@ export function permuteTime(p: ArrayLike<number>): Permutation {
   };
 }
 
-/** The paper's Table 2 ordering: swap the first `k` steps with the last `k` (τ = 32, k = 10). Needs `2k ≤ τ`. */
+/**
+ * The paper's Table 2 ordering: swap the first `k` steps with the last `k` (τ = 32, k = 10). Needs `2k ≤ τ`.
+ *
+ * @example
+ * ```ts
+ * swapEnds(6, 2); // → [4, 5, 2, 3, 0, 1]
+ * const p = permuteTime(swapEnds(32, 10)); // Table 2's ordering alteration
+ * ```
+ */
 export function swapEnds(tau: number, k: number): Int32Array {
   checkInt('swapEnds', 'tau', tau);
   checkInt('swapEnds', 'k', k, 0);
@@ -95,7 +114,15 @@ export function swapEnds(tau: number, k: number): Int32Array {
   return p;
 }
 
-/** The paper's Table 1 ordering: cyclic shift by `k`, `p(t) = (t + k) mod τ` (so `(x∘p)(t) = x(t + k)`). */
+/**
+ * The paper's Table 1 ordering: cyclic shift by `k`, `p(t) = (t + k) mod τ` (so `(x∘p)(t) = x(t + k)`).
+ *
+ * @example
+ * ```ts
+ * cyclicShift(5, 2); // → [2, 3, 4, 0, 1]
+ * cyclicShift(5, -1); // → [4, 0, 1, 2, 3]
+ * ```
+ */
 export function cyclicShift(tau: number, k: number): Int32Array {
   checkInt('cyclicShift', 'tau', tau);
   if (!Number.isInteger(k)) throw new ValueError('cyclicShift', `k must be an integer, got ${k}`);
@@ -114,6 +141,15 @@ export type MixBoundary = 'causal' | 'forward';
  * - `'forward'` (as printed): `(θ∗x)(t) = Σ_{s<l} θ(s) x(t+s)`, zero past the end; the mixed
  *   target reads up to `l−1` future inputs, so it is **non-causal** and leaves the RNN's space.
  * `target(H)(x) = H(θ∗x)`.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[[1], [2], [3]]]);
+ * mixTime([0.5, 0.5]).apply(x).data; // → [0.5, 1.5, 2.5] (causal: mean of x(t), x(t−1))
+ * mixTime([0.5, 0.5], { boundary: 'forward' }).apply(x).data; // → [1.5, 2.5, 1.5] (reads x(t+1))
+ * const H = linearMemoryTarget([1]); // y = x
+ * isCausal(mixTime([0.5, 0.5], { boundary: 'forward' }).target(H), { tau: 3 }).causal; // → false
+ * ```
  */
 export function mixTime(
   theta: ArrayLike<number>,
@@ -152,6 +188,13 @@ export function mixTime(
 /**
  * A random mixing filter **[ours]**: `θ ~ U[0,1]^l` i.i.d. from `rng`, normalised to `‖θ‖₁ = 1`
  * (the paper does not say how its filters are drawn).
+ *
+ * @example
+ * ```ts
+ * const theta = randomFilter(createRng(0), 3);
+ * theta; // ≈ [0.4141, 0.5150, 0.07095]
+ * theta.reduce((a, b) => a + b); // ≈ 1
+ * ```
  */
 export function randomFilter(rng: Rng, length: number): Float64Array {
   checkInt('randomFilter', 'length', length);
@@ -180,6 +223,14 @@ export interface MixedMemory {
  *   `u < 0` (`anticausal`) are the non-causal part the paper drops. This is the paper's
  *   time-invariant form; it equals the exact mixed target except for the boundary terms it
  *   ignores, which involve only the first `l−1` inputs `x(0..l−2)`.
+ *
+ * @example
+ * ```ts
+ * const rho = [1, 0.5, 0.25];
+ * mixedMemory(rho, [0.5, 0.5]).causal; // → [0.5, 0.75, 0.375]
+ * const fwd = mixedMemory(rho, [0.5, 0.5], { boundary: 'forward' });
+ * [fwd.causal, fwd.anticausal]; // → [[0.75, 0.375, 0.125], [0.5]] (ρ̃(−1) = θ(1) ρ(0): non-causal)
+ * ```
  */
 export function mixedMemory(
   rho: ArrayLike<number>,
@@ -221,6 +272,13 @@ export function mixedMemory(
  * The bound of `C_RNN` after a causal mix with θ: if `|ρ(t)| ≤ C_2 e^{−t/C_1}` then
  * `|ρ̃(u)| ≤ ‖θ‖₁ e^{(l−1)/C_1} C_2 e^{−u/C_1}`, so (with the decay rate, hence `C_1`, unchanged)
  * `C̃_RNN ≤ ‖θ‖₁ e^{(l−1)/C_1} C_RNN`. With `‖θ‖₁ ≤ 1` the growth is at most `e^{(l−1)/C_1}`.
+ *
+ * @example
+ * ```ts
+ * const rho = Array.from({ length: 32 }, (_, s) => Math.exp(-s)); // Table 2's memory
+ * const c = rnnComplexity(rho); // C_1 = 2, C_RNN = 2
+ * mixedCRnnBound(c, [0.5, 0.5]); // ≈ 3.297 (‖θ‖₁ e^{(l−1)/C_1} C_RNN = 2√e)
+ * ```
  */
 export function mixedCRnnBound(c: RnnComplexity, theta: ArrayLike<number>): number {
   const th = toFinite('mixedCRnnBound', 'theta', theta);
@@ -256,6 +314,14 @@ export interface CausalityReport {
  * `trials` seeded base inputs `x ~ U[0,1]^{τ×d}` and every `t'`, replaces `x(t')` by a fresh
  * random token and checks that no `y_t`, `t < t'`, moves by more than `tol·(1 + |y_t|)`.
  * A sampled test: a dependence that vanishes on all sampled inputs goes unseen.
+ *
+ * @example
+ * ```ts
+ * isCausal(linearMemoryTarget([1, 0.5]), { tau: 8 }).causal; // → true
+ * const leaky = isCausal(linearMemoryTarget([1], { anticausal: [0.5] }), { tau: 8 }); // reads x(t+1)
+ * [leaky.causal, leaky.violations[0]]; // ≈ [false, { t: 0, tPrime: 1, delta: 0.08554 }]
+ * isCausal(couplingTarget({ spectrum: [1] }), { tau: 8 }).causal; // → false (attention sees all tokens)
+ * ```
  */
 export function isCausal(target: Target | ((x: Tensor) => Tensor), opts: CausalityOptions = {}): CausalityReport {
   const op = 'isCausal';

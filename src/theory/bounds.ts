@@ -119,6 +119,18 @@ function correctedCaveat(m: Measures): string {
  *
  * Printed and proof are **not** upper bounds of the L¹ error (`isUpperBound: false`, `caveat` says
  * why); they are kept so the paper's inconsistencies stay measurable. Every term is returned.
+ *
+ * @example
+ * ```ts
+ * const H = couplingTarget({ spectrum: powerLawSpectrum(2, 32) }); // σ_k = k^−2, rank 32
+ * const m = measures(H, { alpha: 2, beta: 0.5 });
+ * const b = transformerBound(m, { tau: 16, mh: 4, mff: Infinity }); // exact token-wise maps
+ * b.isUpperBound; // → true
+ * [b.offDiagonal, b.diagonal]; // ≈ [0.8952, 0.1906] (per token: 15 √(Σ_{k>4} σ_k²), Σ_{k>4} σ_k)
+ * b.total; // ≈ 4.343
+ * const p = transformerBound(m, { tau: 16, mh: 4, mff: Infinity, variant: 'printed' });
+ * [p.isUpperBound, p.total]; // ≈ [false, 11.31] (τ² C_0 C_1 / m_h³; p.caveat says why it is no bound)
+ * ```
  */
 export function transformerBound(m: Measures, opts: TransformerBoundOptions): TransformerBoundTerms {
   const op = 'transformerBound';
@@ -180,7 +192,14 @@ export interface BestMh {
   curve: Float64Array;
 }
 
-/** Largest `mhMax` {@link bestMh} accepts: its curve takes `8 · mhMax` bytes. */
+/**
+ * Largest `mhMax` {@link bestMh} accepts: its curve takes `8 · mhMax` bytes.
+ *
+ * @example
+ * ```ts
+ * BEST_MH_MAX; // → 10000000 (an 80 MB curve)
+ * ```
+ */
 export const BEST_MH_MAX = 10_000_000;
 
 /**
@@ -189,6 +208,16 @@ export const BEST_MH_MAX = 10_000_000;
  * (`Σ_{i≤k} C_FF`, the tails, δ), not recomputed per `m_h`; the curve equals
  * `transformerBound(...).total` to rounding. Refuses `mhMax > BEST_MH_MAX` (ValueError naming the
  * memory it would need).
+ *
+ * @example
+ * ```ts
+ * const m = measures(couplingTarget({ spectrum: powerLawSpectrum(2, 32) }), { alpha: 2, beta: 0.5 });
+ * // with m_FF = 10⁶ FFN neurons the FFN term grows with m_h: the bound has an interior minimum
+ * const best = bestMh(m, { tau: 16, mff: 1e6, mhMax: 32 });
+ * best.mh; // → 11
+ * best.bound.total; // ≈ 6.036 (21.32 at m_h = 1, 6.722 at m_h = 32)
+ * best.curve.length; // → 32 (best.curve[i] is the bound at m_h = i + 1)
+ * ```
  */
 export function bestMh(
   m: Measures,

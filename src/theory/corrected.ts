@@ -18,6 +18,14 @@ import { checkPositive } from './util.js';
  * For logit rows `a, b ∈ R^τ` whose convex combinations all oscillate by at most Ω,
  * `‖softmax(a) − softmax(b)‖₁ ≤ λ(Ω, τ) Σ_s |a_s − b_s|` (docs/THEORY.md steps 2–3: the Jacobian
  * `diag(q) − qqᵀ` gives `‖J e‖₁ ≤ 2 Σ_s q_s(1 − q_s)|e_s|`, and `q_s ≤ κ`). Tight at τ = 2, Ω = 0.
+ *
+ * @example
+ * ```ts
+ * softmaxLipschitz(0, 2); // → 0.5 (κ = ½: the tight case)
+ * softmaxLipschitz(0, 16); // ≈ 0.1172 (κ = 1/16: 2κ(1 − κ))
+ * softmaxLipschitz(10, 16); // → 0.5 (κ > ½: the cap 2 · ¼)
+ * softmaxLipschitz(3, 1); // → 0 (one token: the softmax is constant)
+ * ```
  */
 export function softmaxLipschitz(oscillation: number, tau: number): number {
   checkPositive('softmaxLipschitz', 'oscillation', oscillation, true);
@@ -30,7 +38,15 @@ export function softmaxLipschitz(oscillation: number, tau: number): number {
   return 2 * (kappa <= 0.5 ? kappa * (1 - kappa) : 0.25);
 }
 
-/** `Σ_{i>k} σ_i` (i 1-based), summed smallest-first: the trace tail the diagonal pairs see. */
+/**
+ * `Σ_{i>k} σ_i` (i 1-based), summed smallest-first: the trace tail the diagonal pairs see.
+ *
+ * @example
+ * ```ts
+ * traceTail([1, 0.5, 0.25], 1); // → 0.75
+ * tailEnergy([1, 0.5, 0.25], 1); // → 0.3125 (the squared tail, for comparison)
+ * ```
+ */
 export function traceTail(spectrum: ArrayLike<number>, k: number): number {
   let t = 0;
   for (let i = spectrum.length - 1; i >= k; i--) t += spectrum[i]!;
@@ -41,6 +57,12 @@ export function traceTail(spectrum: ArrayLike<number>, k: number): number {
  * A guaranteed bound of the per-row oscillation of ρ and of every truncation ρ_m:
  * `osc_v Σ_{k≤m} σ_k φ_k(u) ψ_k(v) ≤ Σ_k σ_k ‖φ_k‖_∞ · 2‖ψ_k‖_∞` (docs/THEORY.md step 3).
  * Uses `parts.supPhi`, `parts.supPsi` when the measures carry them, else `supBases` for both.
+ *
+ * @example
+ * ```ts
+ * const m = measures(couplingTarget({ spectrum: [1, 0.5] }), { alpha: 1, beta: 0.5 });
+ * couplingOscillation(m); // ≈ 6 (2 · √2 · √2 · (1 + 0.5))
+ * ```
  */
 export function couplingOscillation(m: Measures): number {
   const sp = m.parts.supPhi ?? m.parts.supBases,
@@ -112,6 +134,17 @@ function pluginErrors(op: string, m: Measures, mh: number, mff: number, beta: nu
  * The corrected bound's parts at `(τ, m_h)`:
  * `E Σ_t |H_t − Ĥ_t| ≤ K_F r_f λ(Ω+2δ, τ) τ [ (τ−1)√tail₂ + trace + τ δ ] + τ(ε_F + K_F ε_f)`.
  * With exact bases (`mff = Infinity` or zero `ffnErrors`) δ = ε = 0.
+ *
+ * @example
+ * ```ts
+ * const m = measures(couplingTarget({ spectrum: powerLawSpectrum(2, 32) }), { alpha: 2, beta: 0.5 });
+ * const c = correctedParts(m, { tau: 16, mh: 4, mff: Infinity, beta: 0.5 });
+ * [c.oscillation, c.softmaxLipschitz, c.valueScale]; // ≈ [6.457, 0.5, 0.5]
+ * [c.offDiagonal, c.diagonal, c.logitFitError]; // ≈ [0.8952, 0.1906, 0]
+ * // with m_FF = 10⁴ neurons the C_FF plug-ins add a logit error δ and FFN terms
+ * const fitted = correctedParts(m, { tau: 16, mh: 4, mff: 1e4, beta: 0.5 });
+ * fitted.ffnParts; // ≈ { readout: 0.16, value: 0.16, logits: 35.53 }
+ * ```
  */
 export function correctedParts(
   m: Measures,

@@ -255,6 +255,7 @@ function fitDecay(op: string, t: Float64Array, y: Float64Array, opts: FitOptions
  * compare measured error-vs-`m_h` slopes with the theory's `2α − 1` (PAPER.md §3, §6).
  * Needs `x > 0` and, without offset, `y > 0` (ValueError); finite data (NonFiniteError).
  *
+ * @example
  * ```ts
  * const fit = fitPowerLaw([1, 2, 4, 8], [1, 0.5, 0.25, 0.125]);   // exponent ≈ 1
  * ```
@@ -272,6 +273,18 @@ export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>, opts: Fi
 /**
  * Fits `y = a e^(−λx)` (OLS of `ln y` on `x`) or `y = a e^(−λx) + c` (LM), with seeded
  * residual-bootstrap CIs; `exponent` is λ. For exponentially decaying spectra and memories.
+ *
+ * @example
+ * ```ts
+ * const x = [0, 1, 2, 3, 4, 5];
+ * const y = x.map((t) => 2 * Math.exp(-0.5 * t) * (1 + 0.01 * (-1) ** t)); // ±1 % noise
+ * const fit = fitExponential(x, y, { bootstrap: 100 });
+ * [fit.exponent, fit.prefactor]; // ≈ [0.5017, 2.008]
+ * fit.ci95.exponent; // ≈ [0.4961, 0.5065]
+ * // with a floor: y = e^(−x) + 0.1
+ * const floor = fitExponential(x, x.map((t) => Math.exp(-t) + 0.1), { offset: true, bootstrap: 0 });
+ * [floor.exponent, floor.offset]; // ≈ [1, 0.1]
+ * ```
  */
 export function fitExponential(x: ArrayLike<number>, y: ArrayLike<number>, opts: FitOptions = {}): FitResult {
   const op = 'fitExponential';

@@ -78,6 +78,14 @@ function lineFit(x: Float64Array, y: Float64Array): { slope: number; rss: number
  * classifies the decay: **[ours]** 'polynomial' when `log M` is fitted better by a line in
  * `log(1+t)` than by a line in `t` (then no exponential rate exists and λ is NaN), 'finite' when
  * the memory is exactly zero from some point on (λ = ∞), 'none' when it does not decay (λ ≤ 0).
+ *
+ * @example
+ * ```ts
+ * const s = Array.from({ length: 32 }, (_, i) => i);
+ * decayAnalysis(s.map((t) => Math.exp(-0.5 * t))); // ≈ { rate: 0.5, model: 'exponential' }
+ * decayAnalysis(s.map((t) => (1 + t) ** -1.5)); // → { rate: NaN, model: 'polynomial' }
+ * decayAnalysis([1, 0.5, 0, 0]); // → { rate: Infinity, model: 'finite' }
+ * ```
  */
 export function decayAnalysis(rho: ArrayLike<number>, tailFraction = 0.5): { rate: number; model: DecayModel } {
   const op = 'decayRate';
@@ -110,7 +118,14 @@ export function decayAnalysis(rho: ArrayLike<number>, tailFraction = 0.5): { rat
   return { rate, model: 'exponential' };
 }
 
-/** The decay rate λ of {@link decayAnalysis} (NaN for a polynomially decaying memory). */
+/**
+ * The decay rate λ of {@link decayAnalysis} (NaN for a polynomially decaying memory).
+ *
+ * @example
+ * ```ts
+ * decayRate(Array.from({ length: 32 }, (_, t) => 3 * Math.exp(-0.25 * t))); // ≈ 0.25
+ * ```
+ */
 export function decayRate(rho: ArrayLike<number>, tailFraction = 0.5): number {
   return decayAnalysis(rho, tailFraction).rate;
 }
@@ -141,6 +156,15 @@ const givenModel = (rate: number): DecayModel => (rate === Infinity ? 'finite' :
  * and Li, Han, E & Li (2021)'s `β < λ`, `γ` and smoothness order (their Thm. 4.2 assumptions).
  * A memory without exponential decay (polynomial, e.g. `(1+s)^−1.5`, or none) has `C_RNN = ∞`
  * with the reason, not a window-dependent finite value. `rho` holds scalars (d = 1) or `|ρ(s)|`.
+ *
+ * @example
+ * ```ts
+ * const c = rnnComplexity(Array.from({ length: 32 }, (_, s) => Math.exp(-s))); // Table 2's memory
+ * [c.decayModel, c.decayRate, c.c1, c.c2, c.cRnn]; // ≈ ['exponential', 1, 2, 1, 2]
+ * [c.beta, c.gamma]; // ≈ [0.5, 2.528] (Li et al.: β = λ/2)
+ * const poly = rnnComplexity(Array.from({ length: 32 }, (_, s) => (1 + s) ** -1.5));
+ * [poly.decayModel, poly.cRnn]; // → ['polynomial', Infinity] (poly.reason says why)
+ * ```
  */
 export function rnnComplexity(rho: ArrayLike<number>, opts: RnnComplexityOptions = {}): RnnComplexity {
   const op = 'rnnComplexity';
@@ -196,6 +220,13 @@ export interface RnnBound {
  * The two RNN rates of PAPER.md §4 for a width-`m` linear RNN: `d C_RNN / m` (Jiang & Li) and
  * `C(α) γ d / (β m^α)` (Li, Han, E & Li 2021, Thm. 4.2). **[ours]** `C(α)` is supplied by the
  * caller (its value is not published); without it `liEtAl` is NaN.
+ *
+ * @example
+ * ```ts
+ * const c = rnnComplexity(Array.from({ length: 32 }, (_, s) => Math.exp(-s)));
+ * rnnBound(c, { d: 1, m: 64 }); // ≈ { jiangLi: 0.03125, liEtAl: NaN } (d C_RNN / m)
+ * rnnBound(c, { d: 1, m: 64, cAlpha: 1 }).liEtAl; // ≈ 0.07902 (C(α) γ d / (β m^α), C(α) = 1 assumed)
+ * ```
  */
 export function rnnBound(c: RnnComplexity, opts: { d: number; m: number; cAlpha?: number }): RnnBound {
   checkInt('rnnBound', 'd', opts.d);

@@ -76,6 +76,14 @@ export interface CouplingTarget extends Target {
 /**
  * The paper's orthonormal sine basis on `[0, 1]`: `φ_k(u) = ψ_k(u) = √2 sin(2kπ u_0)`, k = 1..r
  * (App. B.2). Orthonormal in `L²[0,1]`; `‖φ_k‖_∞ = √2`.
+ *
+ * @example
+ * ```ts
+ * const { phi, psi } = sineBasis(3);
+ * phi.length; // → 3
+ * phi[0]!(Float64Array.of(0.25)); // ≈ 1.4142 (√2 sin(π/2))
+ * psi[2]!(Float64Array.of(1 / 12)); // ≈ 1.4142 (√2 sin(3 · 2π/12))
+ * ```
  */
 export function sineBasis(rank: number): CouplingBasis {
   checkInt('sineBasis', 'rank', rank);
@@ -84,7 +92,15 @@ export function sineBasis(rank: number): CouplingBasis {
   return { phi: fns, psi: fns };
 }
 
-/** The standard sinusoidal table `e(t)_{2i} = sin(t/10000^{2i/d})`, `e(t)_{2i+1} = cos(…)` (Vaswani et al.). */
+/**
+ * The standard sinusoidal table `e(t)_{2i} = sin(t/10000^{2i/d})`, `e(t)_{2i+1} = cos(…)` (Vaswani et al.).
+ *
+ * @example
+ * ```ts
+ * sinusoidalEncoding(0, 4); // → [0, 1, 0, 1]
+ * sinusoidalEncoding(1, 2); // ≈ [0.8415, 0.5403] (sin 1, cos 1)
+ * ```
+ */
 export function sinusoidalEncoding(t: number, d: number): Float64Array {
   const e = new Float64Array(d);
   for (let i = 0; i < d; i++) {
@@ -107,9 +123,12 @@ export function sinusoidalEncoding(t: number, d: number): Float64Array {
  * `d = 1` gives the paper's `F = f = id`; the hard-max variant and the position encodings are
  * options the paper mentions but does not fix.
  *
+ * @example
  * ```ts
  * const H = couplingTarget({ spectrum: powerLawSpectrum(1, 6) });   // App. B.2, r = 6
  * const y = H.evaluate(rand(createRng(0), [4, 16, 1]));              // (4, 16)
+ * y.shape; // → [4, 16]
+ * H.coupling(Float64Array.of(0.25), Float64Array.of(0.25)); // ≈ 3.0667 (2(σ_1 + σ_3 + σ_5))
  * ```
  */
 export function couplingTarget(spec: CouplingSpec): CouplingTarget {
@@ -333,8 +352,11 @@ export interface LinearMemoryOptions {
  * With `anticausal` lags (used for the paper's forward-looking mixing, PAPER.md §5) the target
  * also adds `Σ_{u=1}^{l−1} ρ(−u) x(t+u)` (inputs past the end count as zero): not causal.
  *
+ * @example
  * ```ts
  * const H = linearMemoryTarget((s) => Math.exp(-s));   // Table 2
+ * H.evaluate(tensor([[[1], [0], [0]]])).data; // ≈ [1, 0.3679, 0.1353] (the impulse response ρ(t))
+ * H.memory(3); // ≈ [1, 0.3679, 0.1353]
  * ```
  */
 export function linearMemoryTarget(
@@ -387,6 +409,14 @@ export function linearMemoryTarget(
 /**
  * Table 3's target without temporal order: a linear memory `ρ(s) ~ U[0,1]` i.i.d. for
  * `s = 0..τ−1`, drawn from `createRng(seed)` (PAPER.md §6).
+ *
+ * @example
+ * ```ts
+ * const H = randomKernelTarget({ tau: 4, seed: 0 });
+ * H.rho; // ≈ [0.6013, 0.7478, 0.1030, 0.4166]
+ * // the response to a unit impulse at t = 0 is the memory itself: y(t) = ρ(t)
+ * H.evaluate(tensor([[[1], [0], [0], [0]]])).data; // ≈ [0.6013, 0.7478, 0.1030, 0.4166]
+ * ```
  */
 export function randomKernelTarget(opts: {
   tau: number;

@@ -213,6 +213,8 @@ const LIMITS: RunLimits = { perExampleMs: 10_000, runMs: 90_000 };
 
 describe('doc-comment examples of the public API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seqrate-examples-'));
+  // the examples are ES modules, as in a consumer's project ("type": "module"): top-level await is allowed
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const program = createProgram(SUBPATHS.map(entry), BASE_OPTIONS);
   const { names, examples } = collect(program);

@@ -139,7 +139,10 @@ export function setup(c: NoOrderConfig): {
 type Out = PointOutcome<Params, NoOrderPoint>;
 type TrainedOut = PointOutcome<Params & { model: Trained }, MemoryFitResult>;
 
-/** Whether a point trained a model: runPoint returns a MemoryFitResult exactly for these (the shift register is built, not trained). */
+/**
+ * Whether a point trained a model: runPoint returns a MemoryFitResult exactly for these (the shift
+ * register is built, not trained).
+ */
 function isTrained(p: Out): p is TrainedOut {
   return p.params.model !== 'shift-register';
 }

@@ -77,7 +77,11 @@ function walk(op: string, path: string, v: Json, refs: Json[], key: string): voi
     for (const k of Object.keys(v))
       if (!known.has(k)) throw new ValueError(op, `${path}.${k}: unknown key; known: ${[...known].join(', ')}`);
     for (const k of known) {
-      if (!(k in v)) throw new ValueError(op, `${path}.${k}: missing`);
+      // a key every preset sets is required; one that some preset omits is optional (e.g. an L-BFGS plateau)
+      if (!(k in v)) {
+        if (same.every((r) => k in (r as object))) throw new ValueError(op, `${path}.${k}: missing`);
+        continue;
+      }
       const sub = same.map((r) => (r as { [k: string]: Json })[k]).filter((x): x is Json => x !== undefined);
       if (path === 'config' && k === 'seed') continue;
       walk(op, `${path}.${k}`, v[k]!, sub, k);

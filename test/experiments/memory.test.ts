@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { createRng, rand } from '../../src/linalg/index.js';
 import { linearMemoryTarget } from '../../src/theory/index.js';
 import { shiftRegisterRnn } from '../../src/experiments/memory-common.js';
-import { filterPoints } from '../../src/experiments/runner.js';
+import { filterPoints, runExperiments } from '../../src/experiments/runner.js';
+import { noOrder } from '../../src/experiments/no-order.js';
 import { pointSeed } from '../../src/experiments/types.js';
 import { energyRank } from '../../src/experiments/attention-rank-report.js';
 import { median, quantile } from '../../src/experiments/fit.js';
@@ -66,5 +67,16 @@ describe('helpers', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('a partial run decides nothing it did not measure', () => {
+  it('no-order with only its shift-register points: no check of the paper is contradicted (was: contradicted on NaN)', async () => {
+    const c = noOrder.presets.tiny;
+    const points = noOrder.plan(c).filter((p) => p.params.model === 'shift-register');
+    const [r] = await runExperiments([{ experiment: noOrder, config: c, preset: 'tiny', points }]);
+    const perm = r!.checks.find((k) => k.id === 'transformer-permutation-robust')!;
+    expect(perm.verdict).toBe('unresolved');
+    expect(r!.paperVerdict?.verdict).not.toBe('contradicted');
   });
 });

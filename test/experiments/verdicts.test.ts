@@ -105,6 +105,16 @@ describe('checkConfig (bad configs are typed errors, nothing runs)', () => {
     );
     expect(() => checkConfig(syntheticRate, { ...q, mhs: [] })).toThrow(/config.mhs: must not be empty/);
   });
+  it('a key only some presets set is optional, but checked when given', () => {
+    const e = {
+      ...syntheticRate,
+      presets: { ...syntheticRate.presets, tiny: { ...syntheticRate.presets.tiny, extra: { window: 2 } } },
+    } as typeof syntheticRate;
+    expect(() => checkConfig(e, q)).not.toThrow();
+    expect(() => checkConfig(e, { ...q, extra: { window: 1.5 } })).toThrow(/config.extra.window: expected an integer/);
+    expect(() => checkConfig(e, { ...q, extra: { windwo: 3 } })).toThrow(/config.extra.windwo: unknown key/);
+    expect(() => checkConfig(e, { ...q, extra: 'x' })).toThrow(/config.extra: expected object, got string/);
+  });
   it('runExperiment refuses a bad config before running any point', async () => {
     let ran = 0;
     const spy = {

@@ -238,6 +238,46 @@ describe('L-BFGS', () => {
     expect(prevF).toBeLessThan(1e-14);
   });
 
+  it('plateau: stops at the first iteration k ≥ window with f_{k−window} − f_k ≤ rtol·|f_k|, never earlier (property)', () => {
+    fc.assert(
+      fc.property(
+        // condition number ≤ 100, so that 200 iterations reach the floor and the plateau must come
+        fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: 2, maxLength: 12 }),
+        fc.double({ min: 1e-6, max: 10, noNaN: true }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.double({ min: 1e-12, max: 0.5, noNaN: true }),
+        (a, floor, window, rtol) => {
+          // f = floor + ½ Σ a_i (x_i − 1)² from x = 0: the minimum value floor > 0 makes the relative decrease vanish
+          const fg = (x: Float64Array) => ({
+            f: floor + a.reduce((acc, ai, i) => acc + (ai * (x[i]! - 1) ** 2) / 2, 0),
+            g: Float64Array.from(a, (ai, i) => ai * (x[i]! - 1)),
+          });
+          const fs: number[] = [fg(new Float64Array(a.length)).f];
+          const r = lbfgs(fg, new Float64Array(a.length), {
+            maxIter: 200,
+            gtol: 0,
+            plateau: { window, rtol },
+            onIter: (i) => fs.push(i.f),
+          });
+          const flat = (k: number): boolean => k >= window && fs[k - window]! - fs[k]! <= rtol * Math.abs(fs[k]!);
+          for (let k = 1; k < r.iterations; k++) expect(flat(k)).toBe(false);
+          if (r.reason === 'plateau') expect(flat(r.iterations)).toBe(true);
+          else expect(r.reason).not.toBe('maxIter'); // f converges to floor > 0, so a window's decrease falls below rtol·floor
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('plateau: a loss still falling fast is not stopped (a test that ignores the window would stop it)', () => {
+    // f = e^{−x}: every iteration lowers f by a large relative amount, so rtol = 1e-3 over 5 iterations never holds
+    const fg = (x: Float64Array) => ({ f: Math.exp(-x[0]!), g: Float64Array.of(-Math.exp(-x[0]!)) });
+    const r = lbfgs(fg, Float64Array.of(0), { maxIter: 30, gtol: 0, plateau: { window: 5, rtol: 1e-3 } });
+    expect(r.reason).toBe('maxIter');
+    const q = lbfgs(fg, Float64Array.of(0), { maxIter: 30, gtol: 0, plateau: { window: 5, rtol: 1e6 } });
+    expect([q.reason, q.iterations]).toEqual(['plateau', 5]);
+  });
+
   it('cubic interpolation recovers the minimiser of a cubic exactly', () => {
     const phi = (a: number) => (a - 0.3) ** 2 * (a + 2),
       dphi = (a: number) => 2 * (a - 0.3) * (a + 2) + (a - 0.3) ** 2;
@@ -278,9 +318,17 @@ describe('strongWolfe line search', () => {
       { gtol: -1 },
       { ftol: Number.NaN },
       { history: 0 },
+      { plateau: { window: 0, rtol: 0.1 } },
+      { plateau: { window: 2.5, rtol: 0.1 } },
+      { plateau: { window: 5, rtol: -1 } },
+      { plateau: { window: 5, rtol: Number.NaN } },
     ]) {
       expect(() => lbfgs(rosen, Float64Array.of(0, 0), o)).toThrow(ValueError);
     }
+    // from untyped callers (a JSON config)
+    expect(() => lbfgs(rosen, Float64Array.of(0, 0), { plateau: { window: 5 } } as never)).toThrow(
+      /^lbfgs: plateau.rtol must be a finite number ≥ 0, got undefined/,
+    );
   });
 
   it('returns a step satisfying both strong Wolfe conditions on random smooth 1-D slices (property)', () => {

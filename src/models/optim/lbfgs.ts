@@ -24,6 +24,12 @@ export interface LbfgsOptions {
   gtol?: number;
   /** Stop when the relative decrease (f_prev − f) / max(|f_prev|, |f|, 1) ≤ ftol (default 0: off). */
   ftol?: number;
+  /**
+   * Stop on a plateau: after iteration k ≥ `window`, when the decrease over the last `window` iterations is at most
+   * `rtol` times the current value, `f_{k−window} − f_k ≤ rtol·|f_k|` (reason `'plateau'`). Scale-free, so it suits
+   * losses that end far below 1, where `ftol`'s denominator max(…, 1) makes it an absolute test. Default: off.
+   */
+  plateau?: { window: number; rtol: number };
   /** Number of (s, y) pairs kept (default 10). */
   history?: number;
   /** Maximum function evaluations per line search (default 25). */
@@ -40,7 +46,7 @@ export interface LbfgsResult {
   gradNorm: number;
   iterations: number;
   evaluations: number;
-  reason: 'gtol' | 'ftol' | 'maxIter' | 'lineSearchFailed';
+  reason: 'gtol' | 'ftol' | 'plateau' | 'maxIter' | 'lineSearchFailed';
 }
 
 const C1 = 1e-4,
@@ -50,10 +56,22 @@ const LBFGS_SPEC: Readonly<Record<keyof LbfgsOptions, OptionSpec>> = {
   maxIter: { int: true, min: 0 },
   gtol: { min: 0 },
   ftol: { min: 0 },
+  plateau: 'object',
   history: { int: true, min: 1 },
   maxLineSearch: { int: true, min: 1 },
   onIter: 'function',
 };
+
+/** The plateau option checked: `window` a positive integer, `rtol` a finite number ≥ 0 (ValueError otherwise). */
+function checkPlateau(p: LbfgsOptions['plateau']): { window: number; rtol: number } | undefined {
+  if (p === undefined) return undefined;
+  const { window, rtol } = p as { window?: unknown; rtol?: unknown };
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 1)
+    throw new ValueError('lbfgs', `plateau.window must be an integer ≥ 1, got ${describe(window)}`);
+  if (typeof rtol !== 'number' || !Number.isFinite(rtol) || rtol < 0)
+    throw new ValueError('lbfgs', `plateau.rtol must be a finite number ≥ 0, got ${describe(rtol)}`);
+  return { window, rtol };
+}
 
 /** `fg` with its answer checked: a number f and a gradient of x's length (ShapeError otherwise). */
 function checkedObjective(fg: ValueGradFn, n: number): ValueGradFn {
@@ -215,6 +233,7 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
     ftol = opts.ftol ?? 0;
   const m = opts.history ?? 10,
     maxLs = opts.maxLineSearch ?? 25;
+  const plateau = checkPlateau(opts.plateau);
   if (typeof fg !== 'function')
     throw new ValueError('lbfgs', `fg must be a function x → { f, g }, got ` + `${describe(fg)}`);
   if (!(x0 instanceof Float64Array)) throw new ValueError('lbfgs', `x0 must be a Float64Array, got ${describe(x0)}`);
@@ -241,6 +260,9 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
     reason,
   });
   if (gnorm <= gtol) return result(0, 'gtol');
+  // f after each of the last window + 1 iterations (index it mod window + 1), f_0 at 0
+  const recent = new Float64Array(plateau ? plateau.window + 1 : 0);
+  if (plateau) recent[0] = f;
   const p = new Float64Array(x.length),
     alphas = new Float64Array(m);
   for (let it = 1; it <= maxIter; it++) {
@@ -305,6 +327,14 @@ export function lbfgs(fg: ValueGradFn, x0: Float64Array, opts: LbfgsOptions = {}
     opts.onIter?.({ iteration: it, f, gradNorm: gnorm, evaluations });
     if (gnorm <= gtol) return result(it, 'gtol');
     if (ftol > 0 && fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return result(it, 'ftol');
+    if (plateau) {
+      recent[it % (plateau.window + 1)] = f;
+      if (
+        it >= plateau.window &&
+        recent[(it - plateau.window) % (plateau.window + 1)]! - f <= plateau.rtol * Math.abs(f)
+      )
+        return result(it, 'plateau');
+    }
   }
   return result(maxIter, 'maxIter');
 }

@@ -225,8 +225,11 @@ export class DemoNet implements Model<DemoNetConfig> {
   }
 }
 
-/** Attention statistics on the assessed rows of a data set. */
-export interface AttentionStats {
+/**
+ * Attention statistics on the assessed rows of a data set (a type, not an interface, so that a
+ * point result containing it is JSON: an interface has no index signature).
+ */
+export type AttentionStats = {
   /** Mean over assessed rows of the attention mass on the ideal support (nearest key / selected tokens / all). */
   massOnIdeal: number;
   /** Mean over assessed rows of the total-variation distance ½Σ_s|A_ts − A*_ts| to the ideal row. */
@@ -239,7 +242,7 @@ export interface AttentionStats {
   uniformMass: number;
   /** The TV distance of uniform attention to the ideal (what W_Q = W_K = 0 achieves). */
   uniformTv: number;
-}
+};
 
 /**
  * Compares learned attention A (N, T, T) with the ideal A* on `rows`: mass on the support of A*,

@@ -4,7 +4,7 @@
  * the structure calls for: nearest point (6 queries + 6 keys in R²), centre of gravity (τ = 10)
  * and selection average (τ = 8, d = 2, k = 3). Tasks, model and statistics: demos-tasks.ts.
  */
-import { Adam, evaluateMse, train } from '../models/index.js';
+import { Adam, evaluateMse, train, type TrainResult } from '../models/index.js';
 import type { Check, Json } from '../report/schema.js';
 import type { HeatmapSpec } from '../report/heatmap.js';
 import { fmtNum, fmtRange } from '../report/format.js';
@@ -17,6 +17,7 @@ import {
   makeTaskData,
   taskDim,
   taskTau,
+  type AttentionStats,
   type DemoTask,
   type TaskData,
   type TaskSizes,
@@ -54,10 +55,37 @@ export type DemosConfig = Config & {
   thresholds: { mass: number; tv: number; entropyRatio: number; uniformTv: number; relMse: number };
 };
 
-type Params = { task: DemoTask; seed: number };
+/** A sweep point: the task and its replicate seed. */
+export type DemosParams = { task: DemoTask; seed: number };
+type Params = DemosParams;
 
-/** What one point returns. */
-export type DemoPoint = { [k: string]: Json };
+/**
+ * What one point returns: the fit (held-out MSE and its ratio to the target variance, Adam's
+ * diagnostics), the trained attention's statistics on the held-out sequences (AttentionStats),
+ * the same statistics of the untrained model (`init*`), the assessed rows, and the first held-out
+ * sequence's tokens and attention matrices (untrained, trained, ideal) for the heatmap.
+ */
+export type DemoPoint = AttentionStats & {
+  trainMse: number;
+  testMse: number;
+  targetVariance: number;
+  relMse: number;
+  gradNorm: number;
+  steps: number;
+  stopReason: TrainResult['stopReason'];
+  initMassOnIdeal: number;
+  initTv: number;
+  initEntropyRatio: number;
+  initArgmaxHit: number;
+  assessedRows: number[];
+  exampleTokens: number[][];
+  exampleInitAttention: number[][];
+  exampleAttention: number[][];
+  exampleIdeal: number[][];
+};
+
+/** A numeric statistic of a point (what the table, the checks and the verdict summarise over seeds). */
+export type DemoStat = { [K in keyof DemoPoint]: DemoPoint[K] extends number ? K : never }[keyof DemoPoint];
 
 const model = { n: 16, mh: 8, mv: 16, ffnWidth: 32, ffnDepth: 1, activation: 'tanh', qkInitScale: 2 };
 const sizes: TaskSizes = { queries: 6, keys: 6, cogTau: 10, selTau: 8, selK: 3 };
@@ -239,13 +267,13 @@ const TASK_TEXT: Record<DemoTask, { name: string; ideal: string; rows: string }>
 };
 
 /** Median over the task's seeds of a numeric field, with min and max. */
-function stat(pts: Out[], task: DemoTask, f: string): { med: number; lo: number; hi: number } {
-  const v = pts.filter((p) => p.params.task === task).map((p) => Number(p.result[f]));
+function stat(pts: Out[], task: DemoTask, f: DemoStat): { med: number; lo: number; hi: number } {
+  const v = pts.filter((p) => p.params.task === task).map((p) => p.result[f]);
   return { med: median(v), lo: Math.min(...v), hi: Math.max(...v) };
 }
 
 function assemble(c: DemosConfig, pts: Out[]): Assembled {
-  const s = (t: DemoTask, f: string): number => stat(pts, t, f).med;
+  const s = (t: DemoTask, f: DemoStat): number => stat(pts, t, f).med;
   const rows = DEMO_TASKS.map((t) => {
     const m = stat(pts, t, 'massOnIdeal');
     return [
@@ -317,9 +345,9 @@ function assemble(c: DemosConfig, pts: Out[]): Assembled {
 /** The heatmap of the first seed's first held-out sequence. */
 function heatmap(c: DemosConfig, t: DemoTask, pts: Out[]): HeatmapSpec {
   const p = pts.find((q) => q.params.task === t);
-  const A = (p?.result.exampleAttention ?? []) as number[][],
-    I = (p?.result.exampleIdeal ?? []) as number[][],
-    A0 = (p?.result.exampleInitAttention ?? []) as number[][];
+  const A = p?.result.exampleAttention ?? [],
+    I = p?.result.exampleIdeal ?? [],
+    A0 = p?.result.exampleInitAttention ?? [];
   const T = A.length,
     q = c.sizes.queries;
   let labels = Array.from({ length: T }, (_, i) => String(i + 1));
@@ -364,7 +392,7 @@ export function demoCheck(o: {
 /** Required TV gain over the untrained and the uniform baseline (fixed before running). */
 export const DEMO_MARGIN = 0.1;
 
-function checks(c: DemosConfig, s: (t: DemoTask, f: string) => number): Check[] {
+function checks(c: DemosConfig, s: (t: DemoTask, f: DemoStat) => number): Check[] {
   const th = c.thresholds;
   const budget =
     "at this preset's budget (unresolved: a longer training, e.g. the standard or full preset, decides it)";

@@ -26,8 +26,24 @@ export {
   type AttentionRankConfig,
   type AttentionRankPoint,
 } from './attention-rank.js';
-export { orderingReal, run as runOrderingReal, type OrderingRealConfig } from './ordering-real.js';
-export { rnnVsTransformer, run as runRnnVsTransformer, type RnnVsTransformerConfig } from './rnn-vs-transformer.js';
-export { noOrder, run as runNoOrder, type NoOrderConfig } from './no-order.js';
-export { shiftRegisterRnn, type MemoryPointResult, type MemoryConfig } from './memory-common.js';
+export {
+  orderingReal,
+  run as runOrderingReal,
+  type OrderingRealConfig,
+  type OrderingRealParams,
+  type OrderingRealResult,
+} from './ordering-real.js';
+export {
+  rnnVsTransformer,
+  run as runRnnVsTransformer,
+  type RnnVsTransformerConfig,
+  type RnnVsTransformerParams,
+} from './rnn-vs-transformer.js';
+export { noOrder, run as runNoOrder, type NoOrderConfig, type NoOrderParams, type NoOrderPoint } from './no-order.js';
+export {
+  shiftRegisterRnn,
+  type MemoryFitResult,
+  type ShiftRegisterResult,
+  type MemoryConfig,
+} from './memory-common.js';
 export type { Json, ExperimentResult, Check, Figure, Table } from '../report/schema.js';

@@ -70,8 +70,26 @@ export type MemoryConfig = Config & {
   fitTransformer: FitBudget;
 };
 
-/** Result of one trained model on one target. */
-export type MemoryPointResult = { [k: string]: number | string };
+/**
+ * Result of one trained model on one target: training and test MSE, the test target's variance,
+ * and fitRegression's diagnostics (losses at start and after Adam, gradient norm, L-BFGS iterations
+ * and stop reason); an RNN also records the spectral radius of its trained W.
+ */
+export type MemoryFitResult = {
+  trainMse: number;
+  testMse: number;
+  targetVariance: number;
+  initialLoss: number;
+  adamLoss: number;
+  gradNorm: number;
+  lbfgsIterations: number;
+  lbfgsReason: string;
+  /** RNN points only. */
+  spectralRadius?: number;
+};
+
+/** Result of the exact shift-register RNN (no training): its test MSE. */
+export type ShiftRegisterResult = { testMse: number };
 
 /** U[0,1] sequences (n, τ, 1) from a labelled seed. */
 export function memoryInputs(seed: number, n: number, tau: number, label: string): Tensor {
@@ -98,7 +116,7 @@ export function fitMemoryModel(
   target: Target,
   seed: number,
   dataLabel: string,
-): MemoryPointResult {
+): MemoryFitResult {
   const x = memoryInputs(seed, c.trainSize, c.tau, `train-${dataLabel}`);
   const xt = memoryInputs(seed, c.testSize, c.tau, `test-${dataLabel}`);
   const y = target.evaluate(x),
@@ -124,7 +142,7 @@ export function fitMemoryModel(
           { seed: init },
         );
   const rep = fitRegression(m, x, y, model === 'rnn' ? c.fitRnn : c.fitTransformer);
-  const out: MemoryPointResult = {
+  const out: MemoryFitResult = {
     trainMse: rep.finalLoss,
     testMse: testMse(m, xt, yt),
     targetVariance: variance(yt),

@@ -16,7 +16,8 @@ import {
   replicateSeeds,
   shiftRegisterMse,
   type MemoryConfig,
-  type MemoryPointResult,
+  type MemoryFitResult,
+  type ShiftRegisterResult,
 } from './memory-common.js';
 import { runExperiment } from './runner.js';
 import { paperVerdictOf, verdictOf } from './verdicts.js';
@@ -25,9 +26,21 @@ import { pointSeed, type Assembled, type Experiment, type Point, type PointOutco
 /** Config of no-order. */
 export type NoOrderConfig = MemoryConfig;
 
-type Params = { model: 'rnn' | 'transformer' | 'shift-register'; variant: 'original' | 'permuted'; seed: number };
+/** A sweep point: a trained model or the exact shift-register RNN, the target variant and the replicate seed. */
+export type NoOrderParams = {
+  model: 'rnn' | 'transformer' | 'shift-register';
+  variant: 'original' | 'permuted';
+  seed: number;
+};
+/** What a point returns: a trained model's MemoryFitResult, or the exact shift register's test MSE. */
+export type NoOrderPoint = MemoryFitResult | ShiftRegisterResult;
+type Params = NoOrderParams;
+type Model = Params['model'];
+type Trained = Exclude<Model, 'shift-register'>;
+type Variant = Params['variant'];
+
 const VARIANTS = ['original', 'permuted'] as const;
-const PAPER: Record<string, Record<string, number>> = {
+const PAPER: Record<Trained, Record<Variant, number>> = {
   rnn: { original: 5.58, permuted: 5.24 },
   transformer: { original: 5.43e-4, permuted: 5.36e-4 },
 };
@@ -47,7 +60,7 @@ const tf = QUICK_TRANSFORMER;
  * noOrder.runPoint(tiny, { model: 'shift-register', variant: 'original', seed: 1 }); // → { testMse: 0 }
  * ```
  */
-export const noOrder: Experiment<NoOrderConfig, Params, MemoryPointResult> = {
+export const noOrder: Experiment<NoOrderConfig, Params, NoOrderPoint> = {
   name: 'no-order',
   title: 'Memory without temporal order: RNN vs Transformer',
   paperRef: 'Table 3',
@@ -146,23 +159,40 @@ export function setup(c: NoOrderConfig): {
   return { rho: base.rho, perm, targets: { original: base, permuted: permuteTime(perm).target(base) } };
 }
 
-type Out = PointOutcome<Params, MemoryPointResult>;
+type Out = PointOutcome<Params, NoOrderPoint>;
+type TrainedOut = PointOutcome<Params & { model: Trained }, MemoryFitResult>;
+
+/**
+ * Whether a point trained a model: runPoint returns a MemoryFitResult exactly for these (the shift
+ * register is built, not trained).
+ */
+function isTrained(p: Out): p is TrainedOut {
+  return p.params.model !== 'shift-register';
+}
+
+/** The trained results of one model and variant, in plan order. */
+function fits(pts: Out[], m: Trained, v: Variant): MemoryFitResult[] {
+  return pts.filter(isTrained).flatMap((p) => (p.params.model === m && p.params.variant === v ? [p.result] : []));
+}
 
 function assemble(c: NoOrderConfig, pts: Out[]): Assembled {
-  const sel = (m: string, v: string): Out[] => pts.filter((p) => p.params.model === m && p.params.variant === v);
-  const med = (m: string, v: string, f = 'testMse'): number => median(sel(m, v).map((p) => Number(p.result[f])));
-  const lo = (m: string, v: string): number => Math.min(...sel(m, v).map((p) => Number(p.result.testMse)));
-  const hi = (m: string, v: string): number => Math.max(...sel(m, v).map((p) => Number(p.result.testMse)));
-  const vy = Number(sel('rnn', 'original')[0]?.result.targetVariance ?? NaN);
+  const mses = (m: Model, v: Variant): number[] =>
+    pts.filter((p) => p.params.model === m && p.params.variant === v).map((p) => p.result.testMse);
+  const med = (m: Model, v: Variant): number => median(mses(m, v));
+  const medFit = (m: Trained, v: Variant, f: 'trainMse' | 'gradNorm'): number =>
+    median(fits(pts, m, v).map((r) => r[f]));
+  const lo = (m: Model, v: Variant): number => Math.min(...mses(m, v));
+  const hi = (m: Model, v: Variant): number => Math.max(...mses(m, v));
+  const vy = fits(pts, 'rnn', 'original')[0]?.targetVariance ?? NaN;
   const rows = (['rnn', 'transformer'] as const).flatMap((m) =>
     VARIANTS.map((v) => [
       m === 'rnn' ? 'linear RNN' : 'Transformer',
       v,
       jnum(med(m, v)),
       fmtRange(lo(m, v), hi(m, v)),
-      jnum(med(m, v, 'trainMse')),
-      jnum(med(m, v, 'gradNorm')),
-      PAPER[m]![v]!,
+      jnum(medFit(m, v, 'trainMse')),
+      jnum(medFit(m, v, 'gradNorm')),
+      PAPER[m][v],
     ]),
   );
   rows.push(
@@ -231,15 +261,14 @@ function assemble(c: NoOrderConfig, pts: Out[]): Assembled {
   };
 }
 
-function checks(pts: Out[], med: (m: string, v: string) => number, vy: number): Check[] {
+function checks(pts: Out[], med: (m: Model, v: Variant) => number, vy: number): Check[] {
   const rnn = med('rnn', 'original'),
     tr = med('transformer', 'original'),
     sr = med('shift-register', 'original');
   const tp = med('transformer', 'permuted') / tr;
-  const rel = (m: string, v: string): number[] =>
-    pts.filter((p) => p.params.model === m && p.params.variant === v).map((p) => Number(p.result.testMse) / vy);
-  const capped = (m: string): number =>
-    pts.filter((p) => p.params.model === m && p.result.lbfgsReason === 'maxIter').length;
+  const rel = (m: Trained, v: Variant): number[] => fits(pts, m, v).map((r) => r.testMse / vy);
+  const capped = (m: Trained): number =>
+    pts.filter(isTrained).filter((p) => p.params.model === m && p.result.lbfgsReason === 'maxIter').length;
   // the Transformer is converged when its test MSE is ≤ 1% of the variance on both targets and L-BFGS stopped by tolerance
   const trRel = [...rel('transformer', 'original'), ...rel('transformer', 'permuted')];
   // (a partial run without Transformer points has nothing to decide with: not converged, hence unresolved)
@@ -253,7 +282,7 @@ function checks(pts: Out[], med: (m: string, v: string) => number, vy: number): 
       const o = pts.find(
         (q) => q.params.model === 'transformer' && q.params.variant === 'original' && q.params.seed === p.params.seed,
       );
-      return Number(p.result.testMse) / Number(o?.result.testMse ?? NaN);
+      return p.result.testMse / (o?.result.testMse ?? NaN);
     });
   const robust = (q: number): boolean => q < 3 && q > 1 / 3;
   const permOk = robust(tp),

@@ -45,8 +45,19 @@ export type OrderingRealConfig = Config & {
   train: { steps: number; retrainSteps: number; batchSize: number; lrVit: number; lrRnn: number };
 };
 
-type P = { model: 'vit' | 'rnn'; seed: number };
-type R = { [k: string]: number };
+/** A sweep point: the model and its replicate seed. */
+export type OrderingRealParams = { model: 'vit' | 'rnn'; seed: number };
+/**
+ * What one point returns (ViT and RNN alike): test accuracy after the first training (`before`), of
+ * those weights on shifted input (`shiftedNoRetrain`), after re-training on shifted input (`after`),
+ * and after the same re-training on unshifted input (`control`).
+ */
+export type OrderingRealResult = { before: number; shiftedNoRetrain: number; after: number; control: number };
+/** An accuracy of a point. */
+export type Accuracy = keyof OrderingRealResult;
+
+type P = OrderingRealParams;
+type R = OrderingRealResult;
 
 /** The tanh RNN read out at the last step, as a binary classifier (digits 0–4 → −1, 5–9 → +1). */
 class LastStep implements Model {
@@ -258,15 +269,15 @@ export const MAX_DROP = 0.05;
  */
 export function dropStats(
   pts: PointOutcome<P, R>[],
-  m: string,
+  m: P['model'],
   n: number,
 ): { mean: number; se: number; perSeed: number[] } {
   const mine = pts.filter((p) => p.params.model === m);
-  const perSeed = mine.map((p) => p.result.control! - p.result.after!);
+  const perSeed = mine.map((p) => p.result.control - p.result.after);
   const bin =
     Math.sqrt(
       mine.reduce(
-        (a, p) => a + (p.result.control! * (1 - p.result.control!) + p.result.after! * (1 - p.result.after!)) / n,
+        (a, p) => a + (p.result.control * (1 - p.result.control) + p.result.after * (1 - p.result.after)) / n,
         0,
       ),
     ) / Math.max(1, mine.length);
@@ -275,9 +286,9 @@ export function dropStats(
 }
 
 function assemble(c: OrderingRealConfig, pts: PointOutcome<P, R>[]): Assembled {
-  const med = (m: string, f: string): number =>
-    median(pts.filter((p) => p.params.model === m).map((p) => p.result[f]!));
-  const drop = (m: string): number => med(m, 'control') - med(m, 'after');
+  const med = (m: P['model'], f: Accuracy): number =>
+    median(pts.filter((p) => p.params.model === m).map((p) => p.result[f]));
+  const drop = (m: P['model']): number => med(m, 'control') - med(m, 'after');
   const rows = (['vit', 'rnn'] as const).map((m) => [
     m === 'vit' ? 'ViT (10 classes)' : 'tanh RNN (binary 0–4 vs 5–9)',
     jnum(med(m, 'before')),
@@ -366,7 +377,7 @@ function assemble(c: OrderingRealConfig, pts: PointOutcome<P, R>[]): Assembled {
           categories: ['before', 'shifted (no retrain)', 'shifted (retrained)', 'control'],
           groups: (['vit', 'rnn'] as const).map((m) => ({
             label: m === 'vit' ? 'ViT' : 'tanh RNN (binary)',
-            values: ['before', 'shiftedNoRetrain', 'after', 'control'].map((f) => jnum(med(m, f))),
+            values: (['before', 'shiftedNoRetrain', 'after', 'control'] as const).map((f) => jnum(med(m, f))),
           })),
           chance: [
             { value: 0.1, label: 'chance, ViT (10 classes)', color: 0 },

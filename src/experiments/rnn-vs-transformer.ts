@@ -24,7 +24,7 @@ import {
   fitMemoryModel,
   replicateSeeds,
   type MemoryConfig,
-  type MemoryPointResult,
+  type MemoryFitResult,
 } from './memory-common.js';
 import { runExperiment } from './runner.js';
 import { paperVerdictOf, verdictOf } from './verdicts.js';
@@ -39,10 +39,20 @@ export type RnnVsTransformerConfig = MemoryConfig & {
   mixBoundary: string;
 };
 
-type Params = { model: 'rnn' | 'transformer'; alteration: 'original' | 'ordering' | 'mixing'; seed: number };
+/** A sweep point: the model, the alteration of time and the replicate seed (results: MemoryFitResult). */
+export type RnnVsTransformerParams = {
+  model: 'rnn' | 'transformer';
+  alteration: 'original' | 'ordering' | 'mixing';
+  seed: number;
+};
+type Params = RnnVsTransformerParams;
+type Model = Params['model'];
+type Alteration = Params['alteration'];
+/** A numeric field of a point result that the table and checks summarise over seeds. */
+type Field = 'testMse' | 'trainMse' | 'gradNorm';
 const ALTERATIONS = ['original', 'ordering', 'mixing'] as const;
 const MODELS = ['rnn', 'transformer'] as const;
-const PAPER: Record<string, Record<string, number>> = {
+const PAPER: Record<Model, Record<Alteration, number>> = {
   rnn: { original: 1.02e-7, ordering: 3.57e-2, mixing: 1.58e-7 },
   transformer: { original: 2.18e-5, ordering: 2.51e-5, mixing: 2.39e-4 },
 };
@@ -64,7 +74,7 @@ const tf = QUICK_TRANSFORMER;
  * [r.testMse, r.targetVariance]; // ≈ [0.08173, 0.1021]
  * ```
  */
-export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, MemoryPointResult> = {
+export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, MemoryFitResult> = {
   name: 'rnn-vs-transformer',
   title: 'RNN vs Transformer under re-ordering and mixing of time',
   paperRef: 'Table 2',
@@ -165,15 +175,13 @@ export function targets(c: RnnVsTransformerConfig): Record<(typeof ALTERATIONS)[
   };
 }
 
-type Out = PointOutcome<Params, MemoryPointResult>;
+type Out = PointOutcome<Params, MemoryFitResult>;
 
 function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
-  const med = (model: string, alt: string, f = 'testMse'): number =>
-    median(pts.filter((p) => p.params.model === model && p.params.alteration === alt).map((p) => Number(p.result[f])));
-  const span = (model: string, alt: string): [number, number] => {
-    const v = pts
-      .filter((p) => p.params.model === model && p.params.alteration === alt)
-      .map((p) => Number(p.result.testMse));
+  const med = (model: Model, alt: Alteration, f: Field = 'testMse'): number =>
+    median(pts.filter((p) => p.params.model === model && p.params.alteration === alt).map((p) => p.result[f]));
+  const span = (model: Model, alt: Alteration): [number, number] => {
+    const v = pts.filter((p) => p.params.model === model && p.params.alteration === alt).map((p) => p.result.testMse);
     return [Math.min(...v), Math.max(...v)];
   };
   const tg = targets(c);
@@ -188,10 +196,10 @@ function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
       fmtRange(span(m, a)[0], span(m, a)[1]),
       jnum(med(m, a, 'trainMse')),
       jnum(med(m, a, 'gradNorm')),
-      PAPER[m]![a]!,
+      PAPER[m][a],
     ]),
   );
-  const ratio = (m: string, a: string): number => med(m, a) / med(m, 'original');
+  const ratio = (m: Model, a: Alteration): number => med(m, a) / med(m, 'original');
   const figures: Figure[] = [
     {
       file: 'figures/rnn-vs-transformer.svg',
@@ -236,7 +244,7 @@ function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
         title: 'Table 2: test MSE, median over seeds (paper beside ours)',
         columns: ['model', 'target', 'ours: test MSE', 'min – max', 'train MSE', '‖∇‖ at stop', 'paper'],
         rows,
-        note: `Target variance ≈ ${fmtNum(Number(pts[0]?.result.targetVariance ?? NaN))}. Altered targets causal? ${ALTERATIONS.map((a) => `${a}: ${causal[a] ? 'yes' : 'no'}`).join(', ')}.`,
+        note: `Target variance ≈ ${fmtNum(pts[0]?.result.targetVariance ?? NaN)}. Altered targets causal? ${ALTERATIONS.map((a) => `${a}: ${causal[a] ? 'yes' : 'no'}`).join(', ')}.`,
       },
     ],
     figures,
@@ -256,10 +264,10 @@ function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
 type Conv = { converged: boolean; relMse: number; capped: number; points: number };
 
 /** Convergence of one model's points: the Table 2 models must be converged for a ratio to mean anything. */
-export function convergence(pts: Out[], model: string): Conv {
+export function convergence(pts: Out[], model: Model): Conv {
   const mine = pts.filter((p) => p.params.model === model);
   const orig = mine.filter((p) => p.params.alteration === 'original');
-  const relMse = median(orig.map((p) => Number(p.result.testMse) / Number(p.result.targetVariance)));
+  const relMse = median(orig.map((p) => p.result.testMse / p.result.targetVariance));
   // converged where it can be: on the original target (an altered target may leave the model's space)
   const capped = orig.filter((p) => p.result.lbfgsReason === 'maxIter').length;
   return { converged: relMse <= CONVERGED && (capped === 0 || relMse <= EXACT), relMse, capped, points: orig.length };
@@ -273,28 +281,28 @@ export const EXACT = 1e-4;
 export const DEGRADE = 3;
 
 /** Ratio altered / original per seed (paired by seed). */
-function seedRatios(pts: Out[], m: string, a: string): number[] {
-  const by = (alt: string): Map<number, number> =>
+function seedRatios(pts: Out[], m: Model, a: Alteration): number[] {
+  const by = (alt: Alteration): Map<number, number> =>
     new Map(
       pts
         .filter((p) => p.params.model === m && p.params.alteration === alt)
-        .map((p) => [p.params.seed, Number(p.result.testMse)]),
+        .map((p) => [p.params.seed, p.result.testMse]),
     );
   const o = by('original'),
     x = by(a);
   return [...x.entries()].flatMap(([s, v]) => (o.has(s) ? [v / o.get(s)!] : []));
 }
 
-function checks(pts: Out[], ratio: (m: string, a: string) => number, causal: Record<string, boolean>): Check[] {
-  const conv = { rnn: convergence(pts, 'rnn'), transformer: convergence(pts, 'transformer') } as Record<string, Conv>;
-  const mk = (id: string, claim: string, m: string, a: string, degrade: boolean, why: string): Check => {
+function checks(pts: Out[], ratio: (m: Model, a: Alteration) => number, causal: Record<string, boolean>): Check[] {
+  const conv: Record<Model, Conv> = { rnn: convergence(pts, 'rnn'), transformer: convergence(pts, 'transformer') };
+  const mk = (id: string, claim: string, m: Model, a: Alteration, degrade: boolean, why: string): Check => {
     const r = ratio(m, a),
       per = seedRatios(pts, m, a);
     const pass = degrade ? r >= DEGRADE : r < DEGRADE;
     const agree = per.length > 0 && per.every((q) => (degrade ? q >= DEGRADE : q < DEGRADE) === pass);
-    const cv = conv[m]!;
+    const cv = conv[m];
     const verdict = verdictOf(pass, { resolved: cv.converged && agree, robust: cv.converged && agree });
-    const pr = PAPER[m]![a]! / PAPER[m]!.original!;
+    const pr = PAPER[m][a] / PAPER[m].original;
     const state = cv.converged
       ? `converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance${cv.capped > 0 ? `; L-BFGS reached its cap at ${cv.capped} seed(s), but at ≤ ${EXACT} of the variance no remaining optimisation changes a ratio by ${DEGRADE}×` : ', L-BFGS stopped by tolerance at every seed'})`
       : `not converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance on the original target, L-BFGS stopped by its cap at ${cv.capped} of ${cv.points} seeds): the ratio is optimisation noise, unresolved at this budget (the standard preset trains to convergence)`;
@@ -312,7 +320,7 @@ function checks(pts: Out[], ratio: (m: string, a: string) => number, causal: Rec
         originalMseOverVariance: jnum(cv.relMse),
         lbfgsCapped: cv.capped,
       },
-      paper: `${fmtNum(PAPER[m]!.original!)} → ${fmtNum(PAPER[m]![a]!)} (×${fmtNum(pr)})`,
+      paper: `${fmtNum(PAPER[m].original)} → ${fmtNum(PAPER[m][a])} (×${fmtNum(pr)})`,
       explanation: `${pass ? why : `the ratio is ${fmtNum(r)}, ${degrade ? 'below' : 'above'} the threshold ${DEGRADE}`}; the model is ${state}.${seeds}`,
     };
   };

@@ -4,15 +4,21 @@
  * disagree) makes it unresolved or contradicted.
  */
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../../src/report/schema.js';
+import type { Check, Json } from '../../src/report/schema.js';
+import type { MemoryFitResult } from '../../src/experiments/memory-common.js';
+import type { PointOutcome, PointParams } from '../../src/experiments/types.js';
 import { rnnVsTransformer } from '../../src/experiments/rnn-vs-transformer.js';
 import { noOrder } from '../../src/experiments/no-order.js';
 import { orderingReal } from '../../src/experiments/ordering-real.js';
 
-/** A hand-made point outcome (typed loosely: each experiment's assemble takes its own point types). */
-const pt = (params: object, result: object): never =>
-  ({ key: JSON.stringify(params), params, result, seconds: 0 }) as never;
-const fitted = (testMse: number, reason = 'gtol') => ({
+/** A hand-made point outcome, typed: each assemble takes only its experiment's own params and results. */
+const pt = <const P extends PointParams, R extends Json>(params: P, result: R): PointOutcome<P, R> => ({
+  key: JSON.stringify(params),
+  params,
+  result,
+  seconds: 0,
+});
+const fitted = (testMse: number, reason = 'gtol'): MemoryFitResult => ({
   trainMse: testMse,
   testMse,
   targetVariance: 1,
@@ -29,8 +35,8 @@ describe('Table 2 verdicts', () => {
   const run = (mse: (m: string, a: string, s: number) => number, reason = 'gtol') =>
     rnnVsTransformer.assemble(
       c,
-      ['rnn', 'transformer'].flatMap((model) =>
-        ['original', 'ordering', 'mixing'].flatMap((alteration) =>
+      (['rnn', 'transformer'] as const).flatMap((model) =>
+        (['original', 'ordering', 'mixing'] as const).flatMap((alteration) =>
           [1, 2, 3].map((seed) => pt({ model, alteration, seed }, fitted(mse(model, alteration, seed), reason))),
         ),
       ),
@@ -61,7 +67,7 @@ describe('Table 3 verdicts', () => {
   const c = noOrder.presets.tiny;
   const run = (rnn: (s: number) => number, tr: number, reason = 'gtol') =>
     noOrder.assemble(c, [
-      ...['original', 'permuted'].flatMap((variant) =>
+      ...(['original', 'permuted'] as const).flatMap((variant) =>
         [1, 2, 3].flatMap((seed) => [
           pt({ model: 'rnn', variant, seed }, fitted(rnn(seed))),
           pt({ model: 'transformer', variant, seed }, fitted(tr, reason)),
@@ -91,7 +97,7 @@ describe('Table 1 verdict', () => {
   const run = (n: number, after: number, control: number) =>
     orderingReal.assemble(
       { ...c, mnist: { ...c.mnist, testSize: n } },
-      ['vit', 'rnn'].flatMap((model) =>
+      (['vit', 'rnn'] as const).flatMap((model) =>
         [1, 2, 3].map((seed) =>
           pt(
             { model, seed },

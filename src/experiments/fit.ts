@@ -7,8 +7,8 @@
 import { ValueError, item, mse, valueAndGrad, type Tensor } from '../linalg/index.js';
 import { Adam, flattenParams, lbfgs, unflattenParams, type Model, type Params } from '../models/index.js';
 
-/** Budget of `fitRegression`. */
-export interface FitBudget {
+/** Budget of `fitRegression` (a type alias, not an interface, so that it is JSON in a config). */
+export type FitBudget = {
   /** Adam steps (full batch). */
   adamSteps: number;
   /** Adam learning rate (required when `adamSteps > 0`; unused otherwise). */
@@ -17,7 +17,12 @@ export interface FitBudget {
   lbfgsIter: number;
   /** L-BFGS gradient-norm tolerance. */
   gtol: number;
-}
+  /**
+   * L-BFGS plateau tolerance: stop once the training loss fell by at most `rtol`·loss over the last `window`
+   * iterations (see `lbfgs`). Absent: run to `gtol` or the cap.
+   */
+  plateau?: { window: number; rtol: number };
+};
 
 /** What `fitRegression` measured. All losses are mean squared errors on the training set. */
 export interface FitReport {
@@ -89,6 +94,7 @@ export function fitRegression(model: Model, x: Tensor, y: Tensor, b: FitBudget):
     const r = lbfgs(fg, x0, {
       maxIter: b.lbfgsIter,
       gtol: b.gtol,
+      ...(b.plateau ? { plateau: b.plateau } : {}),
       onIter: (i) => {
         if (i.iteration % every === 0) history.push(i.f);
       },

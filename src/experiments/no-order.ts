@@ -12,6 +12,8 @@ import { jnum, median } from './fit.js';
 import {
   QUICK_TRANSFORMER,
   FULL_MEMORY,
+  STANDARD_PLATEAU,
+  STANDARD_TRANSFORMER,
   fitMemoryModel,
   replicateSeeds,
   shiftRegisterMse,
@@ -89,9 +91,9 @@ export const noOrder: Experiment<NoOrderConfig, Params, NoOrderPoint> = {
       fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 },
       fitTransformer: { adamSteps: 10, lr: 5e-3, lbfgsIter: 250, gtol: 1e-10 },
     },
-    // standard: more data and seeds than quick; the Transformer does NOT converge within this machine's budget (measured:
-    // 3000 L-BFGS iterations, 93 CPU-s, test MSE 3.4% of the variance on Table 2's target, stopped by the cap), so its
-    // verdicts stay unresolved here; 1500 iterations keep the preset within 25 min
+    // standard: Table 2's standard Transformer (sinusoidal encoding) and plateau stop, capped at 1500 iterations: on
+    // this unordered memory the sinusoidal encoding does not help (seed 1, 1500 iterations: 1.43% of the variance,
+    // learned 1.3% in the previous standard run), so the cap bounds the cost
     standard: {
       seed: 1,
       tau: 32,
@@ -99,9 +101,9 @@ export const noOrder: Experiment<NoOrderConfig, Params, NoOrderPoint> = {
       testSize: 512,
       seeds: 3,
       rnn: { hidden: 32, initRadius: 0.9 },
-      transformer: tf,
+      transformer: STANDARD_TRANSFORMER,
       fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 1000, gtol: 1e-9 },
-      fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 1500, gtol: 1e-6 },
+      fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 1500, gtol: 1e-6, plateau: STANDARD_PLATEAU },
     },
     full: { seed: 1, tau: 32, ...FULL_MEMORY },
   },

@@ -21,6 +21,8 @@ import { jnum, median } from './fit.js';
 import {
   QUICK_TRANSFORMER,
   FULL_MEMORY,
+  STANDARD_PLATEAU,
+  STANDARD_TRANSFORMER,
   fitMemoryModel,
   replicateSeeds,
   type MemoryConfig,
@@ -105,18 +107,19 @@ export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, Memory
       fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 },
       fitTransformer: { adamSteps: 10, lr: 5e-3, lbfgsIter: 250, gtol: 1e-10 },
     },
-    // standard: more data and seeds than quick; the Transformer does NOT converge within this machine's budget (measured:
-    // 3000 L-BFGS iterations, 93 CPU-s, test MSE 3.4% of the variance, stopped by the cap), so its verdicts stay
-    // unresolved here; 1500 iterations keep the preset within 25 min
+    // standard: the Transformer of quick with the fixed sinusoidal encoding (measured on seed 1, original target: the
+    // learned encoding reached 9.6% of the variance after 400 L-BFGS iterations, the sinusoidal 4.2%, and 0.32% after
+    // 1500) and L-BFGS until the loss plateaus (< 5% lower over 200 iterations) or 3500 iterations (at 2500, one seed
+    // of the original was still capped at 0.18% of the variance); the RNN reaches ≤ 1.2e-6 of the variance in 400
     standard: {
       seed: 1,
       ...common,
-      trainSize: 128,
+      trainSize: 96,
       testSize: 512,
       seeds: 3,
-      transformer: tf,
-      fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 1000, gtol: 1e-9 },
-      fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 1500, gtol: 1e-6 },
+      transformer: STANDARD_TRANSFORMER,
+      fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 400, gtol: 1e-9 },
+      fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 3500, gtol: 1e-6, plateau: STANDARD_PLATEAU },
     },
     full: { seed: 1, ...common, ...FULL_MEMORY },
   },
@@ -219,7 +222,7 @@ function assemble(c: RnnVsTransformerConfig, pts: Out[]): Assembled {
       },
     },
   ];
-  const cks = checks(pts, ratio, causal);
+  const cks = checks(c, pts, ratio, causal);
   return {
     choices: [
       `mixing filter: θ ~ U[0,1]^${c.filterLength} normalised to ‖θ‖₁ = 1, boundary '${c.mixBoundary}' (${c.mixBoundary === 'causal' ? 'causal: (θ∗x)(t) = Σ θ(s) x(t−s), our default; the printed forward filter makes the target non-causal' : 'forward, as printed: non-causal'}); θ = [${Array.from(
@@ -293,7 +296,12 @@ function seedRatios(pts: Out[], m: Model, a: Alteration): number[] {
   return [...x.entries()].flatMap(([s, v]) => (o.has(s) ? [v / o.get(s)!] : []));
 }
 
-function checks(pts: Out[], ratio: (m: Model, a: Alteration) => number, causal: Record<string, boolean>): Check[] {
+function checks(
+  c: RnnVsTransformerConfig,
+  pts: Out[],
+  ratio: (m: Model, a: Alteration) => number,
+  causal: Record<string, boolean>,
+): Check[] {
   const conv: Record<Model, Conv> = { rnn: convergence(pts, 'rnn'), transformer: convergence(pts, 'transformer') };
   const mk = (id: string, claim: string, m: Model, a: Alteration, degrade: boolean, why: string): Check => {
     const r = ratio(m, a),
@@ -301,10 +309,24 @@ function checks(pts: Out[], ratio: (m: Model, a: Alteration) => number, causal: 
     const pass = degrade ? r >= DEGRADE : r < DEGRADE;
     const agree = per.length > 0 && per.every((q) => (degrade ? q >= DEGRADE : q < DEGRADE) === pass);
     const cv = conv[m];
-    const verdict = verdictOf(pass, { resolved: cv.converged && agree, robust: cv.converged && agree });
+    // a failure is robust only when the altered fits also stopped by tolerance: a capped one could still improve
+    const alteredCapped = pts.filter(
+      (p) => p.params.model === m && p.params.alteration === a && p.result.lbfgsReason === 'maxIter',
+    ).length;
+    // with m_h < τ the attention cannot represent every τ×τ logit matrix (the paper's m_h = τ = 32 can): a
+    // re-ordered or mixed memory may be harder for this smaller Transformer without saying anything about the paper's
+    const small = m === 'transformer' && c.transformer.mh < c.tau;
+    const verdict = verdictOf(pass, {
+      resolved: cv.converged && agree,
+      robust: cv.converged && agree && alteredCapped === 0 && !small,
+    });
+    const size =
+      small && !pass && cv.converged && agree
+        ? ` This Transformer has m_h = ${c.transformer.mh} < τ = ${c.tau} (the paper's: m_h = 32), so its logits cannot take every τ×τ pattern; a failure at this size does not contradict the paper's claim about its Transformer — unresolved here, the full preset (the paper's sizes) decides.`
+        : '';
     const pr = PAPER[m][a] / PAPER[m].original;
     const state = cv.converged
-      ? `converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance${cv.capped > 0 ? `; L-BFGS reached its cap at ${cv.capped} seed(s), but at ≤ ${EXACT} of the variance no remaining optimisation changes a ratio by ${DEGRADE}×` : ', L-BFGS stopped by tolerance at every seed'})`
+      ? `converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance${cv.capped > 0 ? `; L-BFGS reached its cap at ${cv.capped} seed(s), but at ≤ ${EXACT} of the variance no remaining optimisation changes a ratio by ${DEGRADE}×` : ', L-BFGS stopped by tolerance at every seed'})${alteredCapped > 0 ? `; on the altered target L-BFGS reached its cap at ${alteredCapped} seed(s)` : ''}`
       : `not converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance on the original target, L-BFGS stopped by its cap at ${cv.capped} of ${cv.points} seeds): the ratio is optimisation noise, unresolved at this budget (the standard preset trains to convergence)`;
     const seeds = agree ? '' : ` The seeds disagree (per-seed ratios ${per.map((q) => fmtNum(q)).join(', ')}).`;
     return {
@@ -321,7 +343,7 @@ function checks(pts: Out[], ratio: (m: Model, a: Alteration) => number, causal: 
         lbfgsCapped: cv.capped,
       },
       paper: `${fmtNum(PAPER[m].original)} → ${fmtNum(PAPER[m][a])} (×${fmtNum(pr)})`,
-      explanation: `${pass ? why : `the ratio is ${fmtNum(r)}, ${degrade ? 'below' : 'above'} the threshold ${DEGRADE}`}; the model is ${state}.${seeds}`,
+      explanation: `${pass ? why : `the ratio is ${fmtNum(r)}, ${degrade ? 'below' : 'above'} the threshold ${DEGRADE}`}; the model is ${state}.${seeds}${size}`,
     };
   };
   return [

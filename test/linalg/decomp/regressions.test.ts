@@ -11,6 +11,8 @@ interface Reg {
   bug: string;
   shape: [number, number];
   a: (number | null)[];
+  /** Reference singular values (mpmath, 800 digits, from the exact binary64 entries), when given. */
+  s?: number[];
 }
 const regs = (
   JSON.parse(readFileSync(new URL('../../fixtures/decomp-regressions.json', import.meta.url), 'utf8')) as {
@@ -37,6 +39,32 @@ describe('regressions', () => {
     const { q } = qr(get('tall-complete-q-not-orthogonal'), { mode: 'complete' });
     expect(q.shape).toEqual([5, 5]);
     expect(orthColsRatio(q)).toBeLessThan(35);
+  });
+  test('jacobi-stall-subnormal-column: the Jacobi SVD converges; σ₁ to 4ε, every σ to 8·n·ε·σ₁; U, V orthogonal', () => {
+    const a = get('jacobi-stall-subnormal-column');
+    const ref = regs.find((c) => c.name === 'jacobi-stall-subnormal-column')!.s!;
+    for (const method of ['auto', 'jacobi'] as const) {
+      const { u, s, vt } = svd(a, { method });
+      expect(Math.abs(s.data[0]! / ref[0]! - 1)).toBeLessThanOrEqual(4 * Number.EPSILON);
+      for (let i = 0; i < 4; i++)
+        expect(Math.abs(s.data[i]! - ref[i]!)).toBeLessThanOrEqual(32 * Number.EPSILON * ref[0]!);
+      expect(svdvals(a, { method }).data).toEqual(s.data);
+      expect(orthColsRatio(u)).toBeLessThan(35);
+      expect(orthRowsRatio(vt)).toBeLessThan(35);
+      expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
+    }
+  });
+  test('gk-known-shift-underflow: Golub–Kahan with vectors converges; every σ to 8·n·ε·σ₁ (its guarantee)', () => {
+    const a = get('gk-known-shift-underflow');
+    const ref = regs.find((c) => c.name === 'gk-known-shift-underflow')!.s!;
+    const { u, s, vt } = svd(a, { method: 'golub-kahan' });
+    for (let i = 0; i < 4; i++)
+      expect(Math.abs(s.data[i]! - ref[i]!)).toBeLessThanOrEqual(40 * Number.EPSILON * ref[0]!);
+    expect(orthColsRatio(u)).toBeLessThan(35);
+    expect(orthRowsRatio(vt)).toBeLessThan(35);
+    expect(reconstructionRatio(a, u, s, vt)).toBeLessThan(35);
+    // the Jacobi path gets every σ of this column-graded input to high relative accuracy
+    expect(svdvals(a, { method: 'jacobi' })).toBeAllclose(ref, { rtol: 1e-14, atol: 0 });
   });
   test('cond-nonfinite-op-name: the error names cond', () => {
     expect(() => cond(get('cond-nonfinite-op-name'))).toThrow(NonFiniteError);

@@ -38,8 +38,11 @@ export interface SvdResult {
  * - Preconditioned one-sided Jacobi (svdcore.ts, jacobi.ts; Drmač–Veselić 2008): row sorting,
  *   QR with column pivoting, a second QR, then one-sided Jacobi with de Rijk pivoting. Backward
  *   stable too, and in addition every σ_i — however small — has relative error O(ε·κ(B)) for
- *   A = D₁·B·D₂ with any diagonal gradings D (Demmel–Veselić 1992), which bidiagonalisation
- *   does not guarantee. About 10 sweeps on random dense input, so several times slower.
+ *   A = D₁·B·D₂ with diagonal gradings D (Demmel–Veselić 1992), which bidiagonalisation
+ *   does not guarantee — provided D₁ spans less than the float64 exponent range: beyond, the QR
+ *   preconditioner's Householder vectors underflow and only the normwise bound holds (rows
+ *   1e179 … 1e-280: test/fixtures/README.md). About 10 sweeps on random dense input, so several
+ *   times slower.
  * - `method: 'auto'` (default) uses Golub–Kahan unless the matrix looks graded: (max/min row
  *   norm)·(max/min column norm) > 100, or a zero row/column. Rationale: Golub–Kahan's relative
  *   error bound ε·κ(A) exceeds Jacobi's ε·κ(B) by at most κ(D₁)·κ(D₂), which this spread

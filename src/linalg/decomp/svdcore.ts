@@ -14,7 +14,9 @@
  *
  * Relative accuracy: every σ_i has relative error O(ε·(κ(B_c) + κ(B_r))) for A = D_r·B·D_c,
  * independent of the gradings D (Drmač–Veselić Thm; Demmel et al., "Computing the SVD with high
- * relative accuracy", LAA 299, 1999). SVD of AᵀA is never formed.
+ * relative accuracy", LAA 299, 1999) as long as D_r spans less than the exponent range: a row
+ * below max·2^-1022 makes the reflector entries v_i = a_i/(a_1 − β) of step 2 underflow (open,
+ * test/fixtures/README.md). SVD of AᵀA is never formed.
  */
 import { bidiagonalQR, formUt, formVt } from './bidiag.js';
 import { bidiagonalize } from './brd.js';

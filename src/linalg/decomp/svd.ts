@@ -62,8 +62,8 @@ export interface SvdResult {
  */
 export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
   const [m, n] = entry('svd', a, opts);
-  checkMethod('svd', opts.method);
-  const full = opts.full === true;
+  checkMethod('svd', opts?.method);
+  const full = opts?.full === true;
   const k = Math.min(m, n);
   if (k === 0) {
     return {
@@ -74,13 +74,13 @@ export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
   }
   let u: Tensor, vt: Tensor, s: Float64Array;
   if (m >= n) {
-    const r = tallSVD('svd', toColMajor(a.data, m, n), m, n, true, full, opts.method);
+    const r = tallSVD('svd', toColMajor(a.data, m, n), m, n, true, full, opts?.method);
     s = r.s;
     u = fromColMajor(r.u!, m, r.ucols);
     vt = { data: r.v!, shape: [n, n] };
   } else {
     // Aᵀ (n×m, tall) has column-major data equal to A's row-major data.
-    const r = tallSVD('svd', a.data.slice(), n, m, true, full, opts.method);
+    const r = tallSVD('svd', a.data.slice(), n, m, true, full, opts?.method);
     s = r.s;
     u = fromColMajor(r.v!, m, m);
     vt = { data: r.u!, shape: [r.ucols, n] };
@@ -101,13 +101,13 @@ export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
  */
 export function svdvals(a: Tensor, opts: FiniteOption & { method?: SvdMethod } = {}): Tensor {
   const [m, n] = entry('svdvals', a, opts);
-  checkMethod('svdvals', opts.method);
+  checkMethod('svdvals', opts?.method);
   const k = Math.min(m, n);
   if (k === 0) return { data: new Float64Array(0), shape: [0] };
   const r =
     m >= n
-      ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts.method)
-      : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts.method);
+      ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts?.method)
+      : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts?.method);
   return { data: r.s, shape: [k] };
 }
 

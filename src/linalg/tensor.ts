@@ -357,6 +357,8 @@ export function at(t: Tensor, ...idx: number[]): number {
   checkTensor('at', 't', t);
   if (idx.length !== t.shape.length)
     throw new ShapeError('at', `${idx.length} indices for a ${t.shape.length}-D tensor`, [t.shape]);
+  const bad = idx.findIndex((v) => typeof v !== 'number');
+  if (bad >= 0) throw new ValueError('at', `index ${bad} must be a number, got ${describe(idx[bad])}`);
   let off = 0;
   for (let i = 0; i < idx.length; i++) {
     const d = t.shape[i]!;

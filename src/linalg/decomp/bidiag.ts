@@ -170,12 +170,10 @@ export function bidiagonalQR(
         // "Perfect" shift: the precomputed σ² nearest to the Wilkinson estimate μ = sp² − shift.
         // Any shift keeps the step orthogonal (stability is unaffected); a good one deflates the
         // bottom of the block in about one sweep instead of two.
-        const mu = (sp * sp - shift) * scale * scale;
-        const sig = nearestSquare(known, mu);
-        if (Math.abs(sig * sig - mu) <= 1e-3 * Math.max(mu, Number.MIN_VALUE)) {
-          const sc = sig / scale;
-          f = (sk + sc) * (sk - sc);
-        }
+        // Compared in the scaled domain: μ·scale² underflows to 0 for a block near 1e-160.
+        const mu = sp * sp - shift;
+        const sc = nearestSquare(known, mu, scale);
+        if (Math.abs(sc * sc - mu) <= 1e-3 * Math.max(mu, Number.MIN_VALUE)) f = (sk + sc) * (sk - sc);
       }
       let g = sk * ek;
       for (let j = k; j < p - 1; j++) {
@@ -262,18 +260,18 @@ function rotChain(
   }
 }
 
-/** The entry of `sig` (descending, ≥ 0) whose square is nearest to mu. */
-function nearestSquare(sig: Float64Array, mu: number): number {
+/** sig_i/scale for the entry of `sig` (descending, ≥ 0) whose (sig_i/scale)² is nearest to mu. */
+function nearestSquare(sig: Float64Array, mu: number, scale: number): number {
+  const sq = (i: number): number => (sig[i]! / scale) * (sig[i]! / scale);
   let lo = 0,
     hi = sig.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sig[mid]! * sig[mid]! > mu) lo = mid + 1;
+    if (sq(mid) > mu) lo = mid + 1;
     else hi = mid;
   }
-  let best = sig[lo]!;
-  if (lo > 0 && Math.abs(sig[lo - 1]! * sig[lo - 1]! - mu) < Math.abs(best * best - mu)) best = sig[lo - 1]!;
-  return best;
+  if (lo > 0 && Math.abs(sq(lo - 1) - mu) < Math.abs(sq(lo) - mu)) lo--;
+  return sig[lo]! / scale;
 }
 
 function swapRows(x: Float64Array, a: number, b: number, len: number): void {

@@ -45,8 +45,8 @@ export function lstsq(a: Tensor, b: Tensor, opts: LstsqOptions = {}): LstsqResul
     throw new ShapeError('lstsq', `b must be 1-D or 2-D, got ${b.shape.length}-D`, [a.shape, b.shape]);
   if (b.shape[0] !== m) throw new ShapeError('lstsq', `a has ${m} rows but b has ${b.shape[0]}`, [a.shape, b.shape]);
   const k = b.shape.length === 1 ? 1 : b.shape[1]!;
-  if (opts.checkFinite !== false) entry('lstsq', { data: b.data, shape: [m, k] }, opts, 'b');
-  const rcond = opts.rcond ?? Number.EPSILON * Math.max(m, n);
+  if (opts?.checkFinite !== false) entry('lstsq', { data: b.data, shape: [m, k] }, opts, 'b');
+  const rcond = opts?.rcond ?? Number.EPSILON * Math.max(m, n);
   if (!(rcond >= 0) || !Number.isFinite(rcond))
     throw new ValueError('lstsq', `rcond must be a finite non-negative number, got ${rcond}`);
   const xShape = b.shape.length === 1 ? [n] : [n, k];
@@ -145,7 +145,7 @@ export interface PinvOptions extends FiniteOption {
  */
 export function pinv(a: Tensor, opts: PinvOptions = {}): Tensor {
   const [m, n] = entry('pinv', a, opts);
-  const rcond = opts.rcond ?? Number.EPSILON * Math.max(m, n);
+  const rcond = opts?.rcond ?? Number.EPSILON * Math.max(m, n);
   if (!(rcond >= 0) || !Number.isFinite(rcond))
     throw new ValueError('pinv', `rcond must be a finite non-negative number, got ${rcond}`);
   const out = new Float64Array(n * m);

@@ -2,8 +2,8 @@
  * LU with partial pivoting: `solve` and `det`.
  */
 import { ShapeError, SeqrateError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
-import { entry, entrySquare, type FiniteOption } from './util.js';
+import { checkTensor, type Tensor } from '../tensor.js';
+import { entry, entrySquare, timesPow2, type FiniteOption } from './util.js';
 
 /**
  * Thrown by `solve` when the matrix is exactly singular (a zero pivot).
@@ -89,13 +89,13 @@ function luFactor(data: Float64Array, n: number): LU {
  * ```
  */
 export function solve(a: Tensor, b: Tensor, opts: FiniteOption = {}): Tensor {
-  if (b === null || typeof b !== 'object' || !(b.data instanceof Float64Array))
-    throw new ShapeError('solve', 'b must be a Tensor', [a.shape]);
   const n = entrySquare('solve', a, opts);
+  checkTensor('solve', 'b', b);
   if (b.shape.length !== 1 && b.shape.length !== 2)
     throw new ShapeError('solve', `b must be 1-D or 2-D, got ${b.shape.length}-D`, [a.shape, b.shape]);
   if (b.shape[0] !== n) throw new ShapeError('solve', `a has ${n} rows but b has ${b.shape[0]}`, [a.shape, b.shape]);
-  if (opts.checkFinite !== false) entry('solve', b.shape.length === 1 ? { data: b.data, shape: [n, 1] } : b, opts, 'b');
+  if (opts?.checkFinite !== false)
+    entry('solve', b.shape.length === 1 ? { data: b.data, shape: [n, 1] } : b, opts, 'b');
   const k = b.shape.length === 1 ? 1 : b.shape[1]!;
   const f = luFactor(a.data, n);
   if (f.zeroPivot >= 0) throw new SingularMatrixError('solve', n, f.zeroPivot);
@@ -143,15 +143,17 @@ export function det(a: Tensor, opts: FiniteOption = {}): number {
   if (n === 0) return 1;
   const f = luFactor(a.data, n);
   if (f.zeroPivot >= 0) return 0;
+  // det = mant·2^ex with mant kept in [1, 4): each pivot is split into its own mantissa and
+  // exponent first (a running product could underflow to 0 — then log2 gave −∞ and 0·∞ = NaN).
   let mant = f.sign,
     ex = 0;
   for (let i = 0; i < n; i++) {
-    mant *= f.lu[i * n + i]!;
-    const e = Math.floor(Math.log2(Math.abs(mant)));
-    if (e > 500 || e < -500) {
-      mant *= Math.pow(2, -e);
-      ex += e;
-    }
+    const u = f.lu[i * n + i]!,
+      eu = Math.floor(Math.log2(Math.abs(u)));
+    mant *= timesPow2(u, -eu);
+    const em = Math.floor(Math.log2(Math.abs(mant)));
+    mant = timesPow2(mant, -em);
+    ex += eu + em;
   }
   if (ex === 0) return mant;
   const e1 = Math.trunc(ex / 2);

@@ -2,7 +2,7 @@
  * Matrix and vector norms, condition number.
  */
 import { ShapeError, ValueError } from '../errors.js';
-import { assertFinite, type Tensor } from '../tensor.js';
+import { assertFinite, checkTensor, type Tensor } from '../tensor.js';
 import { svdvals } from './svd.js';
 import { nrm2, type FiniteOption } from './util.js';
 
@@ -22,9 +22,8 @@ export type NormOrd = 'fro' | 'nuc' | 1 | 2 | number;
  * ```
  */
 export function norm(a: Tensor, ord?: NormOrd, opts: FiniteOption = {}): number {
-  if (a === null || typeof a !== 'object' || !(a.data instanceof Float64Array))
-    throw new ShapeError('norm', 'a must be a Tensor');
-  if (opts.checkFinite !== false) assertFinite('norm', 'a', a);
+  checkTensor('norm', 'a', a);
+  if (opts?.checkFinite !== false) assertFinite('norm', 'a', a);
   if (a.shape.length === 1) return vectorNorm(a, ord ?? 2);
   if (a.shape.length !== 2)
     throw new ShapeError('norm', `expected a 1-D vector or 2-D matrix, got ${a.shape.length}-D`, [a.shape]);
@@ -98,12 +97,11 @@ function vectorNorm(a: Tensor, ord: NormOrd): number {
  * ```
  */
 export function cond(a: Tensor, opts: FiniteOption = {}): number {
-  if (a === null || typeof a !== 'object' || !(a.data instanceof Float64Array))
-    throw new ShapeError('cond', 'a must be a Tensor');
+  checkTensor('cond', 'a', a);
   if (a.shape.length !== 2) throw new ShapeError('cond', `expected a 2-D matrix, got ${a.shape.length}-D`, [a.shape]);
   if (a.data.length === 0)
     throw new ValueError('cond', `condition number of an empty matrix of shape (${a.shape.join(', ')}) is undefined`);
-  if (opts.checkFinite !== false) assertFinite('cond', 'a', a);
+  if (opts?.checkFinite !== false) assertFinite('cond', 'a', a);
   const s = svdvals(a, { checkFinite: false }).data;
   const lo = s[s.length - 1]!;
   return lo === 0 ? Infinity : s[0]! / lo;

@@ -26,7 +26,7 @@ export interface QrOptions extends FiniteOption {
  */
 export function qr(a: Tensor, opts: QrOptions = {}): { q: Tensor; r: Tensor } {
   const [m, n] = entry('qr', a, opts);
-  const mode = opts.mode ?? 'reduced';
+  const mode = opts?.mode ?? 'reduced';
   if (mode !== 'reduced' && mode !== 'complete')
     throw new ValueError('qr', `mode must be 'reduced' or 'complete', got '${String(mode)}'`);
   const k = Math.min(m, n);

@@ -38,8 +38,11 @@ export interface SvdResult {
  * - Preconditioned one-sided Jacobi (svdcore.ts, jacobi.ts; Drmač–Veselić 2008): row sorting,
  *   QR with column pivoting, a second QR, then one-sided Jacobi with de Rijk pivoting. Backward
  *   stable too, and in addition every σ_i — however small — has relative error O(ε·κ(B)) for
- *   A = D₁·B·D₂ with any diagonal gradings D (Demmel–Veselić 1992), which bidiagonalisation
- *   does not guarantee. About 10 sweeps on random dense input, so several times slower.
+ *   A = D₁·B·D₂ with diagonal gradings D (Demmel–Veselić 1992), which bidiagonalisation
+ *   does not guarantee — provided D₁ spans less than the float64 exponent range: beyond, the QR
+ *   preconditioner's Householder vectors underflow and only the normwise bound holds (rows
+ *   1e179 … 1e-280: test/fixtures/README.md). About 10 sweeps on random dense input, so several
+ *   times slower.
  * - `method: 'auto'` (default) uses Golub–Kahan unless the matrix looks graded: (max/min row
  *   norm)·(max/min column norm) > 100, or a zero row/column. Rationale: Golub–Kahan's relative
  *   error bound ε·κ(A) exceeds Jacobi's ε·κ(B) by at most κ(D₁)·κ(D₂), which this spread
@@ -59,8 +62,8 @@ export interface SvdResult {
  */
 export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
   const [m, n] = entry('svd', a, opts);
-  checkMethod('svd', opts.method);
-  const full = opts.full === true;
+  checkMethod('svd', opts?.method);
+  const full = opts?.full === true;
   const k = Math.min(m, n);
   if (k === 0) {
     return {
@@ -71,13 +74,13 @@ export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
   }
   let u: Tensor, vt: Tensor, s: Float64Array;
   if (m >= n) {
-    const r = tallSVD('svd', toColMajor(a.data, m, n), m, n, true, full, opts.method);
+    const r = tallSVD('svd', toColMajor(a.data, m, n), m, n, true, full, opts?.method);
     s = r.s;
     u = fromColMajor(r.u!, m, r.ucols);
     vt = { data: r.v!, shape: [n, n] };
   } else {
     // Aᵀ (n×m, tall) has column-major data equal to A's row-major data.
-    const r = tallSVD('svd', a.data.slice(), n, m, true, full, opts.method);
+    const r = tallSVD('svd', a.data.slice(), n, m, true, full, opts?.method);
     s = r.s;
     u = fromColMajor(r.v!, m, m);
     vt = { data: r.u!, shape: [r.ucols, n] };
@@ -98,13 +101,13 @@ export function svd(a: Tensor, opts: SvdOptions = {}): SvdResult {
  */
 export function svdvals(a: Tensor, opts: FiniteOption & { method?: SvdMethod } = {}): Tensor {
   const [m, n] = entry('svdvals', a, opts);
-  checkMethod('svdvals', opts.method);
+  checkMethod('svdvals', opts?.method);
   const k = Math.min(m, n);
   if (k === 0) return { data: new Float64Array(0), shape: [0] };
   const r =
     m >= n
-      ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts.method)
-      : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts.method);
+      ? tallSVD('svdvals', toColMajor(a.data, m, n), m, n, false, false, opts?.method)
+      : tallSVD('svdvals', a.data.slice(), n, m, false, false, opts?.method);
   return { data: r.s, shape: [k] };
 }
 

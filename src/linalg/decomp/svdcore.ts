@@ -14,7 +14,9 @@
  *
  * Relative accuracy: every σ_i has relative error O(ε·(κ(B_c) + κ(B_r))) for A = D_r·B·D_c,
  * independent of the gradings D (Drmač–Veselić Thm; Demmel et al., "Computing the SVD with high
- * relative accuracy", LAA 299, 1999). SVD of AᵀA is never formed.
+ * relative accuracy", LAA 299, 1999) as long as D_r spans less than the exponent range: a row
+ * below max·2^-1022 makes the reflector entries v_i = a_i/(a_1 − β) of step 2 underflow (open,
+ * test/fixtures/README.md). SVD of AᵀA is never formed.
  */
 import { bidiagonalQR, formUt, formVt } from './bidiag.js';
 import { bidiagonalize } from './brd.js';
@@ -101,23 +103,24 @@ export function tallSVD(
   const x = new Float64Array(n * n);
   for (let j = 0; j < n; j++) for (let i = j; i < n; i++) x[j * n + i] = y[i * n + j]!;
   const acc = vectors ? identity(n) : null;
+  // σ_j = a_j·2^k_j of the scaled matrix (x now holds the unit columns W_j/σ_j); σ of A = σ_j·2^-e.
   const sig = oneSidedJacobi(op, x, n, n, acc);
   // Phase 4: sort descending (de Rijk leaves it nearly sorted), assemble vectors.
-  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => sig[b]! - sig[a]!);
+  const lg = Array.from({ length: n }, (_, j) => sig.k[j]! + Math.log2(sig.a[j]!)); // −∞ for σ = 0
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => lg[b]! - lg[a]! || a - b);
   const s = new Float64Array(n);
-  for (let j = 0; j < n; j++) s[j] = timesPow2(sig[order[j]!]!, -e);
+  for (let j = 0; j < n; j++) s[j] = timesPow2(sig.a[order[j]!]!, sig.k[order[j]!]! - e);
   if (!vectors || acc === null) return { s, u: null, ucols: 0, v: null };
-  // Ũ = normalised columns of W, completed to an orthonormal basis where σ = 0.
+  // Ũ = the unit columns of W, completed to an orthonormal basis where σ = 0.
   const ut = new Float64Array(n * n);
   const zero: number[] = [];
   for (let j = 0; j < n; j++) {
-    const src = order[j]!,
-      sj = sig[src]!;
-    if (sj === 0) {
+    const src = order[j]!;
+    if (sig.a[src] === 0) {
       zero.push(j);
       continue;
     }
-    for (let i = 0; i < n; i++) ut[j * n + i] = x[src * n + i]! / sj;
+    ut.set(x.subarray(src * n, src * n + n), j * n);
   }
   completeBasis(ut, n, zero);
   // U = Q1·[Ũ 0; 0 I] with the row sorting undone.

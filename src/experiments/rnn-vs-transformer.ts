@@ -323,7 +323,9 @@ function checks(
     const size =
       small && !pass && cv.converged && agree
         ? ` This Transformer has m_h = ${c.transformer.mh} < τ = ${c.tau} (the paper's: m_h = 32), so its logits cannot take every τ×τ pattern; a failure at this size does not contradict the paper's claim about its Transformer — unresolved here, the full preset (the paper's sizes) decides.`
-        : '';
+        : small && pass
+          ? ` (Measured with m_h = ${c.transformer.mh} < τ = ${c.tau}; the paper's Transformer has m_h = 32.)`
+          : '';
     const pr = PAPER[m][a] / PAPER[m].original;
     const state = cv.converged
       ? `converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance${cv.capped > 0 ? `; L-BFGS reached its cap at ${cv.capped} seed(s), but at ≤ ${EXACT} of the variance no remaining optimisation changes a ratio by ${DEGRADE}×` : ', L-BFGS stopped by tolerance at every seed'})${alteredCapped > 0 ? `; on the altered target L-BFGS reached its cap at ${alteredCapped} seed(s)` : ''}`

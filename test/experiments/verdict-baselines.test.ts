@@ -134,4 +134,21 @@ describe('Table 1 verdict', () => {
     expect(byId(run(20, 0.965, 0.97).checks, 'vit-recovers-after-shift').verdict).toBe('unresolved');
     expect(byId(run(5000, 0.7, 0.97).checks, 'vit-recovers-after-shift').verdict).toBe('contradicted');
   });
+  it('names what limits the SE: few test images, or the spread across seeds (then more images would not help)', () => {
+    expect(byId(run(20, 0.965, 0.97).checks, 'vit-recovers-after-shift').explanation).toMatch(
+      /test images would resolve/,
+    );
+    // drops 0.0, 0.03, 0.06 on 100000 images: binomial SE ≈ 0.0004, seed SE ≈ 0.017
+    const spread = orderingReal.assemble(
+      { ...c, mnist: { ...c.mnist, testSize: 100000 } },
+      (['vit', 'rnn'] as const).flatMap((model) =>
+        [1, 2, 3].map((seed) =>
+          pt({ model, seed }, { before: 0.9, shiftedNoRetrain: 0.5, after: 0.9 - 0.03 * (seed - 1), control: 0.9 }),
+        ),
+      ),
+    );
+    const k = byId(spread.checks, 'vit-recovers-after-shift');
+    expect(k.verdict).toBe('unresolved');
+    expect(k.explanation).toMatch(/about \d+ seeds would resolve it \(the seed-to-seed spread limits the SE/);
+  });
 });

@@ -159,7 +159,7 @@ export const demos: Experiment<DemosConfig, Params, DemoPoint> = {
   expectedTime: {
     tiny: 'about a second',
     quick: 'about 10 s of CPU',
-    standard: 'about 30 CPU-s (estimated: 3 × the quick preset)',
+    standard: 'about 37 CPU-s (measured in the standard run of 2026-11-30)',
     full: 'about 18 min on one core of a busy 2-core machine (measured: 17 min 46 s niced at load ≈ 7; nearest point ≈ 80% of it)',
   },
   pointFilters: ['task', 'seed'],

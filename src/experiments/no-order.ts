@@ -110,8 +110,7 @@ export const noOrder: Experiment<NoOrderConfig, Params, NoOrderPoint> = {
   expectedTime: {
     tiny: 'a few seconds',
     quick: 'about 40 s of CPU',
-    standard:
-      'about 6 CPU-min (estimated: 6 Transformer points of ≈ 47 CPU-s — half of a measured 3000-iteration point, 93 CPU-s — and 6 RNN points)',
+    standard: 'about 4.4 CPU-min (measured: 265 CPU-s in the standard run of 2026-11-30)',
     full: 'about 1 CPU-hour (10 Transformer points of ~3.5 min, 10 RNN points)',
   },
   pointFilters: ['model', 'variant', 'seed'],

@@ -127,7 +127,7 @@ export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, Memory
     tiny: 'a few seconds',
     quick: 'about 60 s of CPU',
     standard:
-      'about 9 CPU-min (estimated: 9 Transformer points of ≈ 47 CPU-s — half of a measured 3000-iteration point, 93 CPU-s — and 9 RNN points)',
+      'about 9 CPU-min (measured: 541 CPU-s in the standard run of 2026-11-30; Transformer points 32–55 CPU-s each)',
     full: 'about 1.3 CPU-hours (15 Transformer points of ~3.5 min measured, 15 RNN points)',
   },
   pointFilters: ['model', 'alteration', 'seed'],

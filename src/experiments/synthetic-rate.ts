@@ -200,7 +200,7 @@ export const syntheticRate: Experiment<SyntheticRateConfig, SyntheticRateParams,
   },
   expectedTime: {
     tiny: 'a few seconds',
-    standard: 'about 9 CPU-min (estimated by scaling the quick preset)',
+    standard: 'about 7 CPU-min (measured: 425 CPU-s in the standard run of 2026-11-30)',
     quick: 'about 60–65 s of CPU (≈ 20 s of it the fitted estimate)',
     full: 'about 5.5–8.5 CPU-hours (144 trained points of 80–160 s and 144 fitted points of ≈ 45–60 s measured; spread them with seqrate run --mh)',
   },

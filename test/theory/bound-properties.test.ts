@@ -59,14 +59,14 @@ function measure(c: Case, bound: BoundFn, samples = 48): { bound: number; error:
 }
 
 /** Searches the generators for a case where `bound` < the measured error's lower confidence limit. */
-function findCounterexample(bound: BoundFn, seed: number, numRuns: number): Case | null {
+function findCounterexample(bound: BoundFn, seed: number | undefined, numRuns: number): Case | null {
   const out = fc.check(
     fc.property(caseArb, (c) => {
       const H = powerTarget(c.alpha, c.R, 10 ** c.logScale);
       const e = truncationErrors(H, c.mh, c.tau, 48, 11);
       return bound(measures(H, { alpha: c.alpha, beta: 0.5 }), c) + roundoff(c) >= e.l1.ciLow;
     }),
-    { seed, numRuns, endOnFailure: true },
+    { ...(seed === undefined ? {} : { seed }), numRuns, endOnFailure: true },
   ); // the first counterexample, unshrunk (shrinking re-measures)
   return out.failed ? out.counterexample![0] : null;
 }
@@ -119,10 +119,12 @@ describe('the generators find counterexamples to bounds that are not bounds', ()
     expect(r.bound).toBeLessThan(r.error / 10);
   });
 
+  // 600 runs under the suite's fast-check seed (SEQRATE_FC_SEED): 60 runs found the broken bounds' rare
+  // counterexamples at only 4 and 7 of seeds 1–10; 600 runs found them at all of seeds 1–20 (≈ 0.5 s per search)
   it.each([['proof', variant('proof')], ['printed', variant('printed')], ...Object.entries(BROKEN)])(
     'a fast-check search finds a counterexample to %s',
     (_name, bound) => {
-      expect(findCounterexample(bound, 7, 60)).not.toBeNull();
+      expect(findCounterexample(bound, undefined, 600)).not.toBeNull();
     },
   );
 

@@ -108,8 +108,8 @@ ${EXIT_TEXT}`,
  * (wall time of the run from the report's header; CPU and the second wall time include the build).
  */
 export const QUICK_TIME =
-  'quick: 2 min 06 s wall time measured on 2 cores with no other jobs (load average 0.3 at the start), ' +
-  'using 259 s of CPU (user + sys, build included); npm run reproduce took 2 min 14 s with its build';
+  'quick: 1 min 50 s wall time measured on 2 cores with no other jobs (2026-11-30), ' +
+  'using 224 s of CPU (user + sys, build included); npm run reproduce took 1 min 56 s with its build';
 
 /** The preset selected by --tiny/--quick/--full/--preset (default quick). */
 function presetOf(flags: Flags): PresetName {

@@ -108,8 +108,9 @@ ${EXIT_TEXT}`,
  * (wall time of the run from the report's header; CPU and the second wall time include the build).
  */
 export const QUICK_TIME =
-  'quick: 1 min 50 s wall time measured on 2 cores with no other jobs (2026-11-30), ' +
-  'using 224 s of CPU (user + sys, build included); npm run reproduce took 1 min 56 s with its build';
+  'quick: 1 min 50 s and 2 min 16 s wall time measured on 2 cores in two runs with no other jobs ' +
+  '(load average 1.6 at the start of the second), using 224 s and 275 s of CPU (user + sys, build included); ' +
+  'npm run reproduce took 1 min 56 s and 2 min 23 s with its build';
 
 /** The preset selected by --tiny/--quick/--full/--preset (default quick). */
 function presetOf(flags: Flags): PresetName {

@@ -26,6 +26,30 @@ export const QUICK_TRANSFORMER = {
   activation: 'tanh',
 } as const;
 
+/** The tiny presets' shared sizes and budgets for Tables 2 and 3 (a smoke test: seconds). */
+export const TINY_MEMORY = {
+  tau: 12,
+  trainSize: 16,
+  testSize: 32,
+  seeds: 1,
+  rnn: { hidden: 12, initRadius: 0.9 },
+  transformer: { ...QUICK_TRANSFORMER, n: 8, mh: 4, mv: 8, ffnWidth: 8, ffnDepth: 1, peDim: 4 },
+  fitRnn: { adamSteps: 5, lr: 1e-2, lbfgsIter: 10, gtol: 1e-12 },
+  fitTransformer: { adamSteps: 5, lr: 3e-3, lbfgsIter: 5, gtol: 1e-10 },
+} as const;
+
+/** The quick presets' shared sizes and budgets for Tables 2 and 3. */
+export const QUICK_MEMORY = {
+  tau: 32,
+  trainSize: 32,
+  testSize: 128,
+  seeds: 3,
+  rnn: { hidden: 32, initRadius: 0.9 },
+  transformer: QUICK_TRANSFORMER,
+  fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 120, gtol: 1e-12 },
+  fitTransformer: { adamSteps: 10, lr: 5e-3, lbfgsIter: 250, gtol: 1e-10 },
+} as const;
+
 /**
  * The standard presets' Transformer for Tables 2 and 3: quick's sizes with the fixed sinusoidal encoding, which the
  * optimiser uses far better than a learned one on these relative-position memories (see the standard presets).

@@ -62,17 +62,18 @@ describe('spectralRadius', () => {
   });
 
   it('known non-symmetric cases: rotations, a Jordan-like block, nilpotent, a complex pair', () => {
-    const t = 0.7,
-      c = Math.cos(t),
-      s = Math.sin(t);
-    expect(
-      spectralRadius(
-        tensor([
-          [0.5 * c, -0.5 * s],
-          [0.5 * s, 0.5 * c],
-        ]),
-      ),
-    ).toBeCloseTo(0.5, 12);
+    for (const t of [0.7, 1]) {
+      const c = Math.cos(t),
+        s = Math.sin(t);
+      expect(
+        spectralRadius(
+          tensor([
+            [0.5 * c, -0.5 * s],
+            [0.5 * s, 0.5 * c],
+          ]),
+        ),
+      ).toBeCloseTo(0.5, 12);
+    }
     expect(
       spectralRadius(
         tensor([

@@ -21,7 +21,7 @@ import { parseFlags, UsageError, type Flags, type Kind } from './cli/args.js';
 import { experimentHelp, pointSummary, validValuesText } from './cli/experiment-text.js';
 import { clusterMain } from './cluster/cli.js';
 import { EXPERIMENTS, getExperiment } from './experiments/registry.js';
-import { filterPoints, runExperiments, type Job } from './experiments/runner.js';
+import { filterPoints, firstReplicate, runExperiments, type Job } from './experiments/runner.js';
 import { PRESETS, type AnyExperiment, type Config, type Point, type PresetName } from './experiments/types.js';
 import { OutputError, OutputIoError, stageOutput } from './report/atomic.js';
 import { EXIT, grouped, Interrupted, say, startRunner, withSession, type CliIo } from './cli/session.js';
@@ -90,7 +90,8 @@ ${EXIT_TEXT}`,
   run: `seqrate run NAME — run one experiment (or some of its sweep points)
 
   --quick | --full | --tiny | --preset NAME   preset (default --quick)
-  --seed N        base seed (default 1); with a point filter it also selects the replicate seed
+  --seed N        base seed (default 1); with a point filter it also selects that base's first replicate
+                  (replicate N, or N + 200 for ordering-real's standard preset)
   --workers N     worker threads (default and maximum: the cores, at most the number of points)
   --json          print JSON on stdout instead of a summary
   --out DIR       also write a report folder for this experiment (--force replaces an earlier report)
@@ -247,8 +248,11 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   const filters: Record<string, string[]> = {};
   for (const f of e.pointFilters) if (f !== 'seed' && Array.isArray(flags[f])) filters[f] = flags[f];
   const pointMode = Object.keys(filters).length > 0;
-  if (pointMode && e.pointFilters.includes('seed') && typeof flags.seed === 'number') filters.seed = [String(seed)];
   const all = e.plan(config);
+  // --seed N with a point filter selects the first replicate of base seed N
+  if (pointMode && e.pointFilters.includes('seed') && typeof flags.seed === 'number') {
+    filters.seed = [String(firstReplicate(all, seed))];
+  }
   const points = pointMode ? filterPoints(all, filters) : all;
   if (points.length === 0) {
     const asked = Object.entries(filters)

@@ -10,7 +10,7 @@
  */
 export * from './types.js';
 export { EXPERIMENTS, getExperiment } from './registry.js';
-export { runExperiment, runExperiments, inlineRunner, filterPoints, type Job } from './runner.js';
+export { runExperiment, runExperiments, inlineRunner, filterPoints, firstReplicate, type Job } from './runner.js';
 export { createRunner, defaultWorkers, workerScript } from './pool.js';
 export { fitRegression, testMse, median, quantile, type FitBudget, type FitReport } from './fit.js';
 export {

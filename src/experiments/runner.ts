@@ -242,3 +242,19 @@ export function filterPoints(points: Point[], filters: Record<string, (string | 
     ),
   );
 }
+
+/**
+ * The first replicate seed of a plan (the smallest numeric `seed` of its points), or `base` when no
+ * point has one: what `seqrate run NAME --seed N` with a point filter selects. It is N for most
+ * presets; ordering-real's standard preset starts its replicates at N + 200.
+ *
+ * @example
+ * ```ts
+ * firstReplicate(orderingReal.plan({ ...orderingReal.presets.quick, seed: 5 }), 5); // → 5
+ * firstReplicate(orderingReal.plan({ ...orderingReal.presets.standard, seed: 5 }), 5); // → 205
+ * ```
+ */
+export function firstReplicate(points: Point[], base: number): number {
+  const seeds = points.map((p) => p.params.seed).filter((s): s is number => typeof s === 'number');
+  return seeds.length > 0 ? Math.min(...seeds) : base;
+}

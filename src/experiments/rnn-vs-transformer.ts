@@ -291,18 +291,20 @@ function checks(
     const alteredCapped = pts.filter(
       (p) => p.params.model === m && p.params.alteration === a && p.result.lbfgsReason === 'maxIter',
     ).length;
-    // with m_h < τ the attention cannot represent every τ×τ logit matrix (the paper's m_h = τ = 32 can): a
-    // re-ordered or mixed memory may be harder for this smaller Transformer without saying anything about the paper's
-    const small = m === 'transformer' && c.transformer.mh < c.tau;
+    // the logits q_tᵀk_s have rank at most min(m_h, n) (q = W_Q h, h ∈ R^n): below τ the attention cannot represent
+    // every τ×τ logit matrix (the paper's m_h = n = τ = 32 can), and a re-ordered or mixed memory may be harder for
+    // this smaller Transformer without saying anything about the paper's
+    const rank = Math.min(c.transformer.mh, c.transformer.n);
+    const small = m === 'transformer' && rank < c.tau;
     const verdict = verdictOf(pass, {
       resolved: cv.converged && agree,
       robust: cv.converged && agree && alteredCapped === 0 && !small,
     });
     const size =
       small && !pass && cv.converged && agree
-        ? ` This Transformer has m_h = ${c.transformer.mh} < τ = ${c.tau} (the paper's: m_h = 32), so its logits cannot take every τ×τ pattern; a failure at this size does not contradict the paper's claim about its Transformer — unresolved here, the full preset (the paper's sizes) decides.`
+        ? ` This Transformer's logits have rank at most min(m_h, n) = ${rank} < τ = ${c.tau} (m_h = ${c.transformer.mh}, n = ${c.transformer.n}; the paper's: m_h = n = 32), so they cannot take every τ×τ pattern; a failure at this size does not contradict the paper's claim about its Transformer — unresolved here: deciding it needs min(m_h, n) ≥ τ, trained to convergence on the altered target as well.`
         : small && pass
-          ? ` (Measured with m_h = ${c.transformer.mh} < τ = ${c.tau}; the paper's Transformer has m_h = 32.)`
+          ? ` (Measured with min(m_h, n) = ${rank} < τ = ${c.tau}; the paper's Transformer has m_h = n = 32.)`
           : '';
     const pr = PAPER[m][a] / PAPER[m].original;
     const state = cv.converged

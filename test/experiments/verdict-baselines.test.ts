@@ -32,8 +32,8 @@ const byId = (cs: Check[], id: string): Check => cs.find((c) => c.id === id)!;
 
 describe('Table 2 verdicts', () => {
   const c = rnnVsTransformer.presets.tiny;
-  // the paper's attention size relative to τ (m_h ≥ τ: any logit matrix); tiny's own m_h = 4 < τ = 12
-  const full: typeof c = { ...c, transformer: { ...c.transformer, mh: c.tau } };
+  // the paper's attention size relative to τ (m_h, n ≥ τ: any logit matrix); tiny's own m_h = 4, n = 8 < τ = 12
+  const full: typeof c = { ...c, transformer: { ...c.transformer, mh: c.tau, n: c.tau } };
   const run = (
     mse: (m: string, a: string, s: number) => number,
     reason: string | ((m: string, a: string) => string) = 'gtol',
@@ -72,7 +72,7 @@ describe('Table 2 verdicts', () => {
     );
     expect(byId(split.checks, 'transformer-robust-to-ordering').verdict).toBe('unresolved');
   });
-  it('the same robust failure is unresolved when the altered fits hit the L-BFGS cap, or when m_h < τ', () => {
+  it('the same robust failure is unresolved when the altered fits hit the L-BFGS cap, or when min(m_h, n) < τ', () => {
     const fails = (m: string, a: string, s: number): number =>
       m === 'transformer' && a === 'ordering' ? 1e-3 : paperLike(m, a, s);
     const capped = run(fails, (m, a) => (m === 'transformer' && a === 'ordering' ? 'maxIter' : 'plateau'));
@@ -80,7 +80,14 @@ describe('Table 2 verdicts', () => {
     expect(byId(capped.checks, 'transformer-robust-to-ordering').explanation).toMatch(/altered target L-BFGS reached/);
     const small = run(fails, 'gtol', c);
     expect(byId(small.checks, 'transformer-robust-to-ordering').verdict).toBe('unresolved');
-    expect(byId(small.checks, 'transformer-robust-to-ordering').explanation).toMatch(/m_h = 4 < τ = 12/);
+    expect(byId(small.checks, 'transformer-robust-to-ordering').explanation).toMatch(/min\(m_h, n\) = 4 < τ = 12/);
+    // m_h = τ is not enough when the width n < τ bounds the logits' rank (q = W_Q h with h ∈ R^n)
+    const narrow = run(fails, 'gtol', { ...full, transformer: { ...full.transformer, n: c.tau - 1 } });
+    expect(byId(narrow.checks, 'transformer-robust-to-ordering').verdict).toBe('unresolved');
+    expect(byId(narrow.checks, 'transformer-robust-to-ordering').explanation).toMatch(
+      /min\(m_h, n\) = 11 < τ = 12 \(m_h = 12, n = 11/,
+    );
+    expect(byId(run(fails, 'gtol', full).checks, 'transformer-robust-to-ordering').verdict).toBe('contradicted');
     // the RNN's claims do not depend on the attention size
     expect(byId(small.checks, 'rnn-degrades-under-ordering').verdict).toBe('reproduced');
   });

@@ -18,6 +18,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, UsageError, type Flags, type Kind } from './cli/args.js';
+import { applySets } from './cli/set.js';
 import { experimentHelp, pointSummary, validValuesText } from './cli/experiment-text.js';
 import { clusterMain } from './cluster/cli.js';
 import { EXPERIMENTS, getExperiment } from './experiments/registry.js';
@@ -44,7 +45,7 @@ const COMMON: Record<string, Kind> = {
 };
 const SPECS: Record<string, Record<string, Kind>> = {
   reproduce: { ...COMMON, out: 'string', force: 'bool', only: 'list' },
-  run: { ...COMMON, json: 'bool', out: 'string', force: 'bool' },
+  run: { ...COMMON, json: 'bool', out: 'string', force: 'bool', set: 'repeat' },
   list: { help: 'bool' },
 };
 
@@ -95,9 +96,13 @@ ${EXIT_TEXT}`,
   --workers N     worker threads (default and maximum: the cores, at most the number of points)
   --json          print JSON on stdout instead of a summary
   --out DIR       also write a report folder for this experiment (--force replaces an earlier report)
+  --set PATH=VALUE  change one value of the preset's config (repeatable; VALUE is JSON, or a string;
+                  null removes an optional key), checked like a preset: e.g. --set transformer.mh=32
+                  --set fitTransformer.plateau=null; the config used is in the JSON and the report
   point filters   experiment-specific, e.g. --mh 4 or --mh 1,2,4 (see seqrate run NAME --help); when
                   given, only the matching sweep points run and their results are printed
 Example: seqrate run synthetic-rate --mh 4 --seed 1 --json
+         seqrate run rnn-vs-transformer --standard --set transformer.mh=32 --model transformer --json
 
 ${EXIT_TEXT}`,
   list: `seqrate list — list experiments, presets, expected times and point filters\n`,
@@ -244,7 +249,8 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   }
   const preset = presetOf(flags);
   const seed = typeof flags.seed === 'number' ? flags.seed : 1;
-  const config = configOf(e, preset, seed);
+  const sets = Array.isArray(flags.set) ? flags.set : [];
+  const config = sets.length > 0 ? applySets(e, configOf(e, preset, seed), sets) : configOf(e, preset, seed);
   const filters: Record<string, string[]> = {};
   for (const f of e.pointFilters) if (f !== 'seed' && Array.isArray(flags[f])) filters[f] = flags[f];
   const pointMode = Object.keys(filters).length > 0;
@@ -312,7 +318,8 @@ async function runPoints(
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ experiment: e.name, config, points: outs }, null, 2)}\n`);
   } else {
-    io.stdout.write(`${e.name}, preset ${o.preset}, seed ${config.seed}: ${outs.length} point(s)\n`);
+    const sets = Array.isArray(flags.set) ? ` (changed: --set ${flags.set.join(' --set ')})` : '';
+    io.stdout.write(`${e.name}, preset ${o.preset}${sets}, seed ${config.seed}: ${outs.length} point(s)\n`);
     for (const o of outs) io.stdout.write(pointSummary(o));
   }
   return EXIT.ok;

@@ -13,8 +13,11 @@ export class UsageError extends Error {
   }
 }
 
-/** How a flag's value is read: `list` accepts `--f 1,2 --f 4` (comma-separated, repeatable). */
-export type Kind = 'bool' | 'uint' | 'posint' | 'string' | 'list';
+/**
+ * How a flag's value is read: `list` accepts `--f 1,2 --f 4` (comma-separated, repeatable); `repeat`
+ * accepts `--f a --f b` (repeatable, each value whole, commas included).
+ */
+export type Kind = 'bool' | 'uint' | 'posint' | 'string' | 'list' | 'repeat';
 /** Parsed flags by name. */
 export type Flags = Record<string, boolean | number | string | string[]>;
 
@@ -50,7 +53,7 @@ export function parseFlags(
   const options: Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }> = {};
   for (const [name, kind] of Object.entries(spec)) {
     if (kind === 'bool') options[name] = { type: 'boolean' };
-    else options[name] = { type: 'string', ...(kind === 'list' ? { multiple: true } : {}) };
+    else options[name] = { type: 'string', ...(kind === 'list' || kind === 'repeat' ? { multiple: true } : {}) };
   }
   if (spec.help !== undefined) options.help = { type: 'boolean', short: 'h' };
   let parsed: ReturnType<typeof parseArgs>;
@@ -65,6 +68,7 @@ export function parseFlags(
     const kind = spec[name]!;
     if (kind === 'bool') flags[name] = true;
     else if (kind === 'list') flags[name] = (raw as string[]).flatMap((r) => convert(name, 'list', r) as string[]);
+    else if (kind === 'repeat') flags[name] = (raw as string[]).map((r) => convert(name, 'string', r) as string);
     else flags[name] = convert(name, kind, raw as string);
   }
   return { flags, positionals: parsed.positionals };

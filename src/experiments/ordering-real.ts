@@ -411,7 +411,7 @@ function assemble(c: OrderingRealConfig, pts: PointOutcome<P, R>[]): Assembled {
     paperVerdict: paperVerdictOf(
       'Table 1',
       checks.slice(0, 1),
-      `ViT accuracy control ${fmtNum(med('vit', 'control'))} vs shifted ${fmtNum(med('vit', 'after'))}: drop ${fmtNum(sv.mean)} ± ${fmtNum(sv.se)} (SE; ${c.mnist.testSize} test images, ${sv.perSeed.length} seed(s); paper 0.98 → 0.96); RNN drop ${fmtNum(rd)} (beyond the paper)`,
+      `ViT accuracy (median over seeds) control ${fmtNum(med('vit', 'control'))} vs shifted ${fmtNum(med('vit', 'after'))}; drop per seed (control − after) ${fmtNum(sv.mean)} ± ${fmtNum(sv.se)} (mean ± SE; ${c.mnist.testSize} test images, ${sv.perSeed.length} seed(s); paper 0.98 → 0.96); RNN drop per seed ${fmtNum(sr.mean)} ± ${fmtNum(sr.se)} (beyond the paper)`,
     ),
     notes: [
       'Accuracies of the two models are not comparable with each other (10-class vs binary task); compare each model\'s "re-trained" column with its own control.',

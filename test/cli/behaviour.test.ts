@@ -10,20 +10,9 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
+import { cli } from '../helpers/cli.js';
 import { capWorkers } from '../../src/experiments/pool.js';
 import { EXPERIMENTS } from '../../src/experiments/registry.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [],
-    err: string[] = [];
-  const sink = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s), isTTY: false },
-  };
-  const code = await main(argv, sink);
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 describe('small commands', () => {
   it('--version prints the package version with exit 0', async () => {

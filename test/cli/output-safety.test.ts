@@ -8,18 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [],
-    err: string[] = [];
-  const sink = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s), isTTY: false },
-  };
-  const code = await main(argv, sink);
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { cli } from '../helpers/cli.js';
 
 /** Every file under `dir` with its content (a snapshot to compare before/after). */
 function snapshot(dir: string): Record<string, string> {

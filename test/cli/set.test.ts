@@ -5,21 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { cli } from '../helpers/cli.js';
 import { UsageError } from '../../src/cli/args.js';
 import { applySets } from '../../src/cli/set.js';
 import { rnnVsTransformer } from '../../src/experiments/rnn-vs-transformer.js';
 import { syntheticRate } from '../../src/experiments/synthetic-rate.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [],
-    err: string[] = [];
-  const code = await main(argv, {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s), isTTY: false },
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 const tiny = rnnVsTransformer.presets.tiny;
 

@@ -5,20 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { cli } from '../helpers/cli.js';
 import { EXPERIMENTS } from '../../src/experiments/registry.js';
 import { filterPoints, firstReplicate } from '../../src/experiments/runner.js';
 import { orderingReal } from '../../src/experiments/ordering-real.js';
 import type { Config, Point } from '../../src/experiments/types.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
-  const err: string[] = [];
-  const code = await main(argv, {
-    stdout: { write: () => undefined },
-    stderr: { write: (s: string) => err.push(s), isTTY: false },
-  });
-  return { code, err: err.join('') };
-}
 
 const seedsOf = (pts: Point[]): number[] =>
   pts.map((p) => p.params.seed).filter((s): s is number => typeof s === 'number');

@@ -10,6 +10,7 @@ import type { PointOutcome, PointParams } from '../../src/experiments/types.js';
 import { rnnVsTransformer } from '../../src/experiments/rnn-vs-transformer.js';
 import { noOrder } from '../../src/experiments/no-order.js';
 import { orderingReal } from '../../src/experiments/ordering-real.js';
+import { fmtNum } from '../../src/report/format.js';
 
 /** A hand-made point outcome, typed: each assemble takes only its experiment's own params and results. */
 const pt = <const P extends PointParams, R extends Json>(params: P, result: R): PointOutcome<P, R> => ({
@@ -157,5 +158,32 @@ describe('Table 1 verdict', () => {
     const k = byId(spread.checks, 'vit-recovers-after-shift');
     expect(k.verdict).toBe('unresolved');
     expect(k.explanation).toMatch(/about \d+ seeds would resolve it \(the seed-to-seed spread limits the SE/);
+  });
+  it("the report's verdict line gives the same drops as the checks (means over seeds, not a difference of medians)", () => {
+    // per-seed drops whose mean (0.02) differs from the difference of the medians (0.9 − 0.86 = 0.04)
+    const afters = [0.86, 0.9, 0.84],
+      controls = [0.9, 0.9, 0.84];
+    const r = orderingReal.assemble(
+      { ...c, mnist: { ...c.mnist, testSize: 1000 } },
+      (['vit', 'rnn'] as const).flatMap((model) =>
+        [0, 1, 2].map((i) =>
+          pt(
+            { model, seed: i + 1 },
+            {
+              before: 0.9,
+              shiftedNoRetrain: 0.5,
+              after: afters[i]! - (model === 'rnn' ? 0.1 : 0),
+              control: controls[i]!,
+            },
+          ),
+        ),
+      ),
+    );
+    const vit = byId(r.checks, 'vit-recovers-after-shift').numbers.drop as number;
+    const rnn = byId(r.checks, 'rnn-sensitive-to-shift').numbers.rnnDrop as number;
+    expect(vit).toBeCloseTo(0.04 / 3, 12);
+    expect(rnn).toBeCloseTo(0.04 / 3 + 0.1, 12);
+    expect(r.paperVerdict.summary).toContain(`drop per seed (control − after) ${fmtNum(vit)} ± `);
+    expect(r.paperVerdict.summary).toContain(`RNN drop per seed ${fmtNum(rnn)} ± `);
   });
 });

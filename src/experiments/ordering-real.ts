@@ -162,7 +162,7 @@ export const orderingReal: Experiment<OrderingRealConfig, P, R> = {
   expectedTime: {
     tiny: 'a few seconds',
     quick: 'about 40 s of CPU',
-    standard: 'about 5 CPU-min (measured: 144 CPU-s at 6 seeds in the standard run of 2026-11-30; 12 seeds double it)',
+    standard: 'about 5 CPU-min (measured: 301 CPU-s at 12 seeds in the standard run of 2026-11-30)',
     full: 'about 15 CPU-minutes, estimated (6 points of 2–3 min)',
   },
   pointFilters: ['model', 'seed'],

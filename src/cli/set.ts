@@ -16,7 +16,7 @@ type Obj = { [k: string]: Json };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One `--set` value: JSON when it parses, else the raw string. */
-function valueOf(raw: string): Json {
+function parseSetValue(raw: string): Json {
   try {
     return JSON.parse(raw) as Json;
   } catch {
@@ -43,7 +43,7 @@ export function applySets<C extends Config>(e: AnyExperiment, config: C, sets: r
     if (eq <= 0 || path.some((k) => k === '')) {
       throw new UsageError(`flag --set expects PATH=VALUE (e.g. --set transformer.mh=32), got '${s}'`);
     }
-    const value = valueOf(s.slice(eq + 1));
+    const value = parseSetValue(s.slice(eq + 1));
     let node: Obj = out;
     for (const [i, k] of path.slice(0, -1).entries()) {
       const next = Object.hasOwn(node, k) ? node[k] : undefined;

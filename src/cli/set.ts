@@ -43,6 +43,9 @@ export function applySets<C extends Config>(e: AnyExperiment, config: C, sets: r
     if (eq <= 0 || path.some((k) => k === '')) {
       throw new UsageError(`flag --set expects PATH=VALUE (e.g. --set transformer.mh=32), got '${s}'`);
     }
+    if (path[0] === 'seed') {
+      throw new UsageError(`flag --set ${s}: the base seed is set with --seed N, not --set`);
+    }
     const value = parseSetValue(s.slice(eq + 1));
     let node: Obj = out;
     for (const [i, k] of path.slice(0, -1).entries()) {
@@ -56,8 +59,9 @@ export function applySets<C extends Config>(e: AnyExperiment, config: C, sets: r
       node = next;
     }
     const last = path[path.length - 1]!;
+    // an own property even for '__proto__' (plain assignment would change the prototype, unseen by the check)
     if (value === null) delete node[last];
-    else node[last] = value;
+    else Object.defineProperty(node, last, { value, enumerable: true, writable: true, configurable: true });
   }
   try {
     checkConfig(e, out);

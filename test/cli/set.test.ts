@@ -53,6 +53,10 @@ describe('applySets', () => {
     ['transformer.bogus=1', /flag --set: .*transformer\.bogus: unknown key/],
     ['tau=null', /flag --set: .*tau/],
     ['fitRnn.lr=0', /flag --set: .*fitRnn\.lr/],
+    ['seed=5', /flag --set seed=5: the base seed is set with --seed N/],
+    ['__proto__={"polluted":1}', /flag --set: .*config\.__proto__: unknown key/],
+    ['transformer.__proto__={"mh":1}', /flag --set: .*transformer\.__proto__: unknown key/],
+    ['constructor.name=1', /constructor is not a key/],
   ])('%s is a UsageError naming --set', (s, msg) => {
     expect(() => applySets(rnnVsTransformer, tiny, [s])).toThrow(UsageError);
     expect(() => applySets(rnnVsTransformer, tiny, [s])).toThrow(msg);

@@ -179,16 +179,16 @@ describe('doc-comment examples give the stated values', () => {
         ]),
       ),
     ).toBeCloseTo(-2, 14);
-    expect(
-      lstsq(
-        tensor([
-          [1, 0],
-          [1, 1],
-          [1, 2],
-        ]),
-        tensor([1, 3, 5]),
-      ).x,
-    ).toBeAllclose(tensor([1, 2]), { rtol: 1e-14 });
+    const ls = lstsq(
+      tensor([
+        [1, 0],
+        [1, 1],
+        [1, 2],
+      ]),
+      tensor([1, 3, 5]),
+    );
+    expect(ls.x).toBeAllclose(tensor([1, 2]), { rtol: 1e-14 });
+    expect(ls.rank).toBe(2);
     expect(
       pinv(
         tensor([

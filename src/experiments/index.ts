@@ -42,6 +42,7 @@ export {
 export { noOrder, run as runNoOrder, type NoOrderConfig, type NoOrderParams, type NoOrderPoint } from './no-order.js';
 export {
   shiftRegisterRnn,
+  logitRankBound,
   type MemoryFitResult,
   type ShiftRegisterResult,
   type MemoryConfig,

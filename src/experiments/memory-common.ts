@@ -104,6 +104,26 @@ export type MemoryConfig = Config & {
 };
 
 /**
+ * An upper bound on the rank of the Transformer's τ×τ attention logits q_tᵀk_s, whatever its weights:
+ * q = W_Q ĥ and k = W_K ĥ have no bias, and ĥ_t ∈ R^n is the FFN's affine output of a hidden layer of
+ * `ffnWidth` units (of the d + peDim inputs when ffnDepth = 0), so the logits have rank at most
+ * min(m_h, n, ffnWidth + 1). Below τ the attention cannot take every τ×τ logit pattern.
+ *
+ * @example
+ * ```ts
+ * logitRankBound({ n: 16, mh: 8, ffnWidth: 16, ffnDepth: 1, peDim: 16 }); // → 8
+ * logitRankBound({ n: 32, mh: 32, ffnWidth: 16, ffnDepth: 1, peDim: 16 }); // → 17 (the FFN's width limits it)
+ * logitRankBound({ n: 32, mh: 32, ffnWidth: 32, ffnDepth: 1, peDim: 16 }); // → 32
+ * ```
+ */
+export function logitRankBound(
+  t: Pick<MemoryConfig['transformer'], 'n' | 'mh' | 'ffnWidth' | 'ffnDepth' | 'peDim'>,
+  d = 1,
+): number {
+  return Math.min(t.mh, t.n, (t.ffnDepth >= 1 ? t.ffnWidth : d + t.peDim) + 1);
+}
+
+/**
  * Result of one trained model on one target: training and test MSE, the test target's variance,
  * and fitRegression's diagnostics (losses at start and after Adam, gradient norm, L-BFGS iterations
  * and stop reason); an RNN also records the spectral radius of its trained W.

@@ -25,6 +25,7 @@ import {
   STANDARD_PLATEAU,
   STANDARD_TRANSFORMER,
   fitMemoryModel,
+  logitRankBound,
   replicateSeeds,
   type MemoryConfig,
   type MemoryFitResult,
@@ -291,24 +292,26 @@ function checks(
     const alteredCapped = pts.filter(
       (p) => p.params.model === m && p.params.alteration === a && p.result.lbfgsReason === 'maxIter',
     ).length;
-    // the logits q_tᵀk_s have rank at most min(m_h, n) (q = W_Q h, h ∈ R^n): below τ the attention cannot represent
-    // every τ×τ logit matrix (the paper's m_h = n = τ = 32 can), and a re-ordered or mixed memory may be harder for
-    // this smaller Transformer without saying anything about the paper's
-    const rank = Math.min(c.transformer.mh, c.transformer.n);
+    // the logits q_tᵀk_s have rank at most min(m_h, n, FFN width + 1) (logitRankBound): below τ the attention cannot
+    // represent every τ×τ logit matrix, and a re-ordered or mixed memory may be harder for this smaller Transformer
+    // without saying anything about the paper's (m_h = n = τ = 32, FFN width 128)
+    const t = c.transformer;
+    const rank = logitRankBound(t);
     const small = m === 'transformer' && rank < c.tau;
     const verdict = verdictOf(pass, {
       resolved: cv.converged && agree,
       robust: cv.converged && agree && alteredCapped === 0 && !small,
     });
+    const bound = `min(m_h, n, FFN width + 1) = ${rank} < τ = ${c.tau} (m_h = ${t.mh}, n = ${t.n}, FFN width ${t.ffnWidth}; the paper's: m_h = n = 32, width 128)`;
     const size =
       small && !pass && cv.converged && agree
-        ? ` This Transformer's logits have rank at most min(m_h, n) = ${rank} < τ = ${c.tau} (m_h = ${c.transformer.mh}, n = ${c.transformer.n}; the paper's: m_h = n = 32), so they cannot take every τ×τ pattern; a failure at this size does not contradict the paper's claim about its Transformer — unresolved here: deciding it needs min(m_h, n) ≥ τ, trained to convergence on the altered target as well.`
+        ? ` This Transformer's logits have rank at most ${bound}, so they cannot take every τ×τ pattern; a failure at this size does not contradict the paper's claim about its Transformer — unresolved here: deciding it needs a logit rank bound ≥ τ, trained to convergence on the altered target as well.`
         : small && pass
-          ? ` (Measured with min(m_h, n) = ${rank} < τ = ${c.tau}; the paper's Transformer has m_h = n = 32.)`
+          ? ` (Measured with a logit rank of at most ${bound}.)`
           : '';
     const pr = PAPER[m][a] / PAPER[m].original;
     const state = cv.converged
-      ? `converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance${cv.capped > 0 ? `; L-BFGS reached its cap at ${cv.capped} seed(s), but at ≤ ${EXACT} of the variance no remaining optimisation changes a ratio by ${DEGRADE}×` : ', L-BFGS stopped by tolerance at every seed'})${alteredCapped > 0 ? `; on the altered target L-BFGS reached its cap at ${alteredCapped} seed(s)` : ''}`
+      ? `converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance${cv.capped > 0 ? `; L-BFGS reached its cap at ${cv.capped} seed(s), but at ≤ ${EXACT} of the variance no remaining optimisation changes a ratio by ${DEGRADE}×` : ', L-BFGS stopped by its tolerance or plateau rule, not its cap, at every seed'})${alteredCapped > 0 ? `; on the altered target L-BFGS reached its cap at ${alteredCapped} seed(s)` : ''}`
       : `not converged (test MSE ${fmtNum(100 * cv.relMse)}% of the variance on the original target, L-BFGS stopped by its cap at ${cv.capped} of ${cv.points} seeds): the ratio is optimisation noise, unresolved at this budget (the standard preset trains to convergence)`;
     const seeds = agree ? '' : ` The seeds disagree (per-seed ratios ${per.map((q) => fmtNum(q)).join(', ')}).`;
     return {

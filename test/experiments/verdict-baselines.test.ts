@@ -33,8 +33,9 @@ const byId = (cs: Check[], id: string): Check => cs.find((c) => c.id === id)!;
 
 describe('Table 2 verdicts', () => {
   const c = rnnVsTransformer.presets.tiny;
-  // the paper's attention size relative to τ (m_h, n ≥ τ: any logit matrix); tiny's own m_h = 4, n = 8 < τ = 12
-  const full: typeof c = { ...c, transformer: { ...c.transformer, mh: c.tau, n: c.tau } };
+  // a logit rank bound ≥ τ (m_h, n ≥ τ and FFN width + 1 ≥ τ: any logit matrix), as the paper's; tiny's own is
+  // min(m_h = 4, n = 8, width 8 + 1) = 4 < τ = 12
+  const full: typeof c = { ...c, transformer: { ...c.transformer, mh: c.tau, n: c.tau, ffnWidth: c.tau } };
   const run = (
     mse: (m: string, a: string, s: number) => number,
     reason: string | ((m: string, a: string) => string) = 'gtol',
@@ -73,7 +74,7 @@ describe('Table 2 verdicts', () => {
     );
     expect(byId(split.checks, 'transformer-robust-to-ordering').verdict).toBe('unresolved');
   });
-  it('the same robust failure is unresolved when the altered fits hit the L-BFGS cap, or when min(m_h, n) < τ', () => {
+  it("the same robust failure is unresolved when the altered fits hit the L-BFGS cap, or when the logits' rank bound is below τ", () => {
     const fails = (m: string, a: string, s: number): number =>
       m === 'transformer' && a === 'ordering' ? 1e-3 : paperLike(m, a, s);
     const capped = run(fails, (m, a) => (m === 'transformer' && a === 'ordering' ? 'maxIter' : 'plateau'));
@@ -81,13 +82,22 @@ describe('Table 2 verdicts', () => {
     expect(byId(capped.checks, 'transformer-robust-to-ordering').explanation).toMatch(/altered target L-BFGS reached/);
     const small = run(fails, 'gtol', c);
     expect(byId(small.checks, 'transformer-robust-to-ordering').verdict).toBe('unresolved');
-    expect(byId(small.checks, 'transformer-robust-to-ordering').explanation).toMatch(/min\(m_h, n\) = 4 < τ = 12/);
-    // m_h = τ is not enough when the width n < τ bounds the logits' rank (q = W_Q h with h ∈ R^n)
-    const narrow = run(fails, 'gtol', { ...full, transformer: { ...full.transformer, n: c.tau - 1 } });
-    expect(byId(narrow.checks, 'transformer-robust-to-ordering').verdict).toBe('unresolved');
-    expect(byId(narrow.checks, 'transformer-robust-to-ordering').explanation).toMatch(
-      /min\(m_h, n\) = 11 < τ = 12 \(m_h = 12, n = 11/,
+    expect(byId(small.checks, 'transformer-robust-to-ordering').explanation).toMatch(
+      /min\(m_h, n, FFN width \+ 1\) = 4 < τ = 12/,
     );
+    // m_h = τ is not enough when the width n, or the FFN's hidden width, bounds the logits' rank below τ
+    for (const [narrow, bound] of [
+      [{ n: c.tau - 1 }, 11],
+      [{ ffnWidth: c.tau - 2 }, 11],
+      [{ ffnWidth: 5 }, 6],
+    ] as const) {
+      const k = byId(
+        run(fails, 'gtol', { ...full, transformer: { ...full.transformer, ...narrow } }).checks,
+        'transformer-robust-to-ordering',
+      );
+      expect(k.verdict).toBe('unresolved');
+      expect(k.explanation).toContain(`min(m_h, n, FFN width + 1) = ${bound} < τ = 12`);
+    }
     expect(byId(run(fails, 'gtol', full).checks, 'transformer-robust-to-ordering').verdict).toBe('contradicted');
     // the RNN's claims do not depend on the attention size
     expect(byId(small.checks, 'rnn-degrades-under-ordering').verdict).toBe('reproduced');

@@ -45,7 +45,7 @@ const COMMON: Record<string, Kind> = {
 };
 const SPECS: Record<string, Record<string, Kind>> = {
   reproduce: { ...COMMON, out: 'string', force: 'bool', only: 'list' },
-  run: { ...COMMON, json: 'bool', out: 'string', force: 'bool', set: 'repeat' },
+  run: { ...COMMON, json: 'bool', out: 'string', force: 'bool', set: 'repeat', replicate: 'list' },
   list: { help: 'bool' },
 };
 
@@ -91,8 +91,11 @@ ${EXIT_TEXT}`,
   run: `seqrate run NAME — run one experiment (or some of its sweep points)
 
   --quick | --full | --tiny | --preset NAME   preset (default --quick)
-  --seed N        base seed (default 1); with a point filter it also selects that base's first replicate
-                  (replicate N, or N + 200 for ordering-real's standard preset)
+  --seed N        base seed of the run (default 1); with a point filter and no --replicate it also
+                  selects that base's first replicate (replicate N, or N + 200 for ordering-real's
+                  standard preset)
+  --replicate K,…  the replicate seeds to run, as listed by seqrate run NAME --help (with the base
+                  seed of --seed: one point of a base-1 run is --replicate K alone)
   --workers N     worker threads (default and maximum: the cores, at most the number of points)
   --json          print JSON on stdout instead of a summary
   --out DIR       also write a report folder for this experiment (--force replaces an earlier report)
@@ -234,7 +237,11 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   const name = positionals[0];
   const known = KNOWN;
   const e = name !== undefined && EXPERIMENTS.some((x) => x.name === name) ? getExperiment(name) : undefined;
-  const conf = (p: PresetName): Config => configOf(e!, p, typeof flags.seed === 'number' ? flags.seed : 1);
+  const sets = Array.isArray(flags.set) ? flags.set : [];
+  const conf = (p: PresetName): Config => {
+    const c = configOf(e!, p, typeof flags.seed === 'number' ? flags.seed : 1);
+    return sets.length > 0 ? applySets(e!, c, sets) : c;
+  };
   if (flags.help === true) {
     io.stdout.write(e !== undefined ? experimentHelp(e, conf, HELP.run!) : HELP.run!);
     return 0;
@@ -244,25 +251,37 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' for 'seqrate run'`);
   for (const f of ALL_FILTERS) {
     if (flags[f] === undefined || e.pointFilters.includes(f) || SPECS.run![f] !== undefined) continue;
-    const its = e.pointFilters.map((x) => `--${x}`).join(' ') || 'none';
+    const its = e.pointFilters.map((x) => `--${x === 'seed' ? 'replicate' : x}`).join(' ') || 'none';
     throw new UsageError(`unknown flag --${f} for 'seqrate run ${name}' (its filters: ${its})`);
   }
   const preset = presetOf(flags);
   const seed = typeof flags.seed === 'number' ? flags.seed : 1;
-  const sets = Array.isArray(flags.set) ? flags.set : [];
-  const config = sets.length > 0 ? applySets(e, configOf(e, preset, seed), sets) : configOf(e, preset, seed);
+  const config = conf(preset);
   const filters: Record<string, string[]> = {};
   for (const f of e.pointFilters) if (f !== 'seed' && Array.isArray(flags[f])) filters[f] = flags[f];
+  const replicates = Array.isArray(flags.replicate) ? flags.replicate : undefined;
+  if (replicates !== undefined) {
+    if (!e.pointFilters.includes('seed')) {
+      throw new UsageError(`flag --replicate: '${name}' has no replicate seeds (it runs as a whole)`);
+    }
+    filters.seed = replicates;
+  }
   const pointMode = Object.keys(filters).length > 0;
   const all = e.plan(config);
-  // --seed N with a point filter selects the first replicate of base seed N
-  if (pointMode && e.pointFilters.includes('seed') && typeof flags.seed === 'number') {
+  // --seed N with a point filter (and no --replicate) selects the first replicate of base seed N
+  if (pointMode && replicates === undefined && e.pointFilters.includes('seed') && typeof flags.seed === 'number') {
     filters.seed = [String(firstReplicate(all, seed))];
   }
   const points = pointMode ? filterPoints(all, filters) : all;
   if (points.length === 0) {
     const asked = Object.entries(filters)
-      .map(([k, v]) => `--${k} ${v.join(',')}`)
+      .map(([k, v]) =>
+        k !== 'seed'
+          ? `--${k} ${v.join(',')}`
+          : replicates !== undefined
+            ? `--replicate ${v.join(',')}`
+            : `--seed ${seed} (its first replicate, ${v.join(',')})`,
+      )
       .join(' ');
     const valid = validValuesText(e, config);
     throw new UsageError(`no sweep point of '${name}' (preset ${preset}) matches ${asked}; valid values: ${valid}`);
@@ -335,7 +354,7 @@ function cmdList(args: string[], io: CliIo): number {
   for (const e of EXPERIMENTS) {
     io.stdout.write(`${e.name}  —  ${e.title} (${e.paperRef})\n  ${e.description}\n`);
     io.stdout.write(`  presets: ${PRESETS.map((p) => `${p} ≈ ${e.expectedTime[p]}`).join('; ')}\n`);
-    io.stdout.write(`  point filters: ${e.pointFilters.map((f) => `--${f}`).join(' ') || '(none)'}\n`);
+    io.stdout.write(`  point filters: ${e.pointFilters.map((f) => `--${f === 'seed' ? 'replicate' : f}`).join(' ') || '(none)'}\n`);
   }
   return 0;
 }

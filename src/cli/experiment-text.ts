@@ -7,21 +7,26 @@ import { PRESETS, type AnyExperiment, type Config, type PresetName } from '../ex
 import { fmtNum, fmtSeconds } from '../report/format.js';
 import type { Json } from '../report/schema.js';
 
-/** The distinct values of each point filter over the plan of `config`: numbers ascending, then words in plan order. */
+/**
+ * The distinct values of each point filter over the plan of `config`, by flag name: numbers ascending,
+ * then words in plan order. The points' `seed` (the replicate seed) is the flag `--replicate`: `--seed`
+ * is the base seed of the whole run.
+ */
 export function filterValues(e: AnyExperiment, config: Config): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const f of e.pointFilters) {
+    const flag = f === 'seed' ? 'replicate' : f;
     const seen = new Set<string>();
     for (const p of e.plan(config)) if (f in p.params) seen.add(String(p.params[f]));
     const nums = [...seen]
       .filter((v) => v.trim() !== '' && Number.isFinite(Number(v)))
       .sort((a, b) => Number(a) - Number(b));
-    out[f] = [...nums, ...[...seen].filter((v) => !nums.includes(v))];
+    out[flag] = [...nums, ...[...seen].filter((v) => !nums.includes(v))];
   }
   return out;
 }
 
-/** `--mh 1,2,4,8; --seed 1,2` for the filters of `e` at `config`. */
+/** `--mh 1,2,4,8; --replicate 1,2` for the filters of `e` at `config`. */
 export function validValuesText(e: AnyExperiment, config: Config): string {
   return Object.entries(filterValues(e, config))
     .map(([f, v]) => `--${f} ${v.join(',')}`)

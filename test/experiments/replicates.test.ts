@@ -51,9 +51,34 @@ describe("ordering-real's standard replicates", () => {
       expect(distinct.filter((s) => quick.includes(s))).toEqual([]);
     }
   });
-  it('the CLI names them in the error for a filter that matches nothing', async () => {
+  it('the CLI names them as --replicate values in the error for a filter that matches nothing, and in --help', async () => {
     const r = await cli('run', 'ordering-real', '--standard', '--model', 'transformer', '--seed', '1');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/valid values: --model vit,rnn; --seed 201,202,(\d+,)*212\b/);
+    expect(r.err).toMatch(/matches --model transformer --seed 1 \(its first replicate, 201\)/);
+    expect(r.err).toMatch(/valid values: --model vit,rnn; --replicate 201,202,(\d+,)*212\b/);
+    const h = await cli('run', 'ordering-real', '--help');
+    expect(h.out).toMatch(/at --standard: --model vit,rnn {2}--replicate 201,202,(\d+,)*212\b/);
+    expect(h.out).toMatch(/at --quick: --model vit,rnn {2}--replicate 1,2\b/);
+  });
+});
+
+describe('--replicate selects one replicate of the base run; --seed alone its first', () => {
+  const base = ['run', 'ordering-real', '--tiny', '--set', 'seedOffset=200', '--set', 'seeds=2', '--model', 'vit'];
+  const keys = (out: string) =>
+    (JSON.parse(out) as { config: { seed: number }; points: { key: string }[] }).points.map((p) => p.key);
+  it('--replicate K runs replicate K of base seed 1 (a point of the committed run), --seed N its first', async () => {
+    const second = await cli(...base, '--replicate', '202', '--json');
+    expect(second.code).toBe(0);
+    expect(keys(second.out)).toEqual(['vit seed=202']);
+    expect((JSON.parse(second.out) as { config: { seed: number } }).config.seed).toBe(1);
+    const first = await cli(...base, '--seed', '1', '--json');
+    expect(keys(first.out)).toEqual(['vit seed=201']);
+    const none = await cli(...base, '--replicate', '2');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/matches --model vit --replicate 2; valid values: --model vit,rnn; --replicate 201,202$/m);
+  });
+  it('--help lists the replicates of a config changed by --set', async () => {
+    const h = await cli('run', 'ordering-real', '--set', 'seeds=3', '--help');
+    expect(h.out).toMatch(/at --tiny: --model vit,rnn {2}--replicate 1,2,3\n/);
   });
 });

@@ -100,7 +100,8 @@ ${EXIT_TEXT}`,
   --json          print JSON on stdout instead of a summary
   --out DIR       also write a report folder for this experiment (--force replaces an earlier report)
   --set PATH=VALUE  change one value of the preset's config (repeatable; VALUE is JSON, or a string;
-                  null removes an optional key), checked like a preset: e.g. --set transformer.mh=32
+                  null removes an optional key), checked like a preset (keys, kinds, counts, rates;
+                  the models check the rest when they run): e.g. --set transformer.mh=32
                   --set fitTransformer.plateau=null; the config used is in the JSON and the report
   point filters   experiment-specific, e.g. --mh 4 or --mh 1,2,4 (see seqrate run NAME --help); when
                   given, only the matching sweep points run and their results are printed
@@ -354,7 +355,9 @@ function cmdList(args: string[], io: CliIo): number {
   for (const e of EXPERIMENTS) {
     io.stdout.write(`${e.name}  —  ${e.title} (${e.paperRef})\n  ${e.description}\n`);
     io.stdout.write(`  presets: ${PRESETS.map((p) => `${p} ≈ ${e.expectedTime[p]}`).join('; ')}\n`);
-    io.stdout.write(`  point filters: ${e.pointFilters.map((f) => `--${f === 'seed' ? 'replicate' : f}`).join(' ') || '(none)'}\n`);
+    io.stdout.write(
+      `  point filters: ${e.pointFilters.map((f) => `--${f === 'seed' ? 'replicate' : f}`).join(' ') || '(none)'}\n`,
+    );
   }
   return 0;
 }

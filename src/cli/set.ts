@@ -8,7 +8,7 @@
  */
 import { ValueError } from '../linalg/errors.js';
 import { checkConfig } from '../experiments/config-check.js';
-import type { AnyExperiment, Config } from '../experiments/types.js';
+import type { Config, Experiment } from '../experiments/types.js';
 import type { Json } from '../report/schema.js';
 import { UsageError } from './args.js';
 
@@ -35,7 +35,7 @@ function parseSetValue(raw: string): Json {
  * applySets(rnnVsTransformer, rnnVsTransformer.presets.quick, ['transformer.mh=-1']); // throws UsageError
  * ```
  */
-export function applySets<C extends Config>(e: AnyExperiment, config: C, sets: readonly string[]): C {
+export function applySets<C extends Config>(e: Experiment<C, any, any>, config: C, sets: readonly string[]): C {
   const out = structuredClone(config) as unknown as Obj;
   for (const s of sets) {
     const eq = s.indexOf('=');

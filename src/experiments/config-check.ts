@@ -64,6 +64,12 @@ export function checkConfig(e: AnyExperiment, config: unknown): void {
   }
   const refs = Object.values(e.presets) as Json[];
   walk(op, 'config', config, refs, '');
+  // replicate seeds run from seed + seedOffset to seed + seedOffset + seeds − 1: all must be valid seeds too
+  const offset = typeof config.seedOffset === 'number' ? config.seedOffset : 0;
+  const last = seed + offset + (typeof config.seeds === 'number' ? config.seeds - 1 : 0);
+  if (last >= 2 ** 32) {
+    throw new ValueError(op, `the replicate seeds run to ${last} (seed + seedOffset + seeds − 1), past 2^32 − 1`);
+  }
 }
 
 function walk(op: string, path: string, v: Json, refs: Json[], key: string): void {

@@ -88,7 +88,7 @@ export function renderMarkdown(f: ResultsFile): string {
     'Reproduction of H. Jiang and Q. Li, *Approximation Rate of the Transformer Architecture for Sequence Modeling*, NeurIPS 2024, on this CPU.',
     '',
     `- command: \`${f.run.command}\``,
-    `- preset: \`${f.preset}\`, seed ${f.seed}, seqrate ${f.seqrateVersion}, results schema v${f.schemaVersion} (see \`results.json\`)`,
+    `- preset: \`${f.preset}\`${/(^|\s)--set[\s=]/.test(f.run.command) ? ' **changed by --set** (see the command; each experiment lists every value it used under Configuration)' : ''}, seed ${f.seed}, seqrate ${f.seqrateVersion}, results schema v${f.schemaVersion} (see \`results.json\`)`,
     `- machine: node ${f.run.node} on ${f.run.platform}, ${f.run.cpus} cores, ${f.run.workers} worker(s); started ${f.run.startedAt}; wall time of the whole run ${fmtSeconds(f.run.totalSeconds)}`,
     `- checks: **${f.summary.passed} passed, ${f.summary.failed} failed** of ${f.summary.checks}; experiments with errors: ${f.summary.errors}`,
     '',

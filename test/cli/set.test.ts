@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { UsageError } from '../../src/cli/args.js';
 import { applySets } from '../../src/cli/set.js';
+import { orderingReal } from '../../src/experiments/ordering-real.js';
 import { rnnVsTransformer } from '../../src/experiments/rnn-vs-transformer.js';
 import { syntheticRate } from '../../src/experiments/synthetic-rate.js';
 
@@ -27,6 +28,19 @@ describe('applySets', () => {
     expect('plateau' in c.fitTransformer).toBe(false);
     expect(c.fitRnn).toEqual({ adamSteps: 1, lr: 0.5, lbfgsIter: 2, gtol: 1e-3 });
     expect(JSON.stringify(rnnVsTransformer.presets.standard)).toBe(before);
+  });
+  it("the config's type is the experiment's (a mismatch is a type error, not a run-time surprise)", () => {
+    // @ts-expect-error: a synthetic-rate config is not an rnn-vs-transformer config
+    expect(() => applySets(rnnVsTransformer, syntheticRate.presets.tiny, [])).toThrow(UsageError);
+  });
+  it('replicate seeds past 2^32 − 1 are refused (seed + seedOffset + seeds − 1)', () => {
+    // tiny: seed 1, 1 replicate → the last replicate seed is 1 + seedOffset
+    expect(() => applySets(orderingReal, orderingReal.presets.tiny, [`seedOffset=${2 ** 32 - 1}`])).toThrow(
+      /the replicate seeds run to 4294967296 \(seed \+ seedOffset \+ seeds − 1\), past 2\^32 − 1/,
+    );
+    const ok = applySets(orderingReal, orderingReal.presets.tiny, [`seedOffset=${2 ** 32 - 2}`]);
+    expect(ok.seedOffset).toBe(2 ** 32 - 2);
+    expect(() => applySets(orderingReal, ok, ['seeds=2'])).toThrow(/run to 4294967296/);
   });
   it('any count set to a positive integer is accepted and lands where the path says', () => {
     fc.assert(

@@ -195,5 +195,9 @@ describe('Table 1 verdict', () => {
     expect(rnn).toBeCloseTo(0.04 / 3 + 0.1, 12);
     expect(r.paperVerdict.summary).toContain(`drop per seed (control − after) ${fmtNum(vit)} ± `);
     expect(r.paperVerdict.summary).toContain(`RNN drop per seed ${fmtNum(rnn)} ± `);
+    // and results.json's data.drops are the same numbers
+    const drops = (r.data as { drops: Record<string, number> }).drops;
+    expect([drops.vit, drops.rnn]).toEqual([vit, rnn]);
+    expect(drops.vitSe).toBe(byId(r.checks, 'vit-recovers-after-shift').numbers.dropSe);
   });
 });

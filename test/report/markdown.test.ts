@@ -53,5 +53,8 @@ describe('report.md timings', () => {
     expect(md).not.toMatch(/60 s/);
     expect(md).toContain('[docs/REPRODUCE.md](../docs/REPRODUCE.md)');
     expect(md).not.toMatch(/PAPER\.md/);
+    expect(md).toMatch(/^- preset: `quick`, seed 1,/m);
+    const changed = renderMarkdown({ ...f, run: { ...f.run, command: 'seqrate run a --quick --set x.y=2' } });
+    expect(changed).toMatch(/^- preset: `quick` \*\*changed by --set\*\* \(see the command;/m);
   });
 });

@@ -19,7 +19,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, UsageError, type Flags, type Kind } from './cli/args.js';
 import { applySets } from './cli/set.js';
-import { experimentHelp, pointSummary, validValuesText } from './cli/experiment-text.js';
+import { experimentHelp, filterFlag, pointSummary, validValuesText } from './cli/experiment-text.js';
 import { clusterMain } from './cluster/cli.js';
 import { EXPERIMENTS, getExperiment } from './experiments/registry.js';
 import { filterPoints, firstReplicate, runExperiments, type Job } from './experiments/runner.js';
@@ -252,7 +252,7 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' for 'seqrate run'`);
   for (const f of ALL_FILTERS) {
     if (flags[f] === undefined || e.pointFilters.includes(f) || SPECS.run![f] !== undefined) continue;
-    const its = e.pointFilters.map((x) => `--${x === 'seed' ? 'replicate' : x}`).join(' ') || 'none';
+    const its = e.pointFilters.map((x) => `--${filterFlag(x)}`).join(' ') || 'none';
     throw new UsageError(`unknown flag --${f} for 'seqrate run ${name}' (its filters: ${its})`);
   }
   const preset = presetOf(flags);
@@ -355,9 +355,7 @@ function cmdList(args: string[], io: CliIo): number {
   for (const e of EXPERIMENTS) {
     io.stdout.write(`${e.name}  —  ${e.title} (${e.paperRef})\n  ${e.description}\n`);
     io.stdout.write(`  presets: ${PRESETS.map((p) => `${p} ≈ ${e.expectedTime[p]}`).join('; ')}\n`);
-    io.stdout.write(
-      `  point filters: ${e.pointFilters.map((f) => `--${f === 'seed' ? 'replicate' : f}`).join(' ') || '(none)'}\n`,
-    );
+    io.stdout.write(`  point filters: ${e.pointFilters.map((f) => `--${filterFlag(f)}`).join(' ') || '(none)'}\n`);
   }
   return 0;
 }

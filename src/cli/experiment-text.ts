@@ -7,6 +7,9 @@ import { PRESETS, type AnyExperiment, type Config, type PresetName } from '../ex
 import { fmtNum, fmtSeconds } from '../report/format.js';
 import type { Json } from '../report/schema.js';
 
+/** The command-line flag of a point filter: the points' `seed` is `--replicate` (`--seed` is the run's base seed). */
+export const filterFlag = (f: string): string => (f === 'seed' ? 'replicate' : f);
+
 /**
  * The distinct values of each point filter over the plan of `config`, by flag name: numbers ascending,
  * then words in plan order. The points' `seed` (the replicate seed) is the flag `--replicate`: `--seed`
@@ -14,14 +17,14 @@ import type { Json } from '../report/schema.js';
  */
 export function filterValues(e: AnyExperiment, config: Config): Record<string, string[]> {
   const out: Record<string, string[]> = {};
+  const plan = e.plan(config);
   for (const f of e.pointFilters) {
-    const flag = f === 'seed' ? 'replicate' : f;
     const seen = new Set<string>();
-    for (const p of e.plan(config)) if (f in p.params) seen.add(String(p.params[f]));
+    for (const p of plan) if (f in p.params) seen.add(String(p.params[f]));
     const nums = [...seen]
       .filter((v) => v.trim() !== '' && Number.isFinite(Number(v)))
       .sort((a, b) => Number(a) - Number(b));
-    out[flag] = [...nums, ...[...seen].filter((v) => !nums.includes(v))];
+    out[filterFlag(f)] = [...nums, ...[...seen].filter((v) => !nums.includes(v))];
   }
   return out;
 }

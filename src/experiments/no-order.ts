@@ -75,11 +75,9 @@ export const noOrder: Experiment<NoOrderConfig, Params, NoOrderPoint> = {
     // not compared side by side with the learned encoding), so the cap bounds the cost
     standard: {
       seed: 1,
-      tau: 32,
+      ...QUICK_MEMORY,
       trainSize: 128,
       testSize: 512,
-      seeds: 3,
-      rnn: { hidden: 32, initRadius: 0.9 },
       transformer: STANDARD_TRANSFORMER,
       fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 1000, gtol: 1e-9 },
       fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 1500, gtol: 1e-6, plateau: STANDARD_PLATEAU },

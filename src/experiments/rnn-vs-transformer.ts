@@ -93,9 +93,9 @@ export const rnnVsTransformer: Experiment<RnnVsTransformerConfig, Params, Memory
     standard: {
       seed: 1,
       ...common,
+      ...QUICK_MEMORY,
       trainSize: 96,
       testSize: 512,
-      seeds: 3,
       transformer: STANDARD_TRANSFORMER,
       fitRnn: { adamSteps: 40, lr: 1e-2, lbfgsIter: 400, gtol: 1e-9 },
       fitTransformer: { adamSteps: 50, lr: 5e-3, lbfgsIter: 3500, gtol: 1e-6, plateau: STANDARD_PLATEAU },
